@@ -1,0 +1,99 @@
+#include "core/candle.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace pt {
+
+std::optional<int64_t> parse_timeframe_ms(std::string_view text) {
+  if (text.size() < 2)
+    return std::nullopt;
+  int64_t n = 0;
+  auto unit_pos = text.size() - 1;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + unit_pos, n);
+  if (ec != std::errc{} || ptr != text.data() + unit_pos || n <= 0 || n > 1000)
+    return std::nullopt;
+  int64_t unit = 0;
+  switch (text[unit_pos]) {
+    case 's': unit = 1'000; break;
+    case 'm': unit = 60'000; break;
+    case 'h': unit = 3'600'000; break;
+    case 'd': unit = 86'400'000; break;
+    case 'w': unit = 7 * 86'400'000LL; break;
+    default: return std::nullopt;
+  }
+  return n * unit;
+}
+
+std::string format_timeframe(int64_t timeframe_ms) {
+  struct unit { int64_t ms; char c; };
+  for (auto u : {unit{7 * 86'400'000LL, 'w'}, unit{86'400'000, 'd'}, unit{3'600'000, 'h'},
+                 unit{60'000, 'm'}, unit{1'000, 's'}})
+    if (timeframe_ms % u.ms == 0)
+      return std::to_string(timeframe_ms / u.ms) + u.c;
+  return std::to_string(timeframe_ms) + "ms";
+}
+
+candle_aggregator::candle_aggregator(int64_t timeframe_ms) : timeframe_ms_(timeframe_ms) {}
+
+int64_t candle_aggregator::bucket_of(int64_t ts_ms) const {
+  // Floor division, so times before the epoch still land in the right bucket.
+  int64_t q = ts_ms / timeframe_ms_;
+  if (ts_ms % timeframe_ms_ < 0)
+    --q;
+  return q * timeframe_ms_;
+}
+
+void candle_aggregator::advance_to(int64_t ts_ms, std::vector<candle>& out) {
+  if (forming_ && ts_ms > forming_->close_time_ms) {
+    out.push_back(*forming_);
+    forming_.reset();
+  }
+}
+
+void candle_aggregator::merge(int64_t bucket, price o, price h, price l, price c, quantity v,
+                              std::vector<candle>& out) {
+  if (forming_ && forming_->open_time_ms != bucket) {
+    // Input from another bucket: the open bar is complete. (Input from an earlier bucket,
+    // which a well-ordered feed never sends, also closes it rather than rewriting history.)
+    out.push_back(*forming_);
+    forming_.reset();
+  }
+  if (!forming_) {
+    candle bar;
+    bar.open_time_ms = bucket;
+    bar.close_time_ms = bucket + timeframe_ms_ - 1;
+    bar.open = o;
+    bar.high = h;
+    bar.low = l;
+    bar.close = c;
+    bar.volume = v;
+    bar.input_count = 1;
+    forming_ = bar;
+    return;
+  }
+  candle& bar = *forming_;
+  bar.high = std::max(bar.high, h);
+  bar.low = std::min(bar.low, l);
+  bar.close = c;
+  bar.volume += v;
+  ++bar.input_count;
+}
+
+void candle_aggregator::on_trade(int64_t ts_ms, price px, quantity qty, std::vector<candle>& out) {
+  advance_to(ts_ms, out);
+  merge(bucket_of(ts_ms), px, px, px, px, qty, out);
+}
+
+void candle_aggregator::on_kline(const kline& k, std::vector<candle>& out) {
+  advance_to(k.open_time_ms, out);
+  int64_t bucket = bucket_of(k.open_time_ms);
+  merge(bucket, k.open, k.high, k.low, k.close, k.volume, out);
+  // The kline ends at or after the bucket's last millisecond: the bar is complete now.
+  if (k.close_time_ms >= bucket + timeframe_ms_ - 1) {
+    out.push_back(*forming_);
+    forming_.reset();
+  }
+}
+
+} // namespace pt

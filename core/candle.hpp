@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/fixed_point.hpp"
+#include "core/market_event.hpp"
+
+namespace pt {
+
+/// A closed OHLCV bar of one timeframe.
+struct candle {
+  int64_t open_time_ms = 0;  ///< bucket start, a multiple of the timeframe since the epoch (UTC)
+  int64_t close_time_ms = 0; ///< bucket end − 1 ms, as Binance stamps klines
+  price open, high, low, close;
+  quantity volume;
+  int64_t input_count = 0;   ///< trades (or klines) merged into this bar
+};
+
+/// Parses a timeframe such as "1s", "15s", "1m", "5m", "1h", "4h", "1d", "1w" into
+/// milliseconds. nullopt for anything else (zero, negative, unknown unit, trailing junk).
+std::optional<int64_t> parse_timeframe_ms(std::string_view text);
+
+/// Formats milliseconds as the shortest timeframe string ("60000" → "1m").
+std::string format_timeframe(int64_t timeframe_ms);
+
+/// Builds candles of one timeframe from trades or from klines of a smaller (or equal) timeframe.
+///
+/// Buckets are aligned to the epoch (UTC), as Binance aligns klines. A bucket with no input
+/// produces no candle (there is nothing to print). A trade bar closes when an event at or past
+/// its end is seen (`advance_to`); a kline closes its bar as soon as the kline ends the bucket,
+/// so 1m klines into 1m candles, or sixty 1m klines into a 1h candle, come out without waiting.
+class candle_aggregator {
+public:
+  /// `timeframe_ms` must be positive.
+  explicit candle_aggregator(int64_t timeframe_ms);
+
+  /// Adds a trade at `ts_ms`. Appends to `out` the bar this trade closes, if any.
+  void on_trade(int64_t ts_ms, price px, quantity qty, std::vector<candle>& out);
+
+  /// Adds a closed kline (of any timeframe that divides this one). Appends closed bars to `out`.
+  /// A kline longer than the timeframe is taken as one input for the bucket it opens in.
+  void on_kline(const kline& k, std::vector<candle>& out);
+
+  /// Time has reached `ts_ms` (any event): closes the open bar when `ts_ms` is past its end.
+  void advance_to(int64_t ts_ms, std::vector<candle>& out);
+
+  /// The bar being built, if any (for display; not closed yet).
+  const std::optional<candle>& forming() const { return forming_; }
+
+  int64_t timeframe_ms() const { return timeframe_ms_; }
+
+private:
+  int64_t bucket_of(int64_t ts_ms) const;
+  void merge(int64_t bucket, price o, price h, price l, price c, quantity v, std::vector<candle>& out);
+
+  int64_t timeframe_ms_;
+  std::optional<candle> forming_;
+};
+
+} // namespace pt

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+
+#include "core/fixed_point.hpp"
+#include "core/order.hpp"
+
+namespace pt {
+
+/// A spot account in one symbol: quote cash and a long base position, exact to 1e-8.
+///
+/// Accounting (all sums exact, each product rounded once, half to even):
+/// - buy q at p:  cash −= p·q + fee;  cost_basis += p·q
+/// - sell q at p: cost_removed = cost_basis · q / position (pro rata);
+///                realized_pnl += p·q − cost_removed;  cost_basis −= cost_removed;
+///                cash += p·q − fee
+/// - fees accumulate separately; realized P&L is before fees.
+/// Hence, for any mark price m: equity = cash + position·m
+///                                     = initial_cash + realized + unrealized − fees,
+/// with unrealized = position·m − cost_basis. Closing the whole position zeroes cost_basis.
+class ledger {
+public:
+  /// A fresh account holding `initial_cash` of quote currency and no position.
+  explicit ledger(money initial_cash);
+
+  /// Whether `f` can be applied: `none`, or why not (cash, position, zero quantity, overflow).
+  reject_reason check(const fill& f) const;
+
+  /// Applies `f` if `check(f)` passes; returns the check's result. On rejection nothing changes.
+  reject_reason apply(const fill& f);
+
+  money initial_cash() const { return initial_cash_; }
+  money cash() const { return cash_; }
+  quantity position_qty() const { return position_; }
+  /// What the open position cost, excluding fees.
+  money cost_basis() const { return cost_basis_; }
+  /// cost_basis / position; nullopt when flat.
+  std::optional<price> avg_entry_price() const { return average_price(cost_basis_, position_); }
+  money realized_pnl() const { return realized_; }
+  money fees() const { return fees_; }
+
+  /// position · mark − cost_basis. nullopt on overflow.
+  std::optional<money> unrealized_pnl(price mark) const;
+
+  /// cash + position · mark. nullopt on overflow.
+  std::optional<money> equity(price mark) const;
+
+private:
+  money initial_cash_;
+  money cash_;
+  quantity position_;
+  money cost_basis_;
+  money realized_;
+  money fees_;
+};
+
+} // namespace pt

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "core/fixed_point.hpp"
+
+namespace pt {
+
+/// A trade print on the exchange (Binance `@trade`, or a row of a trades dump).
+struct trade {
+  int64_t trade_id = 0;        ///< exchange trade id (`t`)
+  price px;                    ///< trade price (`p`)
+  quantity qty;                ///< traded base quantity (`q`)
+  bool buyer_is_maker = false; ///< `m`: true when the seller was the aggressor (taker)
+};
+
+/// Best bid/ask (L1), Binance `@bookTicker`.
+struct book_ticker {
+  int64_t update_id = 0; ///< order book update id (`u`)
+  price bid_px;          ///< best bid price (`b`)
+  quantity bid_qty;      ///< quantity at the best bid (`B`)
+  price ask_px;          ///< best ask price (`a`)
+  quantity ask_qty;      ///< quantity at the best ask (`A`)
+};
+
+/// A kline (candle) as the exchange publishes it: OHLCV over [open_time_ms, close_time_ms].
+struct kline {
+  int64_t open_time_ms = 0;  ///< bar open time, ms since epoch (UTC)
+  int64_t close_time_ms = 0; ///< bar close time, ms since epoch; Binance uses open + interval − 1
+  price open, high, low, close;
+  quantity volume;           ///< base asset volume
+  bool is_closed = true;     ///< false for a live, still-forming kline (`x`)
+};
+
+/// One market data event for one symbol, stamped with exchange event time.
+///
+/// `ts_event_ms` is the exchange's time (trade time `T`, kline close time, or for a bookTicker,
+/// which carries no time, the latest exchange time seen on the same stream). Sessions never
+/// read the wall clock: everything they do is in this time.
+struct market_event {
+  int64_t ts_event_ms = 0;
+  std::variant<trade, book_ticker, kline> data;
+};
+
+/// Identifies an event kind in logs and counters: "trade", "book_ticker", "kline".
+inline const char* kind_name(const market_event& ev) {
+  switch (ev.data.index()) {
+    case 0: return "trade";
+    case 1: return "book_ticker";
+    default: return "kline";
+  }
+}
+
+} // namespace pt

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/fixed_point.hpp"
+
+namespace pt {
+
+/// Buy or sell.
+enum class side { buy, sell };
+
+/// Which side of the book a fill took: maker (rested) or taker (crossed).
+enum class liquidity { maker, taker };
+
+/// Order lifecycle states the skeleton uses: market orders are accepted, then filled or rejected.
+enum class order_status { accepted, filled, rejected };
+
+/// Why the virtual exchange refused an order.
+enum class reject_reason {
+  none,
+  insufficient_cash,     ///< a buy would cost more than the free cash (notional + fee)
+  insufficient_position, ///< a sell of more than is held (spot, no shorting)
+  zero_quantity,         ///< sizing rounded the order down to nothing
+  no_price,              ///< no bid/ask, trade or kline seen yet to price a market order
+  overflow,              ///< a value left the fixed-point range
+};
+
+/// "buy" / "sell".
+const char* to_string(side s);
+/// "maker" / "taker".
+const char* to_string(liquidity l);
+/// "accepted" / "filled" / "rejected".
+const char* to_string(order_status s);
+/// "insufficient_cash", … ("none" when accepted).
+const char* to_string(reject_reason r);
+
+/// Parses "buy" / "sell". nullopt otherwise.
+std::optional<side> parse_side(std::string_view text);
+
+/// A market order in a session's virtual exchange, as last updated.
+struct order {
+  int64_t order_id = 0;        ///< per session, from 1
+  int64_t ts_event_ms = 0;     ///< event time of this update
+  side order_side = side::buy;
+  quantity qty;                ///< sized quantity (0 until sized)
+  order_status status = order_status::accepted;
+  reject_reason reason = reject_reason::none;
+};
+
+/// One simulated execution.
+struct fill {
+  int64_t fill_id = 0;         ///< per session, from 1
+  int64_t order_id = 0;
+  int64_t ts_event_ms = 0;
+  side fill_side = side::buy;
+  price px;                    ///< execution price including slippage
+  quantity qty;
+  money fee;                   ///< charged in quote currency
+  liquidity role = liquidity::taker;
+};
+
+} // namespace pt

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/candle.hpp"
+#include "core/equity_curve.hpp"
+#include "core/fixed_point.hpp"
+#include "core/ledger.hpp"
+#include "core/order.hpp"
+#include "core/paper_exchange.hpp"
+#include "core/strategy.hpp"
+
+namespace pt {
+
+/// Everything needed to start one session: its strategy, market and account settings.
+struct session_config {
+  int64_t session_id = 0;      ///< stable id (assigned by the persister, or 1..N in a backtest)
+  std::string name;            ///< display name, e.g. "btc-ema"
+  std::string symbol;          ///< e.g. "BTCUSDT"
+  strategy_spec strategy;
+  std::string strategy_file;   ///< where the strategy came from (for logs and the database)
+  std::string strategy_text;   ///< the YAML as written, kept with the session
+  money initial_cash = money::from_units(10'000);
+  execution_params execution;
+  int64_t equity_interval_ms = 60'000; ///< equity curve sampling, event time
+};
+
+/// An account at a moment: the ledger's figures plus the mark used to value the position.
+struct account_snapshot {
+  int64_t ts_event_ms = 0;
+  money initial_cash;
+  money cash;
+  quantity position_qty;
+  money cost_basis;
+  money realized_pnl;
+  money fees;
+  price mark;    ///< 0 until a price is known
+  money equity;  ///< cash + position · mark
+};
+
+/// Reads the account's figures and values the position at `mark` (equity = cash if overflow).
+inline account_snapshot snapshot_of(const ledger& l, price mark, int64_t ts_event_ms) {
+  account_snapshot s;
+  s.ts_event_ms = ts_event_ms;
+  s.initial_cash = l.initial_cash();
+  s.cash = l.cash();
+  s.position_qty = l.position_qty();
+  s.cost_basis = l.cost_basis();
+  s.realized_pnl = l.realized_pnl();
+  s.fees = l.fees();
+  s.mark = mark;
+  s.equity = l.equity(mark).value_or(l.cash());
+  return s;
+}
+
+/// How a session ended (or stands), as the position tracker reports it to the supervisor.
+struct session_report {
+  int64_t session_id = 0;
+  std::string name;
+  std::string strategy;
+  std::string symbol;
+  money initial_cash;
+  std::vector<fill> fills;     ///< every fill, in order
+  account_snapshot final;      ///< account at the last event
+  double max_drawdown = 0;     ///< fraction of peak equity
+  int64_t events = 0;          ///< market events processed
+  int64_t bars = 0;            ///< closed bars of the strategy timeframe
+  int64_t orders_rejected = 0;
+  std::string status = "running"; ///< "running", "finished" or "failed"
+  std::string failure;             ///< why, when failed
+};
+
+} // namespace pt
