@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/market_event.hpp"
+
+namespace pt {
+
+/// Result of parsing one line or message of Binance market data.
+struct parse_outcome {
+  enum class status {
+    event,   ///< `event` (and `symbol`, for stream messages) hold a market event
+    skipped, ///< well-formed but not used here (depth diffs, REST snapshots, …); `what` says which
+    error,   ///< malformed; `what` is a short kind ("bad price", "bad JSON", …) for counting
+  };
+  status result = status::error;
+  market_event event;
+  std::string symbol; ///< upper case, from the message's `s`; empty for CSV rows
+  std::string what;   ///< skip kind or error kind
+  std::string detail; ///< for errors: the offending field or parser message
+};
+
+/// Milliseconds from a Binance timestamp that may be in ms or (dumps since 2025) µs.
+int64_t to_epoch_ms(int64_t ts);
+
+/// A row of a Binance spot trades dump: `id,price,qty,quote_qty,time,is_buyer_maker,is_best_match`
+/// (booleans `True`/`False`; no quoting in these files, so fields split on commas).
+parse_outcome parse_trade_csv(std::string_view line);
+
+/// A kline row in the 12-column layout (`open_time,open,high,low,close,volume,close_time,…`) or the
+/// 6-column OHLCV layout. `interval_ms` gives the close time of 6-column rows (open + interval − 1);
+/// 0 leaves it at the open time. ms or µs timestamps.
+parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms);
+
+/// One WebSocket message as Binance sends it, combined-stream wrapper or not:
+/// `trade`, `aggTrade`, `bookTicker`, `kline` become events; `depthUpdate` and REST depth
+/// snapshots are skipped (the L2 book comes later); anything else is an error.
+/// `last_event_ms` is the latest exchange time seen on this stream: a bookTicker carries no time
+/// and is stamped with it; messages with `E` advance it.
+parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms);
+
+} // namespace pt

@@ -1,0 +1,17 @@
+#include "actors/messages.hpp"
+
+#include "actors/persister.hpp"
+
+namespace pt {
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<market_event>("pt::market_event");
+  cfg.add_message_type<market_batch>("pt::market_batch");
+  cfg.add_message_type<session_batch>("pt::session_batch");
+  cfg.add_message_type<persist_batch>("pt::persist_batch");
+  cfg.add_message_type<session_report>("pt::session_report");
+  cfg.add_message_type<std::vector<session_report>>("pt::session_reports");
+  cfg.add_message_type<session_row>("pt::session_row");
+}
+
+} // namespace pt

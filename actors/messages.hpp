@@ -1,0 +1,210 @@
+#pragma once
+
+// Every message type that crosses an actor boundary, its atoms, and its `inspect()`.
+// (DESIGN decision 10: all message types are inspectable and registered from day one.)
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "core/candle.hpp"
+#include "core/market_event.hpp"
+#include "core/order.hpp"
+#include "core/session_types.hpp"
+
+namespace pt {
+
+// -- atoms (CAF 0.17: at most 10 characters) ----------------------------------------------------
+
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using end_data_atom = caf::atom_constant<caf::atom("end_data")>;
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using await_atom = caf::atom_constant<caf::atom("await")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using ok_atom = caf::atom_constant<caf::atom("ok")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+
+// -- market data ------------------------------------------------------------------------------
+
+/// Market events of one symbol, in exchange order, shared immutably by every subscriber.
+/// One batch per drain of the feed (DESIGN decision 3): never one message per tick per session.
+struct market_batch {
+  std::string symbol;                                      ///< e.g. "BTCUSDT"
+  int64_t seq = 0;                                         ///< per-feed batch counter, from 1
+  std::shared_ptr<const std::vector<market_event>> events; ///< never null once sent
+};
+
+/// Size of a batch (0 for an empty one).
+inline size_t batch_size(const market_batch& b) { return b.events ? b.events->size() : 0; }
+
+// -- a session's pipeline -----------------------------------------------------------------------
+
+/// A bar that closed while processing event `event_index` of the batch, with the series row the
+/// rules see (`values`, in `series_names` order; NaN while an indicator warms up).
+struct bar_closed {
+  uint32_t event_index = 0;
+  candle bar;
+  std::vector<double> values;
+};
+
+/// A strategy signal raised at event `event_index` of the batch.
+struct signal_raised {
+  uint32_t event_index = 0;
+  signal sig;
+};
+
+/// One market batch on its way through a session: each stage adds its output and forwards it
+/// (indicator_engine → signal_detector → paper_executor → position_tracker).
+struct session_batch {
+  market_batch market;
+  std::vector<bar_closed> bars;          ///< from the indicator engine
+  std::vector<signal_raised> signals;    ///< from the signal detector
+  std::vector<order> orders;             ///< from the paper executor: order updates, in order
+  std::vector<fill> fills;               ///< from the paper executor
+  std::vector<equity_point> equity;      ///< from the paper executor: sampled equity curve points
+  account_snapshot account;              ///< from the paper executor: after the last event
+  double max_drawdown = 0;               ///< from the paper executor: so far, fraction of peak
+};
+
+/// What the persister writes for one session after one batch.
+struct persist_batch {
+  int64_t session_id = 0;
+  std::vector<order> orders;
+  std::vector<fill> fills;
+  std::vector<equity_point> equity;
+  account_snapshot account;
+  std::string status;                    ///< "running", "finished", … ; empty = unchanged
+};
+
+// -- inspect() for core types -------------------------------------------------------------------
+
+template <class Inspector, class Tag>
+typename Inspector::result_type inspect(Inspector& f, fixed<Tag>& x) {
+  return f(x.raw_ref());
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trade& x) {
+  return f(caf::meta::type_name("trade"), x.trade_id, x.px, x.qty, x.buyer_is_maker);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_ticker& x) {
+  return f(caf::meta::type_name("book_ticker"), x.update_id, x.bid_px, x.bid_qty, x.ask_px, x.ask_qty);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kline& x) {
+  return f(caf::meta::type_name("kline"), x.open_time_ms, x.close_time_ms, x.open, x.high, x.low, x.close,
+           x.volume, x.is_closed);
+}
+
+/// market_event's variant travels as (index, alternative); loading rebuilds the variant.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, market_event& x) {
+  uint8_t index = static_cast<uint8_t>(x.data.index());
+  trade t;
+  book_ticker b;
+  kline k;
+  if constexpr (Inspector::reads_state) {
+    switch (index) {
+      case 0: t = std::get<trade>(x.data); break;
+      case 1: b = std::get<book_ticker>(x.data); break;
+      default: k = std::get<kline>(x.data); break;
+    }
+  }
+  auto rebuild = [&]() -> caf::error {
+    switch (index) {
+      case 0: x.data = t; break;
+      case 1: x.data = b; break;
+      default: x.data = k; break;
+    }
+    return caf::none;
+  };
+  return f(caf::meta::type_name("market_event"), x.ts_event_ms, index, t, b, k, caf::meta::load_callback(rebuild));
+}
+
+/// The shared event vector travels by value; loading makes a new shared vector.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, market_batch& x) {
+  std::vector<market_event> events;
+  if constexpr (Inspector::reads_state) {
+    if (x.events)
+      events = *x.events;
+  }
+  auto rebuild = [&]() -> caf::error {
+    x.events = std::make_shared<const std::vector<market_event>>(std::move(events));
+    return caf::none;
+  };
+  return f(caf::meta::type_name("market_batch"), x.symbol, x.seq, events, caf::meta::load_callback(rebuild));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, candle& x) {
+  return f(caf::meta::type_name("candle"), x.open_time_ms, x.close_time_ms, x.open, x.high, x.low, x.close,
+           x.volume, x.input_count);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signal& x) {
+  return f(caf::meta::type_name("signal"), x.ts_event_ms, x.entry, x.exit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order& x) {
+  return f(caf::meta::type_name("order"), x.order_id, x.ts_event_ms, x.order_side, x.qty, x.status, x.reason);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fill& x) {
+  return f(caf::meta::type_name("fill"), x.fill_id, x.order_id, x.ts_event_ms, x.fill_side, x.px, x.qty, x.fee,
+           x.role);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, equity_point& x) {
+  return f(caf::meta::type_name("equity_point"), x.ts_event_ms, x.equity, x.cash, x.position_qty, x.mark);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_snapshot& x) {
+  return f(caf::meta::type_name("account_snapshot"), x.ts_event_ms, x.initial_cash, x.cash, x.position_qty,
+           x.cost_basis, x.realized_pnl, x.fees, x.mark, x.equity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_report& x) {
+  return f(caf::meta::type_name("session_report"), x.session_id, x.name, x.strategy, x.symbol, x.initial_cash,
+           x.fills, x.final, x.max_drawdown, x.events, x.bars, x.orders_rejected, x.status, x.failure);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bar_closed& x) {
+  return f(caf::meta::type_name("bar_closed"), x.event_index, x.bar, x.values);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signal_raised& x) {
+  return f(caf::meta::type_name("signal_raised"), x.event_index, x.sig);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_batch& x) {
+  return f(caf::meta::type_name("session_batch"), x.market, x.bars, x.signals, x.orders, x.fills, x.equity,
+           x.account, x.max_drawdown);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, persist_batch& x) {
+  return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.account, x.status);
+}
+
+/// Registers every message type with CAF under a stable name (needed for the network layer).
+void register_message_types(caf::actor_system_config& cfg);
+
+} // namespace pt

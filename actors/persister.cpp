@@ -1,0 +1,122 @@
+#include "actors/persister.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+namespace pt {
+
+namespace {
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void write_batches(sql::database& db, const std::vector<persist_batch>& batches) {
+  sql::statement order_stmt(db,
+    "INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms) "
+    "VALUES (?1, ?2, ?3, 'market', ?4, ?5, ?6, ?7, ?7) "
+    "ON CONFLICT (session_id, order_id) DO UPDATE SET qty_raw = excluded.qty_raw, status = excluded.status, "
+    "reject_reason = excluded.reject_reason, updated_ms = excluded.updated_ms");
+  sql::statement fill_stmt(db,
+    "INSERT INTO fills (session_id, fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  sql::statement equity_stmt(db,
+    "INSERT INTO equity_points (session_id, ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  sql::statement account_stmt(db,
+    "UPDATE sessions SET cash_raw = ?2, position_qty_raw = ?3, cost_basis_raw = ?4, realized_pnl_raw = ?5, "
+    "fees_raw = ?6, mark_price_raw = ?7, equity_raw = ?8, last_event_ms = ?9, "
+    "status = COALESCE(NULLIF(?10, ''), status), updated_at_ms = ?11 WHERE session_id = ?1");
+  int64_t now = wall_ms();
+  for (auto& b : batches) {
+    for (auto& o : b.orders) {
+      order_stmt.bind(1, b.session_id).bind(2, o.order_id).bind(3, std::string_view(to_string(o.order_side)));
+      order_stmt.bind(4, o.qty.raw()).bind(5, std::string_view(to_string(o.status))).bind(7, o.ts_event_ms);
+      if (o.reason == reject_reason::none)
+        order_stmt.bind_null(6);
+      else
+        order_stmt.bind(6, std::string_view(to_string(o.reason)));
+      order_stmt.run();
+    }
+    for (auto& f : b.fills) {
+      fill_stmt.bind(1, b.session_id).bind(2, f.fill_id).bind(3, f.order_id).bind(4, f.ts_event_ms);
+      fill_stmt.bind(5, std::string_view(to_string(f.fill_side))).bind(6, f.px.raw()).bind(7, f.qty.raw());
+      fill_stmt.bind(8, f.fee.raw()).bind(9, std::string_view(to_string(f.role)));
+      fill_stmt.run();
+    }
+    for (auto& p : b.equity) {
+      equity_stmt.bind(1, b.session_id).bind(2, p.ts_event_ms).bind(3, p.equity.raw()).bind(4, p.cash.raw());
+      equity_stmt.bind(5, p.position_qty.raw()).bind(6, p.mark.raw());
+      equity_stmt.run();
+    }
+    const auto& a = b.account;
+    account_stmt.bind(1, b.session_id).bind(2, a.cash.raw()).bind(3, a.position_qty.raw());
+    account_stmt.bind(4, a.cost_basis.raw()).bind(5, a.realized_pnl.raw()).bind(6, a.fees.raw());
+    account_stmt.bind(7, a.mark.raw()).bind(8, a.equity.raw()).bind(9, a.ts_event_ms);
+    account_stmt.bind(10, std::string_view(b.status)).bind(11, now);
+    account_stmt.run();
+  }
+}
+
+void commit_pending(caf::stateful_actor<persister_state>* self) {
+  auto& st = self->state;
+  st.commit_queued = false;
+  if (st.pending.empty())
+    return;
+  auto batches = std::move(st.pending);
+  st.pending.clear();
+  try {
+    sql::transaction tx(*st.db);
+    write_batches(*st.db, batches);
+    tx.commit();
+    ++st.commits;
+    for (auto& b : batches)
+      st.fills_committed += static_cast<int64_t>(b.fills.size());
+  } catch (const std::exception& e) {
+    ++st.failures;
+    spdlog::error("persister: commit of {} batch(es) failed and was rolled back: {}", batches.size(), e.what());
+  }
+}
+
+} // namespace
+
+caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db) {
+  self->state.db = std::move(db);
+  return {
+    [self](session_row& row) -> caf::result<int64_t> {
+      commit_pending(self); // keep the order of writes
+      try {
+        int64_t now = wall_ms();
+        sql::statement st(*self->state.db,
+          "INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, "
+          "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9)");
+        st.bind(1, std::string_view(row.name)).bind(2, std::string_view(row.strategy_name));
+        st.bind(3, std::string_view(row.strategy_file)).bind(4, std::string_view(row.strategy_yaml));
+        st.bind(5, std::string_view(row.symbol)).bind(6, row.initial_cash_raw).bind(7, row.taker_fee_bps_raw);
+        st.bind(8, row.slippage_bps_raw).bind(9, now);
+        st.run();
+        return self->state.db->last_insert_rowid();
+      } catch (const std::exception& e) {
+        spdlog::error("persister: cannot create session '{}': {}", row.name, e.what());
+        return caf::make_error(caf::sec::runtime_error, e.what());
+      }
+    },
+    [self](persist_batch& b) {
+      self->state.pending.push_back(std::move(b));
+      if (!self->state.commit_queued) {
+        self->state.commit_queued = true;
+        self->send(self, commit_atom::value);
+      }
+    },
+    [self](commit_atom) { commit_pending(self); },
+    [self](flush_atom) {
+      commit_pending(self);
+      return ok_atom::value;
+    },
+  };
+}
+
+} // namespace pt

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/sqlite.hpp"
+
+namespace pt {
+
+/// A new session's row, as the supervisor asks the persister to create it.
+struct session_row {
+  std::string name;
+  std::string strategy_name;
+  std::string strategy_file;
+  std::string strategy_yaml;
+  std::string symbol;
+  int64_t initial_cash_raw = 0;
+  int64_t taker_fee_bps_raw = 0;
+  int64_t slippage_bps_raw = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_row& x) {
+  return f(caf::meta::type_name("session_row"), x.name, x.strategy_name, x.strategy_file, x.strategy_yaml, x.symbol,
+           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw);
+}
+
+/// Persister state: the only write connection to SQLite and what waits for the next commit.
+struct persister_state {
+  std::shared_ptr<sql::database> db;
+  std::vector<persist_batch> pending;
+  bool commit_queued = false;
+  int64_t commits = 0;
+  int64_t fills_committed = 0;
+  int64_t failures = 0;
+  static inline const char* name = "persister";
+};
+
+/// The only writer to SQLite (DESIGN decision 6), on an already opened and migrated database.
+///
+/// Messages:
+/// - `session_row` → the new session's id (committed before the reply).
+/// - `persist_batch`: queued; everything queued since the last commit is written in one
+///   transaction (group commit), triggered by a `commit_atom` the actor sends itself, which
+///   arrives after everything already in its mailbox.
+/// - `flush_atom` → `ok_atom` once everything received before it is committed.
+/// A failed transaction is logged and counted, never thrown out of the handler.
+caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db);
+
+} // namespace pt

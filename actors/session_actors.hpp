@@ -1,0 +1,70 @@
+#pragma once
+
+// The four actors of one session's pipeline (DESIGN decision 2):
+//   indicator_engine → signal_detector → paper_executor → position_tracker
+// Market data enters once, at the indicator engine; each stage adds its output to the
+// `session_batch` and forwards it. Each stage links to the next, so a failure in any stage
+// ends the whole session (and only that session); the supervisor monitors the tracker.
+
+#include <optional>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "core/candle.hpp"
+#include "core/equity_curve.hpp"
+#include "core/paper_exchange.hpp"
+#include "core/session_types.hpp"
+#include "core/strategy.hpp"
+
+namespace pt {
+
+/// Indicator engine state: candles of the strategy's timeframe and its indicators.
+struct indicator_engine_state {
+  std::optional<candle_aggregator> candles;
+  std::optional<indicator_set> indicators;
+  bool warned_kline_interval = false;
+  static inline const char* name = "indicator_engine";
+};
+
+/// Builds the strategy's bars from trades or klines and updates its indicators on each close.
+/// Takes `market_batch` and `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`.
+caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
+                               caf::actor next);
+
+/// Signal detector state: the compiled entry and exit rules.
+struct signal_detector_state {
+  std::optional<signal_rules> rules;
+  static inline const char* name = "signal_detector";
+};
+
+/// Evaluates the entry and exit rules on every closed bar and adds the signals that fire.
+/// Fails at start-up (the session fails) if the rules do not compile.
+caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, session_config cfg,
+                              caf::actor next);
+
+/// Paper executor state: the session's virtual exchange and account.
+struct paper_executor_state {
+  std::optional<paper_exchange> exchange;
+  std::optional<equity_curve> curve;
+  static inline const char* name = "paper_executor";
+};
+
+/// Replays the batch's events into the virtual exchange, acting on each signal right after the
+/// event that raised it; adds order updates, fills, equity points and the account snapshot.
+caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
+                             caf::actor next);
+
+/// Position tracker state: the session's running report.
+struct position_tracker_state {
+  session_report report;
+  int64_t equity_interval_ms = 0;
+  static inline const char* name = "position_tracker";
+};
+
+/// Keeps the session's position, P&L and fills; sends what must be stored to the persister
+/// (if any) and, at the end of data, the `session_report` to the supervisor.
+caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
+                               caf::actor supervisor, caf::actor persister);
+
+} // namespace pt
