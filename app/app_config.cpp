@@ -1,0 +1,152 @@
+#include "app/app_config.hpp"
+
+#include <filesystem>
+#include <set>
+
+#include "app/strategy_loader.hpp"
+#include "app/yaml_errors.hpp"
+
+namespace pt {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string resolve(const std::string& base_file, const std::string& path) {
+  fs::path p(path);
+  if (p.is_absolute())
+    return path;
+  return (fs::path(base_file).parent_path() / p).lexically_normal().string();
+}
+
+template <class T>
+void read_fixed(const YAML::Node& map, const char* key, T& out, yaml_problems& p, bool must_be_positive) {
+  auto node = map[key];
+  if (!node)
+    return;
+  auto v = node.IsScalar() ? T::parse(node.Scalar()) : std::nullopt;
+  if (!v || v->is_negative() || (must_be_positive && v->is_zero()))
+    p.add(node, std::string(key) + " must be a " + (must_be_positive ? "positive" : "non-negative") +
+                  " decimal number, not '" + (node.IsScalar() ? node.Scalar() : std::string("…")) + "'");
+  else
+    out = *v;
+}
+
+// Reads the settings a session may override (and `defaults` may set) from `map` into `d`.
+void read_session_settings(const YAML::Node& map, session_defaults& d, yaml_problems& p) {
+  read_fixed(map, "initial_cash", d.initial_cash, p, true);
+  read_fixed(map, "taker_fee_bps", d.execution.taker_fee_bps, p, false);
+  read_fixed(map, "slippage_bps", d.execution.slippage_bps, p, false);
+  read_fixed(map, "qty_step", d.execution.qty_step, p, true);
+  if (auto n = map["equity_interval"]) {
+    auto tf = n.IsScalar() ? parse_timeframe_ms(n.Scalar()) : std::nullopt;
+    if (!tf)
+      p.add(n, "equity_interval must look like 1s, 1m, 1h, not '" + (n.IsScalar() ? n.Scalar() : std::string("…")) + "'");
+    else
+      d.equity_interval_ms = *tf;
+  }
+}
+
+} // namespace
+
+std::optional<double> parse_speed(const std::string& text) {
+  if (text == "max")
+    return 0.0;
+  try {
+    size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used == text.size() && v > 0 && v <= 1e6)
+      return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+app_config load_app_config(const std::string& path) {
+  app_config cfg;
+  cfg.file = path;
+  auto root = parse_yaml(read_text_file(path), path);
+  yaml_problems p(path);
+  if (!root.IsMap()) {
+    p.add(root, "the config is a YAML mapping with database, feed, defaults and sessions");
+    p.throw_if_any();
+  }
+  p.reject_unknown_keys(root, {"database", "feed", "defaults", "sessions"}, "the config");
+  if (auto db = root["database"]) {
+    if (!db.IsScalar() || db.Scalar().empty())
+      p.add(db, "database must be a file path");
+    else
+      cfg.database = db.Scalar();
+  }
+  if (auto feed = root["feed"]) {
+    p.reject_unknown_keys(feed, {"replay", "speed"}, "feed");
+    if (auto r = feed["replay"]) {
+      if (!r.IsScalar() || r.Scalar().empty())
+        p.add(r, "feed.replay must be a file path");
+      else
+        cfg.replay_file = resolve(path, r.Scalar());
+    }
+    if (auto s = feed["speed"]) {
+      auto v = s.IsScalar() ? parse_speed(s.Scalar()) : std::nullopt;
+      if (!v)
+        p.add(s, "feed.speed must be 'max' or a positive number");
+      else
+        cfg.replay_speed = *v;
+    }
+  }
+  static const std::vector<std::string> setting_keys{"initial_cash", "taker_fee_bps", "slippage_bps", "qty_step",
+                                                     "equity_interval"};
+  if (auto d = root["defaults"]) {
+    p.reject_unknown_keys(d, setting_keys, "defaults");
+    read_session_settings(d, cfg.defaults, p);
+  }
+  auto sessions = root["sessions"];
+  if (sessions && !sessions.IsSequence()) {
+    p.add(sessions, "sessions must be a list");
+  } else if (sessions) {
+    std::set<std::string> names;
+    for (const auto& s : sessions) {
+      auto keys = setting_keys;
+      keys.insert(keys.end(), {"name", "strategy", "symbol"});
+      p.reject_unknown_keys(s, keys, "a session");
+      session_config sc;
+      session_defaults d = cfg.defaults;
+      read_session_settings(s, d, p);
+      sc.initial_cash = d.initial_cash;
+      sc.execution = d.execution;
+      sc.equity_interval_ms = d.equity_interval_ms;
+      auto name = s["name"];
+      if (!name || !name.IsScalar() || name.Scalar().empty())
+        p.add(s, "a session needs a name");
+      else if (!names.insert(name.Scalar()).second)
+        p.add(name, "session name '" + name.Scalar() + "' is used twice");
+      else
+        sc.name = name.Scalar();
+      auto strat = s["strategy"];
+      if (!strat || !strat.IsScalar()) {
+        p.add(s, "a session needs a strategy file (strategy: strategies/ema_crossover.yaml)");
+        continue;
+      }
+      try {
+        auto loaded = load_strategy_file(resolve(path, strat.Scalar()));
+        sc.strategy = loaded.spec;
+        sc.strategy_file = loaded.file;
+        sc.strategy_text = loaded.text;
+      } catch (const config_error& e) {
+        for (auto& problem : e.problems())
+          p.add(strat, "in strategy: " + problem);
+        continue;
+      }
+      sc.symbol = sc.strategy.symbol;
+      if (auto sym = s["symbol"]; sym && sym.IsScalar())
+        sc.symbol = sym.Scalar();
+      if (sc.symbol.empty())
+        p.add(s, "session '" + sc.name + "' needs a symbol (its strategy names none)");
+      cfg.sessions.push_back(std::move(sc));
+    }
+  }
+  p.throw_if_any();
+  return cfg;
+}
+
+} // namespace pt

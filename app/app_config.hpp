@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/session_types.hpp"
+
+namespace pt {
+
+/// Settings every session starts from unless it overrides them.
+struct session_defaults {
+  money initial_cash = money::from_units(10'000);
+  execution_params execution;
+  int64_t equity_interval_ms = 60'000;
+};
+
+/// `config/papertrader.yaml`: the database, the feed and the sessions `papertrader run` starts.
+///
+/// ```yaml
+/// database: data/papertrader.db       # relative to the working directory
+/// feed:
+///   replay: ../../shared/data/streams/….txt.gz   # relative to this file; absent = live
+///   speed: 10                         # or max
+/// defaults: {initial_cash: 10000, taker_fee_bps: 10, slippage_bps: 1, qty_step: 0.00001,
+///            equity_interval: 1m}
+/// sessions:
+///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000}
+/// ```
+struct app_config {
+  std::string file;
+  std::string database = "data/papertrader.db";
+  std::optional<std::string> replay_file; ///< resolved against the config file's folder
+  std::optional<double> replay_speed;     ///< 0 = as fast as possible
+  session_defaults defaults;
+  std::vector<session_config> sessions;   ///< ids not assigned yet
+};
+
+/// Loads and validates the application config, including every strategy file it names.
+/// Throws `config_error` listing every problem with file, line and column.
+app_config load_app_config(const std::string& path);
+
+/// Parses a replay speed: "max" (→ 0) or a positive number ("1", "10", "0.5"). nullopt otherwise.
+std::optional<double> parse_speed(const std::string& text);
+
+} // namespace pt

@@ -1,0 +1,207 @@
+// papertrader: paper trading on real Binance market data. Command line and wiring.
+
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/market_file.hpp"
+#include "actors/sqlite.hpp"
+#include "app/app_config.hpp"
+#include "app/report.hpp"
+#include "app/runner.hpp"
+#include "app/strategy_loader.hpp"
+#include "app/yaml_errors.hpp"
+
+namespace {
+
+using namespace pt;
+
+constexpr int exit_usage = 2;
+
+// Logs go to stderr so stdout carries only results (the backtest table).
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("papertrader");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+}
+
+void print_problems(const config_error& e) {
+  for (auto& p : e.problems())
+    std::cerr << "error: " << p << '\n';
+}
+
+struct run_args {
+  std::string config = "config/papertrader.yaml";
+  std::string replay;
+  std::string speed;
+  std::string database;
+  std::string symbol;
+  bool exit_at_end = false;
+};
+
+int cmd_run(const run_args& args) {
+  app_config cfg;
+  try {
+    cfg = load_app_config(args.config);
+  } catch (const config_error& e) {
+    print_problems(e);
+    return exit_usage;
+  }
+  run_request req;
+  req.sessions = cfg.sessions;
+  req.database = args.database.empty() ? cfg.database : args.database;
+  req.exit_at_end = args.exit_at_end;
+  req.replay.path = args.replay.empty() ? cfg.replay_file.value_or("") : args.replay;
+  if (!args.symbol.empty())
+    req.replay.symbol = args.symbol;
+  if (!args.speed.empty()) {
+    auto speed = parse_speed(args.speed);
+    if (!speed) {
+      std::cerr << "error: --speed must be 'max' or a positive number, not '" << args.speed << "'\n";
+      return exit_usage;
+    }
+    req.replay.speed = *speed;
+  } else {
+    req.replay.speed = cfg.replay_speed.value_or(1.0);
+  }
+  if (req.replay.path.empty()) {
+    std::cerr << "error: no feed: the live Binance connector is not part of this build yet; replay recorded data "
+                 "with --replay FILE (or feed.replay in "
+              << args.config << ")\n";
+    return exit_usage;
+  }
+  if (req.sessions.empty())
+    spdlog::warn("{} lists no sessions: the feed will run with nobody trading", args.config);
+  spdlog::info("starting {} session(s) from {}", req.sessions.size(), args.config);
+  auto outcome = run_sessions(req);
+  print_summary_table(std::cout, outcome.reports);
+  for (auto& r : outcome.reports)
+    if (r.status == "failed")
+      return 1;
+  return outcome.feed.error.empty() ? 0 : 1;
+}
+
+struct backtest_args {
+  std::vector<std::string> strategies;
+  std::string data;
+  std::string json;
+  std::string symbol;
+  std::string database;
+  std::string initial_cash = "10000";
+  std::string fee_bps = "10";
+  std::string slippage_bps = "0";
+  std::string qty_step = "0.00001";
+};
+
+int cmd_backtest(const backtest_args& args) {
+  session_defaults defaults;
+  auto initial = money::parse(args.initial_cash);
+  auto fee = bps::parse(args.fee_bps);
+  auto slip = bps::parse(args.slippage_bps);
+  auto step = quantity::parse(args.qty_step);
+  if (!initial || !initial->is_positive() || !fee || fee->is_negative() || !slip || slip->is_negative() || !step ||
+      !step->is_positive()) {
+    std::cerr << "error: --initial-cash and --qty-step must be positive decimals, --fee-bps and --slippage-bps "
+                 "non-negative decimals\n";
+    return exit_usage;
+  }
+  std::string symbol = args.symbol;
+  if (symbol.empty())
+    symbol = symbol_from_file_name(args.data).value_or("");
+  run_request req;
+  bool bad = false;
+  for (auto& path : args.strategies) {
+    try {
+      auto loaded = load_strategy_file(path);
+      session_config sc;
+      sc.name = std::filesystem::path(path).stem().string();
+      sc.strategy = loaded.spec;
+      sc.strategy_file = loaded.file;
+      sc.strategy_text = loaded.text;
+      sc.symbol = symbol.empty() ? loaded.spec.symbol : symbol;
+      sc.initial_cash = *initial;
+      sc.execution.taker_fee_bps = *fee;
+      sc.execution.slippage_bps = *slip;
+      sc.execution.qty_step = *step;
+      if (sc.symbol.empty()) {
+        std::cerr << "error: " << path << ": no symbol: give --symbol\n";
+        bad = true;
+      }
+      req.sessions.push_back(std::move(sc));
+    } catch (const config_error& e) {
+      print_problems(e);
+      bad = true;
+    }
+  }
+  if (bad)
+    return exit_usage;
+  req.replay.path = args.data;
+  req.replay.speed = 0;
+  if (!args.symbol.empty())
+    req.replay.symbol = args.symbol;
+  req.database = args.database;
+  req.exit_at_end = true;
+  auto outcome = run_sessions(req);
+  print_summary_table(std::cout, outcome.reports);
+  if (!args.json.empty()) {
+    write_reports_json(args.json, outcome.reports);
+    spdlog::info("wrote {}", args.json);
+  }
+  if (outcome.feed.events == 0)
+    spdlog::warn("{} held no market events for {}", args.data, symbol);
+  for (auto& r : outcome.reports)
+    if (r.status == "failed")
+      return 1;
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"papertrader: paper trading on real Binance market data, many sessions at once"};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+    ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  run_args run;
+  auto* run_cmd = app.add_subcommand("run", "Run the sessions of the config on the configured feed");
+  run_cmd->add_option("--config", run.config, "Application config (YAML)")->capture_default_str();
+  run_cmd->add_option("--replay", run.replay, "Replay this recorded file (trades/klines CSV or stream, .gz ok)");
+  run_cmd->add_option("--speed", run.speed, "Replay speed: N times real time, or 'max' (default: config, else 1)");
+  run_cmd->add_option("--db", run.database, "SQLite database (default: the config's, data/papertrader.db)");
+  run_cmd->add_option("--symbol", run.symbol, "Symbol of a CSV replay file, if its name does not say");
+  run_cmd->add_flag("--exit-at-end", run.exit_at_end, "Exit when the replay ends instead of serving on");
+
+  backtest_args bt;
+  auto* bt_cmd = app.add_subcommand("backtest", "Run strategies over a data file at full speed and report");
+  bt_cmd->add_option("--strategy", bt.strategies, "Strategy YAML file (repeat for several sessions)")->required();
+  bt_cmd->add_option("--data", bt.data, "Market data: trades/klines CSV or recorded stream, .gz ok")
+    ->required()
+    ->check(CLI::ExistingFile);
+  bt_cmd->add_option("--json", bt.json, "Write per-session fills and final accounts to this JSON file");
+  bt_cmd->add_option("--symbol", bt.symbol, "Symbol of the data (default: from the file name)");
+  bt_cmd->add_option("--db", bt.database, "Also store sessions, orders and fills in this SQLite database");
+  bt_cmd->add_option("--initial-cash", bt.initial_cash, "Quote currency per session")->capture_default_str();
+  bt_cmd->add_option("--fee-bps", bt.fee_bps, "Taker fee in bps")->capture_default_str();
+  bt_cmd->add_option("--slippage-bps", bt.slippage_bps, "Slippage in bps against each fill")->capture_default_str();
+  bt_cmd->add_option("--qty-step", bt.qty_step, "Order quantity step (lot size)")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  setup_logging(log_level);
+  try {
+    if (run_cmd->parsed())
+      return cmd_run(run);
+    return cmd_backtest(bt);
+  } catch (const config_error& e) {
+    print_problems(e);
+    return exit_usage;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}

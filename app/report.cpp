@@ -1,0 +1,105 @@
+#include "app/report.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <spdlog/fmt/fmt.h>
+
+namespace pt {
+
+double return_percent(const session_report& r) {
+  if (r.initial_cash.is_zero())
+    return 0;
+  return (r.final.equity - r.initial_cash).to_double() / r.initial_cash.to_double() * 100.0;
+}
+
+void print_summary_table(std::ostream& out, const std::vector<session_report>& reports) {
+  out << fmt::format("{:>3}  {:<20} {:<22} {:<9} {:>6} {:>14} {:>15} {:>16} {:>9} {:>7}  {}\n", "id", "session",
+                     "strategy", "symbol", "fills", "fees", "realized P&L", "equity", "return", "max DD", "status");
+  for (auto& r : reports) {
+    out << fmt::format("{:>3}  {:<20} {:<22} {:<9} {:>6} {:>14} {:>15} {:>16} {:>8.3f}% {:>6.2f}%  {}{}\n",
+                       r.session_id, r.name.substr(0, 20), r.strategy.substr(0, 22), r.symbol, r.fills.size(),
+                       r.final.fees.to_string(), r.final.realized_pnl.to_string(), r.final.equity.to_string(),
+                       return_percent(r), r.max_drawdown * 100.0, r.status,
+                       r.failure.empty() ? "" : " (" + r.failure + ")");
+  }
+}
+
+std::string reports_to_json(const std::vector<session_report>& reports) {
+  rapidjson::StringBuffer buf;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+  auto str = [&w](const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); };
+  auto kv = [&](const char* key, const std::string& value) {
+    w.Key(key);
+    str(value);
+  };
+  w.StartArray();
+  for (auto& r : reports) {
+    w.StartObject();
+    w.Key("session_id");
+    w.Int64(r.session_id);
+    kv("name", r.name);
+    kv("strategy", r.strategy);
+    kv("symbol", r.symbol);
+    kv("status", r.status);
+    if (!r.failure.empty())
+      kv("failure", r.failure);
+    kv("initial_cash", r.initial_cash.to_string());
+    w.Key("events");
+    w.Int64(r.events);
+    w.Key("bars");
+    w.Int64(r.bars);
+    w.Key("orders_rejected");
+    w.Int64(r.orders_rejected);
+    w.Key("fills");
+    w.StartArray();
+    for (auto& f : r.fills) {
+      w.StartObject();
+      w.Key("fill_id");
+      w.Int64(f.fill_id);
+      w.Key("order_id");
+      w.Int64(f.order_id);
+      w.Key("ts_ms");
+      w.Int64(f.ts_event_ms);
+      kv("side", to_string(f.fill_side));
+      kv("price", f.px.to_string());
+      kv("qty", f.qty.to_string());
+      kv("fee", f.fee.to_string());
+      kv("liquidity", to_string(f.role));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("final");
+    w.StartObject();
+    w.Key("ts_ms");
+    w.Int64(r.final.ts_event_ms);
+    kv("cash", r.final.cash.to_string());
+    kv("position_qty", r.final.position_qty.to_string());
+    kv("cost_basis", r.final.cost_basis.to_string());
+    kv("mark_price", r.final.mark.to_string());
+    kv("equity", r.final.equity.to_string());
+    kv("realized_pnl", r.final.realized_pnl.to_string());
+    kv("fees", r.final.fees.to_string());
+    w.EndObject();
+    w.Key("max_drawdown");
+    w.Double(r.max_drawdown);
+    w.Key("return_pct");
+    w.Double(return_percent(r));
+    w.EndObject();
+  }
+  w.EndArray();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+void write_reports_json(const std::string& path, const std::vector<session_report>& reports) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out)
+    throw std::runtime_error("cannot write " + path);
+  out << reports_to_json(reports) << '\n';
+  if (!out)
+    throw std::runtime_error("error writing " + path);
+}
+
+} // namespace pt

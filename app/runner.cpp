@@ -1,0 +1,118 @@
+#include "app/runner.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <thread>
+#include <unistd.h>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/market_data_broadcaster.hpp"
+#include "actors/messages.hpp"
+#include "actors/migrations.hpp"
+#include "actors/persister.hpp"
+#include "actors/session_supervisor.hpp"
+
+namespace pt {
+
+namespace {
+
+// Blocks SIGINT/SIGTERM for this thread and every thread it starts, so that only the run loop
+// takes them (with sigtimedwait); restores the old mask when done.
+class signal_block {
+public:
+  signal_block() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~signal_block() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+  /// The signal received within `ms`, or 0.
+  int wait(int ms) const {
+    timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
+    int sig = sigtimedwait(&set_, nullptr, &ts);
+    return sig > 0 ? sig : 0;
+  }
+
+private:
+  sigset_t set_{};
+  sigset_t old_{};
+};
+
+} // namespace
+
+run_outcome run_sessions(const run_request& request) {
+  signal_block signals;
+  run_outcome outcome;
+  std::shared_ptr<sql::database> db;
+  if (!request.database.empty()) {
+    db = open_database(request.database);
+    spdlog::info("database {} (schema version {})", request.database, db->pragma_int("user_version"));
+  }
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  caf::actor_system system{cfg};
+  caf::actor persister_actor = db ? system.spawn(persister, db) : caf::actor{};
+  auto broadcaster = system.spawn(market_data_broadcaster);
+  auto supervisor = system.spawn(session_supervisor, request.sessions, broadcaster, persister_actor);
+  caf::scoped_actor self{system};
+  auto shutdown = [&] {
+    for (auto& a : {supervisor, broadcaster, persister_actor})
+      if (a)
+        self->send_exit(a, caf::exit_reason::user_shutdown);
+  };
+
+  self->request(supervisor, caf::infinite, start_atom::value)
+    .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("starting sessions: {}", system.render(err)); });
+
+  replay_feed feed(system, broadcaster, request.replay);
+  try {
+    feed.start();
+  } catch (...) {
+    shutdown();
+    throw;
+  }
+
+  std::atomic<bool> all_settled{false};
+  std::thread waiter([&] {
+    caf::scoped_actor waiter_self{system};
+    waiter_self->request(supervisor, caf::infinite, await_atom::value)
+      .receive([&](std::vector<session_report>& reports) { outcome.reports = std::move(reports); },
+               [&](caf::error& err) { spdlog::error("waiting for sessions: {}", system.render(err)); });
+    all_settled = true;
+  });
+
+  bool announced = false;
+  while (true) {
+    if (int sig = signals.wait(200)) {
+      if (outcome.interrupted) {
+        spdlog::warn("second signal ({}): exiting now", strsignal(sig));
+        _exit(130);
+      }
+      outcome.interrupted = true;
+      spdlog::info("{} received: stopping the feed and settling sessions (again to exit at once)", strsignal(sig));
+      feed.stop();
+    }
+    if (all_settled && (request.exit_at_end || outcome.interrupted))
+      break;
+    if (all_settled && !announced) {
+      announced = true;
+      spdlog::info("feed ended; {} session(s) settled; still serving — Ctrl-C to stop", outcome.reports.size());
+    }
+  }
+  waiter.join();
+  feed.join();
+  outcome.feed = feed.stats();
+  if (persister_actor) {
+    self->request(persister_actor, caf::infinite, flush_atom::value)
+      .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("final flush: {}", system.render(err)); });
+  }
+  shutdown();
+  return outcome;
+}
+
+} // namespace pt

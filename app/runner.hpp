@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "actors/replay_feed.hpp"
+#include "core/session_types.hpp"
+
+namespace pt {
+
+/// One run of the platform: which sessions, on which feed, stored where.
+struct run_request {
+  std::vector<session_config> sessions;
+  replay_options replay;
+  std::string database;     ///< SQLite file; empty = keep nothing (a plain backtest)
+  bool exit_at_end = true;  ///< false: after the feed ends, keep serving until SIGINT/SIGTERM
+};
+
+/// What a run produced.
+struct run_outcome {
+  std::vector<session_report> reports; ///< one per session, by session id
+  replay_stats feed;
+  bool interrupted = false;            ///< stopped by SIGINT/SIGTERM
+};
+
+/// Starts the actor system (persister, broadcaster, supervisor and every session), replays the
+/// feed into it and waits until every session has settled; then, unless `exit_at_end`, keeps
+/// running until SIGINT or SIGTERM. The first signal stops the feed, lets the sessions settle
+/// and flushes the database; a second one exits at once (status 130).
+///
+/// Throws at start-up only: `sql::error` (database), `std::runtime_error` (feed file).
+run_outcome run_sessions(const run_request& request);
+
+} // namespace pt
