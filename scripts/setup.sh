@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every system package papertrader needs to build, run and test (Debian 12).
+# Installs only what is missing; uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcaf-dev             # actors (CAF 0.17)
+  rapidjson-dev          # JSON
+  libyaml-cpp-dev        # config and strategy files
+  libspdlog-dev          # logging
+  libsqlite3-dev         # persistence
+  libcli11-dev           # command line
+  zlib1g-dev             # reading .gz market data
+  libgtest-dev libgmock-dev  # tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} system packages are installed"
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "setup: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo_cmd=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}"
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test (unit, actor and end-to-end on the real
+# data in ../shared/data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d ../shared/data ]; then
+  echo "test: ../shared/data (recorded Binance data) is missing beside this checkout" >&2
+  exit 1
+fi
+scripts/setup.sh
+scripts/build.sh
+cd build
+ctest --output-on-failure --timeout 600 -j "$(nproc)"

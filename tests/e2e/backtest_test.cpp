@@ -1,0 +1,129 @@
+// Drives the built `papertrader backtest` on the real recorded data in ../shared/data and checks
+// its report against the fills it reports, recomputed by hand.
+
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <zlib.h>
+
+#include "tests/support/ledger_replay.hpp"
+#include "tests/support/process.hpp"
+
+namespace pt::test {
+namespace {
+
+const std::string klines_1m = "klines/spot-1m-ohlcv/BTCUSDT-1m-ohlcv-2023-03-16_2023-05-01.csv.gz";
+const std::string trades_csv = "trades/BTCUSDT-trades-2024-08-08T235415Z_2024-08-09T000505Z.csv";
+const std::string stream = "streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz";
+
+struct backtest_run {
+  command_result result;
+  rapidjson::Document json;
+};
+
+backtest_run backtest(const std::vector<std::string>& strategies, const std::string& data,
+                      const std::string& extra = "") {
+  auto dir = make_temp_dir("backtest");
+  std::string cmd = binary() + " backtest --data " + shared_data(data) + " --json " + dir + "/out.json " + extra;
+  for (auto& s : strategies)
+    cmd += " --strategy " + source_file("config/strategies/" + s);
+  backtest_run run;
+  run.result = run_command(cmd, dir);
+  run.json.Parse(slurp(dir + "/out.json").c_str());
+  return run;
+}
+
+// open time (ms) → open price (raw 1e-8) of every kline in a 6-column klines file.
+std::map<int64_t, int64_t> kline_opens(const std::string& path) {
+  std::map<int64_t, int64_t> opens;
+  gzFile f = gzopen(path.c_str(), "rb");
+  EXPECT_NE(f, nullptr);
+  char line[512];
+  while (f && gzgets(f, line, sizeof line)) {
+    std::string s(line);
+    auto c1 = s.find(','), c2 = s.find(',', c1 + 1);
+    opens[std::stoll(s.substr(0, c1))] = decimal_raw(s.substr(c1 + 1, c2 - c1 - 1));
+  }
+  if (f)
+    gzclose(f);
+  return opens;
+}
+
+TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
+  auto run = backtest({"ema_crossover.yaml", "rsi_mean_reversion.yaml"}, klines_1m);
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  ASSERT_TRUE(run.json.IsArray()) << "no JSON report; stderr: " << run.result.err;
+  ASSERT_EQ(run.json.Size(), 2u);
+  EXPECT_NE(run.result.out.find("ema-crossover"), std::string::npos) << run.result.out;
+  auto opens = kline_opens(shared_data(klines_1m));
+  for (const auto& session : run.json.GetArray()) {
+    EXPECT_EQ(str(session, "status"), "finished");
+    EXPECT_EQ(str(session, "symbol"), "BTCUSDT");
+    EXPECT_EQ(session["events"].GetInt64(), 66087);
+    size_t fills = check_session_reconciles(session, 10);
+    EXPECT_GT(fills, 10u) << str(session, "strategy") << " made almost no trades on 6 weeks of 1m data";
+    // Kline-only data: every market order fills at the open of the bar after the signal,
+    // i.e. of the kline whose close time stamps the fill.
+    for (const auto& f : session["fills"].GetArray()) {
+      int64_t open_time = f["ts_ms"].GetInt64() - 60'000 + 1;
+      ASSERT_TRUE(opens.count(open_time)) << "fill at " << f["ts_ms"].GetInt64() << " is not at a kline close";
+      EXPECT_EQ(decimal_raw(str(f, "price")), opens[open_time]);
+    }
+  }
+}
+
+TEST(BacktestE2E, TradesCsvRunsAndReconciles) {
+  auto run = backtest({"ema_crossover_10s.yaml", "rsi_scalper_5s.yaml"}, trades_csv);
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  ASSERT_TRUE(run.json.IsArray()) << run.result.err;
+  EXPECT_NE(run.result.err.find("19904 events"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("0 malformed"), std::string::npos) << run.result.err;
+  for (const auto& session : run.json.GetArray())
+    check_session_reconciles(session, 10);
+}
+
+TEST(BacktestE2E, RecordedStreamRunsAndReconciles) {
+  auto run = backtest({"ema_crossover_10s.yaml", "rsi_scalper_5s.yaml", "ema_crossover.yaml"}, stream,
+                      "--fee-bps 7.5 --slippage-bps 2");
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  ASSERT_TRUE(run.json.IsArray()) << run.result.err;
+  // 19,904 trades + 73,174 best bid/ask updates; depth diffs and the snapshot are skipped.
+  EXPECT_NE(run.result.err.find("93078 events"), std::string::npos) << run.result.err;
+  size_t total = 0;
+  for (const auto& session : run.json.GetArray()) {
+    EXPECT_EQ(session["events"].GetInt64(), 93078);
+    // 7.5 bps is not a whole number of bps: the fee check runs in tenths of a bps.
+    const auto& fills = session["fills"];
+    for (const auto& f : fills.GetArray()) {
+      int64_t notional = mul_div_half_even(decimal_raw(str(f, "price")), decimal_raw(str(f, "qty")), 100'000'000);
+      EXPECT_EQ(decimal_raw(str(f, "fee")), mul_div_half_even(notional, 75, 100'000));
+    }
+    total += fills.Size();
+  }
+  EXPECT_GT(total, 0u) << "no strategy traded on the tick recording";
+}
+
+TEST(BacktestE2E, BadStrategyIsRejectedWithPosition) {
+  auto dir = make_temp_dir("badstrategy");
+  std::string file = dir + "/bad.yaml";
+  std::ofstream(file) << "name: broken\ntimeframe: 1m\nindicators:\n  fast: {type: ema, period: 9}\n"
+                         "entry: crosses_above(fast, slow)\nexit: fast < close\n";
+  auto r = run_command(binary() + " backtest --strategy " + file + " --data " + shared_data(klines_1m), dir);
+  EXPECT_EQ(r.exit_code, 2);
+  // 'slow' is at column 28 of line 5: "entry: " is 7 characters, then 20 more.
+  EXPECT_NE(r.err.find(file + ":5:28: entry rule: unknown name 'slow'"), std::string::npos) << r.err;
+}
+
+TEST(BacktestE2E, MissingDataFileIsAUsageError) {
+  auto dir = make_temp_dir("nodata");
+  auto r = run_command(binary() + " backtest --strategy " + source_file("config/strategies/ema_crossover.yaml") +
+                         " --data " + dir + "/nope.csv",
+                       dir);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("nope.csv"), std::string::npos) << r.err;
+}
+
+} // namespace
+} // namespace pt::test

@@ -1,0 +1,62 @@
+// `papertrader run` keeps serving after the replay ends and stops cleanly on SIGINT/SIGTERM,
+// with everything it was told committed.
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "actors/sqlite.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/process.hpp"
+
+namespace pt::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string write_config(const std::string& dir, const std::string& speed) {
+  std::string path = dir + "/papertrader.yaml";
+  std::ofstream(path) << "database: " << dir << "/pt.db\n"
+                      << "feed:\n  replay: "
+                      << shared_data("streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz")
+                      << "\n  speed: " << speed << "\n"
+                      << "sessions:\n  - {name: ema, strategy: "
+                      << source_file("config/strategies/ema_crossover_10s.yaml") << "}\n";
+  return path;
+}
+
+int64_t count(sql::database& db, const std::string& query) {
+  sql::statement st(db, query);
+  return st.step() ? st.column_int(0) : -1;
+}
+
+TEST(ShutdownE2E, KeepsServingAfterTheReplayThenStopsOnSigint) {
+  auto dir = make_temp_dir("serve");
+  child_process p({binary(), "run", "--config", write_config(dir, "max")});
+  ASSERT_TRUE(p.wait_for_output("still serving", 60s)) << p.output();
+  // The sessions settled and the process is still up: a signal is what ends it.
+  p.signal(SIGINT);
+  EXPECT_EQ(p.wait_exit(30s), 0) << p.output();
+  sql::database db(dir + "/pt.db", true);
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions WHERE status = 'finished'"), 1);
+  EXPECT_GT(count(db, "SELECT COUNT(*) FROM fills"), 0);
+}
+
+TEST(ShutdownE2E, SigtermDuringAReplayStopsTheFeedAndCommits) {
+  auto dir = make_temp_dir("sigterm");
+  child_process p({binary(), "run", "--config", write_config(dir, "1")});
+  ASSERT_TRUE(p.wait_for_output("running", 30s)) << p.output();
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(30s), 0) << p.output();
+  EXPECT_NE(p.output().find("replay stopped"), std::string::npos) << p.output();
+  sql::database db(dir + "/pt.db", true);
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions"), 1);
+  sql::statement st(db, "PRAGMA integrity_check");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.column_text(0), "ok");
+}
+
+} // namespace
+} // namespace pt::test
