@@ -98,6 +98,15 @@ void paper_exchange::execute(order o, price reference, int64_t ts_event_ms, exch
       reject(o, reject_reason::overflow, out);
       return;
     }
+    // gross_px, the notional and the fee are each rounded once, so the sized quantity can cost a
+    // few 1e-8 more than the cash: step down until the fill is affordable.
+    while (qty->is_positive()) {
+      auto value = notional(*px, *qty);
+      auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
+      if (!fee || *value + *fee <= ledger_.cash())
+        break; // affordable (or an overflow, reported below)
+      *qty -= params_.qty_step;
+    }
     o.qty = *qty;
   }
   fill f;
