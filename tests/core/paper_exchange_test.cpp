@@ -1,0 +1,313 @@
+#include "core/paper_exchange.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "tests/support/builders.hpp"
+
+namespace pt {
+namespace {
+
+using test::book_event;
+using test::bp;
+using test::hour_aligned_ms;
+using test::kline_event;
+using test::make_kline;
+using test::minute_ms;
+using test::px;
+using test::qty;
+using test::trade_event;
+using test::usd;
+
+constexpr int64_t t0 = hour_aligned_ms;
+
+// 10 bps taker fee, no slippage, quantity step 0.00001 (the defaults).
+execution_params default_params() { return execution_params{}; }
+
+signal entry_at(int64_t ts) { return signal{ts, true, false}; }
+signal exit_at(int64_t ts) { return signal{ts, false, true}; }
+
+// What a buy of `q` at `p` costs with the exchange's fee: notional + fee, each rounded once.
+money buy_cost(price p, quantity q, bps fee) {
+  money value = *notional(p, q);
+  return value + *apply_bps(value, fee);
+}
+
+TEST(PaperExchange, DefaultParams) {
+  execution_params p;
+  EXPECT_EQ(p.taker_fee_bps, bp("10"));
+  EXPECT_EQ(p.slippage_bps, bp("0"));
+  EXPECT_EQ(p.qty_step, qty("0.00001"));
+}
+
+TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
+  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  exchange_output out;
+  ex.on_market(book_event(t0, "19999", "20001"), out);
+  EXPECT_TRUE(out.orders.empty());
+
+  ex.on_signal(entry_at(t0 + 5), out);
+  ASSERT_EQ(out.orders.size(), 2u);
+  EXPECT_EQ(out.orders[0].status, order_status::accepted);
+  EXPECT_EQ(out.orders[1].status, order_status::filled);
+  EXPECT_EQ(out.orders[1].order_id, 1);
+  ASSERT_EQ(out.fills.size(), 1u);
+  const fill& buy = out.fills[0];
+  EXPECT_EQ(buy.fill_side, side::buy);
+  EXPECT_EQ(buy.px, px("20001"));
+  // qty = ⌊10000 / (20001 × 1.001 = 20021.001)⌋ to 0.00001 = 0.49947
+  //   (0.49947 × 20021.001 = 9999.889 ≤ 10000 < 10000.090 = 0.49948 × 20021.001)
+  EXPECT_EQ(buy.qty, qty("0.49947"));
+  EXPECT_EQ(buy.fee, usd("9.98989947"));  // 0.49947 × 20001 = 9989.89947; × 0.001
+  EXPECT_EQ(buy.role, liquidity::taker);
+  EXPECT_EQ(buy.fill_id, 1);
+  EXPECT_EQ(buy.order_id, 1);
+  EXPECT_EQ(buy.ts_event_ms, t0 + 5);
+  EXPECT_EQ(ex.account().cash(), usd("0.11063053")); // 10000 − 9989.89947 − 9.98989947
+  EXPECT_EQ(ex.account().position_qty(), qty("0.49947"));
+
+  out = {};
+  ex.on_signal(exit_at(t0 + 10), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  const fill& sell = out.fills[0];
+  EXPECT_EQ(sell.fill_side, side::sell);
+  EXPECT_EQ(sell.px, px("19999"));
+  EXPECT_EQ(sell.qty, qty("0.49947"));    // the whole position
+  EXPECT_EQ(sell.fee, usd("9.98890053")); // 0.49947 × 19999 = 9988.90053; × 0.001
+  EXPECT_EQ(sell.fill_id, 2);
+  EXPECT_EQ(sell.order_id, 2);
+  EXPECT_TRUE(ex.account().position_qty().is_zero());
+  EXPECT_EQ(ex.account().realized_pnl(), usd("-0.99894")); // 9988.90053 − 9989.89947
+  EXPECT_EQ(ex.account().cash(), usd("9979.02226"));       // 0.11063053 + 9988.90053 − 9.98890053
+}
+
+TEST(PaperExchange, SlippageMovesThePriceAgainstTheOrder) {
+  execution_params params;
+  params.slippage_bps = bp("5");
+  paper_exchange ex(usd("10000"), params, bp("10000"));
+  exchange_output out;
+  ex.on_market(book_event(t0, "19999", "20001"), out);
+  ex.on_signal(entry_at(t0), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].px, px("20011.0005")); // 20001 × 1.0005 = 20001 + 10.0005
+  out = {};
+  ex.on_signal(exit_at(t0), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].px, px("19989.0005")); // 19999 × 0.9995 = 19999 − 9.9995
+}
+
+TEST(PaperExchange, TradesOnlyFillsAtTheLastTrade) {
+  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  exchange_output out;
+  ex.on_market(trade_event(t0, "19000"), out);
+  ex.on_market(trade_event(t0 + 1, "20000.5"), out);
+  ex.on_signal(entry_at(t0 + 1), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].px, px("20000.5"));
+  // ⌊10000 / 20020.5005⌋ = 0.49948 (0.49948 × 20020.5005 = 9999.8396; + one step = 10000.0398)
+  EXPECT_EQ(out.fills[0].qty, qty("0.49948"));
+  out = {};
+  ex.on_market(trade_event(t0 + 2, "20100"), out);
+  ex.on_signal(exit_at(t0 + 2), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].px, px("20100"));
+}
+
+TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
+  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  exchange_output out;
+  kline signal_bar = make_kline(t0, minute_ms, "20000", "20200", "19900", "20100", "5");
+  ex.on_market(kline_event(signal_bar), out);
+  ex.on_signal(entry_at(signal_bar.close_time_ms), out);
+  ASSERT_EQ(out.orders.size(), 1u);
+  EXPECT_EQ(out.orders[0].status, order_status::accepted);
+  EXPECT_TRUE(out.fills.empty()); // nobody could trade at the signal bar's close
+  EXPECT_EQ(ex.pending_orders(), 1u);
+  EXPECT_TRUE(ex.account().position_qty().is_zero());
+
+  // A second signal while the order waits is ignored.
+  ex.on_signal(entry_at(signal_bar.close_time_ms), out);
+  EXPECT_EQ(out.orders.size(), 1u);
+
+  out = {};
+  kline next = make_kline(t0 + minute_ms, minute_ms, "20150", "20400", "20050", "20300", "4");
+  ex.on_market(kline_event(next), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].px, px("20150")); // next kline's open, not 20100 (signal close) or 20300
+  EXPECT_EQ(out.fills[0].ts_event_ms, next.close_time_ms);
+  // ⌊10000 / (20150 × 1.001 = 20170.15)⌋ = 0.49578 (× 20170.15 = 9999.957; + one step = 10000.159)
+  EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
+  ASSERT_EQ(out.orders.size(), 1u);
+  EXPECT_EQ(out.orders[0].status, order_status::filled);
+  EXPECT_EQ(ex.pending_orders(), 0u);
+
+  // The exit waits the same way.
+  out = {};
+  ex.on_signal(exit_at(next.close_time_ms), out);
+  EXPECT_TRUE(out.fills.empty());
+  ex.on_market(kline_event(make_kline(t0 + 2 * minute_ms, minute_ms, "20400", "20500", "20300", "20450", "1")),
+               out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].fill_side, side::sell);
+  EXPECT_EQ(out.fills[0].px, px("20400"));
+  EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
+}
+
+TEST(PaperExchange, QuantityIsRoundedDownToTheStep) {
+  execution_params params;
+  params.qty_step = qty("0.001");
+  paper_exchange ex(usd("1000"), params, bp("10000"));
+  exchange_output out;
+  ex.on_market(trade_event(t0, "30000"), out);
+  ex.on_signal(entry_at(t0), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  // 1000 / (30000 × 1.001 = 30030) = 0.0333000… → 0.033 at step 0.001
+  EXPECT_EQ(out.fills[0].qty, qty("0.033"));
+  EXPECT_EQ(ex.account().cash(), usd("9.01")); // 1000 − 990 − 0.99
+}
+
+TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
+  execution_params params;
+  params.taker_fee_bps = bp("2.5");
+  params.qty_step = qty("0.001");
+  paper_exchange ex(usd("1000"), params, bp("10000"));
+  exchange_output out;
+  ex.on_market(trade_event(t0, "25000"), out);
+  ex.on_signal(entry_at(t0), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  // 1000 / (25000 × 1.00025 = 25006.25) = 0.03999… → 0.039; notional 975
+  EXPECT_EQ(out.fills[0].qty, qty("0.039"));
+  EXPECT_EQ(out.fills[0].fee, usd("0.24375")); // 975 × 2.5 / 10000
+  EXPECT_EQ(ex.account().fees(), usd("0.24375"));
+}
+
+TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
+  paper_exchange ex(usd("10000"), default_params(), bp("5000")); // 50 %
+  exchange_output out;
+  ex.on_market(book_event(t0, "19999", "20001"), out);
+  ex.on_signal(entry_at(t0), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  // budget 5000: ⌊5000 / 20021.001⌋ = 0.24973 (× 20021.001 = 4999.845; + one step = 5000.045)
+  EXPECT_EQ(out.fills[0].qty, qty("0.24973"));
+}
+
+// Sizing rounds px · (1 + fee) once, and the fill then rounds its notional and its fee separately,
+// so the sized quantity could cost a few 1e-8 more than the cash. The buy must still go through.
+TEST(PaperExchange, FullSizeBuyIsAffordableDespiteRounding) {
+  execution_params params;
+  params.slippage_bps = bp("5");
+  paper_exchange ex(usd("41083.36197603"), params, bp("10000"));
+  exchange_output out;
+  ex.on_market(trade_event(t0, "52217.17"), out);
+  ex.on_signal(entry_at(t0), out);
+  // fill px = 52217.17 × 1.0005 = 52243.278585; gross = × 1.001 = 52295.521863585 → 52295.52186358
+  // 0.7856 × gross = 41083.361976028 ≤ cash, but 0.7856 really costs
+  //   round(0.7856 × 52243.278585 = 41042.319656376) = 41042.31965638
+  //   + round(41.04231965638) = 41.04231966  → 41083.36197604 > 41083.36197603
+  // so one step less: 0.78559 costs 41041.79722359 + 41.04179722 = 41082.83902081.
+  ASSERT_EQ(out.fills.size(), 1u) << "rejected: " << to_string(out.orders.back().reason);
+  EXPECT_EQ(out.fills[0].px, px("52243.278585"));
+  EXPECT_EQ(out.fills[0].qty, qty("0.78559"));
+  EXPECT_EQ(ex.account().cash(), usd("0.52295522")); // 41083.36197603 − 41082.83902081
+}
+
+TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
+  // Deterministic sweep: prices with cents, 0 or 5 bps slippage, cash placed right at the edge of
+  // a quantity step (where rounding matters most).
+  uint64_t state = 2024;
+  auto next = [&state] {
+    state = state * 6'364'136'223'846'793'005ULL + 1'442'695'040'888'963'407ULL;
+    return state >> 11;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    execution_params params;
+    params.slippage_bps = bps::from_units(static_cast<int64_t>(next() % 2) * 5);
+    price trade_px = price::from_raw(static_cast<int64_t>(1'000'000 + next() % 9'000'000) * 1'000'000);
+    price fill_px = *adjust_price_bps(trade_px, params.slippage_bps);
+    price gross = *adjust_price_bps(fill_px, params.taker_fee_bps);
+    auto q = quantity::from_raw(1'000 * static_cast<int64_t>(1 + next() % 100'000));
+    money cash = money::from_raw(*mul_div_raw(q.raw(), gross.raw(), fixed_scale, rounding::toward_zero) +
+                                 static_cast<int64_t>(next() % 3));
+    paper_exchange ex(cash, params, bp("10000"));
+    exchange_output out;
+    ex.on_market(market_event{t0, trade{1, trade_px, qty("1"), false}}, out);
+    ex.on_signal(entry_at(t0), out);
+    SCOPED_TRACE("px " + trade_px.to_string() + " cash " + cash.to_string());
+    ASSERT_EQ(out.fills.size(), 1u) << to_string(out.orders.back().reason);
+    const fill& f = out.fills[0];
+    EXPECT_LE(buy_cost(f.px, f.qty, params.taker_fee_bps), cash);
+    EXPECT_FALSE(ex.account().cash().is_negative());
+    EXPECT_EQ(f.qty.raw() % params.qty_step.raw(), 0);
+    // Not undersized: two more steps would not be affordable.
+    EXPECT_GT(buy_cost(f.px, f.qty + params.qty_step + params.qty_step, params.taker_fee_bps), cash);
+  }
+}
+
+TEST(PaperExchange, NoPriceBeforeAnyEventRejects) {
+  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  exchange_output out;
+  ex.on_signal(entry_at(t0), out);
+  ASSERT_EQ(out.orders.size(), 2u);
+  EXPECT_EQ(out.orders[0].status, order_status::accepted);
+  EXPECT_EQ(out.orders[1].status, order_status::rejected);
+  EXPECT_EQ(out.orders[1].reason, reject_reason::no_price);
+  EXPECT_EQ(out.orders[1].order_id, out.orders[0].order_id);
+  EXPECT_TRUE(out.fills.empty());
+  EXPECT_EQ(ex.account().cash(), usd("10000"));
+  EXPECT_EQ(ex.pending_orders(), 0u);
+}
+
+TEST(PaperExchange, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
+  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  exchange_output out;
+  ex.on_market(book_event(t0, "19999", "20001"), out);
+  ex.on_signal(exit_at(t0), out); // flat: nothing to sell
+  EXPECT_TRUE(out.orders.empty());
+  EXPECT_TRUE(out.fills.empty());
+
+  ex.on_signal(entry_at(t0), out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  auto held = ex.account().position_qty();
+  auto cash = ex.account().cash();
+  out = {};
+  ex.on_signal(entry_at(t0 + 1), out); // already long: no second entry
+  EXPECT_TRUE(out.orders.empty());
+  EXPECT_TRUE(out.fills.empty());
+  EXPECT_EQ(ex.account().position_qty(), held);
+  EXPECT_EQ(ex.account().cash(), cash);
+
+  // Both rules firing while long means exit.
+  ex.on_signal(signal{t0 + 2, true, true}, out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].fill_side, side::sell);
+}
+
+TEST(MarketState, MarkPrefersMidThenTradeThenKlineClose) {
+  market_state m;
+  EXPECT_FALSE(m.mark().has_value());
+  m.apply(kline_event(make_kline(t0, minute_ms, "1", "3", "0.5", "2", "1")));
+  EXPECT_EQ(m.mark(), px("2"));
+  m.apply(trade_event(t0 + minute_ms, "2.5"));
+  EXPECT_EQ(m.mark(), px("2.5"));
+  m.apply(book_event(t0 + minute_ms + 1, "19999", "20001"));
+  EXPECT_EQ(m.mark(), px("20000")); // (19999 + 20001) / 2
+  EXPECT_EQ(m.ts_event_ms(), t0 + minute_ms + 1);
+}
+
+TEST(MarketState, FillReferenceUsesTheQuoteThenTheLastTrade) {
+  market_state m;
+  EXPECT_FALSE(market_fill_reference(side::buy, m).has_value());
+  m.apply(kline_event(make_kline(t0, minute_ms, "1", "3", "0.5", "2", "1")));
+  EXPECT_FALSE(market_fill_reference(side::buy, m).has_value()); // a kline close is not tradable now
+  m.apply(trade_event(t0 + minute_ms, "2.5"));
+  EXPECT_EQ(market_fill_reference(side::buy, m), px("2.5"));
+  EXPECT_EQ(market_fill_reference(side::sell, m), px("2.5"));
+  m.apply(book_event(t0 + minute_ms, "2.4", "2.6"));
+  EXPECT_EQ(market_fill_reference(side::buy, m), px("2.6"));
+  EXPECT_EQ(market_fill_reference(side::sell, m), px("2.4"));
+}
+
+} // namespace
+} // namespace pt
