@@ -21,7 +21,8 @@ struct candle {
 };
 
 /// Parses a timeframe such as "1s", "15s", "1m", "5m", "1h", "4h", "1d", "1w" into
-/// milliseconds. nullopt for anything else (zero, negative, unknown unit, trailing junk).
+/// milliseconds: a count from 1 to 1000 and a unit s, m, h, d or w. nullopt for anything else
+/// (zero, negative, over 1000, unknown unit, trailing junk).
 std::optional<int64_t> parse_timeframe_ms(std::string_view text);
 
 /// Formats milliseconds as the shortest timeframe string ("60000" → "1m").

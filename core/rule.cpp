@@ -1,5 +1,7 @@
 #include "core/rule.hpp"
 
+#include "core/candle.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -45,9 +47,9 @@ struct token {
 // Recursive-descent parser: tokens → node vector, with types checked as it goes.
 class parser {
 public:
-  parser(std::string_view text, const std::vector<std::string>& known, std::vector<rule::node>& nodes,
+  parser(std::string_view text, const series_resolver& resolve, std::vector<rule::node>& nodes,
          std::vector<rule_error>& errors)
-    : text_(text), known_(known), nodes_(nodes), errors_(errors) {
+    : text_(text), resolve_(resolve), nodes_(nodes), errors_(errors) {
     next();
   }
 
@@ -104,9 +106,16 @@ private:
       return;
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      // A name: letters, digits, '_' and '.' (indicator outputs), then an optional "@1h".
       size_t j = i;
-      while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '_'))
+      auto name_char = [&](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.'; };
+      while (j < text_.size() && name_char(text_[j]))
         ++j;
+      if (j < text_.size() && text_[j] == '@') {
+        ++j;
+        while (j < text_.size() && std::isalnum(static_cast<unsigned char>(text_[j])))
+          ++j;
+      }
       tok_.k = token::kind::ident;
       tok_.text = std::string(text_.substr(i, j - i));
       pos_ = j;
@@ -327,17 +336,26 @@ private:
       fail(at, "'" + name + "' needs a condition on its left");
       return std::nullopt;
     }
-    auto it = std::find(known_.begin(), known_.end(), name);
-    if (it == known_.end()) {
-      std::string list;
-      for (auto& k : known_)
-        list += (list.empty() ? "" : ", ") + k;
-      fail(at, "unknown name '" + name + "' (known: " + list + ")");
+    std::string base = name;
+    int64_t timeframe_ms = 0;
+    if (auto at_sign = name.find('@'); at_sign != std::string::npos) {
+      base = name.substr(0, at_sign);
+      auto tf = parse_timeframe_ms(name.substr(at_sign + 1));
+      if (!tf) {
+        fail(at + at_sign + 1, "'" + name.substr(at_sign + 1) + "' is not a timeframe (use 1m, 15m, 1h, 4h, 1d …)");
+        return std::nullopt;
+      }
+      timeframe_ms = *tf;
+    }
+    std::string why;
+    auto column = resolve_(base, timeframe_ms, why);
+    if (!column) {
+      fail(at, why.empty() ? "unknown name '" + name + "'" : why);
       return std::nullopt;
     }
     rule::node n;
     n.kind = op::series;
-    n.series = static_cast<size_t>(it - known_.begin());
+    n.series = *column;
     if (tok_.k == token::kind::lbracket) {
       next();
       if (tok_.k != token::kind::number || tok_.number != static_cast<double>(static_cast<size_t>(tok_.number)) ||
@@ -359,7 +377,7 @@ private:
   }
 
   std::string_view text_;
-  const std::vector<std::string>& known_;
+  const series_resolver& resolve_;
   std::vector<rule::node>& nodes_;
   std::vector<rule_error>& errors_;
   size_t pos_ = 0;
@@ -369,6 +387,23 @@ private:
 } // namespace
 
 std::optional<rule> rule::compile(std::string_view text, const std::vector<std::string>& known,
+                                  std::vector<rule_error>& errors) {
+  series_resolver resolve = [&known](const std::string& name, int64_t timeframe_ms,
+                                     std::string& why) -> std::optional<size_t> {
+    auto it = std::find(known.begin(), known.end(), name);
+    if (it != known.end() && timeframe_ms == 0)
+      return static_cast<size_t>(it - known.begin());
+    std::string list;
+    for (auto& k : known)
+      list += (list.empty() ? "" : ", ") + k;
+    why = timeframe_ms != 0 ? "values from another timeframe ('@') are not available here"
+                            : "unknown name '" + name + "' (known: " + list + ")";
+    return std::nullopt;
+  };
+  return compile(text, resolve, errors);
+}
+
+std::optional<rule> rule::compile(std::string_view text, const series_resolver& known,
                                   std::vector<rule_error>& errors) {
   rule r;
   r.text_ = std::string(text);

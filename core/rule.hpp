@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,18 +43,32 @@ struct rule_error {
   std::string message;
 };
 
+/// Resolves a name used in a rule to a series column. `name` is as written before any `@`
+/// ("ema_fast", "macd.signal", "close"); `timeframe_ms` is the `@` suffix in ms (`close@1h`), or 0
+/// when there is none. Returns the column, or nullopt with `why` saying what is wrong.
+using series_resolver =
+  std::function<std::optional<size_t>(const std::string& name, int64_t timeframe_ms, std::string& why)>;
+
 /// A compiled boolean rule over named series, e.g.
 /// `crosses_above(ema_fast, ema_slow) and rsi < 70` or `close > sma_50 * 1.01`.
 ///
-/// Language: numbers; series names, optionally with a bar offset `rsi[1]` (previous bar);
+/// Language: numbers; series names (`rsi`, an indicator output `macd.signal`, a value from
+/// another timeframe `sma_200@1h`), optionally with a bar offset `rsi[1]` (previous bar);
 /// arithmetic `+ - * /` and parentheses; comparisons `< <= > >= == !=`; `and`, `or`, `not`;
 /// `crosses_above(a, b)` (a > b now and a ≤ b on the previous bar) and `crosses_below(a, b)`.
-/// A rule whose inputs are not all known yet (indicator warm-up, division by zero) is false.
+/// A value not known yet (indicator warm-up, too little history, division by zero) makes the
+/// comparisons that read it unknown; `and` / `or` / `not` follow three-valued logic (unknown or
+/// true is true, unknown and false is false), and a rule that ends unknown is false.
 class rule {
 public:
   /// Compiles `text` against the series names `known` (resolved to their column). On failure
   /// returns nullopt and appends every problem found to `errors`.
   static std::optional<rule> compile(std::string_view text, const std::vector<std::string>& known,
+                                     std::vector<rule_error>& errors);
+
+  /// Compiles `text`, asking `resolve` for the column of every name it uses (see
+  /// `series_resolver`). On failure returns nullopt and appends every problem to `errors`.
+  static std::optional<rule> compile(std::string_view text, const series_resolver& resolve,
                                      std::vector<rule_error>& errors);
 
   /// Evaluates the rule on the table's newest bar.
