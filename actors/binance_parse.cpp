@@ -95,6 +95,19 @@ parse_outcome event_of(std::string symbol, int64_t ts_ms, decltype(market_event:
   return out;
 }
 
+// Why a kline's values cannot be real (error kind), or nullptr. A positive low that is at most
+// open and close, with a high at least both, implies every price is positive.
+const char* kline_problem(const kline& k) {
+  if (k.volume.is_negative())
+    return "bad volume";
+  if (!k.low.is_positive() || k.low > k.high || k.low > std::min(k.open, k.close) ||
+      k.high < std::max(k.open, k.close))
+    return "inconsistent OHLC";
+  if (k.close_time_ms < k.open_time_ms)
+    return "close time before open time";
+  return nullptr;
+}
+
 parse_outcome parse_trade_json(const rapidjson::Value& d, bool aggregate) {
   trade t;
   int64_t ts = 0;
@@ -118,7 +131,7 @@ parse_outcome parse_book_ticker_json(const rapidjson::Value& d, int64_t ts_ms) {
   if (!json_fixed(d, "b", b.bid_px) || !json_fixed(d, "B", b.bid_qty) || !json_fixed(d, "a", b.ask_px) ||
       !json_fixed(d, "A", b.ask_qty))
     return fail("bad book ticker price or quantity");
-  if (b.bid_px.is_negative() || b.ask_px.is_negative() ||
+  if (b.bid_px.is_negative() || b.ask_px.is_negative() || b.bid_qty.is_negative() || b.ask_qty.is_negative() ||
       (b.bid_px.is_positive() && b.ask_px.is_positive() && b.bid_px > b.ask_px))
     return fail("crossed or negative book ticker");
   return event_of(std::string(json_string(d, "s")), ts_ms, b);
@@ -137,6 +150,8 @@ parse_outcome parse_kline_json(const rapidjson::Value& d, int64_t event_ms) {
     return fail("bad kline price or volume");
   if (!json_bool(k, "x", out.is_closed))
     return fail("bad kline closed flag");
+  if (const char* problem = kline_problem(out))
+    return fail(problem, json_string(k, "l"));
   return event_of(std::string(json_string(d, "s")), event_ms, out);
 }
 
@@ -185,9 +200,6 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms) {
     return fail("bad price", line);
   if (!parse_fixed(f[5], k.volume) || k.volume.is_negative())
     return fail("bad volume", f[5]);
-  if (!k.open.is_positive() || k.low > k.high || k.low > std::min(k.open, k.close) ||
-      k.high < std::max(k.open, k.close))
-    return fail("inconsistent OHLC", line);
   if (n == 12) {
     int64_t close_ts = 0;
     if (!parse_int(f[6], close_ts))
@@ -196,8 +208,8 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms) {
   } else {
     k.close_time_ms = k.open_time_ms + (interval_ms > 0 ? interval_ms - 1 : 0);
   }
-  if (k.close_time_ms < k.open_time_ms)
-    return fail("close time before open time", line);
+  if (const char* problem = kline_problem(k))
+    return fail(problem, line);
   return event_of({}, k.close_time_ms, k);
 }
 
