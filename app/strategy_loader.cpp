@@ -46,14 +46,25 @@ std::optional<int> whole_number(const YAML::Node& node, yaml_problems& p, const 
 }
 
 // Reports rule errors at their column in the file: the scalar's position plus the offset
-// (plus one for a quoted scalar's opening quote). Multi-line scalars report the scalar's start.
-void add_rule_errors(const YAML::Node& node, const std::vector<rule_error>& errors, yaml_problems& p,
-                     const std::string& which) {
+// (plus one for a quoted scalar's opening quote). Offsets map to columns only when the rule is
+// written verbatim on the scalar's first line; rules YAML folded from several lines, block
+// scalars and quoted rules with escapes report the scalar's start.
+void add_rule_errors(const YAML::Node& node, const std::string& text, const std::vector<rule_error>& errors,
+                     yaml_problems& p, const std::string& which) {
   auto mark = node.Mark();
   bool quoted = node.Tag() == "!";
-  bool single_line = node.Scalar().find('\n') == std::string::npos;
+  size_t line_start = 0;
+  for (int line = 0; line < mark.line && line_start != std::string::npos; ++line) {
+    line_start = text.find('\n', line_start);
+    line_start = line_start == std::string::npos ? line_start : line_start + 1;
+  }
+  // Where the rule's first character would be if it is written verbatim.
+  size_t first = line_start == std::string::npos || mark.column < 0
+                     ? text.size()
+                     : std::min(text.size(), line_start + mark.column + (quoted ? 1 : 0));
+  bool verbatim = text.compare(first, node.Scalar().size(), node.Scalar()) == 0;
   for (auto& e : errors) {
-    int column = mark.column + (single_line ? static_cast<int>(e.offset) + (quoted ? 1 : 0) : 0);
+    int column = mark.column + (verbatim ? static_cast<int>(e.offset) + (quoted ? 1 : 0) : 0);
     p.add_at(mark.line, column, which + " rule: " + e.message);
   }
 }
@@ -123,7 +134,8 @@ loaded_strategy load_strategy_text(const std::string& text, const std::string& l
           p.add(it->first, "indicator '" + ind.name + "' is defined twice");
           ok = false;
         }
-        const auto& body = it->second;
+        // A copy: yaml-cpp's `it->` points into a temporary, so a reference would dangle.
+        const YAML::Node body = it->second;
         if (!body.IsMap()) {
           p.add(body, "indicator '" + ind.name + "' must be a mapping like {type: ema, period: 9}");
           continue;
@@ -197,8 +209,8 @@ loaded_strategy load_strategy_text(const std::string& text, const std::string& l
     std::vector<std::string> messages;
     std::vector<rule_error> entry_errors, exit_errors;
     signal_rules::compile(spec, messages, &entry_errors, &exit_errors);
-    add_rule_errors(entry, entry_errors, p, "entry");
-    add_rule_errors(exit, exit_errors, p, "exit");
+    add_rule_errors(entry, text, entry_errors, p, "entry");
+    add_rule_errors(exit, text, exit_errors, p, "exit");
   }
   p.throw_if_any();
   return out;
