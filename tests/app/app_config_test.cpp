@@ -1,0 +1,266 @@
+// The application config: config/papertrader.yaml loads as written, replay speeds parse, and every
+// mistake in a config (and in the strategies it names) is reported with its position.
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include "app/app_config.hpp"
+#include "app/yaml_errors.hpp"
+
+namespace pt {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string strategy_text = "name: cfg-test\n"
+                                  "symbol: ETHUSDT\n"
+                                  "timeframe: 1m\n"
+                                  "indicators:\n"
+                                  "  fast: {type: ema, period: 3}\n"
+                                  "entry: close > fast\n"
+                                  "exit: close < fast\n";
+
+class AppConfigTemp : public testing::Test {
+protected:
+  void SetUp() override {
+    std::string pattern = (fs::path(testing::TempDir()) / "pt-app-config-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = fs::path(pattern).lexically_normal().string();
+    fs::create_directories(fs::path(dir_) / "strategies");
+    write("strategies/good.yaml", strategy_text);
+    // Line 3 of this one has a bad timeframe.
+    write("strategies/broken.yaml", "name: broken\nsymbol: ETHUSDT\ntimeframe: 7x\nentry: close > 1\nexit: close < 1\n");
+    write("strategies/no_symbol.yaml", "name: no-symbol\ntimeframe: 1m\nentry: close > 1\nexit: close < 1\n");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    auto path = (fs::path(dir_) / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  std::string in_dir(const std::string& name) const { return (fs::path(dir_) / name).string(); }
+
+  std::vector<std::string> problems_of(const std::string& config_text) {
+    auto path = write("config.yaml", config_text);
+    try {
+      load_app_config(path);
+    } catch (const config_error& e) {
+      return e.problems();
+    }
+    ADD_FAILURE() << "loaded without problems:\n" << config_text;
+    return {};
+  }
+
+  struct expected_problem {
+    std::string position; ///< "12:5", after "<config path>:"
+    std::string fragment;
+  };
+
+  // Exactly the expected problems, in any order.
+  void expect_problems(const std::string& config_text, const std::vector<expected_problem>& expected) {
+    SCOPED_TRACE(config_text);
+    auto problems = problems_of(config_text);
+    const std::string file = in_dir("config.yaml");
+    std::string all;
+    for (auto& p : problems)
+      all += "\n  " + p;
+    EXPECT_EQ(problems.size(), expected.size()) << all;
+    for (auto& e : expected) {
+      bool found = false;
+      for (auto& p : problems)
+        found = found || (p.rfind(file + ":" + e.position + ": ", 0) == 0 && p.find(e.fragment) != std::string::npos);
+      EXPECT_TRUE(found) << "no problem at " << e.position << " with '" << e.fragment << "' among:" << all;
+    }
+  }
+
+  std::string dir_;
+};
+
+TEST(AppConfig, ParseSpeed) {
+  EXPECT_EQ(parse_speed("max"), 0.0);
+  EXPECT_EQ(parse_speed("10"), 10.0);
+  EXPECT_EQ(parse_speed("1"), 1.0);
+  EXPECT_EQ(parse_speed("0.5"), 0.5);
+  EXPECT_EQ(parse_speed("0"), std::nullopt);
+  EXPECT_EQ(parse_speed("-1"), std::nullopt);
+  EXPECT_EQ(parse_speed("x"), std::nullopt);
+  EXPECT_EQ(parse_speed(""), std::nullopt);
+  EXPECT_EQ(parse_speed("10x"), std::nullopt);
+  EXPECT_EQ(parse_speed("MAX"), std::nullopt);
+  EXPECT_EQ(parse_speed("nan"), std::nullopt);
+}
+
+TEST(AppConfig, ShippedConfigLoads) {
+  const auto path = std::string(PAPERTRADER_SOURCE_DIR) + "/config/papertrader.yaml";
+  app_config cfg;
+  try {
+    cfg = load_app_config(path);
+  } catch (const config_error& e) {
+    FAIL() << e.what();
+  }
+  // Compare with the file as yaml-cpp reads it, independently of the loader.
+  auto yaml = YAML::LoadFile(path);
+  EXPECT_EQ(cfg.file, path);
+  EXPECT_EQ(cfg.database, yaml["database"].as<std::string>());
+
+  ASSERT_TRUE(cfg.replay_file.has_value());
+  const auto expected_replay = fs::path(path).parent_path() / yaml["feed"]["replay"].as<std::string>();
+  EXPECT_TRUE(fs::exists(*cfg.replay_file)) << *cfg.replay_file;
+  EXPECT_TRUE(fs::equivalent(*cfg.replay_file, expected_replay)) << *cfg.replay_file;
+  // The replay is one of the shared recordings.
+  EXPECT_TRUE(fs::equivalent(fs::path(*cfg.replay_file).parent_path(),
+                             fs::path(PAPERTRADER_SHARED_DATA) / "streams"));
+  ASSERT_TRUE(cfg.replay_speed.has_value());
+  EXPECT_EQ(*cfg.replay_speed, std::stod(yaml["feed"]["speed"].as<std::string>()));
+
+  const auto defaults = yaml["defaults"];
+  EXPECT_EQ(cfg.defaults.initial_cash, money::parse(defaults["initial_cash"].as<std::string>()).value());
+  EXPECT_EQ(cfg.defaults.execution.taker_fee_bps, bps::parse(defaults["taker_fee_bps"].as<std::string>()).value());
+  EXPECT_EQ(cfg.defaults.execution.slippage_bps, bps::parse(defaults["slippage_bps"].as<std::string>()).value());
+  EXPECT_EQ(cfg.defaults.execution.qty_step, quantity::parse(defaults["qty_step"].as<std::string>()).value());
+
+  const auto sessions = yaml["sessions"];
+  ASSERT_EQ(cfg.sessions.size(), sessions.size());
+  for (size_t i = 0; i < cfg.sessions.size(); ++i) {
+    const auto& sc = cfg.sessions[i];
+    const auto node = sessions[i];
+    SCOPED_TRACE(sc.name);
+    EXPECT_EQ(sc.name, node["name"].as<std::string>());
+    EXPECT_EQ(sc.symbol, node["symbol"].as<std::string>());
+    const auto strategy_path = fs::path(path).parent_path() / node["strategy"].as<std::string>();
+    EXPECT_TRUE(fs::equivalent(sc.strategy_file, strategy_path));
+    EXPECT_EQ(sc.strategy.name, YAML::LoadFile(strategy_path.string())["name"].as<std::string>());
+    EXPECT_FALSE(sc.strategy_text.empty());
+    const auto cash = node["initial_cash"] ? node["initial_cash"] : defaults["initial_cash"];
+    EXPECT_EQ(sc.initial_cash, money::parse(cash.as<std::string>()).value());
+    EXPECT_EQ(sc.execution.taker_fee_bps, cfg.defaults.execution.taker_fee_bps);
+    EXPECT_EQ(sc.equity_interval_ms, cfg.defaults.equity_interval_ms);
+  }
+}
+
+TEST_F(AppConfigTemp, ValidConfigWithOverrides) {
+  auto path = write("config.yaml", "database: " + in_dir("pt.db") +
+                                       "\n"
+                                       "feed:\n"
+                                       "  replay: data/../rec.txt.gz\n"
+                                       "  speed: max\n"
+                                       "defaults: {initial_cash: 2500.5, taker_fee_bps: 7.5, equity_interval: 5m}\n"
+                                       "sessions:\n"
+                                       "  - {name: one, strategy: strategies/good.yaml}\n"
+                                       "  - {name: two, strategy: strategies/good.yaml, symbol: BTCUSDT, slippage_bps: 2}\n");
+  auto cfg = load_app_config(path);
+  EXPECT_EQ(cfg.database, in_dir("pt.db"));
+  EXPECT_EQ(cfg.replay_file, in_dir("rec.txt.gz")); // relative to the config's folder, normalised
+  EXPECT_EQ(cfg.replay_speed, 0.0);
+  EXPECT_EQ(cfg.defaults.initial_cash, money::from_raw(250'050'000'000));
+  EXPECT_EQ(cfg.defaults.execution.taker_fee_bps, bps::from_raw(750'000'000));
+  EXPECT_EQ(cfg.defaults.equity_interval_ms, 300'000);
+  ASSERT_EQ(cfg.sessions.size(), 2u);
+  EXPECT_EQ(cfg.sessions[0].symbol, "ETHUSDT"); // from the strategy
+  EXPECT_EQ(cfg.sessions[1].symbol, "BTCUSDT"); // the session's own
+  EXPECT_EQ(cfg.sessions[0].initial_cash, money::from_raw(250'050'000'000));
+  EXPECT_EQ(cfg.sessions[1].execution.slippage_bps, bps::from_units(2));
+  EXPECT_EQ(cfg.sessions[0].execution.slippage_bps, cfg.defaults.execution.slippage_bps);
+  EXPECT_EQ(cfg.sessions[1].equity_interval_ms, 300'000);
+  EXPECT_EQ(cfg.sessions[0].strategy.name, "cfg-test");
+  EXPECT_EQ(cfg.sessions[0].strategy_text, strategy_text);
+  EXPECT_EQ(cfg.sessions[0].strategy_file, in_dir("strategies/good.yaml"));
+}
+
+TEST_F(AppConfigTemp, AbsoluteReplayPathIsKeptAndNoFeedMeansLive) {
+  auto cfg = load_app_config(write("config.yaml", "feed: {replay: /data/x.txt.gz}\n"));
+  EXPECT_EQ(cfg.replay_file, "/data/x.txt.gz");
+  EXPECT_FALSE(cfg.replay_speed.has_value());
+  auto live = load_app_config(write("config.yaml", "database: a.db\n"));
+  EXPECT_FALSE(live.replay_file.has_value());
+  EXPECT_TRUE(live.sessions.empty());
+}
+
+TEST_F(AppConfigTemp, EveryMistakeIsReportedWithItsPosition) {
+  const std::string text = "database: pt.db\n"                       // 1
+                           "feed:\n"                                 // 2
+                           "  replay: rec.txt.gz\n"                  // 3
+                           "  speed: 10\n"                           // 4
+                           "colour: red\n"                           // 5
+                           "defaults:\n"                             // 6
+                           "  initial_cash: lots\n"                  // 7
+                           "sessions:\n"                             // 8
+                           "  - name: a\n"                           // 9
+                           "    strategy: strategies/good.yaml\n"    // 10
+                           "  - name: a\n"                           // 11
+                           "    strategy: strategies/good.yaml\n"    // 12
+                           "  - name: c\n"                           // 13
+                           "    strategy: strategies/missing.yaml\n" // 14
+                           "  - name: d\n"                           // 15
+                           "    strategy: strategies/broken.yaml\n"  // 16
+                           "  - name: e\n"                           // 17
+                           "    strategy: strategies/good.yaml\n"    // 18
+                           "    initial_cash: -5\n";                 // 19
+  expect_problems(text,
+                  {{"5:1", "unknown key 'colour' in the config"},
+                   {"7:17", "initial_cash must be a positive decimal number, not 'lots'"},
+                   {"11:11", "session name 'a' is used twice"},
+                   {"14:15", "in strategy: " + in_dir("strategies/missing.yaml") + ": cannot read the file"},
+                   // the strategy's own problem, with its own file, line and column
+                   {"16:15", "in strategy: " + in_dir("strategies/broken.yaml") + ":3:12: timeframe must look like"},
+                   {"19:19", "initial_cash must be a positive decimal number, not '-5'"}});
+}
+
+TEST_F(AppConfigTemp, BadFeedAndDefaults) {
+  expect_problems("feed:\n"
+                  "  speed: fast\n"
+                  "  replay_file: x\n"
+                  "defaults:\n"
+                  "  initial_cash: 0\n"
+                  "  taker_fee_bps: -1\n"
+                  "  qty_step: 0\n"
+                  "  equity_interval: 7x\n"
+                  "  fee: 3\n",
+                  {{"2:10", "feed.speed must be 'max' or a positive number"},
+                   {"3:3", "unknown key 'replay_file' in feed"},
+                   {"5:17", "initial_cash must be a positive decimal number, not '0'"},
+                   {"6:18", "taker_fee_bps must be a non-negative decimal number, not '-1'"},
+                   {"7:13", "qty_step must be a positive decimal number, not '0'"},
+                   {"8:20", "equity_interval must look like"},
+                   {"9:3", "unknown key 'fee' in defaults"}});
+}
+
+TEST_F(AppConfigTemp, SessionShapes) {
+  expect_problems("sessions: {name: a}\n", {{"1:11", "sessions must be a list"}});
+  expect_problems("sessions:\n"
+                  "  - strategy: strategies/good.yaml\n"
+                  "  - name: b\n"
+                  "  - name: c\n"
+                  "    strategy: strategies/no_symbol.yaml\n"
+                  "  - name: d\n"
+                  "    strategy: strategies/good.yaml\n"
+                  "    strategy_file: x.yaml\n",
+                  {{"2:5", "a session needs a name"},
+                   {"3:5", "a session needs a strategy file"},
+                   {"4:5", "session 'c' needs a symbol"},
+                   {"8:5", "unknown key 'strategy_file' in a session"}});
+}
+
+TEST_F(AppConfigTemp, NotAMappingOrMissing) {
+  expect_problems("- a\n- b\n", {{"1:1", "the config is a YAML mapping"}});
+  expect_problems("feed: {speed: 1\n", {{"2:1", "YAML syntax error"}});
+  try {
+    load_app_config(in_dir("nope.yaml"));
+    ADD_FAILURE() << "loaded a missing file";
+  } catch (const config_error& e) {
+    ASSERT_EQ(e.problems().size(), 1u);
+    EXPECT_EQ(e.problems()[0], in_dir("nope.yaml") + ": cannot read the file");
+  }
+}
+
+} // namespace
+} // namespace pt
