@@ -155,7 +155,83 @@ parse_outcome parse_kline_json(const rapidjson::Value& d, int64_t event_ms) {
   return event_of(std::string(json_string(d, "s")), event_ms, out);
 }
 
+// [["price","qty"], …] into levels; false on any malformed entry.
+bool parse_levels(const rapidjson::Value& obj, const char* key, std::vector<book_level>& out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsArray())
+    return false;
+  out.reserve(it->value.Size());
+  for (const auto& level : it->value.GetArray()) {
+    if (!level.IsArray() || level.Size() < 2 || !level[0].IsString() || !level[1].IsString())
+      return false;
+    auto px = price::parse({level[0].GetString(), level[0].GetStringLength()});
+    auto qty = quantity::parse({level[1].GetString(), level[1].GetStringLength()});
+    if (!px || !qty || !px->is_positive() || qty->is_negative())
+      return false;
+    out.push_back({*px, *qty});
+  }
+  return true;
+}
+
+// Parses `json`; returns the payload object (unwrapping a combined-stream message) or null.
+const rapidjson::Value* payload(rapidjson::Document& doc, std::string_view json, std::string& error) {
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) {
+    error = std::string("bad JSON: ") + rapidjson::GetParseError_En(doc.GetParseError());
+    return nullptr;
+  }
+  if (!doc.IsObject()) {
+    error = "not a JSON object";
+    return nullptr;
+  }
+  auto data = doc.FindMember("data");
+  if (doc.HasMember("stream") && data != doc.MemberEnd() && data->value.IsObject())
+    return &data->value;
+  return &doc;
+}
+
 } // namespace
+
+std::optional<depth_update> parse_depth_update(std::string_view json, std::string& error) {
+  rapidjson::Document doc;
+  const auto* d = payload(doc, json, error);
+  if (d == nullptr)
+    return std::nullopt;
+  if (json_string(*d, "e") != "depthUpdate") {
+    error = "not a depthUpdate";
+    return std::nullopt;
+  }
+  depth_update u;
+  int64_t event_ms = 0;
+  if (!json_int(*d, "U", u.first_update_id) || !json_int(*d, "u", u.final_update_id) ||
+      u.first_update_id > u.final_update_id || !json_int(*d, "E", event_ms)) {
+    error = "bad update ids or event time";
+    return std::nullopt;
+  }
+  u.ts_event_ms = to_epoch_ms(event_ms);
+  if (!parse_levels(*d, "b", u.bids) || !parse_levels(*d, "a", u.asks)) {
+    error = "bad price levels";
+    return std::nullopt;
+  }
+  return u;
+}
+
+std::optional<depth_snapshot> parse_depth_snapshot(std::string_view json, std::string& error) {
+  rapidjson::Document doc;
+  const auto* d = payload(doc, json, error);
+  if (d == nullptr)
+    return std::nullopt;
+  depth_snapshot s;
+  if (!json_int(*d, "lastUpdateId", s.last_update_id)) {
+    error = "no lastUpdateId";
+    return std::nullopt;
+  }
+  if (!parse_levels(*d, "bids", s.bids) || !parse_levels(*d, "asks", s.asks)) {
+    error = "bad price levels";
+    return std::nullopt;
+  }
+  return s;
+}
 
 int64_t to_epoch_ms(int64_t ts) {
   // 1e14 ms is the year 5138; anything that large is microseconds.

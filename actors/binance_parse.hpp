@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 
 #include "core/market_event.hpp"
+#include "core/order_book.hpp"
 
 namespace pt {
 
@@ -40,5 +42,12 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms);
 /// `last_event_ms` is the latest exchange time seen on this stream: a bookTicker carries no time
 /// and is stamped with it; messages with `E` advance it.
 parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms);
+
+/// A `depthUpdate` message (combined-stream wrapper or not) as a book diff. nullopt with
+/// `error` set when the message is not a well-formed depth update.
+std::optional<depth_update> parse_depth_update(std::string_view json, std::string& error);
+
+/// A `GET /api/v3/depth` response as a snapshot. nullopt with `error` set when malformed.
+std::optional<depth_snapshot> parse_depth_snapshot(std::string_view json, std::string& error);
 
 } // namespace pt

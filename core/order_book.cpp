@@ -1,0 +1,103 @@
+#include "core/order_book.hpp"
+
+namespace pt {
+
+const char* to_string(book_update_result r) {
+  switch (r) {
+    case book_update_result::applied: return "applied";
+    case book_update_result::buffered: return "buffered";
+    case book_update_result::stale: return "stale";
+    case book_update_result::gap: return "gap";
+  }
+  return "unknown";
+}
+
+order_book::order_book(size_t max_buffered) : max_buffered_(max_buffered < 1 ? 1 : max_buffered) {}
+
+void order_book::apply(const depth_update& diff) {
+  for (auto& l : diff.bids) {
+    if (l.qty.is_zero())
+      bids_.erase(l.px);
+    else
+      bids_[l.px] = l.qty;
+  }
+  for (auto& l : diff.asks) {
+    if (l.qty.is_zero())
+      asks_.erase(l.px);
+    else
+      asks_[l.px] = l.qty;
+  }
+  update_id_ = diff.final_update_id;
+}
+
+book_update_result order_book::on_update(const depth_update& diff) {
+  if (!synced_) {
+    buffer_.push_back(diff);
+    if (buffer_.size() > max_buffered_)
+      buffer_.pop_front();
+    return book_update_result::buffered;
+  }
+  if (diff.final_update_id <= update_id_)
+    return book_update_result::stale;
+  bool follows = first_after_snapshot_ ? diff.first_update_id <= update_id_ + 1
+                                       : diff.first_update_id == update_id_ + 1;
+  if (!follows) {
+    // A lost diff: the book can no longer be trusted. Start over from the next snapshot.
+    ++gaps_;
+    synced_ = false;
+    bids_.clear();
+    asks_.clear();
+    buffer_.clear();
+    buffer_.push_back(diff);
+    return book_update_result::gap;
+  }
+  apply(diff);
+  first_after_snapshot_ = false;
+  return book_update_result::applied;
+}
+
+bool order_book::on_snapshot(const depth_snapshot& snapshot) {
+  bids_.clear();
+  asks_.clear();
+  for (auto& l : snapshot.bids)
+    if (!l.qty.is_zero())
+      bids_[l.px] = l.qty;
+  for (auto& l : snapshot.asks)
+    if (!l.qty.is_zero())
+      asks_[l.px] = l.qty;
+  update_id_ = snapshot.last_update_id;
+  bool first = true;
+  while (!buffer_.empty()) {
+    auto diff = std::move(buffer_.front());
+    buffer_.pop_front();
+    if (diff.final_update_id <= update_id_)
+      continue; // step 2: older than the snapshot
+    bool follows = first ? diff.first_update_id <= update_id_ + 1 : diff.first_update_id == update_id_ + 1;
+    if (!follows) {
+      ++gaps_;
+      synced_ = false;
+      buffer_.clear();
+      buffer_.push_back(std::move(diff));
+      return false;
+    }
+    apply(diff);
+    first = false;
+  }
+  synced_ = true;
+  first_after_snapshot_ = first;
+  return true;
+}
+
+std::optional<book_level> order_book::best_bid() const {
+  if (bids_.empty())
+    return std::nullopt;
+  return book_level{bids_.begin()->first, bids_.begin()->second};
+}
+
+std::optional<book_level> order_book::best_ask() const {
+  if (asks_.empty())
+    return std::nullopt;
+  return book_level{asks_.begin()->first, asks_.begin()->second};
+}
+
+} // namespace pt
