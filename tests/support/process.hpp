@@ -3,9 +3,11 @@
 // Helpers for tests that drive the built binary: run a command, read files, make temp dirs.
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -27,11 +29,27 @@ inline std::string slurp(const std::string& path) {
   return s.str();
 }
 
-/// A fresh empty directory under the test temp dir, unique per call.
+/// Removes the directories it was given when the test program ends.
+class temp_dir_registry {
+public:
+  ~temp_dir_registry() {
+    std::error_code ignored;
+    for (auto& d : dirs_)
+      std::filesystem::remove_all(d, ignored);
+  }
+  void add(const std::string& dir) { dirs_.push_back(dir); }
+
+private:
+  std::vector<std::string> dirs_;
+};
+
+/// A fresh empty directory under the test temp dir, unique per call, removed at exit.
 inline std::string make_temp_dir(const std::string& prefix) {
+  static temp_dir_registry registry;
   std::string templ = ::testing::TempDir() + prefix + "-XXXXXX";
   char* made = mkdtemp(templ.data());
   EXPECT_NE(made, nullptr) << "mkdtemp " << templ;
+  registry.add(templ);
   return templ;
 }
 
