@@ -1,5 +1,6 @@
 #include "app/yaml_errors.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -35,8 +36,14 @@ void yaml_problems::reject_unknown_keys(const YAML::Node& node, const std::vecto
                                         const std::string& where) {
   if (!node.IsMap())
     return;
+  std::vector<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     auto key = it->first.as<std::string>("");
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      add(it->first, "key '" + key + "' appears twice in " + where + " (only the first would count)");
+      continue;
+    }
+    seen.push_back(key);
     bool known = false;
     for (auto& a : allowed)
       known = known || a == key;

@@ -29,7 +29,8 @@ public:
   /// Records `message` at a 0-based line and column.
   void add_at(int line0, int column0, const std::string& message);
 
-  /// Reports every key of map `node` not in `allowed` ("unknown key 'x' (expected one of …)").
+  /// Reports every key of map `node` not in `allowed` ("unknown key 'x' (expected one of …)"),
+  /// and every key that appears twice (YAML parsers silently keep one of them).
   void reject_unknown_keys(const YAML::Node& node, const std::vector<std::string>& allowed, const std::string& where);
 
   bool empty() const { return problems_.empty(); }

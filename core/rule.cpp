@@ -228,32 +228,31 @@ private:
     return lhs;
   }
 
-  std::optional<result> parse_sum() {
-    auto lhs = parse_term();
-    while (lhs && (is_op("+") || is_op("-"))) {
-      op kind = is_op("+") ? op::add : op::sub;
+  // One left-associative level of arithmetic: operands from `operand`, joined by `ops`.
+  std::optional<result> parse_arithmetic(std::optional<result> (parser::*operand)(),
+                                         std::initializer_list<std::pair<const char*, op>> ops) {
+    auto lhs = (this->*operand)();
+    while (lhs) {
+      const std::pair<const char*, op>* found = nullptr;
+      for (auto& o : ops)
+        if (is_op(o.first))
+          found = &o;
+      if (found == nullptr)
+        break;
       std::string ctx = "'" + tok_.text + "'";
       next();
-      auto rhs = parse_term();
+      auto rhs = (this->*operand)();
       if (!rhs || !expect(value_type::number, *lhs, ctx.c_str()) || !expect(value_type::number, *rhs, ctx.c_str()))
         return std::nullopt;
-      lhs = result{binary(kind, lhs->node, rhs->node), value_type::number, lhs->offset};
+      lhs = result{binary(found->second, lhs->node, rhs->node), value_type::number, lhs->offset};
     }
     return lhs;
   }
 
+  std::optional<result> parse_sum() { return parse_arithmetic(&parser::parse_term, {{"+", op::add}, {"-", op::sub}}); }
+
   std::optional<result> parse_term() {
-    auto lhs = parse_unary();
-    while (lhs && (is_op("*") || is_op("/"))) {
-      op kind = is_op("*") ? op::mul : op::div;
-      std::string ctx = "'" + tok_.text + "'";
-      next();
-      auto rhs = parse_unary();
-      if (!rhs || !expect(value_type::number, *lhs, ctx.c_str()) || !expect(value_type::number, *rhs, ctx.c_str()))
-        return std::nullopt;
-      lhs = result{binary(kind, lhs->node, rhs->node), value_type::number, lhs->offset};
-    }
-    return lhs;
+    return parse_arithmetic(&parser::parse_unary, {{"*", op::mul}, {"/", op::div}});
   }
 
   std::optional<result> parse_unary() {
