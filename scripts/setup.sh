@@ -13,6 +13,7 @@ packages=(
   libcli11-dev           # command line
   zlib1g-dev             # reading .gz market data
   libgtest-dev libgmock-dev  # tests
+  libbenchmark-dev       # benchmarks (bench/)
 )
 
 missing=()
