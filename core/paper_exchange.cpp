@@ -1,6 +1,22 @@
 #include "core/paper_exchange.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace pt {
+
+namespace {
+
+constexpr int64_t day_ms = 86'400'000;
+
+int64_t utc_day(int64_t ts_ms) { return ts_ms - ((ts_ms % day_ms) + day_ms) % day_ms; }
+
+std::string describe_fill(const fill& f) {
+  return std::string(to_string(f.fill_side)) + " " + f.qty.to_string() + " filled at " + f.px.to_string() +
+         " (order " + std::to_string(f.order_id) + ")";
+}
+
+} // namespace
 
 void market_state::apply(const market_event& ev) {
   ts_event_ms_ = ev.ts_event_ms;
@@ -29,73 +45,220 @@ std::optional<price> market_fill_reference(side s, const market_state& state) {
   return state.last_trade();
 }
 
-paper_exchange::paper_exchange(money initial_cash, execution_params params, bps position_size_bps)
-  : params_(params), position_size_bps_(position_size_bps), ledger_(initial_cash) {}
+paper_exchange::paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
+                               std::optional<grid_spec> grid)
+  : params_(params), sizing_(sizing), risk_(risk), ledger_(initial_cash), peak_equity_(initial_cash) {
+  if (grid) {
+    grid_.emplace(*grid);
+    grid_qty_ = grid->qty_per_level;
+  }
+}
+
+price paper_exchange::trailing_stop_price() const {
+  if (!ledger_.position_qty().is_positive())
+    return price{};
+  if (trail_bps_)
+    return adjust_price_bps(trail_anchor_, -*trail_bps_).value_or(price{});
+  if (trail_distance_.is_positive())
+    return std::max(price{}, trail_anchor_ - trail_distance_);
+  return price{};
+}
 
 void paper_exchange::on_market(const market_event& ev, exchange_output& out) {
   market_.apply(ev);
   auto k = std::get_if<kline>(&ev.data);
   kline_feed_ = k != nullptr;
-  if (!k || pending_.empty())
-    return;
-  auto waiting = std::move(pending_);
-  pending_.clear();
-  for (auto& o : waiting)
-    execute(o, k->open, ev.ts_event_ms, out);
+  if (k && !pending_.empty()) {
+    auto waiting = std::move(pending_);
+    pending_.clear();
+    for (auto& p : waiting)
+      execute(std::move(p), k->open, ev.ts_event_ms, out);
+  }
+  if (grid_)
+    run_grid(ev, out);
+  else
+    check_protection(ev, out);
+  track_equity(ev.ts_event_ms);
 }
 
-void paper_exchange::on_signal(const signal& sig, exchange_output& out) {
-  if (!pending_.empty())
-    return; // one order at a time: the previous decision has not filled yet
-  order o;
-  o.ts_event_ms = sig.ts_event_ms;
-  if (ledger_.position_qty().is_positive() && sig.exit) {
-    o.order_side = side::sell;
-  } else if (ledger_.position_qty().is_zero() && sig.entry) {
-    o.order_side = side::buy;
+void paper_exchange::run_grid(const market_event& ev, exchange_output& out) {
+  price high, low;
+  if (auto t = std::get_if<trade>(&ev.data)) {
+    high = low = t->px;
+  } else if (auto k = std::get_if<kline>(&ev.data)) {
+    high = k->high;
+    low = k->low;
   } else {
     return;
   }
-  o.order_id = next_order_id_++;
-  o.status = order_status::accepted;
-  out.orders.push_back(o);
-  if (kline_feed_) {
-    pending_.push_back(o);
-    return;
+  bool buying = grid_buying_ && !halted_for_good_ && utc_day(ev.ts_event_ms) != halted_day_ms_;
+  for (auto& intent : grid_->on_prices(high, low, buying)) {
+    order o;
+    o.order_id = next_order_id_++;
+    o.ts_event_ms = ev.ts_event_ms;
+    o.order_side = intent.buy ? side::buy : side::sell;
+    o.qty = intent.buy ? grid_qty_ : std::min(grid_qty_, ledger_.position_qty());
+    decision d{ev.ts_event_ms, intent.buy ? "grid_buy" : "grid_sell",
+               "level " + std::to_string(intent.buy ? intent.level : intent.level + 1) + " = " +
+                 grid_->levels()[static_cast<size_t>(intent.buy ? intent.level : intent.level + 1)].to_string(),
+               "", 0};
+    fill f;
+    f.order_id = o.order_id;
+    f.ts_event_ms = ev.ts_event_ms;
+    f.fill_side = o.order_side;
+    f.px = intent.px;
+    f.qty = o.qty;
+    auto value = notional(f.px, f.qty);
+    auto fee = value ? apply_bps(*value, params_.maker_fee_bps) : std::nullopt;
+    f.fee = fee.value_or(money{});
+    f.role = liquidity::maker;
+    auto why = fee ? ledger_.apply(f) : reject_reason::overflow;
+    if (why != reject_reason::none) {
+      reject(o, why, std::move(d), out);
+      continue;
+    }
+    grid_->filled(intent);
+    f.fill_id = next_fill_id_++;
+    o.status = order_status::filled;
+    out.orders.push_back(o);
+    out.fills.push_back(f);
+    d.order_id = o.order_id;
+    d.action = describe_fill(f);
+    out.decisions.push_back(std::move(d));
   }
-  auto reference = market_fill_reference(o.order_side, market_);
-  if (!reference) {
-    reject(o, reject_reason::no_price, out);
-    return;
-  }
-  execute(o, *reference, sig.ts_event_ms, out);
 }
 
-void paper_exchange::reject(order o, reject_reason why, exchange_output& out) {
+void paper_exchange::on_signal(const signal& sig, std::optional<double> atr, exchange_output& out) {
+  if (grid_) {
+    grid_buying_ = !sig.grid_filter || sig.entry;
+    return;
+  }
+  if (!pending_.empty())
+    return; // one order at a time: the previous decision has not filled yet
+  bool long_now = ledger_.position_qty().is_positive();
+  if (long_now && sig.exit) {
+    submit(side::sell, decision{sig.ts_event_ms, "exit", sig.inputs, "", 0}, atr, out);
+  } else if (!long_now && sig.entry) {
+    decision d{sig.ts_event_ms, "entry", sig.inputs, "", 0};
+    if (auto why = entry_blocked(sig.ts_event_ms)) {
+      d.action = "blocked: " + *why;
+      out.decisions.push_back(std::move(d));
+      return;
+    }
+    submit(side::buy, std::move(d), atr, out);
+  }
+}
+
+std::optional<std::string> paper_exchange::entry_blocked(int64_t ts_event_ms) const {
+  if (halted_for_good_)
+    return "max drawdown reached; no new entries this session";
+  if (halted_day_ms_ >= 0 && utc_day(ts_event_ms) == halted_day_ms_)
+    return "max daily loss reached; no new entries until 00:00 UTC";
+  if (last_exit_ms_ >= 0 && ts_event_ms < last_exit_ms_ + risk_.cooldown_ms)
+    return "cooldown after the last exit until ts " + std::to_string(last_exit_ms_ + risk_.cooldown_ms) + " ms";
+  return std::nullopt;
+}
+
+void paper_exchange::submit(side s, decision why, std::optional<double> atr, exchange_output& out) {
+  pending_order p;
+  p.o.order_id = next_order_id_++;
+  p.o.ts_event_ms = why.ts_event_ms;
+  p.o.order_side = s;
+  p.o.status = order_status::accepted;
+  p.why = std::move(why);
+  p.atr = atr;
+  out.orders.push_back(p.o);
+  if (kline_feed_) {
+    pending_.push_back(std::move(p));
+    return;
+  }
+  auto reference = market_fill_reference(s, market_);
+  if (!reference) {
+    reject(p.o, reject_reason::no_price, std::move(p.why), out);
+    return;
+  }
+  int64_t ts = p.o.ts_event_ms;
+  execute(std::move(p), *reference, ts, out);
+}
+
+void paper_exchange::reject(order o, reject_reason why, decision d, exchange_output& out) {
   o.status = order_status::rejected;
   o.reason = why;
   out.orders.push_back(o);
+  d.order_id = o.order_id;
+  d.action = std::string("rejected: ") + to_string(why);
+  out.decisions.push_back(std::move(d));
 }
 
-void paper_exchange::execute(order o, price reference, int64_t ts_event_ms, exchange_output& out) {
+std::optional<price> paper_exchange::distance_price(const stop_distance& d, price from, bool below,
+                                                    std::optional<double> atr) const {
+  switch (d.type) {
+    case stop_distance::kind::none: return std::nullopt;
+    case stop_distance::kind::percent: return adjust_price_bps(from, below ? -d.percent_bps : d.percent_bps);
+    case stop_distance::kind::atr: {
+      if (!atr || !std::isfinite(*atr))
+        return std::nullopt;
+      auto delta = price::from_raw(std::llround(*atr * d.atr_multiple * fixed_scale));
+      auto level = below ? from - delta : from + delta;
+      if (!level.is_positive())
+        return std::nullopt;
+      return level;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<quantity> paper_exchange::entry_quantity(price px, std::optional<double> atr) const {
+  auto equity = ledger_.equity(px);
+  if (!equity)
+    return std::nullopt;
+  auto gross_px = adjust_price_bps(px, params_.taker_fee_bps); // leave room for the fee
+  if (!gross_px)
+    return std::nullopt;
+  money budget = ledger_.cash();
+  std::optional<quantity> wanted;
+  switch (sizing_.type) {
+    case sizing_spec::kind::percent_of_equity:
+      budget = std::min(budget, apply_bps(*equity, sizing_.percent_bps).value_or(money{}));
+      break;
+    case sizing_spec::kind::quote: budget = std::min(budget, sizing_.amount); break;
+    case sizing_spec::kind::base: wanted = sizing_.qty; break;
+    case sizing_spec::kind::risk_percent: {
+      auto stop = distance_price(risk_.stop_loss, px, true, atr);
+      auto at_risk = apply_bps(*equity, sizing_.percent_bps);
+      if (!stop || !at_risk || *stop >= px)
+        return quantity{}; // no stop distance to size from
+      wanted = quantity_for(*at_risk, px - *stop, params_.qty_step);
+      break;
+    }
+  }
+  if (risk_.max_position_quote)
+    budget = std::min(budget, *risk_.max_position_quote);
+  auto affordable = quantity_for(budget, *gross_px, params_.qty_step);
+  if (!affordable)
+    return std::nullopt;
+  if (!wanted)
+    return affordable;
+  // Fixed or risk-based sizes are rounded to the step and capped by what the budget allows.
+  quantity stepped = quantity::from_raw((wanted->raw() / params_.qty_step.raw()) * params_.qty_step.raw());
+  return std::min(stepped, *affordable);
+}
+
+void paper_exchange::execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out) {
+  order& o = p.o;
   o.ts_event_ms = ts_event_ms;
   bps against = o.order_side == side::buy ? params_.slippage_bps : -params_.slippage_bps;
   auto px = adjust_price_bps(reference, against);
   if (!px || !px->is_positive()) {
-    reject(o, reject_reason::overflow, out);
+    reject(o, reject_reason::overflow, std::move(p.why), out);
     return;
   }
   if (o.order_side == side::sell) {
     o.qty = ledger_.position_qty();
   } else {
-    // Budget a share of equity; leave room for the fee so the buy is always affordable.
-    auto equity = ledger_.equity(*px);
-    auto budget = equity ? apply_bps(*equity, position_size_bps_) : std::nullopt;
-    auto gross_px = adjust_price_bps(*px, params_.taker_fee_bps);
-    auto qty = budget && gross_px ? quantity_for(std::min(*budget, ledger_.cash()), *gross_px, params_.qty_step)
-                                  : std::nullopt;
+    auto qty = entry_quantity(*px, p.atr);
     if (!qty) {
-      reject(o, reject_reason::overflow, out);
+      reject(o, reject_reason::overflow, std::move(p.why), out);
       return;
     }
     // gross_px, the notional and the fee are each rounded once, so the sized quantity can cost a
@@ -118,19 +281,131 @@ void paper_exchange::execute(order o, price reference, int64_t ts_event_ms, exch
   auto value = notional(f.px, f.qty);
   auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
   if (!fee) {
-    reject(o, reject_reason::overflow, out);
+    reject(o, reject_reason::overflow, std::move(p.why), out);
     return;
   }
   f.fee = *fee;
   f.role = liquidity::taker;
   if (auto why = ledger_.apply(f); why != reject_reason::none) {
-    reject(o, why, out);
+    reject(o, why, std::move(p.why), out);
     return;
   }
   f.fill_id = next_fill_id_++;
   o.status = order_status::filled;
   out.orders.push_back(o);
   out.fills.push_back(f);
+  p.why.order_id = o.order_id;
+  p.why.action = describe_fill(f);
+  out.decisions.push_back(std::move(p.why));
+  if (f.fill_side == side::buy) {
+    arm_protection(f.px, p.atr);
+  } else {
+    stop_px_ = target_px_ = trail_anchor_ = trail_distance_ = price{};
+    trail_bps_.reset();
+    last_exit_ms_ = ts_event_ms;
+  }
+}
+
+void paper_exchange::arm_protection(price entry, std::optional<double> atr) {
+  stop_px_ = distance_price(risk_.stop_loss, entry, true, atr).value_or(price{});
+  target_px_ = distance_price(risk_.take_profit, entry, false, atr).value_or(price{});
+  trail_anchor_ = entry;
+  trail_bps_.reset();
+  trail_distance_ = price{};
+  if (risk_.trailing_stop.type == stop_distance::kind::percent) {
+    trail_bps_ = risk_.trailing_stop.percent_bps;
+  } else if (risk_.trailing_stop.type == stop_distance::kind::atr) {
+    if (auto level = distance_price(risk_.trailing_stop, entry, true, atr))
+      trail_distance_ = entry - *level;
+  }
+}
+
+void paper_exchange::check_protection(const market_event& ev, exchange_output& out) {
+  if (!ledger_.position_qty().is_positive() || !pending_.empty())
+    return;
+  price open, high, low;
+  if (auto t = std::get_if<trade>(&ev.data)) {
+    open = high = low = t->px;
+  } else if (auto q = std::get_if<book_ticker>(&ev.data)) {
+    if (!q->bid_px.is_positive())
+      return;
+    open = high = low = q->bid_px; // a sell exits at the bid
+  } else if (auto k = std::get_if<kline>(&ev.data)) {
+    open = k->open;
+    high = k->high;
+    low = k->low;
+  }
+  bool bar = std::holds_alternative<kline>(ev.data);
+  price trail = trailing_stop_price();
+  // The higher of stop loss and trailing stop is met first on the way down.
+  const char* stop_rule = nullptr;
+  price stop_level;
+  if (stop_px_.is_positive() && low <= stop_px_) {
+    stop_rule = "stop_loss";
+    stop_level = stop_px_;
+  }
+  if (trail.is_positive() && low <= trail && (!stop_rule || trail > stop_level)) {
+    stop_rule = "trailing_stop";
+    stop_level = trail;
+  }
+  const char* rule_name = stop_rule;
+  price level = stop_level;
+  if (!rule_name && target_px_.is_positive() && high >= target_px_) {
+    rule_name = "take_profit";
+    level = target_px_;
+  }
+  if (high > trail_anchor_)
+    trail_anchor_ = high;
+  if (!rule_name)
+    return;
+  decision d;
+  d.ts_event_ms = ev.ts_event_ms;
+  d.rule = rule_name;
+  d.inputs = std::string(bar ? "bar low=" + low.to_string() + ", high=" + high.to_string() : "price=" + low.to_string()) +
+             ", level=" + level.to_string();
+  pending_order p;
+  p.o.order_id = next_order_id_++;
+  p.o.ts_event_ms = ev.ts_event_ms;
+  p.o.order_side = side::sell;
+  p.why = std::move(d);
+  out.orders.push_back(p.o);
+  std::optional<price> reference;
+  if (bar) // crossed inside the bar: a stop fills at its level or, gapped through, at the open;
+    reference = stop_rule ? std::min(open, level) : level; // a take profit at its limit
+
+  else
+    reference = market_fill_reference(side::sell, market_);
+  if (!reference) {
+    reject(p.o, reject_reason::no_price, std::move(p.why), out);
+    return;
+  }
+  execute(std::move(p), *reference, ev.ts_event_ms, out);
+}
+
+void paper_exchange::track_equity(int64_t ts_event_ms) {
+  auto mark = market_.mark();
+  if (!mark)
+    return;
+  auto equity = ledger_.equity(*mark);
+  if (!equity)
+    return;
+  if (*equity > peak_equity_)
+    peak_equity_ = *equity;
+  int64_t day = utc_day(ts_event_ms);
+  if (day != day_start_ms_) {
+    day_start_ms_ = day;
+    day_start_equity_ = *equity;
+  }
+  if (risk_.max_drawdown_bps && !halted_for_good_) {
+    auto limit = apply_bps(peak_equity_, *risk_.max_drawdown_bps);
+    if (limit && peak_equity_ - *equity >= *limit)
+      halted_for_good_ = true;
+  }
+  if (risk_.max_daily_loss_bps && halted_day_ms_ != day) {
+    auto limit = apply_bps(day_start_equity_, *risk_.max_daily_loss_bps);
+    if (limit && day_start_equity_ - *equity >= *limit)
+      halted_day_ms_ = day;
+  }
 }
 
 } // namespace pt

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/fixed_point.hpp"
+#include "core/grid.hpp"
 #include "core/ledger.hpp"
 #include "core/market_event.hpp"
 #include "core/order.hpp"
@@ -35,7 +37,8 @@ private:
 
 /// How market orders fill. Amounts in bps are exact (see `bps`).
 struct execution_params {
-  bps taker_fee_bps = bps::from_units(10); ///< fee on every fill (market orders are takers); 10 bps = 0.1 %
+  bps taker_fee_bps = bps::from_units(10); ///< fee on taker fills (market orders); 10 bps = 0.1 %
+  bps maker_fee_bps = bps::from_units(10); ///< fee on maker fills (a grid's resting limit orders)
   bps slippage_bps = bps::from_units(0);   ///< price moved against the order, on top of bid/ask
   quantity qty_step = quantity::from_raw(1'000); ///< order quantities are multiples of this (0.00001)
 };
@@ -44,31 +47,68 @@ struct execution_params {
 /// buy / best bid for a sell when an L1 quote is known, else the last trade. nullopt if neither.
 std::optional<price> market_fill_reference(side s, const market_state& state);
 
-/// Output of the virtual exchange for one input: order updates and fills, in order.
+/// One entry of a session's decision log: a rule fired (or a risk exit triggered) and what was
+/// done about it — the "why" behind every order.
+struct decision {
+  int64_t ts_event_ms = 0;
+  std::string rule;     ///< "entry", "exit", "stop_loss", "take_profit", "trailing_stop"
+  std::string inputs;   ///< the values the rule saw, e.g. "rsi=28.1, close=61790"
+  std::string action;   ///< "buy 0.15 submitted", "blocked: cooldown until …", "rejected: insufficient_cash"
+  int64_t order_id = 0; ///< the order it led to, 0 if none
+};
+
+/// Output of the virtual exchange for one input: order updates, fills and decisions, in order.
 struct exchange_output {
   std::vector<order> orders;
   std::vector<fill> fills;
+  std::vector<decision> decisions;
 };
 
-/// A session's virtual exchange and account: turns signals into sized market orders and fills
-/// them against the market as it arrives (DESIGN: pure core, returns events).
+/// A session's virtual exchange and account: turns signals into sized market orders, enforces
+/// the strategy's risk rules and fills orders against the market as it arrives (DESIGN: pure
+/// core, returns events).
 ///
-/// Fill rule: a market order fills at once against the current quote (best bid/ask when known,
-/// else the last trade), moved by `slippage_bps` against the order, and pays `taker_fee_bps`.
-/// When the feed is klines only, the signal comes from a closed bar, so the order waits and
-/// fills at the *next* kline's open (the first price anyone could have traded at).
-/// Sizing: an entry spends `position_size_bps` of equity, so qty = ⌊budget / (px · (1 + fee))⌋
-/// to the step; an exit sells the whole position. An order the account cannot pay for is
-/// rejected with its reason; nothing else changes.
+/// Fills: a market order fills at once against the current quote (best bid/ask when known, else
+/// the last trade), moved by `slippage_bps` against the order, and pays `taker_fee_bps`. When the
+/// feed is klines only, the signal comes from a closed bar, so the order waits and fills at the
+/// *next* kline's open (the first price anyone could have traded at).
+///
+/// Sizing (`sizing_spec`): percent of equity, fixed quote amount, fixed base quantity, or risk
+/// per trade (qty = equity · risk % / (entry − stop)); capped by `max_position_quote` and by
+/// cash, with room for the fee; rounded down to `qty_step`. Exits sell the whole position.
+///
+/// Risk (`risk_spec`), checked on every event while long: stop loss and take profit from the
+/// entry price, trailing stop from the highest price since entry, each a percentage or an ATR
+/// multiple (ATR at entry). On tick data a trigger sells at market at once. On klines the
+/// conservative intrabar rule applies: the stop (or trailing stop, against the anchor of the
+/// bars before) is tested before the take profit; a stop fills at min(open, stop), a take profit
+/// at its target; the trailing anchor then moves to the bar's high. New entries are
+/// blocked during `cooldown_ms` after an exit, for the rest of the UTC day once the day's loss
+/// reaches `max_daily_loss_bps`, and for good once drawdown from peak equity reaches
+/// `max_drawdown_bps`. Every fired rule that leads to an order or is blocked is logged as a
+/// `decision`.
+///
+/// Grid: the levels of `grid_book` fill as limit orders at their price, as
+/// makers (`maker_fee_bps`), `qty_per_level` each; trades and klines move the grid, best bid/ask
+/// updates do not (a resting order fills when trades print through it). New buys pause while
+/// the filter is false or a daily-loss / drawdown halt is on; sales always go on.
 class paper_exchange {
 public:
-  paper_exchange(money initial_cash, execution_params params, bps position_size_bps);
+  /// With `grid`, the exchange runs a grid (see `grid_book`) instead of acting on entry/exit signals.
+  paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
+                 std::optional<grid_spec> grid = std::nullopt);
 
-  /// Folds a market event in; fills orders that were waiting for the next kline.
+  /// Folds a market event in: fills orders waiting for the next kline, checks protective exits
+  /// and risk limits.
   void on_market(const market_event& ev, exchange_output& out);
 
   /// Acts on a strategy signal: an entry when flat, an exit when long; otherwise nothing.
-  void on_signal(const signal& sig, exchange_output& out);
+  /// `atr` is the risk ATR at this point, when the risk rules use one.
+  /// For a grid, a signal only says whether its filter allows new buys.
+  void on_signal(const signal& sig, std::optional<double> atr, exchange_output& out);
+
+  /// The grid, if this session runs one.
+  const std::optional<grid_book>& grid() const { return grid_; }
 
   const ledger& account() const { return ledger_; }
   const market_state& market() const { return market_; }
@@ -77,18 +117,54 @@ public:
   /// Orders waiting for the next kline's open.
   size_t pending_orders() const { return pending_.size(); }
 
+  /// The protective prices while long (0 = none): stop loss, take profit, trailing stop.
+  price stop_loss_price() const { return stop_px_; }
+  price take_profit_price() const { return target_px_; }
+  price trailing_stop_price() const;
+
 private:
-  void execute(order o, price reference, int64_t ts_event_ms, exchange_output& out);
-  void reject(order o, reject_reason why, exchange_output& out);
+  struct pending_order {
+    order o;
+    decision why;
+    std::optional<double> atr;
+  };
+
+  void submit(side s, decision why, std::optional<double> atr, exchange_output& out);
+  void execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out);
+  void reject(order o, reject_reason why, decision d, exchange_output& out);
+  std::optional<quantity> entry_quantity(price px, std::optional<double> atr) const;
+  std::optional<std::string> entry_blocked(int64_t ts_event_ms) const;
+  void arm_protection(price entry, std::optional<double> atr);
+  void check_protection(const market_event& ev, exchange_output& out);
+  void track_equity(int64_t ts_event_ms);
+  void run_grid(const market_event& ev, exchange_output& out);
+  std::optional<price> distance_price(const stop_distance& d, price from, bool below, std::optional<double> atr) const;
 
   execution_params params_;
-  bps position_size_bps_;
+  sizing_spec sizing_;
+  risk_spec risk_;
   ledger ledger_;
   market_state market_;
-  std::vector<order> pending_;
+  std::vector<pending_order> pending_;
   bool kline_feed_ = false; // the latest event was a kline: orders wait for the next one
   int64_t next_order_id_ = 1;
   int64_t next_fill_id_ = 1;
+
+  // Protection while long.
+  price stop_px_, target_px_, trail_anchor_, trail_distance_;
+  std::optional<bps> trail_bps_;
+
+  // Limits on new entries.
+  int64_t last_exit_ms_ = -1;
+  money peak_equity_;
+  int64_t day_start_ms_ = -1;
+  money day_start_equity_;
+  bool halted_for_good_ = false;
+  int64_t halted_day_ms_ = -1;
+
+  std::optional<grid_book> grid_;
+  quantity grid_qty_;
+  bool grid_buying_ = true;
 };
 
 } // namespace pt

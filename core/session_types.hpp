@@ -63,6 +63,7 @@ struct session_report {
   std::string symbol;
   money initial_cash;
   std::vector<fill> fills;     ///< every fill, in order
+  std::vector<decision> decisions; ///< the decision log: why each order was (or was not) placed
   account_snapshot final;      ///< account at the last event
   double max_drawdown = 0;     ///< fraction of peak equity
   int64_t events = 0;          ///< market events processed

@@ -1,115 +1,187 @@
 #include "core/strategy.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "core/candle.hpp"
 
 namespace pt {
 
-const char* to_string(indicator_kind k) {
-  switch (k) {
-    case indicator_kind::sma: return "sma";
-    case indicator_kind::ema: return "ema";
-    case indicator_kind::rsi: return "rsi";
-  }
-  return "unknown";
-}
-
-std::optional<indicator_kind> parse_indicator_kind(std::string_view text) {
-  for (auto k : {indicator_kind::sma, indicator_kind::ema, indicator_kind::rsi})
-    if (text == to_string(k))
-      return k;
-  return std::nullopt;
-}
-
-const char* to_string(price_source s) {
-  switch (s) {
-    case price_source::open: return "open";
-    case price_source::high: return "high";
-    case price_source::low: return "low";
-    case price_source::close: return "close";
-  }
-  return "unknown";
-}
-
-std::optional<price_source> parse_price_source(std::string_view text) {
-  for (auto s : {price_source::open, price_source::high, price_source::low, price_source::close})
-    if (text == to_string(s))
-      return s;
-  return std::nullopt;
-}
+const char* to_string(evaluate_on e) { return e == evaluate_on::tick ? "tick" : "bar_close"; }
 
 const std::vector<std::string>& builtin_series() {
   static const std::vector<std::string> names{"open", "high", "low", "close", "volume"};
   return names;
 }
 
-std::vector<std::string> series_names(const strategy_spec& spec) {
-  std::vector<std::string> names = builtin_series();
-  for (auto& ind : spec.indicators)
-    names.push_back(ind.name);
-  return names;
+const indicator_spec& compiled_strategy::indicator(int index) const {
+  auto i = static_cast<size_t>(index);
+  return i < spec.indicators.size() ? spec.indicators[i] : extra_indicators[i - spec.indicators.size()];
 }
 
-indicator_set::indicator_set(const strategy_spec& spec) {
-  for (auto& ind : spec.indicators) {
-    switch (ind.kind) {
-      case indicator_kind::sma: indicators_.emplace_back(sma{ind.period}); break;
-      case indicator_kind::ema: indicators_.emplace_back(ema{ind.period}); break;
-      case indicator_kind::rsi: indicators_.emplace_back(rsi{ind.period}); break;
-    }
-    sources_.push_back(ind.source);
+namespace {
+
+// Finds or adds the column for (indicator or field, output, timeframe).
+size_t column_for(compiled_strategy& cs, const std::string& name, int64_t timeframe_ms, int indicator, size_t output) {
+  for (size_t i = 0; i < cs.series.size(); ++i) {
+    auto& s = cs.series[i];
+    if (s.timeframe_ms == timeframe_ms && s.indicator == indicator && s.output == output)
+      return i;
   }
+  cs.series.push_back({name, timeframe_ms, indicator, output});
+  return cs.series.size() - 1;
 }
 
-std::vector<std::optional<double>> indicator_set::on_candle(const candle& bar) {
-  std::vector<std::optional<double>> row;
-  row.reserve(5 + indicators_.size());
-  row.push_back(bar.open.to_double());
-  row.push_back(bar.high.to_double());
-  row.push_back(bar.low.to_double());
-  row.push_back(bar.close.to_double());
-  row.push_back(bar.volume.to_double());
-  for (size_t i = 0; i < indicators_.size(); ++i) {
-    double x = 0;
-    switch (sources_[i]) {
-      case price_source::open: x = bar.open.to_double(); break;
-      case price_source::high: x = bar.high.to_double(); break;
-      case price_source::low: x = bar.low.to_double(); break;
-      case price_source::close: x = bar.close.to_double(); break;
+std::string display_name(const std::string& name, int64_t timeframe_ms, int64_t base_ms) {
+  return timeframe_ms == base_ms ? name : name + "@" + format_timeframe(timeframe_ms);
+}
+
+} // namespace
+
+std::optional<compiled_strategy> compile_strategy(const strategy_spec& spec, std::vector<strategy_rule_error>& errors) {
+  compiled_strategy cs;
+  cs.spec = spec;
+  int64_t base = spec.timeframe_ms;
+  // The bar fields come first, so a row always starts open, high, low, close, volume.
+  for (size_t f = 0; f < builtin_series().size(); ++f)
+    column_for(cs, builtin_series()[f], base, -1, f);
+
+  series_resolver resolve = [&](const std::string& name, int64_t timeframe_ms, std::string& why) -> std::optional<size_t> {
+    int64_t tf = timeframe_ms == 0 ? base : timeframe_ms;
+    if (tf < base || tf % base != 0) {
+      why = "'" + name + "@" + format_timeframe(tf) + "': a value from another timeframe must come from a whole "
+            "multiple of the strategy's " + format_timeframe(base);
+      return std::nullopt;
     }
-    row.push_back(std::visit([x](auto& ind) { return ind.update(x); }, indicators_[i]));
-  }
-  return row;
-}
+    auto field = std::find(builtin_series().begin(), builtin_series().end(), name);
+    if (field != builtin_series().end())
+      return column_for(cs, display_name(name, tf, base), tf, -1, static_cast<size_t>(field - builtin_series().begin()));
+    std::string ind_name = name, output;
+    if (auto dot = name.find('.'); dot != std::string::npos) {
+      ind_name = name.substr(0, dot);
+      output = name.substr(dot + 1);
+    }
+    for (size_t i = 0; i < spec.indicators.size(); ++i) {
+      if (spec.indicators[i].name != ind_name)
+        continue;
+      const auto* info = find_indicator_type(spec.indicators[i].type);
+      if (info == nullptr) {
+        why = "indicator '" + ind_name + "' has an unknown type";
+        return std::nullopt;
+      }
+      size_t out = 0;
+      if (!output.empty()) {
+        auto it = std::find(info->outputs.begin(), info->outputs.end(), output);
+        if (it == info->outputs.end()) {
+          std::string list;
+          for (auto& o : info->outputs)
+            list += (list.empty() ? "" : ", ") + ind_name + "." + o;
+          why = "'" + name + "': " + info->type + " has no output '" + output + "' (it has " + list + ")";
+          return std::nullopt;
+        }
+        out = static_cast<size_t>(it - info->outputs.begin());
+      }
+      std::string canonical = output.empty() || out == 0 ? ind_name : ind_name + "." + output;
+      return column_for(cs, display_name(canonical, tf, base), tf, static_cast<int>(i), out);
+    }
+    std::string list;
+    for (auto& b : builtin_series())
+      list += (list.empty() ? "" : ", ") + b;
+    for (auto& ind : spec.indicators)
+      list += ", " + ind.name;
+    why = "unknown name '" + name + "' (known: " + list + ")";
+    return std::nullopt;
+  };
 
-std::optional<signal_rules> signal_rules::compile(const strategy_spec& spec, std::vector<std::string>& errors,
-                                                  std::vector<rule_error>* entry_errors,
-                                                  std::vector<rule_error>* exit_errors) {
-  auto names = series_names(spec);
-  std::vector<rule_error> e_err, x_err;
-  auto entry = rule::compile(spec.entry_rule, names, e_err);
-  auto exit = rule::compile(spec.exit_rule, names, x_err);
-  for (auto& e : e_err)
-    errors.push_back("entry rule, column " + std::to_string(e.offset + 1) + ": " + e.message);
-  for (auto& e : x_err)
-    errors.push_back("exit rule, column " + std::to_string(e.offset + 1) + ": " + e.message);
-  if (entry_errors)
-    entry_errors->insert(entry_errors->end(), e_err.begin(), e_err.end());
-  if (exit_errors)
-    exit_errors->insert(exit_errors->end(), x_err.begin(), x_err.end());
+  if (spec.grid) {
+    // A grid trades at its levels; its only rule is the optional filter.
+    if (!spec.entry_rule.empty()) {
+      std::vector<rule_error> filter_errors;
+      auto filter = rule::compile(spec.entry_rule, resolve, filter_errors);
+      for (auto& e : filter_errors)
+        errors.push_back({"filter", e});
+      if (!filter)
+        return std::nullopt;
+      cs.entry = std::move(*filter);
+      cs.grid_filter = true;
+    }
+    return cs;
+  }
+  std::vector<rule_error> entry_errors, exit_errors;
+  auto entry = rule::compile(spec.entry_rule, resolve, entry_errors);
+  auto exit = rule::compile(spec.exit_rule, resolve, exit_errors);
+  for (auto& e : entry_errors)
+    errors.push_back({"entry", e});
+  for (auto& e : exit_errors)
+    errors.push_back({"exit", e});
   if (!entry || !exit)
     return std::nullopt;
-  size_t depth = std::max(entry->max_offset(), exit->max_offset()) + 1;
-  return signal_rules(std::move(*entry), std::move(*exit), series_table(std::move(names), depth));
+  cs.entry = std::move(*entry);
+  cs.exit = std::move(*exit);
+
+  const auto& r = spec.risk;
+  bool uses_atr = r.stop_loss.type == stop_distance::kind::atr || r.take_profit.type == stop_distance::kind::atr ||
+                  r.trailing_stop.type == stop_distance::kind::atr;
+  if (uses_atr) {
+    indicator_spec atr;
+    atr.name = "risk_atr";
+    atr.type = "atr";
+    atr.params = {static_cast<double>(r.atr_period)};
+    cs.extra_indicators.push_back(atr);
+    int index = static_cast<int>(spec.indicators.size());
+    cs.risk_atr = column_for(cs, "risk_atr", base, index, 0);
+  }
+  return cs;
 }
 
-std::optional<signal> signal_rules::on_row(int64_t ts_event_ms, std::vector<std::optional<double>> row) {
-  table_.push(std::move(row));
+signal_rules::signal_rules(const compiled_strategy& strategy)
+  : entry_(strategy.entry),
+    exit_(strategy.exit),
+    grid_filter_(strategy.grid_filter),
+    table_({}, std::max(strategy.entry.max_offset(), strategy.exit.max_offset()) + 1) {
+  for (auto& s : strategy.series)
+    names_.push_back(s.name);
+}
+
+std::string signal_rules::describe(const rule& r) const {
+  std::ostringstream out;
+  out.precision(10);
+  bool first = true;
+  for (size_t column : r.inputs()) {
+    out << (first ? "" : ", ") << names_[column] << "=";
+    auto v = table_.get(column, 0);
+    if (v)
+      out << *v;
+    else
+      out << "n/a";
+    first = false;
+  }
+  return out.str();
+}
+
+std::optional<signal> signal_rules::on_row(int64_t ts_event_ms, const std::vector<double>& row) {
+  std::vector<std::optional<double>> values;
+  values.reserve(row.size());
+  for (double v : row)
+    values.push_back(std::isnan(v) ? std::nullopt : std::optional<double>(v));
+  table_.push(std::move(values));
   signal s;
   s.ts_event_ms = ts_event_ms;
   s.entry = entry_.evaluate(table_);
   s.exit = exit_.evaluate(table_);
+  if (grid_filter_) {
+    s.grid_filter = true;
+    s.exit = false;
+    s.inputs = describe(entry_);
+    return s;
+  }
   if (!s.entry && !s.exit)
     return std::nullopt;
+  if (s.entry)
+    s.inputs = describe(entry_);
+  if (s.exit)
+    s.inputs += (s.inputs.empty() ? "" : "; ") + describe(exit_);
   return s;
 }
 

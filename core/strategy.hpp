@@ -3,103 +3,149 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
-#include "core/candle.hpp"
 #include "core/fixed_point.hpp"
-#include "core/indicators.hpp"
+#include "core/grid.hpp"
+#include "core/indicator_library.hpp"
 #include "core/rule.hpp"
 
 namespace pt {
 
-/// Indicator families the strategy language knows.
-enum class indicator_kind { sma, ema, rsi };
-
-/// "sma", "ema", "rsi".
-const char* to_string(indicator_kind k);
-
-/// Parses "sma" / "ema" / "rsi" (lower case). nullopt otherwise.
-std::optional<indicator_kind> parse_indicator_kind(std::string_view text);
-
-/// Price fields of a candle an indicator can read.
-enum class price_source { open, high, low, close };
-
-/// "open", "high", "low", "close".
-const char* to_string(price_source s);
-
-/// Parses a price source name. nullopt otherwise.
-std::optional<price_source> parse_price_source(std::string_view text);
-
-/// One indicator a strategy declares: `ema_fast: {type: ema, period: 9, source: close}`.
+/// One indicator a strategy declares, e.g. `macd: {type: macd, fast: 12, slow: 26, signal: 9}`.
 struct indicator_spec {
-  std::string name;        ///< the name rules use
-  indicator_kind kind = indicator_kind::ema;
-  int period = 14;         ///< bars, ≥ 1
+  std::string name;            ///< the name rules use (`macd`, `macd.signal`, `macd@1h`)
+  std::string type;            ///< an `indicator_types()` entry: "ema", "macd", …
+  std::vector<double> params;  ///< in the type's parameter order, defaults filled in
   price_source source = price_source::close;
 };
 
+/// When the rules are evaluated.
+enum class evaluate_on {
+  bar_close, ///< once per closed bar of the strategy timeframe (the default)
+  tick,      ///< after every trade (or kline): `close` and friends are the forming bar's
+};
+
+/// "bar_close" / "tick".
+const char* to_string(evaluate_on e);
+
+/// A protective distance from the entry (or from the best price since entry, for a trailing
+/// stop): a percentage of the price, or a multiple of ATR at entry.
+struct stop_distance {
+  enum class kind { none, percent, atr };
+  kind type = kind::none;
+  bps percent_bps;        ///< for `percent`: 1 % = 100 bps
+  double atr_multiple = 0; ///< for `atr`
+  bool active() const { return type != kind::none; }
+};
+
+/// Risk rules that the virtual exchange enforces for a session.
+struct risk_spec {
+  stop_distance stop_loss;     ///< exit when the price falls this far below the entry
+  stop_distance take_profit;   ///< exit when it rises this far above the entry
+  stop_distance trailing_stop; ///< exit when it falls this far below the highest price since entry
+  int atr_period = 14;         ///< ATR (Wilder) used by `atr` distances, on the strategy timeframe
+  std::optional<money> max_position_quote; ///< cap on an entry's cost, quote currency
+  std::optional<bps> max_daily_loss_bps;   ///< halt new entries for the rest of the UTC day past this loss
+  std::optional<bps> max_drawdown_bps;     ///< halt new entries for good past this drawdown from peak
+  int64_t cooldown_ms = 0;                 ///< no new entry this long after an exit
+};
+
+/// How large an entry is.
+struct sizing_spec {
+  enum class kind {
+    percent_of_equity, ///< `percent_bps` of equity (100 % = 10,000 bps)
+    quote,             ///< a fixed amount of quote currency (`amount`)
+    base,              ///< a fixed quantity of base asset (`qty`)
+    risk_percent,      ///< lose at most `percent_bps` of equity if the stop loss is hit
+  };
+  kind type = kind::percent_of_equity;
+  bps percent_bps = bps::from_units(10'000);
+  money amount;
+  quantity qty;
+};
+
 /// A strategy as the trader wrote it, validated: what to compute and when to buy or sell.
-/// Spot, long only: `entry` opens a position when flat, `exit` closes it when long.
+/// Spot, long only: `entry` opens a position when flat, `exit` closes it when long. A grid
+/// strategy (`grid` set) has no entry or exit rule: it buys and sells at its levels, and its
+/// optional filter rule (kept in `entry_rule`) pauses new buys while false.
 struct strategy_spec {
   std::string name;
   std::string symbol;                  ///< default symbol, e.g. "BTCUSDT"
   int64_t timeframe_ms = 60'000;       ///< bar size the rules run on
+  evaluate_on evaluation = evaluate_on::bar_close;
   std::vector<indicator_spec> indicators;
   std::string entry_rule;              ///< rule text, see `rule`
   std::string exit_rule;               ///< rule text, see `rule`
-  bps position_size_bps = bps::from_units(10'000); ///< share of equity per entry (10,000 bps = 100 %)
+  risk_spec risk;
+  sizing_spec sizing;
+  std::optional<grid_spec> grid;
 };
 
-/// The series names every strategy can use besides its indicators.
+/// The series names every strategy can use besides its indicators: open, high, low, close, volume.
 const std::vector<std::string>& builtin_series();
 
-/// Names of all series of `spec`, in column order: builtins (open, high, low, close, volume),
-/// then the indicators in declaration order.
-std::vector<std::string> series_names(const strategy_spec& spec);
+/// One column of values the rules read: a bar field or an indicator output on one timeframe.
+struct series_spec {
+  std::string name;          ///< as written in rules, e.g. "close", "macd.signal", "sma_200@1h"
+  int64_t timeframe_ms = 0;  ///< bars it is computed on
+  int indicator = -1;        ///< index into `strategy_spec::indicators`, or −1 for a bar field
+  size_t output = 0;         ///< indicator output, or bar field (0 open … 4 volume)
+};
 
-/// What the signal detector says after a bar: the entry and/or exit rule fired.
+/// A strategy ready to run: its rules compiled and the series they read, each once.
+struct compiled_strategy {
+  strategy_spec spec;
+  std::vector<series_spec> series;   ///< column order of every row
+  rule entry;                        ///< for a grid: its filter (never fires when there is none)
+  rule exit;                         ///< never fires for a grid
+  bool grid_filter = false;          ///< a grid with a filter rule
+  std::optional<size_t> risk_atr;    ///< column of the ATR risk distances use, if any
+  /// Indicators computed outside rules: the risk ATR, as an extra spec (index ≥ spec.indicators.size()).
+  std::vector<indicator_spec> extra_indicators;
+  /// All indicators, declared then extra, by index as `series_spec::indicator` counts them.
+  const indicator_spec& indicator(int index) const;
+};
+
+/// A problem in a rule: which rule ("entry" / "exit") and where in its text.
+struct strategy_rule_error {
+  std::string rule;
+  rule_error error;
+};
+
+/// Compiles the rules of `spec` and resolves every name they use: bar fields, indicators and
+/// their outputs (`macd.signal`), and values from a higher timeframe (`close@1h`, which must be
+/// a whole multiple of the strategy's timeframe). On failure returns nullopt and appends every
+/// problem to `errors`.
+std::optional<compiled_strategy> compile_strategy(const strategy_spec& spec, std::vector<strategy_rule_error>& errors);
+
+/// A strategy signal: the entry and/or exit rule fired on a row. For a grid with a filter, one
+/// signal per row says whether buying is allowed (`entry`) — `grid_filter` is then set.
 struct signal {
-  int64_t ts_event_ms = 0;    ///< close time of the bar that fired
+  int64_t ts_event_ms = 0;    ///< time of the event the rules were evaluated at
   bool entry = false;
   bool exit = false;
+  bool grid_filter = false;
+  std::string inputs;         ///< the values the firing rule(s) read: "ema_fast=61790.1, ema_slow=61788.4"
 };
 
-/// Updates a strategy's indicators on every closed bar and returns the series row the rules see.
-/// O(1) per bar per indicator.
-class indicator_set {
-public:
-  explicit indicator_set(const strategy_spec& spec);
-
-  /// Updates every indicator with `bar`; returns one value per series (see `series_names`).
-  std::vector<std::optional<double>> on_candle(const candle& bar);
-
-private:
-  using any_indicator = std::variant<sma, ema, rsi>;
-  std::vector<any_indicator> indicators_;
-  std::vector<price_source> sources_;
-};
-
-/// Evaluates a strategy's entry and exit rules on each new series row.
+/// Evaluates a compiled strategy's entry and exit rules on each new row of series values.
 class signal_rules {
 public:
-  /// Compiles the rules; on failure returns nullopt and appends every problem to `errors`,
-  /// each prefixed by which rule it is in ("entry" / "exit").
-  static std::optional<signal_rules> compile(const strategy_spec& spec, std::vector<std::string>& errors,
-                                             std::vector<rule_error>* entry_errors = nullptr,
-                                             std::vector<rule_error>* exit_errors = nullptr);
+  explicit signal_rules(const compiled_strategy& strategy);
 
-  /// Adds the row of a closed bar (ending at `ts_event_ms`); returns a signal if a rule fired.
-  std::optional<signal> on_row(int64_t ts_event_ms, std::vector<std::optional<double>> row);
+  /// Adds the row of an evaluation point (NaN = unknown); returns a signal if a rule fired.
+  std::optional<signal> on_row(int64_t ts_event_ms, const std::vector<double>& row);
 
   const series_table& table() const { return table_; }
 
 private:
-  signal_rules(rule entry, rule exit, series_table table)
-    : entry_(std::move(entry)), exit_(std::move(exit)), table_(std::move(table)) {}
+  std::string describe(const rule& r) const;
 
   rule entry_;
   rule exit_;
+  bool grid_filter_ = false;
+  std::vector<std::string> names_;
   series_table table_;
 };
 

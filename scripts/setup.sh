@@ -23,8 +23,14 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Node.js and npm: the indicator tests compare against real TA-Lib (npm talib-web, see
+# tests/reference). Any node >= 18 does; Debian 12's own is enough.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#packages[@]} system packages are installed"
+  echo "setup: all system packages are installed"
   exit 0
 fi
 

@@ -9,5 +9,7 @@ if [ ! -d ../shared/data ]; then
 fi
 scripts/setup.sh
 scripts/build.sh
+# Real TA-Lib for the indicator tests, exactly as locked in tests/reference/package-lock.json.
+npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error
 cd build
 ctest --output-on-failure --timeout 600 -j "$(nproc)"

@@ -26,8 +26,15 @@ constexpr int64_t t0 = hour_aligned_ms;
 // 10 bps taker fee, no slippage, quantity step 0.00001 (the defaults).
 execution_params default_params() { return execution_params{}; }
 
-signal entry_at(int64_t ts) { return signal{ts, true, false}; }
-signal exit_at(int64_t ts) { return signal{ts, false, true}; }
+signal entry_at(int64_t ts) { return signal{ts, true, false, false, ""}; }
+signal exit_at(int64_t ts) { return signal{ts, false, true, false, ""}; }
+
+// Entries of `percent` of equity (10,000 bps = 100 %).
+sizing_spec sized(bps percent) {
+  sizing_spec s;
+  s.percent_bps = percent;
+  return s;
+}
 
 // What a buy of `q` at `p` costs with the exchange's fee: notional + fee, each rounded once.
 money buy_cost(price p, quantity q, bps fee) {
@@ -43,12 +50,12 @@ TEST(PaperExchange, DefaultParams) {
 }
 
 TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
-  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   EXPECT_TRUE(out.orders.empty());
 
-  ex.on_signal(entry_at(t0 + 5), out);
+  ex.on_signal(entry_at(t0 + 5), std::nullopt, out);
   ASSERT_EQ(out.orders.size(), 2u);
   EXPECT_EQ(out.orders[0].status, order_status::accepted);
   EXPECT_EQ(out.orders[1].status, order_status::filled);
@@ -69,7 +76,7 @@ TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
   EXPECT_EQ(ex.account().position_qty(), qty("0.49947"));
 
   out = {};
-  ex.on_signal(exit_at(t0 + 10), out);
+  ex.on_signal(exit_at(t0 + 10), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   const fill& sell = out.fills[0];
   EXPECT_EQ(sell.fill_side, side::sell);
@@ -86,41 +93,41 @@ TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
 TEST(PaperExchange, SlippageMovesThePriceAgainstTheOrder) {
   execution_params params;
   params.slippage_bps = bp("5");
-  paper_exchange ex(usd("10000"), params, bp("10000"));
+  paper_exchange ex(usd("10000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].px, px("20011.0005")); // 20001 × 1.0005 = 20001 + 10.0005
   out = {};
-  ex.on_signal(exit_at(t0), out);
+  ex.on_signal(exit_at(t0), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].px, px("19989.0005")); // 19999 × 0.9995 = 19999 − 9.9995
 }
 
 TEST(PaperExchange, TradesOnlyFillsAtTheLastTrade) {
-  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "19000"), out);
   ex.on_market(trade_event(t0 + 1, "20000.5"), out);
-  ex.on_signal(entry_at(t0 + 1), out);
+  ex.on_signal(entry_at(t0 + 1), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].px, px("20000.5"));
   // ⌊10000 / 20020.5005⌋ = 0.49948 (0.49948 × 20020.5005 = 9999.8396; + one step = 10000.0398)
   EXPECT_EQ(out.fills[0].qty, qty("0.49948"));
   out = {};
   ex.on_market(trade_event(t0 + 2, "20100"), out);
-  ex.on_signal(exit_at(t0 + 2), out);
+  ex.on_signal(exit_at(t0 + 2), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].px, px("20100"));
 }
 
 TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
-  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   kline signal_bar = make_kline(t0, minute_ms, "20000", "20200", "19900", "20100", "5");
   ex.on_market(kline_event(signal_bar), out);
-  ex.on_signal(entry_at(signal_bar.close_time_ms), out);
+  ex.on_signal(entry_at(signal_bar.close_time_ms), std::nullopt, out);
   ASSERT_EQ(out.orders.size(), 1u);
   EXPECT_EQ(out.orders[0].status, order_status::accepted);
   EXPECT_TRUE(out.fills.empty()); // nobody could trade at the signal bar's close
@@ -128,7 +135,7 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   EXPECT_TRUE(ex.account().position_qty().is_zero());
 
   // A second signal while the order waits is ignored.
-  ex.on_signal(entry_at(signal_bar.close_time_ms), out);
+  ex.on_signal(entry_at(signal_bar.close_time_ms), std::nullopt, out);
   EXPECT_EQ(out.orders.size(), 1u);
 
   out = {};
@@ -145,7 +152,7 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
 
   // The exit waits the same way.
   out = {};
-  ex.on_signal(exit_at(next.close_time_ms), out);
+  ex.on_signal(exit_at(next.close_time_ms), std::nullopt, out);
   EXPECT_TRUE(out.fills.empty());
   ex.on_market(kline_event(make_kline(t0 + 2 * minute_ms, minute_ms, "20400", "20500", "20300", "20450", "1")),
                out);
@@ -158,10 +165,10 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
 TEST(PaperExchange, QuantityIsRoundedDownToTheStep) {
   execution_params params;
   params.qty_step = qty("0.001");
-  paper_exchange ex(usd("1000"), params, bp("10000"));
+  paper_exchange ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "30000"), out);
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   // 1000 / (30000 × 1.001 = 30030) = 0.0333000… → 0.033 at step 0.001
   EXPECT_EQ(out.fills[0].qty, qty("0.033"));
@@ -172,10 +179,10 @@ TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
   execution_params params;
   params.taker_fee_bps = bp("2.5");
   params.qty_step = qty("0.001");
-  paper_exchange ex(usd("1000"), params, bp("10000"));
+  paper_exchange ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "25000"), out);
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   // 1000 / (25000 × 1.00025 = 25006.25) = 0.03999… → 0.039; notional 975
   EXPECT_EQ(out.fills[0].qty, qty("0.039"));
@@ -184,10 +191,10 @@ TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
 }
 
 TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
-  paper_exchange ex(usd("10000"), default_params(), bp("5000")); // 50 %
+  paper_exchange ex(usd("10000"), default_params(), sized(bp("5000")), risk_spec{}); // 50 %
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   // budget 5000: ⌊5000 / 20021.001⌋ = 0.24973 (× 20021.001 = 4999.845; + one step = 5000.045)
   EXPECT_EQ(out.fills[0].qty, qty("0.24973"));
@@ -198,10 +205,10 @@ TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
 TEST(PaperExchange, FullSizeBuyIsAffordableDespiteRounding) {
   execution_params params;
   params.slippage_bps = bp("5");
-  paper_exchange ex(usd("41083.36197603"), params, bp("10000"));
+  paper_exchange ex(usd("41083.36197603"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "52217.17"), out);
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   // fill px = 52217.17 × 1.0005 = 52243.278585; gross = × 1.001 = 52295.521863585 → 52295.52186358
   // 0.7856 × gross = 41083.361976028 ≤ cash, but 0.7856 really costs
   //   round(0.7856 × 52243.278585 = 41042.319656376) = 41042.31965638
@@ -230,10 +237,10 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
     auto q = quantity::from_raw(1'000 * static_cast<int64_t>(1 + next() % 100'000));
     money cash = money::from_raw(*mul_div_raw(q.raw(), gross.raw(), fixed_scale, rounding::toward_zero) +
                                  static_cast<int64_t>(next() % 3));
-    paper_exchange ex(cash, params, bp("10000"));
+    paper_exchange ex(cash, params, sized(bp("10000")), risk_spec{});
     exchange_output out;
     ex.on_market(market_event{t0, trade{1, trade_px, qty("1"), false}}, out);
-    ex.on_signal(entry_at(t0), out);
+    ex.on_signal(entry_at(t0), std::nullopt, out);
     SCOPED_TRACE("px " + trade_px.to_string() + " cash " + cash.to_string());
     ASSERT_EQ(out.fills.size(), 1u) << to_string(out.orders.back().reason);
     const fill& f = out.fills[0];
@@ -246,9 +253,9 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
 }
 
 TEST(PaperExchange, NoPriceBeforeAnyEventRejects) {
-  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   ASSERT_EQ(out.orders.size(), 2u);
   EXPECT_EQ(out.orders[0].status, order_status::accepted);
   EXPECT_EQ(out.orders[1].status, order_status::rejected);
@@ -260,26 +267,26 @@ TEST(PaperExchange, NoPriceBeforeAnyEventRejects) {
 }
 
 TEST(PaperExchange, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
-  paper_exchange ex(usd("10000"), default_params(), bp("10000"));
+  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
-  ex.on_signal(exit_at(t0), out); // flat: nothing to sell
+  ex.on_signal(exit_at(t0), std::nullopt, out); // flat: nothing to sell
   EXPECT_TRUE(out.orders.empty());
   EXPECT_TRUE(out.fills.empty());
 
-  ex.on_signal(entry_at(t0), out);
+  ex.on_signal(entry_at(t0), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   auto held = ex.account().position_qty();
   auto cash = ex.account().cash();
   out = {};
-  ex.on_signal(entry_at(t0 + 1), out); // already long: no second entry
+  ex.on_signal(entry_at(t0 + 1), std::nullopt, out); // already long: no second entry
   EXPECT_TRUE(out.orders.empty());
   EXPECT_TRUE(out.fills.empty());
   EXPECT_EQ(ex.account().position_qty(), held);
   EXPECT_EQ(ex.account().cash(), cash);
 
   // Both rules firing while long means exit.
-  ex.on_signal(signal{t0 + 2, true, true}, out);
+  ex.on_signal(signal{t0 + 2, true, true, false, ""}, std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].fill_side, side::sell);
 }

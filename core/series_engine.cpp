@@ -1,0 +1,121 @@
+#include "core/series_engine.hpp"
+
+#include <limits>
+
+namespace pt {
+
+bar_input to_bar_input(const candle& c) {
+  bar_input b;
+  b.open_time_ms = c.open_time_ms;
+  b.close_time_ms = c.close_time_ms;
+  b.open = c.open.to_double();
+  b.high = c.high.to_double();
+  b.low = c.low.to_double();
+  b.close = c.close.to_double();
+  b.volume = c.volume.to_double();
+  return b;
+}
+
+series_engine::series_engine(const compiled_strategy& strategy)
+  : series_(strategy.series), evaluation_(strategy.spec.evaluation) {
+  timeframes_.reserve(8);
+  timeframes_.emplace_back(strategy.spec.timeframe_ms);
+  for (auto& s : series_) {
+    auto& tf = state_for(s.timeframe_ms);
+    if (s.indicator < 0)
+      continue;
+    bool have = false;
+    for (auto& [index, _] : tf.indicators)
+      have = have || index == s.indicator;
+    if (!have) {
+      const auto& spec = strategy.indicator(s.indicator);
+      tf.indicators.emplace_back(s.indicator, make_indicator(spec.type, spec.params, spec.source));
+    }
+  }
+}
+
+series_engine::timeframe_state& series_engine::state_for(int64_t timeframe_ms) {
+  for (auto& tf : timeframes_)
+    if (tf.timeframe_ms == timeframe_ms)
+      return tf;
+  timeframes_.emplace_back(timeframe_ms);
+  return timeframes_.back();
+}
+
+void series_engine::close_bar(timeframe_state& tf, const candle& bar) {
+  tf.last_closed = bar;
+  auto input = to_bar_input(bar);
+  for (auto& [_, ind] : tf.indicators)
+    ind->update(input);
+}
+
+void series_engine::feed(timeframe_state& tf, const market_event& ev, const trade* t, const kline* k) {
+  closed_.clear();
+  if (t)
+    tf.candles.on_trade(ev.ts_event_ms, t->px, t->qty, closed_);
+  else if (k)
+    tf.candles.on_kline(*k, closed_);
+  else
+    tf.candles.advance_to(ev.ts_event_ms, closed_);
+}
+
+void series_engine::on_event(const market_event& ev, std::vector<series_row>& out) {
+  auto t = std::get_if<trade>(&ev.data);
+  auto k = std::get_if<kline>(&ev.data);
+  if (k && !k->is_closed)
+    k = nullptr; // a forming kline says nothing final about its bar
+  // Higher timeframes first, so a row sampled at a base close sees them up to date.
+  for (size_t i = timeframes_.size(); i-- > 1;) {
+    feed(timeframes_[i], ev, t, k);
+    for (auto& bar : closed_)
+      close_bar(timeframes_[i], bar);
+  }
+  auto& base = timeframes_[0];
+  feed(base, ev, t, k);
+  for (auto& bar : closed_) {
+    close_bar(base, bar);
+    if (evaluation_ == evaluate_on::bar_close)
+      out.push_back(sample(true, &bar, std::nullopt));
+  }
+  if (evaluation_ == evaluate_on::tick && (t || k))
+    out.push_back(sample(!closed_.empty(), closed_.empty() ? nullptr : &closed_.back(), base.candles.forming()));
+}
+
+series_row series_engine::sample(bool bar_closed, const candle* bar, const std::optional<candle>& forming) const {
+  series_row row;
+  row.bar_closed = bar_closed;
+  if (bar)
+    row.bar = *bar;
+  row.values.reserve(series_.size());
+  constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
+  for (auto& s : series_) {
+    const timeframe_state* tf = nullptr;
+    for (auto& candidate : timeframes_)
+      if (candidate.timeframe_ms == s.timeframe_ms)
+        tf = &candidate;
+    if (s.indicator >= 0) {
+      double v = unknown;
+      for (auto& [index, ind] : tf->indicators)
+        if (index == s.indicator)
+          v = ind->value(s.output).value_or(unknown);
+      row.values.push_back(v);
+      continue;
+    }
+    // Bar fields: the forming bar in tick mode on the strategy timeframe, else the last closed bar.
+    const candle* c = nullptr;
+    if (tf == &timeframes_[0] && forming)
+      c = &*forming;
+    else if (tf->last_closed)
+      c = &*tf->last_closed;
+    if (!c) {
+      row.values.push_back(unknown);
+      continue;
+    }
+    auto b = to_bar_input(*c);
+    double fields[] = {b.open, b.high, b.low, b.close, b.volume};
+    row.values.push_back(fields[s.output]);
+  }
+  return row;
+}
+
+} // namespace pt

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/candle.hpp"
+#include "core/indicator_library.hpp"
+#include "core/market_event.hpp"
+#include "core/strategy.hpp"
+
+namespace pt {
+
+/// A point where a strategy's rules are evaluated, with every series' value there.
+struct series_row {
+  bool bar_closed = false;     ///< a bar of the strategy timeframe closed at this event
+  candle bar;                  ///< that bar, when `bar_closed`
+  std::vector<double> values;  ///< one per `compiled_strategy::series`; NaN = not known yet
+};
+
+/// Turns a stream of market events into the rows a strategy's rules read: builds candles for the
+/// strategy timeframe and every higher timeframe its rules use, updates each indicator on the
+/// bars of its timeframe, and samples all series at each evaluation point (every closed bar of
+/// the strategy timeframe, or every trade/kline with `evaluate_on: tick`).
+///
+/// A higher-timeframe value is always that of its latest *closed* bar: a 15m rule reading
+/// `close@1h` at 10:15 sees the 09:00–09:59 bar, never the forming one.
+class series_engine {
+public:
+  explicit series_engine(const compiled_strategy& strategy);
+
+  /// Folds one event in and appends its evaluation points (usually zero or one) to `out`.
+  void on_event(const market_event& ev, std::vector<series_row>& out);
+
+private:
+  struct timeframe_state {
+    int64_t timeframe_ms = 0;
+    candle_aggregator candles;
+    std::optional<candle> last_closed;
+    std::vector<std::pair<int, std::unique_ptr<indicator>>> indicators; // (indicator index, instance)
+    explicit timeframe_state(int64_t tf) : timeframe_ms(tf), candles(tf) {}
+  };
+
+  timeframe_state& state_for(int64_t timeframe_ms);
+  void feed(timeframe_state& tf, const market_event& ev, const trade* t, const kline* k); // into closed_
+  void close_bar(timeframe_state& tf, const candle& bar);
+  series_row sample(bool bar_closed, const candle* bar, const std::optional<candle>& forming) const;
+
+  std::vector<series_spec> series_;
+  evaluate_on evaluation_;
+  std::vector<timeframe_state> timeframes_; // [0] = the strategy timeframe
+  std::vector<candle> closed_;               // scratch
+};
+
+/// Converts a candle to what indicators read.
+bar_input to_bar_input(const candle& c);
+
+} // namespace pt
