@@ -44,11 +44,13 @@ inline size_t batch_size(const market_batch& b) { return b.events ? b.events->si
 
 // -- a session's pipeline -----------------------------------------------------------------------
 
-/// A bar that closed while processing event `event_index` of the batch, with the series row the
-/// rules see (`values`, in `series_names` order; NaN while an indicator warms up).
+/// An evaluation point reached while processing event `event_index` of the batch: a closed bar of
+/// the strategy timeframe (or, with `evaluate_on: tick`, a tick), with the series row the rules see
+/// (`values`, in `compiled_strategy::series` order; NaN while an indicator warms up).
 struct bar_closed {
   uint32_t event_index = 0;
-  candle bar;
+  bool closed = true;           ///< a bar of the strategy timeframe closed here
+  candle bar;                   ///< that bar, when `closed`
   std::vector<double> values;
 };
 
@@ -66,6 +68,7 @@ struct session_batch {
   std::vector<signal_raised> signals;    ///< from the signal detector
   std::vector<order> orders;             ///< from the paper executor: order updates, in order
   std::vector<fill> fills;               ///< from the paper executor
+  std::vector<decision> decisions;       ///< from the paper executor: why each order was (not) placed
   std::vector<equity_point> equity;      ///< from the paper executor: sampled equity curve points
   account_snapshot account;              ///< from the paper executor: after the last event
   double max_drawdown = 0;               ///< from the paper executor: so far, fraction of peak
@@ -77,6 +80,7 @@ struct persist_batch {
   std::vector<order> orders;
   std::vector<fill> fills;
   std::vector<equity_point> equity;
+  std::vector<decision> decisions;
   account_snapshot account;
   std::string status;                    ///< "running", "finished", … ; empty = unchanged
 };
@@ -152,7 +156,12 @@ typename Inspector::result_type inspect(Inspector& f, candle& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, signal& x) {
-  return f(caf::meta::type_name("signal"), x.ts_event_ms, x.entry, x.exit);
+  return f(caf::meta::type_name("signal"), x.ts_event_ms, x.entry, x.exit, x.inputs);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, decision& x) {
+  return f(caf::meta::type_name("decision"), x.ts_event_ms, x.rule, x.inputs, x.action, x.order_id);
 }
 
 template <class Inspector>
@@ -180,12 +189,12 @@ typename Inspector::result_type inspect(Inspector& f, account_snapshot& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_report& x) {
   return f(caf::meta::type_name("session_report"), x.session_id, x.name, x.strategy, x.symbol, x.initial_cash,
-           x.fills, x.final, x.max_drawdown, x.events, x.bars, x.orders_rejected, x.status, x.failure);
+           x.fills, x.decisions, x.final, x.max_drawdown, x.events, x.bars, x.orders_rejected, x.status, x.failure);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bar_closed& x) {
-  return f(caf::meta::type_name("bar_closed"), x.event_index, x.bar, x.values);
+  return f(caf::meta::type_name("bar_closed"), x.event_index, x.closed, x.bar, x.values);
 }
 
 template <class Inspector>
@@ -195,13 +204,14 @@ typename Inspector::result_type inspect(Inspector& f, signal_raised& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_batch& x) {
-  return f(caf::meta::type_name("session_batch"), x.market, x.bars, x.signals, x.orders, x.fills, x.equity,
-           x.account, x.max_drawdown);
+  return f(caf::meta::type_name("session_batch"), x.market, x.bars, x.signals, x.orders, x.fills, x.decisions,
+           x.equity, x.account, x.max_drawdown);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, persist_batch& x) {
-  return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.account, x.status);
+  return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.decisions, x.account,
+           x.status);
 }
 
 /// Registers every message type with CAF under a stable name (needed for the network layer).

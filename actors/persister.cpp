@@ -25,6 +25,8 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   sql::statement equity_stmt(db,
     "INSERT INTO equity_points (session_id, ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  sql::statement decision_stmt(db,
+    "INSERT INTO decisions (session_id, ts_event_ms, rule, inputs, action, order_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   sql::statement account_stmt(db,
     "UPDATE sessions SET cash_raw = ?2, position_qty_raw = ?3, cost_basis_raw = ?4, realized_pnl_raw = ?5, "
     "fees_raw = ?6, mark_price_raw = ?7, equity_raw = ?8, last_event_ms = ?9, "
@@ -50,6 +52,15 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
       equity_stmt.bind(1, b.session_id).bind(2, p.ts_event_ms).bind(3, p.equity.raw()).bind(4, p.cash.raw());
       equity_stmt.bind(5, p.position_qty.raw()).bind(6, p.mark.raw());
       equity_stmt.run();
+    }
+    for (auto& d : b.decisions) {
+      decision_stmt.bind(1, b.session_id).bind(2, d.ts_event_ms).bind(3, std::string_view(d.rule));
+      decision_stmt.bind(4, std::string_view(d.inputs)).bind(5, std::string_view(d.action));
+      if (d.order_id > 0)
+        decision_stmt.bind(6, d.order_id);
+      else
+        decision_stmt.bind_null(6);
+      decision_stmt.run();
     }
     const auto& a = b.account;
     account_stmt.bind(1, b.session_id).bind(2, a.cash.raw()).bind(3, a.position_qty.raw());

@@ -11,23 +11,23 @@
 
 #include <caf/all.hpp>
 
-#include "core/candle.hpp"
 #include "core/equity_curve.hpp"
 #include "core/paper_exchange.hpp"
+#include "core/series_engine.hpp"
 #include "core/session_types.hpp"
 #include "core/strategy.hpp"
 
 namespace pt {
 
-/// Indicator engine state: candles of the strategy's timeframe and its indicators.
+/// Indicator engine state: candles of every timeframe the strategy reads and its indicators.
 struct indicator_engine_state {
-  std::optional<candle_aggregator> candles;
-  std::optional<indicator_set> indicators;
+  std::optional<series_engine> engine;
   bool warned_kline_interval = false;
   static inline const char* name = "indicator_engine";
 };
 
-/// Builds the strategy's bars from trades or klines and updates its indicators on each close.
+/// Builds the strategy's bars from trades or klines, updates its indicators on each close and
+/// adds one row of series values per evaluation point (see `series_engine`).
 /// Takes `market_batch` and `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`.
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
                                caf::actor next);
@@ -47,11 +47,12 @@ caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, 
 struct paper_executor_state {
   std::optional<paper_exchange> exchange;
   std::optional<equity_curve> curve;
+  std::optional<size_t> risk_atr; ///< column of the risk ATR in each row
   static inline const char* name = "paper_executor";
 };
 
 /// Replays the batch's events into the virtual exchange, acting on each signal right after the
-/// event that raised it; adds order updates, fills, equity points and the account snapshot.
+/// event that raised it; adds order updates, fills, decisions, equity points and the account.
 caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
                              caf::actor next);
 

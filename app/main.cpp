@@ -1,6 +1,7 @@
 // papertrader: paper trading on real Binance market data. Command line and wiring.
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@
 #include "actors/market_file.hpp"
 #include "actors/sqlite.hpp"
 #include "app/app_config.hpp"
+#include "app/indicator_command.hpp"
 #include "app/report.hpp"
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
@@ -159,6 +161,72 @@ int cmd_backtest(const backtest_args& args) {
   return 0;
 }
 
+int cmd_validate(const std::vector<std::string>& files) {
+  int bad = 0;
+  for (auto& file : files) {
+    try {
+      auto loaded = load_strategy_file(file);
+      const auto& s = loaded.spec;
+      std::cout << file << ": ok — " << s.name << ", " << format_timeframe(s.timeframe_ms) << " bars, "
+                << s.indicators.size() << " indicator(s), evaluated on " << to_string(s.evaluation) << "\n";
+    } catch (const config_error& e) {
+      print_problems(e);
+      ++bad;
+    }
+  }
+  if (bad > 0)
+    std::cerr << bad << " of " << files.size() << " strategy file(s) have problems\n";
+  return bad == 0 ? 0 : 1;
+}
+
+struct indicators_args {
+  std::string data;
+  std::vector<std::string> indicators;
+  std::string timeframe;
+  std::string symbol;
+  std::string out;
+};
+
+int cmd_indicators(const indicators_args& args) {
+  std::vector<indicator_request> requests;
+  bool bad = false;
+  for (auto& text : args.indicators) {
+    std::string error;
+    if (auto r = parse_indicator_request(text, error))
+      requests.push_back(*r);
+    else {
+      std::cerr << "error: " << error << '\n';
+      bad = true;
+    }
+  }
+  int64_t tf = 0;
+  if (!args.timeframe.empty()) {
+    auto parsed = parse_timeframe_ms(args.timeframe);
+    if (!parsed) {
+      std::cerr << "error: --timeframe must look like 1m, 15m, 1h, not '" << args.timeframe << "'\n";
+      bad = true;
+    } else {
+      tf = *parsed;
+    }
+  }
+  if (bad)
+    return exit_usage;
+  std::optional<std::string> symbol;
+  if (!args.symbol.empty())
+    symbol = args.symbol;
+  if (args.out.empty()) {
+    write_indicator_csv(std::cout, args.data, symbol, tf, requests);
+    return 0;
+  }
+  std::ofstream out(args.out, std::ios::trunc);
+  if (!out) {
+    std::cerr << "error: cannot write " << args.out << '\n';
+    return 1;
+  }
+  write_indicator_csv(out, args.data, symbol, tf, requests);
+  return out ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -191,11 +259,30 @@ int main(int argc, char** argv) {
   bt_cmd->add_option("--slippage-bps", bt.slippage_bps, "Slippage in bps against each fill")->capture_default_str();
   bt_cmd->add_option("--qty-step", bt.qty_step, "Order quantity step (lot size)")->capture_default_str();
 
+  std::vector<std::string> validate_files;
+  auto* validate_cmd = app.add_subcommand("validate", "Check strategy files; report every problem with line and column");
+  validate_cmd->add_option("files", validate_files, "Strategy YAML files")->required();
+
+  indicators_args ind;
+  auto* ind_cmd = app.add_subcommand("indicators", "Print indicator values over a data file as CSV");
+  ind_cmd->add_option("--data", ind.data, "Market data: klines/trades CSV or recorded stream, .gz ok")
+    ->required()
+    ->check(CLI::ExistingFile);
+  ind_cmd->add_option("--indicator", ind.indicators, "e.g. 'rsi(14)', 'macd(12,26,9)', 'bbands(20,2)' (repeat)")
+    ->required();
+  ind_cmd->add_option("--timeframe", ind.timeframe, "Bar size (default: the data's kline interval, or 1m)");
+  ind_cmd->add_option("--symbol", ind.symbol, "Symbol of a CSV, if its name does not say");
+  ind_cmd->add_option("--out", ind.out, "Write the CSV here instead of stdout");
+
   CLI11_PARSE(app, argc, argv);
   setup_logging(log_level);
   try {
     if (run_cmd->parsed())
       return cmd_run(run);
+    if (validate_cmd->parsed())
+      return cmd_validate(validate_files);
+    if (ind_cmd->parsed())
+      return cmd_indicators(ind);
     return cmd_backtest(bt);
   } catch (const config_error& e) {
     print_problems(e);

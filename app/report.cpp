@@ -71,6 +71,20 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
       w.EndObject();
     }
     w.EndArray();
+    w.Key("decisions");
+    w.StartArray();
+    for (auto& d : r.decisions) {
+      w.StartObject();
+      w.Key("ts_ms");
+      w.Int64(d.ts_event_ms);
+      kv("rule", d.rule);
+      kv("inputs", d.inputs);
+      kv("action", d.action);
+      w.Key("order_id");
+      w.Int64(d.order_id);
+      w.EndObject();
+    }
+    w.EndArray();
     w.Key("final");
     w.StartObject();
     w.Key("ts_ms");

@@ -2,12 +2,24 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "app/yaml_errors.hpp"
+#include "core/candle.hpp"
 
 namespace pt {
 
 namespace {
+
+// A parameter bound for messages: 14, 0.5 (no trailing zeros).
+std::string fmt_number(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<long long>(v));
+  std::string s = std::to_string(v);
+  while (!s.empty() && s.back() == '0')
+    s.pop_back();
+  return s;
+}
 
 bool is_identifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
@@ -21,6 +33,14 @@ bool is_symbol(const std::string& s) {
          });
 }
 
+bool is_reserved(const std::string& name) {
+  static const std::vector<std::string> words{"and", "or", "not", "crosses_above", "crosses_below", "risk_atr"};
+  return std::find(builtin_series().begin(), builtin_series().end(), name) != builtin_series().end() ||
+         std::find(words.begin(), words.end(), name) != words.end();
+}
+
+std::string text_of(const YAML::Node& node) { return node.IsScalar() ? node.Scalar() : std::string("(not a value)"); }
+
 std::optional<std::string> scalar(const YAML::Node& node, yaml_problems& p, const std::string& what) {
   if (!node.IsScalar()) {
     p.add(node, what + " must be a single value");
@@ -29,28 +49,308 @@ std::optional<std::string> scalar(const YAML::Node& node, yaml_problems& p, cons
   return node.Scalar();
 }
 
-std::optional<int> whole_number(const YAML::Node& node, yaml_problems& p, const std::string& what, int lo, int hi) {
+std::optional<double> number(const YAML::Node& node, yaml_problems& p, const std::string& what) {
   auto text = scalar(node, p, what);
   if (!text)
     return std::nullopt;
   try {
     size_t used = 0;
-    long v = std::stol(*text, &used);
-    if (used == text->size() && v >= lo && v <= hi)
-      return static_cast<int>(v);
+    double v = std::stod(*text, &used);
+    if (used == text->size() && std::isfinite(v))
+      return v;
   } catch (const std::exception&) {
   }
-  p.add(node, what + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not '" +
-                *text + "'");
+  p.add(node, what + " must be a number, not '" + *text + "'");
   return std::nullopt;
 }
 
-// Reports rule errors at their column in the file: the scalar's position plus the offset
-// (plus one for a quoted scalar's opening quote). Offsets map to columns only when the rule is
-// written verbatim on the scalar's first line; rules YAML folded from several lines, block
-// scalars and quoted rules with escapes report the scalar's start.
-void add_rule_errors(const YAML::Node& node, const std::string& text, const std::vector<rule_error>& errors,
-                     yaml_problems& p, const std::string& which) {
+// A percentage (0, hi] read exactly into bps (1 % = 100 bps).
+std::optional<bps> percent(const YAML::Node& node, yaml_problems& p, const std::string& what, int hi = 100) {
+  auto text = scalar(node, p, what);
+  if (!text)
+    return std::nullopt;
+  auto v = bps::parse(*text);
+  if (!v || !v->is_positive() || *v > bps::from_units(hi)) {
+    p.add(node, what + " must be a number above 0 and at most " + std::to_string(hi) + ", not '" + *text + "'");
+    return std::nullopt;
+  }
+  return bps::from_raw(v->raw() * 100);
+}
+
+// A loss limit: {percent: 3} (or a bare 3).
+std::optional<bps> percent_limit(const YAML::Node& node, yaml_problems& p, const std::string& what) {
+  if (!node.IsMap())
+    return percent(node, p, what);
+  p.reject_unknown_keys(node, {"percent"}, what);
+  auto pct = node["percent"];
+  if (!pct) {
+    p.add(node, what + " must be {percent: N}");
+    return std::nullopt;
+  }
+  return percent(pct, p, what + ".percent");
+}
+
+// {percent: 2} or {atr: 3}.
+stop_distance read_distance(const YAML::Node& node, yaml_problems& p, const std::string& what) {
+  stop_distance d;
+  if (!node.IsMap() || node.size() != 1) {
+    p.add(node, what + " must be {percent: N} or {atr: K} (a multiple of ATR)");
+    return d;
+  }
+  p.reject_unknown_keys(node, {"percent", "atr"}, what);
+  if (auto pct = node["percent"]) {
+    if (auto v = percent(pct, p, what + ".percent", 99)) {
+      d.type = stop_distance::kind::percent;
+      d.percent_bps = *v;
+    }
+  } else if (auto atr = node["atr"]) {
+    auto v = number(atr, p, what + ".atr");
+    if (v && (*v <= 0 || *v > 100))
+      p.add(atr, what + ".atr must be a multiple above 0 and at most 100, not '" + text_of(atr) + "'");
+    else if (v) {
+      d.type = stop_distance::kind::atr;
+      d.atr_multiple = *v;
+    }
+  }
+  return d;
+}
+
+void read_indicators(const YAML::Node& inds, strategy_spec& spec, yaml_problems& p) {
+  if (!inds.IsMap()) {
+    p.add(inds, "indicators must be a mapping of name to {type, …parameters}");
+    return;
+  }
+  for (auto it = inds.begin(); it != inds.end(); ++it) {
+    indicator_spec ind;
+    ind.name = it->first.as<std::string>("");
+    bool ok = true;
+    if (!is_identifier(ind.name)) {
+      p.add(it->first, "indicator name '" + ind.name + "' must be letters, digits and '_', not starting with a digit");
+      ok = false;
+    } else if (is_reserved(ind.name)) {
+      p.add(it->first, "indicator name '" + ind.name + "' is reserved");
+      ok = false;
+    } else if (std::any_of(spec.indicators.begin(), spec.indicators.end(),
+                           [&](const indicator_spec& other) { return other.name == ind.name; })) {
+      p.add(it->first, "indicator '" + ind.name + "' is defined twice");
+      ok = false;
+    }
+    // A copy: yaml-cpp's `it->` points into a temporary, so a reference would dangle.
+    const YAML::Node body = it->second;
+    if (!body.IsMap()) {
+      p.add(body, "indicator '" + ind.name + "' must be a mapping like {type: ema, period: 9}");
+      continue;
+    }
+    auto type_node = body["type"];
+    if (!type_node) {
+      p.add(body, "indicator '" + ind.name + "' needs a type");
+      continue;
+    }
+    auto type = scalar(type_node, p, "type");
+    const indicator_type_info* info = type ? find_indicator_type(*type) : nullptr;
+    if (type && !info) {
+      std::string list;
+      for (auto& t : indicator_types())
+        list += (list.empty() ? "" : ", ") + t.type;
+      p.add(type_node, "unknown indicator type '" + *type + "' (known: " + list + ")");
+    }
+    if (!info)
+      continue;
+    ind.type = info->type;
+    std::vector<std::string> allowed{"type"};
+    if (info->uses_source)
+      allowed.push_back("source");
+    for (auto& param : info->params)
+      allowed.push_back(param.name);
+    p.reject_unknown_keys(body, allowed, "indicator '" + ind.name + "' (" + info->type + ")");
+    for (auto& param : info->params) {
+      double v = param.default_value;
+      if (auto node = body[param.name]) {
+        std::optional<double> parsed;
+        try {
+          size_t used = 0;
+          if (node.IsScalar())
+            parsed = std::stod(node.Scalar(), &used);
+          if (parsed && (used != node.Scalar().size() || !std::isfinite(*parsed)))
+            parsed.reset();
+        } catch (const std::exception&) {
+        }
+        bool in_range = parsed && *parsed >= param.min && *parsed <= param.max &&
+                        (!param.integer || *parsed == std::floor(*parsed));
+        if (!in_range) {
+          p.add(node, param.name + " of " + info->type + " must be " + (param.integer ? "a whole number" : "a number") +
+                        " from " + fmt_number(param.min) + " to " + fmt_number(param.max) + ", not '" +
+                        text_of(node) + "'");
+        }
+        ok = ok && in_range;
+        if (in_range)
+          v = *parsed;
+      }
+      ind.params.push_back(v);
+    }
+    if (auto src = body["source"]) {
+      auto s = scalar(src, p, "source");
+      auto ps = s ? parse_price_source(*s) : std::nullopt;
+      if (s && !ps)
+        p.add(src, "source must be open, high, low or close, not '" + *s + "'");
+      else if (ps)
+        ind.source = *ps;
+    }
+    if (ok)
+      spec.indicators.push_back(ind);
+  }
+}
+
+void read_risk(const YAML::Node& risk, strategy_spec& spec, yaml_problems& p) {
+  if (!risk.IsMap()) {
+    p.add(risk, "risk must be a mapping (stop_loss, take_profit, trailing_stop, …)");
+    return;
+  }
+  p.reject_unknown_keys(risk, {"stop_loss", "take_profit", "trailing_stop", "atr_period", "max_position",
+                               "max_daily_loss", "max_drawdown", "cooldown"},
+                        "risk");
+  auto& r = spec.risk;
+  if (auto n = risk["stop_loss"])
+    r.stop_loss = read_distance(n, p, "stop_loss");
+  if (auto n = risk["take_profit"])
+    r.take_profit = read_distance(n, p, "take_profit");
+  if (auto n = risk["trailing_stop"])
+    r.trailing_stop = read_distance(n, p, "trailing_stop");
+  if (auto n = risk["atr_period"]) {
+    auto v = number(n, p, "atr_period");
+    if (v && (*v < 1 || *v > 1000 || *v != std::floor(*v)))
+      p.add(n, "atr_period must be a whole number from 1 to 1000, not '" + text_of(n) + "'");
+    else if (v)
+      r.atr_period = static_cast<int>(*v);
+  }
+  if (auto n = risk["max_position"]) {
+    auto v = n.IsScalar() ? money::parse(n.Scalar()) : std::nullopt;
+    if (!v || !v->is_positive())
+      p.add(n, "max_position is the most an entry may cost, a positive amount of quote currency, not '" +
+                 text_of(n) + "'");
+    else
+      r.max_position_quote = *v;
+  }
+  if (auto n = risk["max_daily_loss"])
+    r.max_daily_loss_bps = percent_limit(n, p, "max_daily_loss");
+  if (auto n = risk["max_drawdown"])
+    r.max_drawdown_bps = percent_limit(n, p, "max_drawdown");
+  if (auto n = risk["cooldown"]) {
+    auto s = scalar(n, p, "cooldown");
+    auto tf = s ? parse_timeframe_ms(*s) : std::nullopt;
+    if (s && !tf)
+      p.add(n, "cooldown must be a duration like 30s, 15m, 1h, not '" + *s + "'");
+    else if (tf)
+      r.cooldown_ms = *tf;
+  }
+}
+
+void read_sizing(const YAML::Node& sizing, strategy_spec& spec, yaml_problems& p) {
+  if (!sizing.IsMap() || sizing.size() != 1) {
+    p.add(sizing, "sizing must be a mapping with one of percent_of_equity, quote, base or risk_percent");
+    return;
+  }
+  p.reject_unknown_keys(sizing, {"percent_of_equity", "quote", "base", "risk_percent"}, "sizing");
+  auto& s = spec.sizing;
+  if (auto n = sizing["percent_of_equity"]) {
+    if (auto v = percent(n, p, "percent_of_equity")) {
+      s.type = sizing_spec::kind::percent_of_equity;
+      s.percent_bps = *v;
+    }
+  } else if (auto n = sizing["risk_percent"]) {
+    if (auto v = percent(n, p, "risk_percent", 50)) {
+      s.type = sizing_spec::kind::risk_percent;
+      s.percent_bps = *v;
+    }
+  } else if (auto n = sizing["quote"]) {
+    auto v = n.IsScalar() ? money::parse(n.Scalar()) : std::nullopt;
+    if (!v || !v->is_positive())
+      p.add(n, "quote must be a positive amount of quote currency, not '" + text_of(n) + "'");
+    else {
+      s.type = sizing_spec::kind::quote;
+      s.amount = *v;
+    }
+  } else if (auto n = sizing["base"]) {
+    auto v = n.IsScalar() ? quantity::parse(n.Scalar()) : std::nullopt;
+    if (!v || !v->is_positive())
+      p.add(n, "base must be a positive quantity of the base asset, not '" + text_of(n) + "'");
+    else {
+      s.type = sizing_spec::kind::base;
+      s.qty = *v;
+    }
+  }
+}
+
+void read_grid(const YAML::Node& grid, strategy_spec& spec, yaml_problems& p) {
+  if (!grid.IsMap()) {
+    p.add(grid, "grid must be a mapping with lower, upper, levels, qty_per_level (and spacing, filter)");
+    return;
+  }
+  p.reject_unknown_keys(grid, {"lower", "upper", "levels", "spacing", "qty_per_level", "filter"}, "grid");
+  grid_spec g;
+  bool ok = true;
+  auto read_price = [&](const char* key, price& out) {
+    auto n = grid[key];
+    if (!n) {
+      p.add(grid, std::string("grid needs '") + key + "'");
+      ok = false;
+      return;
+    }
+    auto v = n.IsScalar() ? price::parse(n.Scalar()) : std::nullopt;
+    if (!v || !v->is_positive()) {
+      p.add(n, std::string(key) + " must be a positive price, not '" + text_of(n) + "'");
+      ok = false;
+      return;
+    }
+    out = *v;
+  };
+  read_price("lower", g.lower);
+  read_price("upper", g.upper);
+  if (ok && g.lower >= g.upper) {
+    p.add(grid["upper"], "upper must be above lower");
+    ok = false;
+  }
+  if (auto n = grid["levels"]) {
+    auto v = number(n, p, "levels");
+    if (v && (*v < 2 || *v > 1000 || *v != std::floor(*v))) {
+      p.add(n, "levels must be a whole number from 2 to 1000, not '" + text_of(n) + "'");
+      ok = false;
+    } else if (v) {
+      g.levels = static_cast<int>(*v);
+    }
+  } else {
+    p.add(grid, "grid needs 'levels'");
+    ok = false;
+  }
+  if (auto n = grid["spacing"]) {
+    auto s = scalar(n, p, "spacing");
+    if (s && *s == "geometric")
+      g.geometric = true;
+    else if (s && *s != "arithmetic")
+      p.add(n, "spacing must be arithmetic or geometric, not '" + *s + "'");
+  }
+  auto q = grid["qty_per_level"];
+  if (!q) {
+    p.add(grid, "grid needs 'qty_per_level' (base asset bought at each level)");
+    ok = false;
+  } else if (auto qty = q.IsScalar() ? quantity::parse(q.Scalar()) : std::nullopt; qty && qty->is_positive()) {
+    g.qty_per_level = *qty;
+  } else {
+    p.add(q, "qty_per_level must be a positive quantity, not '" + text_of(q) + "'");
+    ok = false;
+  }
+  if (auto f = grid["filter"]; f && f.IsScalar())
+    spec.entry_rule = f.Scalar();
+  if (ok)
+    spec.grid = g;
+}
+
+// Reports a rule error at its column in the file: the scalar's position plus the offset (plus
+// one for a quoted scalar's opening quote). Offsets map to columns only when the rule is written
+// verbatim on the scalar's first line; rules YAML folded from several lines, block scalars and
+// quoted rules with escapes report the scalar's start.
+void add_rule_error(const YAML::Node& node, const std::string& text, const rule_error& e, yaml_problems& p,
+                    const std::string& which) {
   auto mark = node.Mark();
   bool quoted = node.Tag() == "!";
   size_t line_start = 0;
@@ -60,13 +360,11 @@ void add_rule_errors(const YAML::Node& node, const std::string& text, const std:
   }
   // Where the rule's first character would be if it is written verbatim.
   size_t first = line_start == std::string::npos || mark.column < 0
-                     ? text.size()
-                     : std::min(text.size(), line_start + mark.column + (quoted ? 1 : 0));
+                   ? text.size()
+                   : std::min(text.size(), line_start + static_cast<size_t>(mark.column) + (quoted ? 1 : 0));
   bool verbatim = text.compare(first, node.Scalar().size(), node.Scalar()) == 0;
-  for (auto& e : errors) {
-    int column = mark.column + (verbatim ? static_cast<int>(e.offset) + (quoted ? 1 : 0) : 0);
-    p.add_at(mark.line, column, which + " rule: " + e.message);
-  }
+  int column = mark.column + (verbatim ? static_cast<int>(e.offset) + (quoted ? 1 : 0) : 0);
+  p.add_at(mark.line, column, which + " rule: " + e.message);
 }
 
 } // namespace
@@ -85,7 +383,8 @@ loaded_strategy load_strategy_text(const std::string& text, const std::string& l
     p.add(root, "a strategy is a YAML mapping with name, timeframe, indicators, entry and exit");
     p.throw_if_any();
   }
-  p.reject_unknown_keys(root, {"name", "symbol", "timeframe", "indicators", "entry", "exit", "sizing", "description"},
+  p.reject_unknown_keys(root, {"name", "description", "symbol", "timeframe", "evaluate_on", "indicators", "entry",
+                               "exit", "risk", "sizing", "grid"},
                         "the strategy");
   auto& spec = out.spec;
 
@@ -112,105 +411,60 @@ loaded_strategy load_strategy_text(const std::string& text, const std::string& l
   } else {
     p.add(root, "missing 'timeframe' (e.g. timeframe: 1m)");
   }
-
-  if (auto inds = root["indicators"]) {
-    if (!inds.IsMap()) {
-      p.add(inds, "indicators must be a mapping of name to {type, period}");
-    } else {
-      for (auto it = inds.begin(); it != inds.end(); ++it) {
-        indicator_spec ind;
-        ind.name = it->first.as<std::string>("");
-        bool ok = true;
-        if (!is_identifier(ind.name)) {
-          p.add(it->first, "indicator name '" + ind.name + "' must be letters, digits and '_', not starting with a digit");
-          ok = false;
-        } else if (std::find(builtin_series().begin(), builtin_series().end(), ind.name) != builtin_series().end() ||
-                   ind.name == "and" || ind.name == "or" || ind.name == "not" || ind.name == "crosses_above" ||
-                   ind.name == "crosses_below") {
-          p.add(it->first, "indicator name '" + ind.name + "' is reserved");
-          ok = false;
-        } else if (std::any_of(spec.indicators.begin(), spec.indicators.end(),
-                               [&](const indicator_spec& other) { return other.name == ind.name; })) {
-          p.add(it->first, "indicator '" + ind.name + "' is defined twice");
-          ok = false;
-        }
-        // A copy: yaml-cpp's `it->` points into a temporary, so a reference would dangle.
-        const YAML::Node body = it->second;
-        if (!body.IsMap()) {
-          p.add(body, "indicator '" + ind.name + "' must be a mapping like {type: ema, period: 9}");
-          continue;
-        }
-        p.reject_unknown_keys(body, {"type", "period", "source"}, "indicator '" + ind.name + "'");
-        if (auto t = body["type"]) {
-          auto s = scalar(t, p, "type");
-          auto kind = s ? parse_indicator_kind(*s) : std::nullopt;
-          if (s && !kind) {
-            p.add(t, "unknown indicator type '" + *s + "' (known: sma, ema, rsi)");
-            ok = false;
-          } else if (kind) {
-            ind.kind = *kind;
-          }
-        } else {
-          p.add(body, "indicator '" + ind.name + "' needs a type (sma, ema or rsi)");
-          ok = false;
-        }
-        if (auto per = body["period"]) {
-          auto v = whole_number(per, p, "period", 1, 10'000);
-          ok = ok && v.has_value();
-          if (v)
-            ind.period = *v;
-        } else {
-          p.add(body, "indicator '" + ind.name + "' needs a period");
-          ok = false;
-        }
-        if (auto src = body["source"]) {
-          auto s = scalar(src, p, "source");
-          auto ps = s ? parse_price_source(*s) : std::nullopt;
-          if (s && !ps)
-            p.add(src, "source must be open, high, low or close, not '" + *s + "'");
-          else if (ps)
-            ind.source = *ps;
-        }
-        if (ok)
-          spec.indicators.push_back(ind);
-      }
-    }
+  if (auto n = root["evaluate_on"]) {
+    auto s = scalar(n, p, "evaluate_on");
+    if (s && *s == "tick")
+      spec.evaluation = evaluate_on::tick;
+    else if (s && *s != "bar_close")
+      p.add(n, "evaluate_on must be bar_close or tick, not '" + *s + "'");
   }
+  if (auto inds = root["indicators"])
+    read_indicators(inds, spec, p);
 
   YAML::Node entry = root["entry"], exit = root["exit"];
-  if (!entry)
-    p.add(root, "missing 'entry' (the rule that opens a position)");
-  else if (auto s = scalar(entry, p, "entry"))
-    spec.entry_rule = *s;
-  if (!exit)
-    p.add(root, "missing 'exit' (the rule that closes a position)");
-  else if (auto s = scalar(exit, p, "exit"))
-    spec.exit_rule = *s;
-
-  if (auto sizing = root["sizing"]) {
-    if (!sizing.IsMap()) {
-      p.add(sizing, "sizing must be a mapping like {percent_of_equity: 95}");
-    } else {
-      p.reject_unknown_keys(sizing, {"percent_of_equity"}, "sizing");
-      if (auto pct = sizing["percent_of_equity"]) {
-        auto s = scalar(pct, p, "percent_of_equity");
-        auto v = s ? bps::parse(*s) : std::nullopt;
-        if (s && (!v || !v->is_positive() || *v > bps::from_units(100)))
-          p.add(pct, "percent_of_equity must be a number above 0 and at most 100, not '" + *s + "'");
-        else if (v)
-          spec.position_size_bps = bps::from_raw(v->raw() * 100); // percent → bps
-      }
-    }
+  YAML::Node grid = root["grid"];
+  if (grid) {
+    read_grid(grid, spec, p);
+    if (entry)
+      p.add(entry, "a grid strategy has no entry rule: it buys at its levels (use grid.filter to pause it)");
+    if (exit)
+      p.add(exit, "a grid strategy has no exit rule: it sells one level above each buy");
+    entry = grid["filter"];
+  } else {
+    if (!entry)
+      p.add(root, "missing 'entry' (the rule that opens a position)");
+    else if (auto s = scalar(entry, p, "entry"))
+      spec.entry_rule = *s;
+    if (!exit)
+      p.add(root, "missing 'exit' (the rule that closes a position)");
+    else if (auto s = scalar(exit, p, "exit"))
+      spec.exit_rule = *s;
   }
+
+  if (auto risk = root["risk"])
+    read_risk(risk, spec, p);
+  if (auto sizing = root["sizing"])
+    read_sizing(sizing, spec, p);
+  if (spec.sizing.type == sizing_spec::kind::risk_percent && !spec.risk.stop_loss.active())
+    p.add(root["sizing"], "sizing by risk_percent needs a risk.stop_loss to measure the risk from");
 
   // Rules see only the indicators that loaded: a rule using a broken indicator reports its name
   // as unknown too, next to the indicator's own problem.
-  if (entry && exit && entry.IsScalar() && exit.IsScalar()) {
-    std::vector<std::string> messages;
-    std::vector<rule_error> entry_errors, exit_errors;
-    signal_rules::compile(spec, messages, &entry_errors, &exit_errors);
-    add_rule_errors(entry, text, entry_errors, p, "entry");
-    add_rule_errors(exit, text, exit_errors, p, "exit");
+  bool rules_readable = grid ? (spec.grid.has_value() && (!entry || entry.IsScalar())) : (entry && exit && entry.IsScalar() && exit.IsScalar());
+  if (rules_readable) {
+    std::vector<strategy_rule_error> errors;
+    auto compiled = compile_strategy(spec, errors);
+    for (auto& e : errors)
+      add_rule_error(e.rule == "exit" ? exit : entry, text, e.error, p, e.rule);
+    if (compiled && !grid) {
+      if (compiled->entry.inputs().empty())
+        add_rule_error(entry, text, {0, "the rule reads no market value, so it never changes: it is always true or never"},
+                       p, "entry");
+      if (compiled->exit.inputs().empty())
+        add_rule_error(exit, text, {0, "the rule reads no market value, so it never changes: the exit is either "
+                                 "immediate or unreachable"},
+                       p, "exit");
+    }
   }
   p.throw_if_any();
   return out;

@@ -13,21 +13,25 @@ struct loaded_strategy {
   std::string text; ///< the YAML as written
 };
 
-/// Reads and validates a strategy file:
+/// Reads and validates a strategy file (the full language is in docs/strategies.md):
 ///
 /// ```yaml
 /// name: ema-crossover          # required
 /// symbol: BTCUSDT              # default symbol (a session or backtest may override it)
 /// timeframe: 1m                # bar size the rules run on: 1s … 1w
-/// indicators:                  # name → {type: sma|ema|rsi, period: N, source: close|open|high|low}
+/// evaluate_on: bar_close       # or tick
+/// indicators:                  # name → {type: one of indicator_types(), its parameters, source}
 ///   ema_fast: {type: ema, period: 9}
-///   ema_slow: {type: ema, period: 21}
-/// entry: crosses_above(ema_fast, ema_slow)   # rule text, see core/rule.hpp
-/// exit: crosses_below(ema_fast, ema_slow)
-/// sizing: {percent_of_equity: 95}            # default 100
+///   macd: {type: macd, fast: 12, slow: 26, signal: 9}
+/// entry: crosses_above(ema_fast, macd.signal) and close@1h > 0   # rule text, see core/rule.hpp
+/// exit: crosses_below(macd, macd.signal)
+/// risk: {stop_loss: {percent: 2}, trailing_stop: {atr: 3}, cooldown: 15m, max_drawdown: {percent: 20}}
+/// sizing: {percent_of_equity: 95}   # or quote / base / risk_percent
+/// # or, instead of entry/exit: grid: {lower, upper, levels, spacing, qty_per_level, filter}
 /// ```
-/// Throws `config_error` listing every problem with file, line and column (unknown keys, bad
-/// values, unknown indicator types, rule errors at the exact column of the rule text).
+/// Throws `config_error` listing every problem with file, line and column (unknown or repeated
+/// keys, bad values, unknown indicator types or outputs, rule errors at the exact column of the
+/// rule text, rules that read no market value, risk sizing without a stop).
 loaded_strategy load_strategy_file(const std::string& path);
 
 /// Same, from text already in memory; `label` stands for the file name in messages.

@@ -1,5 +1,6 @@
 # Writes OUT, a C++ file defining pt::embedded_migrations() from the SQL files in FILES
-# (a ;-list, already sorted by their NNNN_ prefix).
+# (separated by '|', already sorted by their NNNN_ prefix).
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME)

@@ -127,18 +127,25 @@ TEST(StrategyLoader, EveryExampleStrategyLoads) {
     EXPECT_EQ(s.spec.name, yaml["name"].as<std::string>());
     EXPECT_EQ(s.spec.symbol, yaml["symbol"].as<std::string>());
     EXPECT_EQ(s.spec.timeframe_ms, timeframe_ms_of(yaml["timeframe"].as<std::string>()));
-    EXPECT_EQ(s.spec.entry_rule, yaml["entry"].as<std::string>());
-    EXPECT_EQ(s.spec.exit_rule, yaml["exit"].as<std::string>());
+    if (yaml["grid"]) {
+      EXPECT_TRUE(s.spec.grid.has_value()) << path;
+      EXPECT_EQ(s.spec.entry_rule, yaml["grid"]["filter"].as<std::string>(""));
+    } else {
+      EXPECT_EQ(s.spec.entry_rule, yaml["entry"].as<std::string>());
+      EXPECT_EQ(s.spec.exit_rule, yaml["exit"].as<std::string>());
+    }
     ASSERT_EQ(s.spec.indicators.size(), yaml["indicators"].size());
     for (const auto& ind : s.spec.indicators) {
       auto node = yaml["indicators"][ind.name];
       ASSERT_TRUE(node) << ind.name;
-      EXPECT_EQ(to_string(ind.kind), node["type"].as<std::string>());
-      EXPECT_EQ(ind.period, node["period"].as<int>());
+      EXPECT_EQ(ind.type, node["type"].as<std::string>());
+      if (node["period"])
+        EXPECT_EQ(ind.params.at(0), node["period"].as<double>());
     }
-    EXPECT_EQ(s.spec.position_size_bps, bps::from_units(yaml["sizing"]["percent_of_equity"].as<int64_t>() * 100));
+    if (yaml["sizing"]["percent_of_equity"])
+      EXPECT_EQ(s.spec.sizing.percent_bps, bps::from_units(yaml["sizing"]["percent_of_equity"].as<int64_t>() * 100));
   }
-  EXPECT_GE(files, 4); // ema_crossover, ema_crossover_10s, rsi_mean_reversion, rsi_scalper_5s
+  EXPECT_GE(files, 8); // every example in config/strategies
 }
 
 TEST(StrategyLoader, BaseStrategyValues) {
@@ -149,12 +156,13 @@ TEST(StrategyLoader, BaseStrategyValues) {
   EXPECT_EQ(s.spec.timeframe_ms, 60'000);
   ASSERT_EQ(s.spec.indicators.size(), 2u);
   EXPECT_EQ(s.spec.indicators[0].name, "ema_fast");
-  EXPECT_EQ(s.spec.indicators[0].kind, indicator_kind::ema);
-  EXPECT_EQ(s.spec.indicators[0].period, 9);
+  EXPECT_EQ(s.spec.indicators[0].type, "ema");
+  EXPECT_EQ(s.spec.indicators[0].params, std::vector<double>{9});
   EXPECT_EQ(s.spec.indicators[0].source, price_source::close);
-  EXPECT_EQ(s.spec.indicators[1].period, 21);
+  EXPECT_EQ(s.spec.indicators[1].params, std::vector<double>{21});
   EXPECT_EQ(s.spec.entry_rule, "crosses_above(ema_fast, ema_slow)");
-  EXPECT_EQ(s.spec.position_size_bps, bps::from_units(9'500));
+  EXPECT_EQ(s.spec.sizing.type, sizing_spec::kind::percent_of_equity);
+  EXPECT_EQ(s.spec.sizing.percent_bps, bps::from_units(9'500));
 }
 
 TEST(StrategyLoader, OptionalPartsTakeTheirDefaults) {
@@ -162,9 +170,11 @@ TEST(StrategyLoader, OptionalPartsTakeTheirDefaults) {
   EXPECT_TRUE(s.spec.symbol.empty());
   EXPECT_EQ(s.spec.timeframe_ms, 15'000);
   EXPECT_TRUE(s.spec.indicators.empty());
-  EXPECT_EQ(s.spec.position_size_bps, bps::from_units(10'000)); // 100 %
+  EXPECT_EQ(s.spec.sizing.percent_bps, bps::from_units(10'000)); // 100 %
+  EXPECT_EQ(s.spec.evaluation, evaluate_on::bar_close);
+  EXPECT_FALSE(s.spec.risk.stop_loss.active());
   auto with_source = load_strategy_text(with_line(5, "  ema_fast: {type: sma, period: 9, source: high}"), "s.yaml");
-  EXPECT_EQ(with_source.spec.indicators[0].kind, indicator_kind::sma);
+  EXPECT_EQ(with_source.spec.indicators[0].type, "sma");
   EXPECT_EQ(with_source.spec.indicators[0].source, price_source::high);
 }
 
@@ -210,9 +220,9 @@ TEST(StrategyLoader, UnknownIndicatorTypeAlsoLeavesItsNameUnknownInRules) {
 
 TEST(StrategyLoader, BadPeriods) {
   // "  ema_slow: {type: ema, period: " is 32 characters; ema_slow is at offset 24 of the rules.
-  for (std::string period : {"0", "abc", "2.5", "-3", "10001"}) {
+  for (std::string period : {"0", "abc", "2.5", "-3", "100001"}) {
     expect_problems(with_line(6, "  ema_slow: {type: ema, period: " + period + "}"),
-                    {{"bad.yaml:6:33", "period must be a whole number from 1 to 10000, not '" + period + "'"},
+                    {{"bad.yaml:6:33", "period of ema must be a whole number from 1 to 100000, not '" + period + "'"},
                      {"bad.yaml:7:32", "entry rule: unknown name 'ema_slow'"},
                      {"bad.yaml:8:31", "exit rule: unknown name 'ema_slow'"}});
   }
@@ -223,11 +233,9 @@ TEST(StrategyLoader, IndicatorWithoutTypeOrPeriodOrWithUnknownKey) {
                   {{"bad.yaml:5:13", "indicator 'ema_fast' needs a type"},
                    {"bad.yaml:7:22", "unknown name 'ema_fast'"},
                    {"bad.yaml:8:21", "unknown name 'ema_fast'"}});
+  // A parameter left out takes its default; a misspelt one is reported (never silently ignored).
   expect_problems(with_line(5, "  ema_fast: {type: ema, perid: 9}"),
-                  {{"bad.yaml:5:25", "unknown key 'perid' in indicator 'ema_fast'"},
-                   {"bad.yaml:5:13", "indicator 'ema_fast' needs a period"},
-                   {"bad.yaml:7:22", "unknown name 'ema_fast'"},
-                   {"bad.yaml:8:21", "unknown name 'ema_fast'"}});
+                  {{"bad.yaml:5:25", "unknown key 'perid' in indicator 'ema_fast'"}});
   // A bad source is reported, the indicator itself still loads.
   expect_problems(with_line(5, "  ema_fast: {type: ema, period: 9, source: vwap}"),
                   {{"bad.yaml:5:44", "source must be open, high, low or close, not 'vwap'"}});
@@ -303,9 +311,9 @@ TEST(StrategyLoader, BadSizingPercent) {
 }
 
 TEST(StrategyLoader, EdgePercentagesLoad) {
-  EXPECT_EQ(load_strategy_text(with_line(10, "  percent_of_equity: 100"), "s.yaml").spec.position_size_bps,
+  EXPECT_EQ(load_strategy_text(with_line(10, "  percent_of_equity: 100"), "s.yaml").spec.sizing.percent_bps,
             bps::from_units(10'000));
-  EXPECT_EQ(load_strategy_text(with_line(10, "  percent_of_equity: 0.5"), "s.yaml").spec.position_size_bps,
+  EXPECT_EQ(load_strategy_text(with_line(10, "  percent_of_equity: 0.5"), "s.yaml").spec.sizing.percent_bps,
             bps::from_units(50));
 }
 
@@ -337,7 +345,7 @@ TEST(StrategyLoader, SeveralMistakesAreReportedTogether) {
   });
   expect_problems(text, {{"bad.yaml:1:1", "missing 'name'"},
                          {"bad.yaml:2:12", "timeframe must look like"},
-                         {"bad.yaml:5:33", "period must be a whole number"},
+                         {"bad.yaml:5:33", "period of ema must be a whole number"},
                          {"bad.yaml:6:32", "entry rule: unknown name 'ema_slow'"},
                          {"bad.yaml:7:31", "exit rule: unknown name 'ema_slow'"},
                          {"bad.yaml:9:22", "percent_of_equity must be"},

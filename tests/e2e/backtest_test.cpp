@@ -64,13 +64,23 @@ TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
     EXPECT_EQ(session["events"].GetInt64(), 66087);
     size_t fills = check_session_reconciles(session, 10);
     EXPECT_GT(fills, 10u) << str(session, "strategy") << " made almost no trades on 6 weeks of 1m data";
-    // Kline-only data: every market order fills at the open of the bar after the signal,
-    // i.e. of the kline whose close time stamps the fill.
+    // Kline-only data: every order from an entry or exit rule fills at the open of the bar after
+    // the signal, i.e. of the kline whose close time stamps the fill. (Stops fill at their level.)
+    std::map<int64_t, std::string> rule_of;
+    for (const auto& d : session["decisions"].GetArray())
+      rule_of[d["order_id"].GetInt64()] = str(d, "rule");
+    size_t by_rule = 0;
     for (const auto& f : session["fills"].GetArray()) {
+      auto rule = rule_of[f["order_id"].GetInt64()];
+      ASSERT_FALSE(rule.empty()) << "fill " << f["fill_id"].GetInt64() << " has no decision";
+      if (rule != "entry" && rule != "exit")
+        continue;
+      ++by_rule;
       int64_t open_time = f["ts_ms"].GetInt64() - 60'000 + 1;
       ASSERT_TRUE(opens.count(open_time)) << "fill at " << f["ts_ms"].GetInt64() << " is not at a kline close";
       EXPECT_EQ(decimal_raw(str(f, "price")), opens[open_time]);
     }
+    EXPECT_GT(by_rule, 10u);
   }
 }
 
