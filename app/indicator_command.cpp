@@ -15,6 +15,8 @@ namespace pt {
 namespace {
 
 std::string shortest(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<long long>(v));
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc{} ? std::string(buf, end) : std::to_string(v);
