@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "core/paper_exchange.hpp"
+#include "core/series_engine.hpp"
+#include "core/session_types.hpp"
+#include "core/strategy.hpp"
+
+namespace pt {
+
+/// One session stepped synchronously, event by event: the work the session's four actors do
+/// (indicator_engine → signal_detector → paper_executor), in one object, in the same order.
+/// It is the reference the actor pipeline must reproduce exactly (tests) and the single-threaded
+/// baseline it is measured against (benchmarks).
+class session_runner {
+public:
+  /// Throws `std::invalid_argument` when the strategy's rules do not compile.
+  explicit session_runner(const session_config& cfg)
+    : compiled_(compile(cfg.strategy)),
+      engine_(compiled_),
+      rules_(compiled_),
+      exchange_(cfg.initial_cash, cfg.execution, cfg.strategy.sizing, cfg.strategy.risk, cfg.strategy.grid) {}
+
+  /// Per event: the market state first, then the bars the event closes, their signals acted on.
+  void on_event(const market_event& ev) {
+    rows_.clear();
+    engine_.on_event(ev, rows_);
+    exchange_.on_market(ev, out_);
+    for (auto& row : rows_) {
+      if (compiled_.risk_atr && !std::isnan(row.values[*compiled_.risk_atr]))
+        atr_ = row.values[*compiled_.risk_atr];
+      if (auto sig = rules_.on_row(ev.ts_event_ms, row.values))
+        exchange_.on_signal(*sig, atr_, out_);
+    }
+  }
+
+  /// Everything the exchange produced so far: orders, fills, decisions.
+  const exchange_output& output() const { return out_; }
+  const paper_exchange& exchange() const { return exchange_; }
+
+private:
+  static compiled_strategy compile(const strategy_spec& spec) {
+    std::vector<strategy_rule_error> errors;
+    auto cs = compile_strategy(spec, errors);
+    if (!cs)
+      throw std::invalid_argument("strategy '" + spec.name + "' does not compile: " +
+                                  (errors.empty() ? std::string("?") : errors[0].error.message));
+    return std::move(*cs);
+  }
+
+  compiled_strategy compiled_;
+  series_engine engine_;
+  signal_rules rules_;
+  paper_exchange exchange_;
+  exchange_output out_;
+  std::vector<series_row> rows_;
+  std::optional<double> atr_;
+};
+
+} // namespace pt
