@@ -36,6 +36,7 @@ void read_fixed(const YAML::Node& map, const char* key, T& out, yaml_problems& p
 void read_session_settings(const YAML::Node& map, session_defaults& d, yaml_problems& p) {
   read_fixed(map, "initial_cash", d.initial_cash, p, true);
   read_fixed(map, "taker_fee_bps", d.execution.taker_fee_bps, p, false);
+  read_fixed(map, "maker_fee_bps", d.execution.maker_fee_bps, p, false);
   read_fixed(map, "slippage_bps", d.execution.slippage_bps, p, false);
   read_fixed(map, "qty_step", d.execution.qty_step, p, true);
   if (auto n = map["equity_interval"]) {
@@ -94,8 +95,8 @@ app_config load_app_config(const std::string& path) {
         cfg.replay_speed = *v;
     }
   }
-  static const std::vector<std::string> setting_keys{"initial_cash", "taker_fee_bps", "slippage_bps", "qty_step",
-                                                     "equity_interval"};
+  static const std::vector<std::string> setting_keys{"initial_cash", "taker_fee_bps", "maker_fee_bps",
+                                                     "slippage_bps", "qty_step", "equity_interval"};
   if (auto d = root["defaults"]) {
     p.reject_unknown_keys(d, setting_keys, "defaults");
     read_session_settings(d, cfg.defaults, p);

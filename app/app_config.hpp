@@ -22,8 +22,8 @@ struct session_defaults {
 /// feed:
 ///   replay: ../../shared/data/streams/….txt.gz   # relative to this file; absent = live
 ///   speed: 10                         # or max
-/// defaults: {initial_cash: 10000, taker_fee_bps: 10, slippage_bps: 1, qty_step: 0.00001,
-///            equity_interval: 1m}
+/// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
+///            qty_step: 0.00001, equity_interval: 1m}
 /// sessions:
 ///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000}
 /// ```

@@ -95,6 +95,7 @@ struct backtest_args {
   std::string database;
   std::string initial_cash = "10000";
   std::string fee_bps = "10";
+  std::string maker_fee_bps = "10";
   std::string slippage_bps = "0";
   std::string qty_step = "0.00001";
 };
@@ -103,12 +104,13 @@ int cmd_backtest(const backtest_args& args) {
   session_defaults defaults;
   auto initial = money::parse(args.initial_cash);
   auto fee = bps::parse(args.fee_bps);
+  auto maker_fee = bps::parse(args.maker_fee_bps);
   auto slip = bps::parse(args.slippage_bps);
   auto step = quantity::parse(args.qty_step);
-  if (!initial || !initial->is_positive() || !fee || fee->is_negative() || !slip || slip->is_negative() || !step ||
-      !step->is_positive()) {
-    std::cerr << "error: --initial-cash and --qty-step must be positive decimals, --fee-bps and --slippage-bps "
-                 "non-negative decimals\n";
+  if (!initial || !initial->is_positive() || !fee || fee->is_negative() || !maker_fee || maker_fee->is_negative() ||
+      !slip || slip->is_negative() || !step || !step->is_positive()) {
+    std::cerr << "error: --initial-cash and --qty-step must be positive decimals, --fee-bps, --maker-fee-bps and "
+                 "--slippage-bps non-negative decimals\n";
     return exit_usage;
   }
   std::string symbol = args.symbol;
@@ -127,6 +129,7 @@ int cmd_backtest(const backtest_args& args) {
       sc.symbol = symbol.empty() ? loaded.spec.symbol : symbol;
       sc.initial_cash = *initial;
       sc.execution.taker_fee_bps = *fee;
+      sc.execution.maker_fee_bps = *maker_fee;
       sc.execution.slippage_bps = *slip;
       sc.execution.qty_step = *step;
       if (sc.symbol.empty()) {
@@ -255,7 +258,9 @@ int main(int argc, char** argv) {
   bt_cmd->add_option("--symbol", bt.symbol, "Symbol of the data (default: from the file name)");
   bt_cmd->add_option("--db", bt.database, "Also store sessions, orders and fills in this SQLite database");
   bt_cmd->add_option("--initial-cash", bt.initial_cash, "Quote currency per session")->capture_default_str();
-  bt_cmd->add_option("--fee-bps", bt.fee_bps, "Taker fee in bps")->capture_default_str();
+  bt_cmd->add_option("--fee-bps", bt.fee_bps, "Taker fee in bps (market orders)")->capture_default_str();
+  bt_cmd->add_option("--maker-fee-bps", bt.maker_fee_bps, "Maker fee in bps (a grid's limit orders)")
+    ->capture_default_str();
   bt_cmd->add_option("--slippage-bps", bt.slippage_bps, "Slippage in bps against each fill")->capture_default_str();
   bt_cmd->add_option("--qty-step", bt.qty_step, "Order quantity step (lot size)")->capture_default_str();
 

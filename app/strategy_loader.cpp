@@ -339,8 +339,22 @@ void read_grid(const YAML::Node& grid, strategy_spec& spec, yaml_problems& p) {
     p.add(q, "qty_per_level must be a positive quantity, not '" + text_of(q) + "'");
     ok = false;
   }
-  if (auto f = grid["filter"]; f && f.IsScalar())
-    spec.entry_rule = f.Scalar();
+  if (auto f = grid["filter"]) {
+    if (f.IsScalar())
+      spec.entry_rule = g.filter_rule = f.Scalar();
+    else
+      p.add(f, "filter must be a rule, e.g. filter: rsi < 70");
+  }
+  if (ok) {
+    auto levels = grid_levels(g);
+    for (size_t i = 1; i < levels.size(); ++i)
+      if (levels[i] <= levels[i - 1]) {
+        p.add(grid["levels"], "levels are closer than the price precision (1e-8) allows: use fewer levels or a "
+                              "wider range");
+        ok = false;
+        break;
+      }
+  }
   if (ok)
     spec.grid = g;
 }
@@ -369,11 +383,26 @@ void add_rule_error(const YAML::Node& node, const std::string& text, const rule_
 
 } // namespace
 
+// The loader proper; load_strategy_text turns any yaml-cpp exception it lets out into a problem.
+static loaded_strategy load_strategy_yaml(const std::string& text, const std::string& label);
+
 loaded_strategy load_strategy_file(const std::string& path) {
   return load_strategy_text(read_text_file(path), path);
 }
 
 loaded_strategy load_strategy_text(const std::string& text, const std::string& label) {
+  try {
+    return load_strategy_yaml(text, label);
+  } catch (const YAML::Exception& e) {
+    // A shape the checks above did not foresee: still a positioned problem, never a crash.
+    yaml_problems p(label);
+    p.add_at(e.mark.line, e.mark.column, "unexpected YAML structure: " + e.msg);
+    p.throw_if_any();
+  }
+  return {};
+}
+
+static loaded_strategy load_strategy_yaml(const std::string& text, const std::string& label) {
   loaded_strategy out;
   out.file = label;
   out.text = text;
@@ -421,15 +450,24 @@ loaded_strategy load_strategy_text(const std::string& text, const std::string& l
   if (auto inds = root["indicators"])
     read_indicators(inds, spec, p);
 
-  YAML::Node entry = root["entry"], exit = root["exit"];
-  YAML::Node grid = root["grid"];
+  const YAML::Node grid = root["grid"];
+  const YAML::Node entry_key = root["entry"], exit_key = root["exit"];
+  // The rule nodes: a grid's only rule is its filter. (Chosen at initialisation: assigning to a
+  // yaml-cpp node later writes into the node it refers to instead of rebinding it.)
+  const YAML::Node entry = grid ? (grid.IsMap() ? grid["filter"] : YAML::Node()) : entry_key;
+  const YAML::Node exit = grid ? YAML::Node() : exit_key;
   if (grid) {
     read_grid(grid, spec, p);
-    if (entry)
-      p.add(entry, "a grid strategy has no entry rule: it buys at its levels (use grid.filter to pause it)");
-    if (exit)
-      p.add(exit, "a grid strategy has no exit rule: it sells one level above each buy");
-    entry = grid["filter"];
+    if (entry_key)
+      p.add(entry_key, "a grid strategy has no entry rule: it buys at its levels (use grid.filter to pause it)");
+    if (exit_key)
+      p.add(exit_key, "a grid strategy has no exit rule: it sells one level above each buy");
+    if (auto sizing = root["sizing"])
+      p.add(sizing, "a grid strategy buys qty_per_level at each level; sizing is not used by a grid");
+    if (auto risk = root["risk"]; risk && risk.IsMap())
+      for (const char* key : {"stop_loss", "take_profit", "trailing_stop", "cooldown", "max_position"})
+        if (auto n = risk[key])
+          p.add(n, std::string(key) + " is not used by a grid (only max_daily_loss and max_drawdown are)");
   } else {
     if (!entry)
       p.add(root, "missing 'entry' (the rule that opens a position)");
@@ -450,12 +488,16 @@ loaded_strategy load_strategy_text(const std::string& text, const std::string& l
 
   // Rules see only the indicators that loaded: a rule using a broken indicator reports its name
   // as unknown too, next to the indicator's own problem.
-  bool rules_readable = grid ? (spec.grid.has_value() && (!entry || entry.IsScalar())) : (entry && exit && entry.IsScalar() && exit.IsScalar());
+  bool rules_readable = grid ? (spec.grid.has_value() && (!entry || entry.IsScalar()))
+                             : (entry && exit && entry.IsScalar() && exit.IsScalar());
   if (rules_readable) {
     std::vector<strategy_rule_error> errors;
     auto compiled = compile_strategy(spec, errors);
     for (auto& e : errors)
       add_rule_error(e.rule == "exit" ? exit : entry, text, e.error, p, e.rule);
+    // (a grid's filter errors come back as rule "filter" and are placed on the filter node)
+    if (compiled && grid && entry && compiled->entry.inputs().empty())
+      add_rule_error(entry, text, {0, "the filter reads no market value, so it never changes"}, p, "filter");
     if (compiled && !grid) {
       if (compiled->entry.inputs().empty())
         add_rule_error(entry, text, {0, "the rule reads no market value, so it never changes: it is always true or never"},

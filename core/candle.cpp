@@ -37,11 +37,16 @@ std::string format_timeframe(int64_t timeframe_ms) {
 candle_aggregator::candle_aggregator(int64_t timeframe_ms) : timeframe_ms_(timeframe_ms) {}
 
 int64_t candle_aggregator::bucket_of(int64_t ts_ms) const {
-  // Floor division, so times before the epoch still land in the right bucket.
-  int64_t q = ts_ms / timeframe_ms_;
-  if (ts_ms % timeframe_ms_ < 0)
+  // Binance's weekly klines open on Monday 00:00 UTC; the epoch (1970-01-01) was a Thursday,
+  // so weeks count from Monday 1969-12-29, 3 days before it.
+  constexpr int64_t week_ms = 7 * 86'400'000LL;
+  int64_t origin = timeframe_ms_ % week_ms == 0 ? -3 * 86'400'000LL : 0;
+  int64_t t = ts_ms - origin;
+  // Floor division, so times before the origin still land in the right bucket.
+  int64_t q = t / timeframe_ms_;
+  if (t % timeframe_ms_ < 0)
     --q;
-  return q * timeframe_ms_;
+  return q * timeframe_ms_ + origin;
 }
 
 void candle_aggregator::advance_to(int64_t ts_ms, std::vector<candle>& out) {

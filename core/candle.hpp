@@ -30,7 +30,8 @@ std::string format_timeframe(int64_t timeframe_ms);
 
 /// Builds candles of one timeframe from trades or from klines of a smaller (or equal) timeframe.
 ///
-/// Buckets are aligned to the epoch (UTC), as Binance aligns klines. A bucket with no input
+/// Buckets are aligned to the epoch (UTC), as Binance aligns klines; weekly buckets open on
+/// Monday 00:00 UTC, as Binance's `1w` klines do. A bucket with no input
 /// produces no candle (there is nothing to print). A trade bar closes when an event at or past
 /// its end is seen (`advance_to`); a kline closes its bar as soon as the kline ends the bucket,
 /// so 1m klines into 1m candles, or sixty 1m klines into a 1h candle, come out without waiting.

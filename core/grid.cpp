@@ -47,6 +47,11 @@ std::vector<grid_fill_intent> grid_book::on_prices(price high, price low, bool b
   return out;
 }
 
+void grid_book::refused(const grid_fill_intent& intent) {
+  if (intent.buy)
+    armed_[static_cast<size_t>(intent.level)] = false;
+}
+
 void grid_book::filled(const grid_fill_intent& intent) {
   auto i = static_cast<size_t>(intent.level);
   if (intent.buy) {

@@ -46,8 +46,12 @@ public:
   /// due, sales first. `buying` false pauses new buys (the filter rule, or a risk halt).
   std::vector<grid_fill_intent> on_prices(price high, price low, bool buying);
 
-  /// Records that an intent was filled (or not, when the account refused it).
+  /// Records that an intent was filled.
   void filled(const grid_fill_intent& intent);
+
+  /// Records that the account refused a buy: the level disarms until the price has been above it
+  /// again.
+  void refused(const grid_fill_intent& intent);
 
   const std::vector<price>& levels() const { return levels_; }
   /// Whether a lot bought at `level` is held.

@@ -51,6 +51,7 @@ paper_exchange::paper_exchange(money initial_cash, execution_params params, sizi
   if (grid) {
     grid_.emplace(*grid);
     grid_qty_ = grid->qty_per_level;
+    grid_buying_ = grid->filter_rule.empty(); // a filter that has not spoken yet is not a yes
   }
 }
 
@@ -72,7 +73,7 @@ void paper_exchange::on_market(const market_event& ev, exchange_output& out) {
     auto waiting = std::move(pending_);
     pending_.clear();
     for (auto& p : waiting)
-      execute(std::move(p), k->open, ev.ts_event_ms, out);
+      execute(std::move(p), k->open, k->open_time_ms, out); // it traded at the open
   }
   if (grid_)
     run_grid(ev, out);
@@ -114,6 +115,9 @@ void paper_exchange::run_grid(const market_event& ev, exchange_output& out) {
     f.role = liquidity::maker;
     auto why = fee ? ledger_.apply(f) : reject_reason::overflow;
     if (why != reject_reason::none) {
+      // A refused buy waits until the price has been above its level again, instead of being
+      // retried (and logged) on every trade.
+      grid_->refused(intent);
       reject(o, why, std::move(d), out);
       continue;
     }
@@ -140,20 +144,29 @@ void paper_exchange::on_signal(const signal& sig, std::optional<double> atr, exc
     submit(side::sell, decision{sig.ts_event_ms, "exit", sig.inputs, "", 0}, atr, out);
   } else if (!long_now && sig.entry) {
     decision d{sig.ts_event_ms, "entry", sig.inputs, "", 0};
-    if (auto why = entry_blocked(sig.ts_event_ms)) {
-      d.action = "blocked: " + *why;
-      out.decisions.push_back(std::move(d));
+    auto why = entry_blocked(sig.ts_event_ms, atr);
+    if (why) {
+      // Logged once per reason, not on every evaluation while it holds.
+      if (*why != last_block_)
+        out.decisions.push_back({d.ts_event_ms, d.rule, d.inputs, "blocked: " + *why, 0});
+      last_block_ = *why;
       return;
     }
+    last_block_.clear();
     submit(side::buy, std::move(d), atr, out);
   }
 }
 
-std::optional<std::string> paper_exchange::entry_blocked(int64_t ts_event_ms) const {
+std::optional<std::string> paper_exchange::entry_blocked(int64_t ts_event_ms, std::optional<double> atr) const {
   if (halted_for_good_)
     return "max drawdown reached; no new entries this session";
   if (halted_day_ms_ >= 0 && utc_day(ts_event_ms) == halted_day_ms_)
-    return "max daily loss reached; no new entries until 00:00 UTC";
+    return "max daily loss reached; no new entries until ts " + std::to_string(halted_day_ms_ + day_ms) + " ms";
+  bool needs_atr = risk_.stop_loss.type == stop_distance::kind::atr ||
+                   risk_.take_profit.type == stop_distance::kind::atr ||
+                   risk_.trailing_stop.type == stop_distance::kind::atr;
+  if (needs_atr && (!atr || !std::isfinite(*atr) || *atr <= 0))
+    return "ATR not known yet, and the risk rules measure from it";
   if (last_exit_ms_ >= 0 && ts_event_ms < last_exit_ms_ + risk_.cooldown_ms)
     return "cooldown after the last exit until ts " + std::to_string(last_exit_ms_ + risk_.cooldown_ms) + " ms";
   return std::nullopt;

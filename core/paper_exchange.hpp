@@ -85,8 +85,10 @@ struct exchange_output {
 /// at its target; the trailing anchor then moves to the bar's high. New entries are
 /// blocked during `cooldown_ms` after an exit, for the rest of the UTC day once the day's loss
 /// reaches `max_daily_loss_bps`, and for good once drawdown from peak equity reaches
-/// `max_drawdown_bps`. Every fired rule that leads to an order or is blocked is logged as a
-/// `decision`.
+/// `max_drawdown_bps`, and while an ATR that a risk distance needs is not known yet. Every fired
+/// rule that leads to an order is logged as a `decision`, and so is each distinct reason an
+/// entry was blocked (once while it holds, not on every evaluation). A fill at a kline's open
+/// is stamped with the kline's open time.
 ///
 /// Grid: the levels of `grid_book` fill as limit orders at their price, as
 /// makers (`maker_fee_bps`), `qty_per_level` each; trades and klines move the grid, best bid/ask
@@ -133,7 +135,7 @@ private:
   void execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out);
   void reject(order o, reject_reason why, decision d, exchange_output& out);
   std::optional<quantity> entry_quantity(price px, std::optional<double> atr) const;
-  std::optional<std::string> entry_blocked(int64_t ts_event_ms) const;
+  std::optional<std::string> entry_blocked(int64_t ts_event_ms, std::optional<double> atr) const;
   void arm_protection(price entry, std::optional<double> atr);
   void check_protection(const market_event& ev, exchange_output& out);
   void track_equity(int64_t ts_event_ms);
@@ -164,7 +166,8 @@ private:
 
   std::optional<grid_book> grid_;
   quantity grid_qty_;
-  bool grid_buying_ = true;
+  bool grid_buying_ = true;        // false until a grid's filter first says yes
+  std::string last_block_;         // the block last logged: each reason is logged once
 };
 
 } // namespace pt

@@ -49,6 +49,10 @@ std::optional<compiled_strategy> compile_strategy(const strategy_spec& spec, std
 
   series_resolver resolve = [&](const std::string& name, int64_t timeframe_ms, std::string& why) -> std::optional<size_t> {
     int64_t tf = timeframe_ms == 0 ? base : timeframe_ms;
+    if (timeframe_ms == base) {
+      why = "'" + name + "@" + format_timeframe(tf) + "' is the strategy's own timeframe: write '" + name + "'";
+      return std::nullopt;
+    }
     if (tf < base || tf % base != 0) {
       why = "'" + name + "@" + format_timeframe(tf) + "': a value from another timeframe must come from a whole "
             "multiple of the strategy's " + format_timeframe(base);

@@ -115,7 +115,7 @@ struct strategy_rule_error {
 
 /// Compiles the rules of `spec` and resolves every name they use: bar fields, indicators and
 /// their outputs (`macd.signal`), and values from a higher timeframe (`close@1h`, which must be
-/// a whole multiple of the strategy's timeframe). On failure returns nullopt and appends every
+/// a whole multiple of the strategy's timeframe, and not the strategy's timeframe itself). On failure returns nullopt and appends every
 /// problem to `errors`.
 std::optional<compiled_strategy> compile_strategy(const strategy_spec& spec, std::vector<strategy_rule_error>& errors);
 

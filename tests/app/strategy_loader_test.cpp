@@ -139,11 +139,13 @@ TEST(StrategyLoader, EveryExampleStrategyLoads) {
       auto node = yaml["indicators"][ind.name];
       ASSERT_TRUE(node) << ind.name;
       EXPECT_EQ(ind.type, node["type"].as<std::string>());
-      if (node["period"])
+      if (node["period"]) {
         EXPECT_EQ(ind.params.at(0), node["period"].as<double>());
+      }
     }
-    if (yaml["sizing"]["percent_of_equity"])
+    if (yaml["sizing"]["percent_of_equity"]) {
       EXPECT_EQ(s.spec.sizing.percent_bps, bps::from_units(yaml["sizing"]["percent_of_equity"].as<int64_t>() * 100));
+    }
   }
   EXPECT_GE(files, 8); // every example in config/strategies
 }
@@ -315,6 +317,26 @@ TEST(StrategyLoader, EdgePercentagesLoad) {
             bps::from_units(10'000));
   EXPECT_EQ(load_strategy_text(with_line(10, "  percent_of_equity: 0.5"), "s.yaml").spec.sizing.percent_bps,
             bps::from_units(50));
+}
+
+TEST(StrategyLoader, GridMistakes) {
+  const std::string head = "name: g\ntimeframe: 15m\nindicators:\n  rsi: {type: rsi}\n";
+  // A grid that is not a mapping is a positioned problem, never a crash.
+  expect_problems(head + "grid: 5\n", {{"bad.yaml:5:7", "grid must be a mapping"}});
+  // Risk keys a grid does not use, sizing, a non-rule filter and a constant filter.
+  expect_problems(head + "grid: {lower: 100, upper: 200, levels: 5, qty_per_level: 1, filter: [rsi]}\n"
+                         "risk: {stop_loss: {percent: 2}, max_drawdown: {percent: 20}}\nsizing: {quote: 100}\n",
+                  {{"bad.yaml:5:69", "filter must be a rule"},
+                   {"bad.yaml:6:19", "stop_loss is not used by a grid"},
+                   {"bad.yaml:7:9", "sizing is not used by a grid"}});
+  expect_problems(head + "grid: {lower: 100, upper: 200, levels: 5, qty_per_level: 1, filter: 1 < 2}\n",
+                  {{"bad.yaml:5:69", "filter rule: the filter reads no market value"}});
+  // Levels closer than the price precision would buy and sell at the same price.
+  expect_problems(head + "grid: {lower: 100, upper: 100.00000001, levels: 5, qty_per_level: 1}\n",
+                  {{"bad.yaml:5:49", "levels are closer than the price precision"}});
+  // A grid has no entry or exit rule.
+  expect_problems(head + "grid: {lower: 100, upper: 200, levels: 5, qty_per_level: 1}\nentry: rsi < 30\n",
+                  {{"bad.yaml:6:8", "a grid strategy has no entry rule"}});
 }
 
 TEST(StrategyLoader, NotAMapping) {

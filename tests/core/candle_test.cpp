@@ -306,5 +306,18 @@ TEST(CandleAggregator, RealMinuteKlinesIntoFiveMinutesMatchIndependentBuckets) {
   check_against_independent_buckets(read_btc_1m_klines(600), 5 * minute_ms);
 }
 
+TEST(CandleAggregator, WeeksOpenOnMondayLikeBinance) {
+  // 2024-12-26 (a Thursday) 12:00 UTC belongs to the week opened Monday 2024-12-23 00:00 UTC.
+  candle_aggregator weekly(7 * 86'400'000LL);
+  std::vector<candle> out;
+  weekly.on_trade(1'735'214'400'000, test::px("95000"), test::qty("1"), out);
+  ASSERT_TRUE(weekly.forming());
+  EXPECT_EQ(weekly.forming()->open_time_ms, 1'734'912'000'000); // 2024-12-23 00:00 UTC
+  // Monday 2024-12-30 00:00 UTC opens the next one.
+  weekly.on_trade(1'735'516'800'000, test::px("93000"), test::qty("1"), out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(weekly.forming()->open_time_ms, 1'735'516'800'000);
+}
+
 } // namespace
 } // namespace pt

@@ -92,5 +92,23 @@ TEST(GridExchange, FillsAsMakerAtTheLevelAndReconciles) {
   EXPECT_EQ(out.decisions[1].rule, "grid_sell");
 }
 
+TEST(GridExchange, AFilteredGridWaitsForItsFilterAndARefusedBuyIsNotRetried) {
+  auto spec = ladder("100", "140", 5);
+  spec.filter_rule = "rsi < 70";
+  paper_exchange ex(usd("15"), execution_params{}, {}, {}, spec); // cash for one lot (12) only
+  exchange_output out;
+  for (auto* p : {"125", "119"})
+    ex.on_market(trade_event(hour_aligned_ms, p), out);
+  EXPECT_TRUE(out.fills.empty()); // the filter has not said yes yet
+  ex.on_signal(signal{hour_aligned_ms, true, false, true, "rsi=50"}, std::nullopt, out);
+  for (auto* p : {"125", "119", "109", "108", "107"})
+    ex.on_market(trade_event(hour_aligned_ms, p), out);
+  ASSERT_EQ(out.fills.size(), 1u); // 120 bought; 110 refused (no cash) once, then left alone
+  size_t rejected = 0;
+  for (auto& o : out.orders)
+    rejected += o.status == order_status::rejected;
+  EXPECT_EQ(rejected, 1u);
+}
+
 } // namespace
 } // namespace pt::test

@@ -143,7 +143,7 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   ex.on_market(kline_event(next), out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].px, px("20150")); // next kline's open, not 20100 (signal close) or 20300
-  EXPECT_EQ(out.fills[0].ts_event_ms, next.close_time_ms);
+  EXPECT_EQ(out.fills[0].ts_event_ms, next.open_time_ms); // it traded at the open
   // ⌊10000 / (20150 × 1.001 = 20170.15)⌋ = 0.49578 (× 20170.15 = 9999.957; + one step = 10000.159)
   EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
   ASSERT_EQ(out.orders.size(), 1u);

@@ -137,6 +137,21 @@ TEST(Risk, AtrStopIsMeasuredFromTheEntry) {
   EXPECT_EQ(ex.stop_loss_price(), px("94")); // 100 − 3 × 2
 }
 
+TEST(Risk, NoEntryWhileTheAtrItsStopNeedsIsUnknown) {
+  risk_spec r;
+  r.stop_loss = atr_times(3);
+  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  exchange_output out;
+  ex.on_market(trade_event(hour_aligned_ms, "100"), out);
+  ex.on_signal(entry_at(hour_aligned_ms), std::nullopt, out);
+  EXPECT_TRUE(out.fills.empty()); // never a position without the stop the strategy asks for
+  ASSERT_EQ(out.decisions.size(), 1u);
+  EXPECT_NE(out.decisions[0].action.find("ATR not known"), std::string::npos);
+  ex.on_signal(entry_at(hour_aligned_ms + 1), 2.0, out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(ex.stop_loss_price(), px("94"));
+}
+
 TEST(Risk, CooldownBlocksEntriesAndSaysUntilWhen) {
   risk_spec r;
   r.cooldown_ms = 5 * minute_ms;
@@ -151,6 +166,10 @@ TEST(Risk, CooldownBlocksEntriesAndSaysUntilWhen) {
   EXPECT_EQ(out.fills.size(), 2u);
   EXPECT_EQ(out.decisions.back().rule, "entry");
   EXPECT_EQ(out.decisions.back().action.rfind("blocked: cooldown", 0), 0u) << out.decisions.back().action;
+  // The same block is logged once, not on every evaluation while it holds.
+  size_t logged = out.decisions.size();
+  ex.on_signal(entry_at(t + 2 * minute_ms), std::nullopt, out);
+  EXPECT_EQ(out.decisions.size(), logged);
   ex.on_signal(entry_at(t + 1'000 + 5 * minute_ms), std::nullopt, out);
   EXPECT_EQ(out.fills.size(), 3u);
 }

@@ -72,6 +72,13 @@ TEST(CompileStrategy, RejectsLowerOrUnalignedTimeframesAndUnknownOutputs) {
   EXPECT_EQ(errors[1].error.offset, std::string("bb.middle > 1 or ").size());
 }
 
+TEST(CompileStrategy, RejectsTheStrategysOwnTimeframeAfterAt) {
+  std::vector<strategy_rule_error> errors;
+  EXPECT_FALSE(compile_strategy(base_spec("close@1m > 0"), errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].error.message.find("write 'close'"), std::string::npos) << errors[0].error.message;
+}
+
 TEST(SeriesEngine, OneRowPerClosedBarWithIndicatorValues) {
   auto spec = base_spec("close > sma_3");
   spec.indicators.push_back({"sma_3", "sma", {3}, price_source::close});

@@ -65,7 +65,7 @@ TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
     size_t fills = check_session_reconciles(session, 10);
     EXPECT_GT(fills, 10u) << str(session, "strategy") << " made almost no trades on 6 weeks of 1m data";
     // Kline-only data: every order from an entry or exit rule fills at the open of the bar after
-    // the signal, i.e. of the kline whose close time stamps the fill. (Stops fill at their level.)
+    // the signal, i.e. of the kline whose open time stamps the fill. (Stops fill at their level.)
     std::map<int64_t, std::string> rule_of;
     for (const auto& d : session["decisions"].GetArray())
       rule_of[d["order_id"].GetInt64()] = str(d, "rule");
@@ -76,8 +76,8 @@ TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
       if (rule != "entry" && rule != "exit")
         continue;
       ++by_rule;
-      int64_t open_time = f["ts_ms"].GetInt64() - 60'000 + 1;
-      ASSERT_TRUE(opens.count(open_time)) << "fill at " << f["ts_ms"].GetInt64() << " is not at a kline close";
+      int64_t open_time = f["ts_ms"].GetInt64();
+      ASSERT_TRUE(opens.count(open_time)) << "fill at " << f["ts_ms"].GetInt64() << " is not at a kline open";
       EXPECT_EQ(decimal_raw(str(f, "price")), opens[open_time]);
     }
     EXPECT_GT(by_rule, 10u);
