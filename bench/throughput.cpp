@@ -9,10 +9,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
@@ -132,6 +136,29 @@ actor_result actors_run(const std::vector<session_config>& sessions, const std::
   return r;
 }
 
+// RSS per session measured in a fresh child process, so memory freed by earlier runs in this
+// process (and kept by the allocator) cannot hide what the sessions take.
+int64_t fresh_rss_per_session(const std::vector<session_config>& sessions, const std::vector<market_event>& events,
+                              const std::string& symbol, int threads) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    int64_t rss = actors_run(sessions, events, symbol, threads).rss_per_session;
+    ssize_t written = write(fds[1], &rss, sizeof rss);
+    _exit(written == sizeof rss ? 0 : 1);
+  }
+  close(fds[1]);
+  int64_t rss = -1;
+  if (read(fds[0], &rss, sizeof rss) != sizeof rss)
+    rss = -1;
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  return rss;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -156,7 +183,8 @@ int main(int argc, char** argv) {
 
   std::string symbol;
   auto events = load_events(data, symbol);
-  std::printf("data: %s (%zu events, %s)\n\n", data.c_str(), events.size(), symbol.c_str());
+  std::printf("data: %s (%zu events, %s)\n\n", std::filesystem::path(data).filename().c_str(), events.size(),
+              symbol.c_str());
   std::printf("| sessions | session-events | plain loop, 1 thread (ev/s) | actors, %d threads (ev/s) | actors / plain | "
               "RSS per session (KB) | fills |\n|---:|---:|---:|---:|---:|---:|---:|\n",
               threads);
@@ -165,11 +193,11 @@ int main(int argc, char** argv) {
     std::vector<double> plain, actor;
     int64_t rss = 0;
     size_t plain_fills = 0, actor_fills = 0;
+    rss = fresh_rss_per_session(sessions, events, symbol, threads);
     for (int i = 0; i < repeat; ++i) {
       plain.push_back(plain_loop_seconds(sessions, events, plain_fills));
       auto r = actors_run(sessions, events, symbol, threads);
       actor.push_back(r.seconds);
-      rss = r.rss_per_session;
       actor_fills = r.fills;
     }
     double work = static_cast<double>(n) * static_cast<double>(events.size());

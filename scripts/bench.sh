@@ -43,7 +43,8 @@ throughput=$($throughput_cmd)
   echo "session by session — the practical limit of one core. *Actors*: the real pipeline (broadcaster,"
   echo "four actors per session, supervisor) on the CAF scheduler. Rates are session-events per second,"
   echo "medians of $repeat runs; RSS per session is the growth of resident memory while the sessions were"
-  echo "started, divided by N; *fills* is the same in both (checked by the program)."
+  echo "started (in a fresh process, so no memory freed by an earlier run is reused), divided by N;"
+  echo "*fills* is the same in both (checked by the program)."
   echo
   echo "$throughput"
 } > "$out"
