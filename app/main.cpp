@@ -16,6 +16,7 @@
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
+#include "web/replay_server.hpp"
 
 namespace {
 
@@ -230,6 +231,16 @@ int cmd_indicators(const indicators_args& args) {
   return out ? 0 : 1;
 }
 
+int cmd_replay_server(replay_server_options options, const std::string& speed_text) {
+  auto speed = parse_speed(speed_text);
+  if (!speed) {
+    std::cerr << "error: --speed must be 'max' or a positive number, not '" << speed_text << "'\n";
+    return exit_usage;
+  }
+  options.speed = *speed;
+  return run_replay_server(options);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -279,6 +290,17 @@ int main(int argc, char** argv) {
   ind_cmd->add_option("--symbol", ind.symbol, "Symbol of a CSV, if its name does not say");
   ind_cmd->add_option("--out", ind.out, "Write the CSV here instead of stdout");
 
+  replay_server_options rs;
+  std::string rs_speed = "1";
+  auto* rs_cmd = app.add_subcommand(
+    "replay-server", "Serve a recorded Binance stream over WebSocket and REST, in Binance's wire format");
+  rs_cmd->add_option("--data", rs.data_path, "Recorded stream file (<receive ns> <JSON> lines, .gz ok)")
+    ->required()
+    ->check(CLI::ExistingFile);
+  rs_cmd->add_option("--speed", rs_speed, "N times the recorded pace, or 'max' (no pacing)")->capture_default_str();
+  rs_cmd->add_option("--port", rs.port, "TCP port; 0 picks a free one (logged)")->capture_default_str();
+  rs_cmd->add_option("--host", rs.host, "Address to listen on")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   setup_logging(log_level);
   try {
@@ -288,6 +310,8 @@ int main(int argc, char** argv) {
       return cmd_validate(validate_files);
     if (ind_cmd->parsed())
       return cmd_indicators(ind);
+    if (rs_cmd->parsed())
+      return cmd_replay_server(rs, rs_speed);
     return cmd_backtest(bt);
   } catch (const config_error& e) {
     print_problems(e);

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pt {
+
+/// Settings of `papertrader replay-server`.
+struct replay_server_options {
+  std::string data_path;          ///< recorded stream file (`<receive ns|µs> <JSON>` lines, .gz ok)
+  double speed = 1;               ///< receive-time multiplier: 1 = as recorded, 10 = ten times; 0 = no pacing
+  std::string host = "127.0.0.1"; ///< address to listen on
+  uint16_t port = 0;              ///< TCP port; 0 picks a free one (logged as `listening on HOST:PORT`)
+};
+
+/// Serves a recorded Binance stream on one port, in Binance's wire format, until SIGINT/SIGTERM:
+///
+/// - WebSocket `GET /stream?streams=a/b/c` (the combined-stream endpoint): sends every recorded
+///   message of the requested streams byte for byte, paced by the recorded receive times divided by
+///   `speed`, then closes with code 1000 (normal) at the end of the data. Each connection replays
+///   the file from its start on its own; the replay clock starts at the handshake, or at the first
+///   SUBSCRIBE of a connection that named no streams. Live SUBSCRIBE / UNSUBSCRIBE /
+///   LIST_SUBSCRIPTIONS requests are answered as Binance does; pings get pongs.
+/// - Plain HTTP REST on the same port: see `answer_rest` in `web/replay_api.hpp`.
+///
+/// Runs on the calling thread (one Asio `io_context`, so no locking). Returns 0 after a signal.
+/// Throws `std::runtime_error` (or a `boost::system::system_error`) when the file cannot be loaded
+/// or the address cannot be bound.
+int run_replay_server(const replay_server_options& options);
+
+} // namespace pt
