@@ -80,7 +80,13 @@ app_config load_app_config(const std::string& path) {
       cfg.database = db.Scalar();
   }
   if (auto feed = root["feed"]) {
-    p.reject_unknown_keys(feed, {"replay", "speed"}, "feed");
+    p.reject_unknown_keys(feed, {"replay", "speed", "live_url"}, "feed");
+    if (auto u = feed["live_url"]) {
+      if (!u.IsScalar() || (u.Scalar().rfind("ws://", 0) != 0 && u.Scalar().rfind("wss://", 0) != 0))
+        p.add(u, "feed.live_url must be a ws:// or wss:// URL");
+      else
+        cfg.live_url = u.Scalar();
+    }
     if (auto r = feed["replay"]) {
       if (!r.IsScalar() || r.Scalar().empty())
         p.add(r, "feed.replay must be a file path");

@@ -1,6 +1,8 @@
 #include "app/runner.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <csignal>
 #include <ctime>
 #include <thread>
@@ -43,6 +45,11 @@ private:
   sigset_t old_{};
 };
 
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 } // namespace
 
 run_outcome run_sessions(const run_request& request) {
@@ -70,8 +77,14 @@ run_outcome run_sessions(const run_request& request) {
     .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("starting sessions: {}", system.render(err)); });
 
   replay_feed feed(system, broadcaster, request.replay);
+  std::unique_ptr<binance_stream_client> live;
   try {
-    feed.start();
+    if (request.live) {
+      live = std::make_unique<binance_stream_client>(system, broadcaster, *request.live);
+      live->start();
+    } else {
+      feed.start();
+    }
   } catch (...) {
     shutdown();
     throw;
@@ -87,6 +100,7 @@ run_outcome run_sessions(const run_request& request) {
   });
 
   bool announced = false;
+  int64_t live_logged = wall_ms();
   while (true) {
     if (int sig = signals.wait(200)) {
       if (outcome.interrupted) {
@@ -95,7 +109,18 @@ run_outcome run_sessions(const run_request& request) {
       }
       outcome.interrupted = true;
       spdlog::info("{} received: stopping the feed and settling sessions (again to exit at once)", strsignal(sig));
-      feed.stop();
+      if (live) {
+        live->stop();
+        caf::anon_send(broadcaster, end_data_atom::value); // a live feed has no end of its own
+      } else {
+        feed.stop();
+      }
+    }
+    if (live && !announced && live_logged + 10'000 <= wall_ms()) {
+      live_logged = wall_ms();
+      auto h = live->health();
+      spdlog::info("live feed: {}, {} messages ({} events, {} skipped, {} malformed), {} reconnects, last {} ms ago",
+                   h.state, h.messages, h.events, h.skipped, h.parse_errors, h.reconnects, h.last_message_age_ms);
     }
     if (all_settled && (request.exit_at_end || outcome.interrupted))
       break;
@@ -105,8 +130,13 @@ run_outcome run_sessions(const run_request& request) {
     }
   }
   waiter.join();
-  feed.join();
-  outcome.feed = feed.stats();
+  if (live) {
+    live->stop();
+    outcome.live = live->health();
+  } else {
+    feed.join();
+    outcome.feed = feed.stats();
+  }
   if (persister_actor) {
     self->request(persister_actor, caf::infinite, flush_atom::value)
       .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("final flush: {}", system.render(err)); });

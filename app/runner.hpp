@@ -1,9 +1,11 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actors/replay_feed.hpp"
+#include "web/binance_stream_client.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
@@ -11,7 +13,8 @@ namespace pt {
 /// One run of the platform: which sessions, on which feed, stored where.
 struct run_request {
   std::vector<session_config> sessions;
-  replay_options replay;
+  replay_options replay;                  ///< the feed, unless `live` is set
+  std::optional<stream_client_options> live; ///< the live Binance connector as the feed
   std::string database;     ///< SQLite file; empty = keep nothing (a plain backtest)
   bool exit_at_end = true;  ///< false: after the feed ends, keep serving until SIGINT/SIGTERM
 };
@@ -19,13 +22,15 @@ struct run_request {
 /// What a run produced.
 struct run_outcome {
   std::vector<session_report> reports; ///< one per session, by session id
-  replay_stats feed;
+  replay_stats feed;                   ///< file replay counters (empty for a live feed)
+  feed_health live;                    ///< live feed counters (empty for a file replay)
   bool interrupted = false;            ///< stopped by SIGINT/SIGTERM
 };
 
 /// Starts the actor system (persister, broadcaster, supervisor and every session), replays the
-/// feed into it and waits until every session has settled; then, unless `exit_at_end`, keeps
-/// running until SIGINT or SIGTERM. The first signal stops the feed, lets the sessions settle
+/// feed into it (or connects the live feed) and waits until every session has settled; then,
+/// unless `exit_at_end`, keeps running until SIGINT or SIGTERM. A live feed runs until a signal
+/// (or, with `end_on_normal_close`, until the server closes the stream normally). The first signal stops the feed, lets the sessions settle
 /// and flushes the database; a second one exits at once (status 130).
 ///
 /// Throws at start-up only: `sql::error` (database), `std::runtime_error` (feed file).

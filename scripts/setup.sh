@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev          # logging
   libsqlite3-dev         # persistence
   libcli11-dev           # command line
+  libssl-dev             # TLS for the live Binance feed
   libboost-dev           # Asio and Beast, header-only (web/)
   zlib1g-dev             # reading .gz market data
   libgtest-dev libgmock-dev  # tests

@@ -1,0 +1,108 @@
+// The live Binance connector, end to end on 127.0.0.1: against `papertrader replay-server`
+// serving the real BTCUSDT recording in Binance's wire format, and against nothing at all.
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "actors/sqlite.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/ledger_replay.hpp"
+#include "tests/support/process.hpp"
+
+namespace pt::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string stream = "streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz";
+
+std::string write_config(const std::string& dir) {
+  std::string path = dir + "/papertrader.yaml";
+  std::ofstream(path) << "database: " << dir << "/pt.db\n"
+                      << "defaults: {initial_cash: 10000, taker_fee_bps: 10, slippage_bps: 0, qty_step: 0.00001}\n"
+                      << "sessions:\n"
+                      << "  - {name: ema, strategy: " << source_file("config/strategies/ema_crossover_10s.yaml") << "}\n"
+                      << "  - {name: rsi, strategy: " << source_file("config/strategies/rsi_scalper_5s.yaml") << "}\n";
+  return path;
+}
+
+// The port a child printed as "listening on 127.0.0.1:PORT".
+std::string port_of(const std::string& output) {
+  std::smatch m;
+  if (std::regex_search(output, m, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)")))
+    return m[1];
+  return "";
+}
+
+TEST(LiveFeedE2E, SessionsOnTheLiveConnectorTradeExactlyAsOnTheFile) {
+  auto dir = make_temp_dir("live");
+  child_process server({binary(), "replay-server", "--data", shared_data(stream), "--speed", "max", "--port", "0"});
+  ASSERT_TRUE(server.wait_for_output("listening on", 30s)) << server.output();
+  auto port = port_of(server.output());
+  ASSERT_FALSE(port.empty()) << server.output();
+
+  auto run = run_command(binary() + " run --config " + write_config(dir) + " --live-url ws://127.0.0.1:" + port +
+                           " --exit-at-end",
+                         dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("closed the stream normally"), std::string::npos) << run.err;
+
+  auto bt = run_command(binary() + " backtest --data " + shared_data(stream) + " --json " + dir + "/bt.json" +
+                          " --strategy " + source_file("config/strategies/ema_crossover_10s.yaml") + " --strategy " +
+                          source_file("config/strategies/rsi_scalper_5s.yaml"),
+                        dir);
+  ASSERT_EQ(bt.exit_code, 0) << bt.err;
+  rapidjson::Document json;
+  json.Parse(slurp(dir + "/bt.json").c_str());
+  ASSERT_TRUE(json.IsArray());
+
+  sql::database db(dir + "/pt.db", true);
+  size_t total = 0;
+  for (int64_t id = 1; id <= 2; ++id) {
+    sql::statement st(db, "SELECT ts_event_ms, side, price_raw, qty_raw, fee_raw FROM fills WHERE session_id = ?1 "
+                          "ORDER BY fill_id");
+    st.bind(1, id);
+    const auto& fills = json[static_cast<rapidjson::SizeType>(id - 1)]["fills"];
+    rapidjson::SizeType i = 0;
+    while (st.step()) {
+      ASSERT_LT(i, fills.Size()) << "session " << id << " has more fills live than on the file";
+      const auto& f = fills[i++];
+      EXPECT_EQ(st.column_int(0), f["ts_ms"].GetInt64());
+      EXPECT_EQ(st.column_text(1), str(f, "side"));
+      EXPECT_EQ(st.column_int(2), decimal_raw(str(f, "price")));
+      EXPECT_EQ(st.column_int(3), decimal_raw(str(f, "qty")));
+      EXPECT_EQ(st.column_int(4), decimal_raw(str(f, "fee")));
+    }
+    EXPECT_EQ(i, fills.Size()) << "session " << id;
+    total += i;
+  }
+  EXPECT_GT(total, 0u);
+}
+
+TEST(LiveFeedE2E, WithNoServerItSaysSoRetriesWithBackoffAndKeepsServing) {
+  auto dir = make_temp_dir("live-down");
+  // A port nothing listens on: take one from a server that is then stopped.
+  std::string port;
+  {
+    child_process server({binary(), "replay-server", "--data", shared_data(stream), "--port", "0"});
+    ASSERT_TRUE(server.wait_for_output("listening on", 30s)) << server.output();
+    port = port_of(server.output());
+    server.signal(SIGTERM);
+    ASSERT_EQ(server.wait_exit(30s), 0) << server.output();
+  }
+  child_process run({binary(), "run", "--config", write_config(dir), "--live-url", "ws://127.0.0.1:" + port});
+  ASSERT_TRUE(run.wait_for_output("(attempt 3)", 30s)) << run.output();
+  EXPECT_NE(run.output().find("reconnecting in"), std::string::npos);
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait_exit(30s), 0) << run.output();
+}
+
+} // namespace
+} // namespace pt::test
