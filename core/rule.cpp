@@ -171,27 +171,11 @@ private:
   }
 
   std::optional<result> parse_or() {
-    auto lhs = parse_and();
-    while (lhs && is_word("or")) {
-      next();
-      auto rhs = parse_and();
-      if (!rhs || !expect(value_type::boolean, *lhs, "'or'") || !expect(value_type::boolean, *rhs, "'or'"))
-        return std::nullopt;
-      lhs = result{binary(op::or_, lhs->node, rhs->node), value_type::boolean, lhs->offset};
-    }
-    return lhs;
+    return parse_level(&parser::parse_and, {{"or", op::or_}}, value_type::boolean, value_type::boolean, true);
   }
 
   std::optional<result> parse_and() {
-    auto lhs = parse_not();
-    while (lhs && is_word("and")) {
-      next();
-      auto rhs = parse_not();
-      if (!rhs || !expect(value_type::boolean, *lhs, "'and'") || !expect(value_type::boolean, *rhs, "'and'"))
-        return std::nullopt;
-      lhs = result{binary(op::and_, lhs->node, rhs->node), value_type::boolean, lhs->offset};
-    }
-    return lhs;
+    return parse_level(&parser::parse_not, {{"and", op::and_}}, value_type::boolean, value_type::boolean, true);
   }
 
   std::optional<result> parse_not() {
@@ -228,31 +212,37 @@ private:
     return lhs;
   }
 
-  // One left-associative level of arithmetic: operands from `operand`, joined by `ops`.
-  std::optional<result> parse_arithmetic(std::optional<result> (parser::*operand)(),
-                                         std::initializer_list<std::pair<const char*, op>> ops) {
+  // One left-associative level of the grammar: operands from `operand`, joined by `ops` (words
+  // such as "and", or operators such as "+"), each operand of type `in`, the result of type `out`.
+  std::optional<result> parse_level(std::optional<result> (parser::*operand)(),
+                                    std::initializer_list<std::pair<const char*, op>> ops, value_type in,
+                                    value_type out, bool words) {
     auto lhs = (this->*operand)();
     while (lhs) {
       const std::pair<const char*, op>* found = nullptr;
       for (auto& o : ops)
-        if (is_op(o.first))
+        if (words ? is_word(o.first) : is_op(o.first))
           found = &o;
       if (found == nullptr)
         break;
       std::string ctx = "'" + tok_.text + "'";
       next();
       auto rhs = (this->*operand)();
-      if (!rhs || !expect(value_type::number, *lhs, ctx.c_str()) || !expect(value_type::number, *rhs, ctx.c_str()))
+      if (!rhs || !expect(in, *lhs, ctx.c_str()) || !expect(in, *rhs, ctx.c_str()))
         return std::nullopt;
-      lhs = result{binary(found->second, lhs->node, rhs->node), value_type::number, lhs->offset};
+      lhs = result{binary(found->second, lhs->node, rhs->node), out, lhs->offset};
     }
     return lhs;
   }
 
-  std::optional<result> parse_sum() { return parse_arithmetic(&parser::parse_term, {{"+", op::add}, {"-", op::sub}}); }
+  std::optional<result> parse_sum() {
+    return parse_level(&parser::parse_term, {{"+", op::add}, {"-", op::sub}}, value_type::number, value_type::number,
+                       false);
+  }
 
   std::optional<result> parse_term() {
-    return parse_arithmetic(&parser::parse_unary, {{"*", op::mul}, {"/", op::div}});
+    return parse_level(&parser::parse_unary, {{"*", op::mul}, {"/", op::div}}, value_type::number, value_type::number,
+                       false);
   }
 
   std::optional<result> parse_unary() {
