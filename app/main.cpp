@@ -13,6 +13,7 @@
 #include "actors/sqlite.hpp"
 #include "app/app_config.hpp"
 #include "app/indicator_command.hpp"
+#include "app/record_command.hpp"
 #include "app/report.hpp"
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
@@ -317,11 +318,27 @@ int main(int argc, char** argv) {
   rs_cmd->add_option("--port", rs.port, "TCP port; 0 picks a free one (logged)")->capture_default_str();
   rs_cmd->add_option("--host", rs.host, "Address to listen on")->capture_default_str();
 
+  record_options rec;
+  std::vector<std::string> rec_symbols;
+  auto* rec_cmd = app.add_subcommand("record", "Record what the live connector receives, in the recorded-stream format");
+  rec_cmd->add_option("--symbols", rec_symbols, "Symbols, e.g. BTCUSDT,ETHUSDT")->required()->delimiter(',');
+  rec_cmd->add_option("--out", rec.out, "Output file: .txt.gz (gzip) or .txt")->required();
+  rec_cmd->add_option("--live-url", rec.url, "Combined-stream base URL")->capture_default_str();
+  rec_cmd->add_flag("--exit-at-end", rec.exit_at_end, "Stop when the server closes the stream normally");
+
   CLI11_PARSE(app, argc, argv);
   setup_logging(log_level);
   try {
     if (run_cmd->parsed())
       return cmd_run(run);
+    if (rec_cmd->parsed()) {
+      for (auto sym : rec_symbols) {
+        for (auto& c : sym)
+          c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        rec.symbols.push_back(sym);
+      }
+      return record_stream(rec);
+    }
     if (validate_cmd->parsed())
       return cmd_validate(validate_files);
     if (ind_cmd->parsed())

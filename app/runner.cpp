@@ -16,34 +16,11 @@
 #include "actors/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"
+#include "app/signal_block.hpp"
 
 namespace pt {
 
 namespace {
-
-// Blocks SIGINT/SIGTERM for this thread and every thread it starts, so that only the run loop
-// takes them (with sigtimedwait); restores the old mask when done.
-class signal_block {
-public:
-  signal_block() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-  }
-  ~signal_block() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-
-  /// The signal received within `ms`, or 0.
-  int wait(int ms) const {
-    timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
-    int sig = sigtimedwait(&set_, nullptr, &ts);
-    return sig > 0 ? sig : 0;
-  }
-
-private:
-  sigset_t set_{};
-  sigset_t old_{};
-};
 
 int64_t wall_ms() {
   using namespace std::chrono;

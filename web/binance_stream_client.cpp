@@ -126,6 +126,10 @@ struct stream_client_impl {
   void on_lost(const beast::error_code& ec, bool normal_close);
 
   void on_message(const std::string& text) {
+    if (options.on_raw_message) {
+      using namespace std::chrono;
+      options.on_raw_message(duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count(), text);
+    }
     auto out = parse_stream_message(text, last_event_ms);
     std::lock_guard<std::mutex> lock(mutex);
     ++health.messages;
@@ -146,7 +150,8 @@ struct stream_client_impl {
     batch.symbol = out.symbol;
     batch.seq = ++seq;
     batch.events = std::make_shared<const std::vector<market_event>>(1, std::move(out.event));
-    caf::anon_send(broadcaster, std::move(batch));
+    if (broadcaster)
+      caf::anon_send(broadcaster, std::move(batch));
   }
 };
 
@@ -258,7 +263,8 @@ void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close)
   if (normal_close && options.end_on_normal_close) {
     set_state("ended");
     spdlog::info("binance stream: the server closed the stream normally; the feed ends");
-    caf::anon_send(broadcaster, end_data_atom::value);
+    if (broadcaster)
+      caf::anon_send(broadcaster, end_data_atom::value);
     ended->store(true);
     return;
   }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,6 +28,9 @@ struct stream_client_options {
   /// End the feed (send `end_data`) when the server closes the stream normally instead of
   /// reconnecting: for replaying a recording through `replay-server` with `--exit-at-end`.
   bool end_on_normal_close = false;
+  /// Called on the connector's thread with every message as received (receive time in ns since
+  /// the epoch, JSON text), before parsing: for `papertrader record`.
+  std::function<void(int64_t receive_ns, const std::string& json)> on_raw_message;
 };
 
 /// Feed health as the web layer and logs show it.
@@ -46,7 +50,8 @@ struct stream_client_impl;
 /// verification for `wss://`, plain for `ws://`), each message parsed and sent to the
 /// broadcaster as a one-event batch (at live rates a batch is one event). Ping/pong is answered
 /// by the WebSocket layer. On any error or close it reconnects with exponential backoff and
-/// jitter (initial … max), which also covers Binance's 24-hour disconnect.
+/// jitter (initial … max), which also covers Binance's 24-hour disconnect. Without a
+/// broadcaster (an invalid actor) messages are only counted and handed to `on_raw_message`.
 class binance_stream_client {
 public:
   binance_stream_client(caf::actor_system& system, caf::actor broadcaster, stream_client_options options);

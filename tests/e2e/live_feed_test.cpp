@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "actors/line_reader.hpp"
 #include "actors/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/ledger_replay.hpp"
@@ -102,6 +103,41 @@ TEST(LiveFeedE2E, WithNoServerItSaysSoRetriesWithBackoffAndKeepsServing) {
   EXPECT_NE(run.output().find("reconnecting in"), std::string::npos);
   run.signal(SIGINT);
   EXPECT_EQ(run.wait_exit(30s), 0) << run.output();
+}
+
+TEST(RecordE2E, RecordingTheReplayServerGivesBackTheRecordingAndReplaysTheSame) {
+  auto dir = make_temp_dir("record");
+  child_process server({binary(), "replay-server", "--data", shared_data(stream), "--speed", "max", "--port", "0"});
+  ASSERT_TRUE(server.wait_for_output("listening on", 30s)) << server.output();
+  std::string out = dir + "/binance-spot-BTCUSDT-recorded.txt.gz";
+  auto rec = run_command(binary() + " record --symbols btcusdt --out " + out + " --live-url ws://127.0.0.1:" +
+                           port_of(server.output()) + " --exit-at-end",
+                         dir);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  // Every combined-stream line of the source (all but the REST snapshot), JSON byte for byte, in
+  // order, each with a receive time in ns.
+  line_reader source(shared_data(stream)), recorded(out);
+  std::string a, b;
+  int64_t lines = 0;
+  while (source.next(a)) {
+    auto json = a.substr(a.find(' ') + 1);
+    if (json.rfind("{\"stream\"", 0) != 0)
+      continue;
+    ASSERT_TRUE(recorded.next(b)) << "recording ends after " << lines << " lines";
+    auto space = b.find(' ');
+    ASSERT_EQ(space, 19u) << b.substr(0, 40); // ns since the epoch: 19 digits
+    ASSERT_EQ(b.substr(space + 1), json) << "line " << lines + 1;
+    ++lines;
+  }
+  EXPECT_FALSE(recorded.next(b));
+  EXPECT_EQ(lines, 99'573);
+  // And the recording backtests like the original.
+  auto strategy = source_file("config/strategies/ema_crossover_10s.yaml");
+  auto original = run_command(binary() + " backtest --data " + shared_data(stream) + " --strategy " + strategy, dir);
+  auto again = run_command(binary() + " backtest --data " + out + " --strategy " + strategy, dir);
+  ASSERT_EQ(original.exit_code, 0) << original.err;
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, original.out);
 }
 
 } // namespace
