@@ -16,6 +16,7 @@ packages=(
   zlib1g-dev             # reading .gz market data
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev       # benchmarks (bench/)
+  clang libclang-rt-14-dev  # libFuzzer for the parser fuzz target (fuzz/)
 )
 
 missing=()
