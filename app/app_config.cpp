@@ -80,7 +80,13 @@ app_config load_app_config(const std::string& path) {
       cfg.database = db.Scalar();
   }
   if (auto feed = root["feed"]) {
-    p.reject_unknown_keys(feed, {"replay", "speed", "live_url"}, "feed");
+    p.reject_unknown_keys(feed, {"replay", "speed", "live_url", "rest_url"}, "feed");
+    if (auto u = feed["rest_url"]) {
+      if (!u.IsScalar() || (u.Scalar().rfind("http://", 0) != 0 && u.Scalar().rfind("https://", 0) != 0))
+        p.add(u, "feed.rest_url must be an http:// or https:// URL");
+      else
+        cfg.rest_url = u.Scalar();
+    }
     if (auto u = feed["live_url"]) {
       if (!u.IsScalar() || (u.Scalar().rfind("ws://", 0) != 0 && u.Scalar().rfind("wss://", 0) != 0))
         p.add(u, "feed.live_url must be a ws:// or wss:// URL");

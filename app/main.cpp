@@ -18,6 +18,7 @@
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
+#include "web/binance_rest_client.hpp"
 #include "web/replay_server.hpp"
 
 namespace {
@@ -46,6 +47,7 @@ struct run_args {
   std::string database;
   std::string symbol;
   std::string live_url;
+  std::string rest_url;
   bool exit_at_end = false;
 };
 
@@ -88,6 +90,25 @@ int cmd_run(const run_args& args) {
     }
     live.end_on_normal_close = args.exit_at_end;
     req.live = live;
+    // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
+    // lot size replaces the configured quantity step.
+    binance_rest_client rest(args.rest_url.empty() ? cfg.rest_url : args.rest_url);
+    try {
+      for (auto& f : rest.exchange_filters(live.symbols)) {
+        spdlog::info("{}: tick size {}, step size {}, min qty {}, min notional {}", f.symbol, f.tick_size.to_string(),
+                     f.step_size.to_string(), f.min_qty.to_string(), f.min_notional.to_string());
+        for (auto& s : req.sessions)
+          if (s.symbol == f.symbol && f.step_size.is_positive())
+            s.execution.qty_step = f.step_size;
+      }
+    } catch (const rest_error& e) {
+      if (!e.unreachable) {
+        std::cerr << "error: " << e.what() << '\n';
+        return exit_usage;
+      }
+      spdlog::warn("cannot read the exchange's symbol rules ({}); sessions keep their configured quantity step",
+                   e.what());
+    }
     spdlog::info("live feed: {} for {} symbol(s)", live.base_url, live.symbols.size());
   }
   if (req.sessions.empty())
@@ -273,6 +294,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--live-url", run.live_url,
                       "Live feed base URL (default: the config's, wss://stream.binance.com:9443); "
                       "ws://127.0.0.1:PORT for a local replay-server");
+  run_cmd->add_option("--rest-url", run.rest_url,
+                      "REST base URL for symbol rules (default: the config's, https://api.binance.com)");
   run_cmd->add_flag("--exit-at-end", run.exit_at_end,
                     "Exit when the replay ends (or the live server closes the stream) instead of serving on");
 

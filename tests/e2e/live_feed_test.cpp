@@ -50,10 +50,11 @@ TEST(LiveFeedE2E, SessionsOnTheLiveConnectorTradeExactlyAsOnTheFile) {
   ASSERT_FALSE(port.empty()) << server.output();
 
   auto run = run_command(binary() + " run --config " + write_config(dir) + " --live-url ws://127.0.0.1:" + port +
-                           " --exit-at-end",
+                           " --rest-url http://127.0.0.1:" + port + " --exit-at-end",
                          dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("closed the stream normally"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("BTCUSDT: tick size 0.01000000, step size 0.00001000"), std::string::npos) << run.err;
 
   auto bt = run_command(binary() + " backtest --data " + shared_data(stream) + " --json " + dir + "/bt.json" +
                           " --strategy " + source_file("config/strategies/ema_crossover_10s.yaml") + " --strategy " +
@@ -85,6 +86,22 @@ TEST(LiveFeedE2E, SessionsOnTheLiveConnectorTradeExactlyAsOnTheFile) {
     total += i;
   }
   EXPECT_GT(total, 0u);
+}
+
+TEST(LiveFeedE2E, ASymbolTheExchangeDoesNotListIsRefusedByName) {
+  auto dir = make_temp_dir("live-badsymbol");
+  child_process server({binary(), "replay-server", "--data", shared_data(stream), "--port", "0"});
+  ASSERT_TRUE(server.wait_for_output("listening on", 30s)) << server.output();
+  auto port = port_of(server.output());
+  std::string config = dir + "/papertrader.yaml";
+  std::ofstream(config) << "database: " << dir << "/pt.db\nsessions:\n  - {name: nope, symbol: NOPEUSDT, strategy: "
+                        << source_file("config/strategies/ema_crossover_10s.yaml") << "}\n";
+  auto run = run_command(binary() + " run --config " + config + " --live-url ws://127.0.0.1:" + port +
+                           " --rest-url http://127.0.0.1:" + port,
+                         dir);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("NOPEUSDT: not tradable"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("Invalid symbol."), std::string::npos) << run.err;
 }
 
 TEST(LiveFeedE2E, WithNoServerItSaysSoRetriesWithBackoffAndKeepsServing) {

@@ -1,0 +1,187 @@
+#include "web/binance_rest_client.hpp"
+
+#include <utility> // before Asio, as Boost 1.74 needs
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <rapidjson/document.h>
+
+namespace pt {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+namespace {
+
+rest_error unreachable(const std::string& what) {
+  rest_error e(what);
+  e.unreachable = true;
+  return e;
+}
+
+// Binance's error body {"code":-1121,"msg":"Invalid symbol."}, or the raw text.
+std::string error_text(unsigned status, const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("msg") && doc["msg"].IsString())
+    return "HTTP " + std::to_string(status) + ", code " +
+           (doc.HasMember("code") && doc["code"].IsInt() ? std::to_string(doc["code"].GetInt()) : "?") + ": " +
+           doc["msg"].GetString();
+  return "HTTP " + std::to_string(status) + ": " + body.substr(0, 200);
+}
+
+template <class Stream>
+std::string request(Stream& stream, const std::string& host, const std::string& target, std::string& error,
+                    unsigned& status) {
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, host);
+  req.set(http::field::user_agent, "papertrader");
+  beast::error_code ec;
+  http::write(stream, req, ec);
+  if (ec) {
+    error = "write: " + ec.message();
+    return {};
+  }
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  if (ec) {
+    error = "read: " + ec.message();
+    return {};
+  }
+  status = res.result_int();
+  return res.body();
+}
+
+} // namespace
+
+binance_rest_client::binance_rest_client(std::string base_url, int timeout_ms)
+  : base_url_(std::move(base_url)), timeout_ms_(timeout_ms) {
+  std::string rest;
+  if (base_url_.rfind("https://", 0) == 0) {
+    tls_ = true;
+    rest = base_url_.substr(8);
+  } else if (base_url_.rfind("http://", 0) == 0) {
+    rest = base_url_.substr(7);
+  } else {
+    throw std::invalid_argument("REST URL must start with http:// or https://: '" + base_url_ + "'");
+  }
+  while (!rest.empty() && rest.back() == '/')
+    rest.pop_back();
+  auto colon = rest.rfind(':');
+  host_ = colon == std::string::npos ? rest : rest.substr(0, colon);
+  port_ = colon == std::string::npos ? (tls_ ? "443" : "80") : rest.substr(colon + 1);
+  if (host_.empty() || rest.find('/') != std::string::npos || port_.empty() ||
+      !std::all_of(port_.begin(), port_.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    throw std::invalid_argument("REST URL must be scheme://host[:port]: '" + base_url_ + "'");
+}
+
+std::string binance_rest_client::get(const std::string& target) const {
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  beast::error_code ec;
+  auto endpoints = resolver.resolve(host_, port_, ec);
+  if (ec)
+    throw unreachable(base_url_ + ": " + ec.message());
+  std::string error, body;
+  unsigned status = 0;
+  auto timeout = std::chrono::milliseconds(timeout_ms_);
+  if (tls_) {
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.set_default_verify_paths();
+    ctx.set_verify_mode(ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+    SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str());
+    stream.set_verify_callback(ssl::host_name_verification(host_));
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    beast::get_lowest_layer(stream).connect(endpoints, ec);
+    if (!ec)
+      stream.handshake(ssl::stream_base::client, ec);
+    if (ec)
+      throw unreachable(base_url_ + ": " + ec.message());
+    body = request(stream, host_, target, error, status);
+  } else {
+    beast::tcp_stream stream(ioc);
+    stream.expires_after(timeout);
+    stream.connect(endpoints, ec);
+    if (ec)
+      throw unreachable(base_url_ + ": " + ec.message());
+    body = request(stream, host_, target, error, status);
+  }
+  if (!error.empty())
+    throw unreachable(base_url_ + target + ": " + error);
+  if (status < 200 || status >= 300)
+    throw rest_error(base_url_ + target + ": " + error_text(status, body));
+  return body;
+}
+
+std::vector<symbol_filters> parse_exchange_info(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("symbols") || !doc["symbols"].IsArray())
+    throw std::runtime_error("not an exchangeInfo document");
+  std::vector<symbol_filters> out;
+  for (const auto& s : doc["symbols"].GetArray()) {
+    if (!s.IsObject() || !s.HasMember("symbol") || !s["symbol"].IsString())
+      continue;
+    symbol_filters f;
+    f.symbol = s["symbol"].GetString();
+    if (s.HasMember("filters") && s["filters"].IsArray()) {
+      for (const auto& filter : s["filters"].GetArray()) {
+        if (!filter.IsObject() || !filter.HasMember("filterType") || !filter["filterType"].IsString())
+          continue;
+        std::string type = filter["filterType"].GetString();
+        auto text = [&](const char* key) -> std::string {
+          return filter.HasMember(key) && filter[key].IsString() ? filter[key].GetString() : "";
+        };
+        if (type == "PRICE_FILTER")
+          f.tick_size = price::parse(text("tickSize")).value_or(price{});
+        else if (type == "LOT_SIZE") {
+          f.step_size = quantity::parse(text("stepSize")).value_or(quantity{});
+          f.min_qty = quantity::parse(text("minQty")).value_or(quantity{});
+        } else if (type == "NOTIONAL" || type == "MIN_NOTIONAL")
+          f.min_notional = money::parse(text("minNotional")).value_or(money{});
+      }
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<symbol_filters> binance_rest_client::exchange_filters(const std::vector<std::string>& symbols) const {
+  std::vector<symbol_filters> out;
+  for (auto& symbol : symbols) {
+    // One symbol per request: symbols are letters and digits, so the query needs no encoding.
+    if (symbol.empty() || !std::all_of(symbol.begin(), symbol.end(), [](char c) {
+          return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+        }))
+      throw rest_error("'" + symbol + "' is not a symbol (upper-case letters and digits)");
+    std::string body;
+    try {
+      body = get("/api/v3/exchangeInfo?symbol=" + symbol);
+    } catch (const rest_error& e) {
+      if (e.unreachable)
+        throw;
+      throw rest_error(symbol + ": not tradable on " + base_url_ + " (" + e.what() + ")");
+    }
+    auto filters = parse_exchange_info(body);
+    auto it = std::find_if(filters.begin(), filters.end(), [&](const symbol_filters& f) { return f.symbol == symbol; });
+    if (it == filters.end())
+      throw rest_error(symbol + ": not listed by " + base_url_);
+    out.push_back(*it);
+  }
+  return out;
+}
+
+} // namespace pt
