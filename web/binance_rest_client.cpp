@@ -14,6 +14,8 @@
 #include <boost/beast/ssl.hpp>
 #include <rapidjson/document.h>
 
+#include "web/base_url.hpp"
+
 namespace pt {
 
 namespace beast = boost::beast;
@@ -68,23 +70,10 @@ std::string request(Stream& stream, const std::string& host, const std::string& 
 
 binance_rest_client::binance_rest_client(std::string base_url, int timeout_ms)
   : base_url_(std::move(base_url)), timeout_ms_(timeout_ms) {
-  std::string rest;
-  if (base_url_.rfind("https://", 0) == 0) {
-    tls_ = true;
-    rest = base_url_.substr(8);
-  } else if (base_url_.rfind("http://", 0) == 0) {
-    rest = base_url_.substr(7);
-  } else {
-    throw std::invalid_argument("REST URL must start with http:// or https://: '" + base_url_ + "'");
-  }
-  while (!rest.empty() && rest.back() == '/')
-    rest.pop_back();
-  auto colon = rest.rfind(':');
-  host_ = colon == std::string::npos ? rest : rest.substr(0, colon);
-  port_ = colon == std::string::npos ? (tls_ ? "443" : "80") : rest.substr(colon + 1);
-  if (host_.empty() || rest.find('/') != std::string::npos || port_.empty() ||
-      !std::all_of(port_.begin(), port_.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-    throw std::invalid_argument("REST URL must be scheme://host[:port]: '" + base_url_ + "'");
+  auto url = parse_base_url(base_url_, "http", "https");
+  tls_ = url.tls;
+  host_ = url.host;
+  port_ = url.port;
 }
 
 std::string binance_rest_client::get(const std::string& target) const {

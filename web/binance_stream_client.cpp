@@ -23,6 +23,7 @@
 
 #include "actors/binance_parse.hpp"
 #include "actors/messages.hpp"
+#include "web/base_url.hpp"
 
 namespace pt {
 
@@ -33,36 +34,6 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
-
-struct parsed_url {
-  bool tls = false;
-  std::string host;
-  std::string port;
-};
-
-parsed_url parse_base_url(const std::string& url) {
-  parsed_url out;
-  std::string rest;
-  if (url.rfind("wss://", 0) == 0) {
-    out.tls = true;
-    rest = url.substr(6);
-  } else if (url.rfind("ws://", 0) == 0) {
-    rest = url.substr(5);
-  } else {
-    throw std::invalid_argument("stream URL must start with ws:// or wss://: '" + url + "'");
-  }
-  while (!rest.empty() && rest.back() == '/')
-    rest.pop_back();
-  if (rest.find('/') != std::string::npos)
-    throw std::invalid_argument("stream URL is a base (scheme://host[:port]), without a path: '" + url + "'");
-  auto colon = rest.rfind(':');
-  out.host = colon == std::string::npos ? rest : rest.substr(0, colon);
-  out.port = colon == std::string::npos ? (out.tls ? "443" : "80") : rest.substr(colon + 1);
-  if (out.host.empty() || out.port.empty() ||
-      !std::all_of(out.port.begin(), out.port.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-    throw std::invalid_argument("stream URL has no valid host and port: '" + url + "'");
-  return out;
-}
 
 // "/stream?streams=btcusdt@trade/btcusdt@bookTicker"
 std::string combined_target(const stream_client_options& o) {
@@ -95,7 +66,7 @@ struct stream_client_impl {
   caf::actor_system& system;
   caf::actor broadcaster;
   stream_client_options options;
-  parsed_url url;
+  base_url url;
   std::string target;
   net::io_context ioc;
   ssl::context tls{ssl::context::tls_client};
@@ -297,7 +268,7 @@ binance_stream_client::~binance_stream_client() { stop(); }
 
 void binance_stream_client::start() {
   auto& i = *impl_;
-  i.url = parse_base_url(i.options.base_url);
+  i.url = parse_base_url(i.options.base_url, "ws", "wss");
   if (i.options.symbols.empty())
     throw std::invalid_argument("the live feed needs at least one symbol (no session names one)");
   i.target = combined_target(i.options);
