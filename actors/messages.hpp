@@ -28,6 +28,7 @@ using await_atom = caf::atom_constant<caf::atom("await")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using ok_atom = caf::atom_constant<caf::atom("ok")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 // -- market data ------------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ void check_all_settled(self_ptr self) {
 
 void fail_session(self_ptr self, int64_t id, const std::string& why) {
   auto& s = self->state.sessions[id];
-  if (s.status == "finished" || s.status == "failed")
+  if (s.status == "finished" || s.status == "stopped" || s.status == "failed")
     return;
   bool was_starting = s.status == "starting";
   s.status = "failed";
@@ -160,18 +160,28 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
     },
     [self](session_report& report) {
       auto it = self->state.sessions.find(report.session_id);
-      if (it == self->state.sessions.end() || it->second.status == "finished" || it->second.status == "failed")
+      if (it == self->state.sessions.end() || it->second.status == "finished" || it->second.status == "stopped" ||
+          it->second.status == "failed")
         return;
-      it->second.status = "finished";
-      report.status = "finished";
-      spdlog::info("session {} ({}) finished: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
-                   report.session_id, report.name, report.fills.size(), report.final.equity.to_string(),
+      it->second.status = self->state.stopping ? "stopped" : "finished";
+      report.status = it->second.status;
+      if (self->state.stopping && self->state.persister) {
+        // The tracker stored "finished" just before its report; this comes after it.
+        persist_batch p;
+        p.session_id = report.session_id;
+        p.account = report.final;
+        p.status = "stopped";
+        self->send(self->state.persister, std::move(p));
+      }
+      spdlog::info("session {} ({}) {}: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
+                   report.session_id, report.name, it->second.status, report.fills.size(), report.final.equity.to_string(),
                    report.final.cash.to_string(), report.final.position_qty.to_string(),
                    report.final.mark.to_string(), report.max_drawdown * 100);
       it->second.report = std::move(report);
       ++self->state.ended;
       check_all_ended(self);
     },
+    [self](stop_atom) { self->state.stopping = true; },
     [self](await_atom) {
       auto rp = self->make_response_promise();
       self->state.awaiting.push_back(rp);

@@ -86,6 +86,7 @@ run_outcome run_sessions(const run_request& request) {
       }
       outcome.interrupted = true;
       spdlog::info("{} received: stopping the feed and settling sessions (again to exit at once)", strsignal(sig));
+      caf::anon_send(supervisor, stop_atom::value);
       if (live) {
         live->stop();
         caf::anon_send(broadcaster, end_data_atom::value); // a live feed has no end of its own
