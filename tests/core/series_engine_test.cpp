@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/builders.hpp"
+#include "tests/support/strategy_builders.hpp"
 
 namespace pt::test {
 namespace {
@@ -21,14 +22,6 @@ strategy_spec base_spec(const std::string& entry, const std::string& exit = "clo
   return s;
 }
 
-compiled_strategy compile_ok(const strategy_spec& spec) {
-  std::vector<strategy_rule_error> errors;
-  auto cs = compile_strategy(spec, errors);
-  EXPECT_TRUE(cs.has_value()) << (errors.empty() ? "" : errors[0].error.message);
-  if (!cs)
-    throw std::runtime_error("does not compile");
-  return *cs;
-}
 
 size_t column(const compiled_strategy& cs, const std::string& name) {
   for (size_t i = 0; i < cs.series.size(); ++i)
@@ -50,7 +43,7 @@ std::vector<market_event> rising_klines(int n) {
 TEST(CompileStrategy, ResolvesFieldsOutputsAndTimeframesOnce) {
   auto spec = base_spec("close > sma_3 and close@1h > 0 and close > sma_3[1]", "close@1h < sma_3@1h");
   spec.indicators.push_back({"sma_3", "sma", {3}, price_source::close});
-  auto cs = compile_ok(spec);
+  auto cs = compile_or_fail(spec);
   // open high low close volume, sma_3, close@1h, sma_3@1h: each once.
   ASSERT_EQ(cs.series.size(), 8u);
   EXPECT_EQ(cs.series[3].name, "close");
@@ -82,7 +75,7 @@ TEST(CompileStrategy, RejectsTheStrategysOwnTimeframeAfterAt) {
 TEST(SeriesEngine, OneRowPerClosedBarWithIndicatorValues) {
   auto spec = base_spec("close > sma_3");
   spec.indicators.push_back({"sma_3", "sma", {3}, price_source::close});
-  auto cs = compile_ok(spec);
+  auto cs = compile_or_fail(spec);
   series_engine engine(cs);
   std::vector<series_row> rows;
   for (auto& ev : rising_klines(4))
@@ -98,7 +91,7 @@ TEST(SeriesEngine, OneRowPerClosedBarWithIndicatorValues) {
 }
 
 TEST(SeriesEngine, HigherTimeframeShowsOnlyItsLastClosedBar) {
-  auto cs = compile_ok(base_spec("close@1h > 0"));
+  auto cs = compile_or_fail(base_spec("close@1h > 0"));
   series_engine engine(cs);
   std::vector<series_row> rows;
   for (auto& ev : rising_klines(61)) // 10:00 … 11:00 (the 11:00 bar opens a new hour)
@@ -115,7 +108,7 @@ TEST(SeriesEngine, HigherTimeframeShowsOnlyItsLastClosedBar) {
 TEST(SeriesEngine, TickEvaluationSamplesTheFormingBar) {
   auto spec = base_spec("close > 0");
   spec.evaluation = evaluate_on::tick;
-  auto cs = compile_ok(spec);
+  auto cs = compile_or_fail(spec);
   series_engine engine(cs);
   std::vector<series_row> rows;
   engine.on_event(trade_event(hour_aligned_ms + 1'000, "100"), rows);
@@ -137,7 +130,7 @@ TEST(SeriesEngine, TickEvaluationSamplesTheFormingBar) {
 TEST(SignalRules, ReportsTheValuesItsRulesRead) {
   auto spec = base_spec("crosses_above(close, sma_2)", "close < sma_2");
   spec.indicators.push_back({"sma_2", "sma", {2}, price_source::close});
-  auto cs = compile_ok(spec);
+  auto cs = compile_or_fail(spec);
   series_engine engine(cs);
   signal_rules rules(cs);
   std::vector<series_row> rows;

@@ -9,6 +9,7 @@
 
 #include "core/series_engine.hpp"
 #include "tests/support/builders.hpp"
+#include "tests/support/strategy_builders.hpp"
 
 namespace pt {
 namespace {
@@ -34,18 +35,10 @@ strategy_spec ema_cross_spec() {
   return spec;
 }
 
-compiled_strategy compiled(const strategy_spec& spec) {
-  std::vector<strategy_rule_error> errors;
-  auto cs = compile_strategy(spec, errors);
-  EXPECT_TRUE(cs.has_value()) << (errors.empty() ? "" : errors[0].error.message);
-  if (!cs)
-    throw std::runtime_error("does not compile");
-  return *cs;
-}
 
 // Feeds `closes` as flat 1m klines; returns the signal (if any) of each bar.
 std::vector<std::optional<signal>> run(const strategy_spec& spec, const std::vector<double>& closes) {
-  auto cs = compiled(spec);
+  auto cs = test::compile_or_fail(spec);
   series_engine engine(cs);
   signal_rules rules(cs);
   std::vector<std::optional<signal>> out;
@@ -65,7 +58,7 @@ TEST(Strategy, BuiltinSeries) {
 }
 
 TEST(Strategy, SeriesAreBarFieldsThenWhatTheRulesRead) {
-  auto cs = compiled(ema_cross_spec());
+  auto cs = test::compile_or_fail(ema_cross_spec());
   std::vector<std::string> names;
   for (auto& s : cs.series)
     names.push_back(s.name);
@@ -79,7 +72,7 @@ TEST(SeriesEngine, RowIsOhlcvThenIndicatorsWithTheirSources) {
                      {"open2", "sma", {2}, price_source::open}};
   spec.entry_rule = "hi1 > lo1 and open2 > 0";
   spec.exit_rule = "close < 0";
-  auto cs = compiled(spec);
+  auto cs = test::compile_or_fail(spec);
   series_engine engine(cs);
   std::vector<series_row> rows;
   engine.on_event(kline_event(make_kline(hour_aligned_ms, minute_ms, "10", "12", "9", "11", "5.5")), rows);
@@ -136,7 +129,7 @@ TEST(SignalRules, TableIsDeepEnoughForTheRules) {
   auto spec = ema_cross_spec();
   spec.entry_rule = "close > close[3]";
   spec.exit_rule = "crosses_below(ema_fast, ema_slow)";
-  signal_rules rules(compiled(spec));
+  signal_rules rules(test::compile_or_fail(spec));
   EXPECT_EQ(rules.table().depth(), 4u); // bars 0 … 3
 }
 

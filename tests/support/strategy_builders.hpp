@@ -1,0 +1,24 @@
+#pragma once
+
+// Shared helpers for tests of the strategy language.
+
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/strategy.hpp"
+
+namespace pt::test {
+
+/// Compiles `spec`; fails the test (and throws, to stop it) when it does not compile.
+inline compiled_strategy compile_or_fail(const strategy_spec& spec) {
+  std::vector<strategy_rule_error> errors;
+  auto cs = compile_strategy(spec, errors);
+  EXPECT_TRUE(cs.has_value()) << (errors.empty() ? "" : errors[0].error.message);
+  if (!cs)
+    throw std::runtime_error("strategy does not compile");
+  return *cs;
+}
+
+} // namespace pt::test
