@@ -35,11 +35,14 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
     w.Key(key);
     str(value);
   };
+  auto ki = [&](const char* key, int64_t value) {
+    w.Key(key);
+    w.Int64(value);
+  };
   w.StartArray();
   for (auto& r : reports) {
     w.StartObject();
-    w.Key("session_id");
-    w.Int64(r.session_id);
+    ki("session_id", r.session_id);
     kv("name", r.name);
     kv("strategy", r.strategy);
     kv("symbol", r.symbol);
@@ -47,22 +50,16 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
     if (!r.failure.empty())
       kv("failure", r.failure);
     kv("initial_cash", r.initial_cash.to_string());
-    w.Key("events");
-    w.Int64(r.events);
-    w.Key("bars");
-    w.Int64(r.bars);
-    w.Key("orders_rejected");
-    w.Int64(r.orders_rejected);
+    ki("events", r.events);
+    ki("bars", r.bars);
+    ki("orders_rejected", r.orders_rejected);
     w.Key("fills");
     w.StartArray();
     for (auto& f : r.fills) {
       w.StartObject();
-      w.Key("fill_id");
-      w.Int64(f.fill_id);
-      w.Key("order_id");
-      w.Int64(f.order_id);
-      w.Key("ts_ms");
-      w.Int64(f.ts_event_ms);
+      ki("fill_id", f.fill_id);
+      ki("order_id", f.order_id);
+      ki("ts_ms", f.ts_event_ms);
       kv("side", to_string(f.fill_side));
       kv("price", f.px.to_string());
       kv("qty", f.qty.to_string());
@@ -75,20 +72,17 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
     w.StartArray();
     for (auto& d : r.decisions) {
       w.StartObject();
-      w.Key("ts_ms");
-      w.Int64(d.ts_event_ms);
+      ki("ts_ms", d.ts_event_ms);
       kv("rule", d.rule);
       kv("inputs", d.inputs);
       kv("action", d.action);
-      w.Key("order_id");
-      w.Int64(d.order_id);
+      ki("order_id", d.order_id);
       w.EndObject();
     }
     w.EndArray();
     w.Key("final");
     w.StartObject();
-    w.Key("ts_ms");
-    w.Int64(r.final.ts_event_ms);
+    ki("ts_ms", r.final.ts_event_ms);
     kv("cash", r.final.cash.to_string());
     kv("position_qty", r.final.position_qty.to_string());
     kv("cost_basis", r.final.cost_basis.to_string());

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/market_file.hpp"
+#include "tests/support/temp_dir_test.hpp"
 
 namespace pt {
 namespace {
@@ -86,24 +87,7 @@ read_result read_all(market_file_source& src) {
 }
 
 // A fresh directory per test, removed afterwards.
-class MarketFileTemp : public testing::Test {
-protected:
-  void SetUp() override {
-    std::string pattern = (fs::path(testing::TempDir()) / "pt-market-file-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    auto path = (fs::path(dir_) / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  std::string dir_;
-};
+class MarketFileTemp : public pt::test::temp_dir_test {};
 
 // Expects `f` to throw std::runtime_error whose message names `path`.
 template <class F>

@@ -16,6 +16,7 @@
 
 #include "actors/migrations.hpp"
 #include "actors/sqlite.hpp"
+#include "tests/support/temp_dir_test.hpp"
 
 namespace pt {
 namespace {
@@ -71,19 +72,9 @@ int64_t count_rows(sql::database& db, const std::string& table) {
   return st.column_int(0);
 }
 
-class MigrationsTemp : public testing::Test {
+class MigrationsTemp : public pt::test::temp_dir_test {
 protected:
-  void SetUp() override {
-    std::string pattern = (fs::path(testing::TempDir()) / "pt-migrations-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
-  std::string dir_;
+  std::string path(const std::string& name) const { return in_dir(name); }
 };
 
 TEST(Migrations, EmbeddedMigrationsAreTheFilesInTheTree) {

@@ -12,6 +12,7 @@
 
 #include "app/app_config.hpp"
 #include "app/yaml_errors.hpp"
+#include "tests/support/temp_dir_test.hpp"
 
 namespace pt {
 namespace {
@@ -26,29 +27,16 @@ const std::string strategy_text = "name: cfg-test\n"
                                   "entry: close > fast\n"
                                   "exit: close < fast\n";
 
-class AppConfigTemp : public testing::Test {
+class AppConfigTemp : public pt::test::temp_dir_test {
 protected:
   void SetUp() override {
-    std::string pattern = (fs::path(testing::TempDir()) / "pt-app-config-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = fs::path(pattern).lexically_normal().string();
+    temp_dir_test::SetUp();
     fs::create_directories(fs::path(dir_) / "strategies");
     write("strategies/good.yaml", strategy_text);
     // Line 3 of this one has a bad timeframe.
     write("strategies/broken.yaml", "name: broken\nsymbol: ETHUSDT\ntimeframe: 7x\nentry: close > 1\nexit: close < 1\n");
     write("strategies/no_symbol.yaml", "name: no-symbol\ntimeframe: 1m\nentry: close > 1\nexit: close < 1\n");
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    auto path = (fs::path(dir_) / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  std::string in_dir(const std::string& name) const { return (fs::path(dir_) / name).string(); }
-
   std::vector<std::string> problems_of(const std::string& config_text) {
     auto path = write("config.yaml", config_text);
     try {
@@ -81,8 +69,6 @@ protected:
       EXPECT_TRUE(found) << "no problem at " << e.position << " with '" << e.fragment << "' among:" << all;
     }
   }
-
-  std::string dir_;
 };
 
 TEST(AppConfig, ParseSpeed) {

@@ -13,6 +13,7 @@
 
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
+#include "tests/support/temp_dir_test.hpp"
 
 namespace pt {
 namespace {
@@ -384,19 +385,7 @@ TEST(StrategyLoader, SeveralMistakesAreReportedTogether) {
   }
 }
 
-class StrategyLoaderFiles : public testing::Test {
-protected:
-  void SetUp() override {
-    std::string pattern = (fs::path(testing::TempDir()) / "pt-strategy-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string dir_;
-};
+class StrategyLoaderFiles : public pt::test::temp_dir_test {};
 
 TEST_F(StrategyLoaderFiles, ProblemsNameTheFile) {
   auto path = (fs::path(dir_) / "broken.yaml").string();
