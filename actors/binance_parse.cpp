@@ -319,10 +319,15 @@ parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms
     return parse_trade_json(d, true);
   if (type == "kline")
     return parse_kline_json(d, event_ms);
-  if (type == "depthUpdate")
-    return skip("depth update");
+  if (type == "depthUpdate") {
+    auto out = skip("depth update");
+    out.symbol = std::string(json_string(d, "s"));
+    return out;
+  }
   if (type.empty() && d.HasMember("u") && d.HasMember("b") && d.HasMember("a"))
     return parse_book_ticker_json(d, last_event_ms);
+  if (type.empty() && d.HasMember("id") && (d.HasMember("result") || d.HasMember("error")))
+    return skip("subscription response"); // an answer to SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS
   if (type.empty())
     return fail("unknown message");
   return skip(std::string(type));

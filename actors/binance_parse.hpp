@@ -37,8 +37,10 @@ parse_outcome parse_trade_csv(std::string_view line);
 parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms);
 
 /// One WebSocket message as Binance sends it, combined-stream wrapper or not:
-/// `trade`, `aggTrade`, `bookTicker`, `kline` become events; `depthUpdate` and REST depth
-/// snapshots are skipped (the L2 book comes later); anything else is an error.
+/// `trade`, `aggTrade`, `bookTicker`, `kline` become events; `depthUpdate` ("depth update", with
+/// `symbol` set) and REST depth snapshots ("depth snapshot") are skipped here — feeds hand them to
+/// their `depth_book` through `parse_depth_update` / `parse_depth_snapshot` — and so are answers to
+/// SUBSCRIBE requests ("subscription response"); anything else is an error.
 /// `last_event_ms` is the latest exchange time seen on this stream: a bookTicker carries no time
 /// and is stamped with it; messages with `E` advance it.
 parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms);

@@ -151,6 +151,7 @@ bool market_file_source::next(std::string& symbol, market_event& ev) {
     if (line_.empty())
       continue;
     parse_outcome out;
+    std::string_view json;
     switch (format_) {
       case file_format::trades_csv: out = parse_trade_csv(line_); break;
       case file_format::klines_csv: out = parse_kline_csv(line_, interval_ms_); break;
@@ -160,11 +161,26 @@ bool market_file_source::next(std::string& symbol, market_event& ev) {
           count_error("no receive time", line_.substr(0, 60), line_no);
           continue;
         }
-        out = parse_stream_message(std::string_view(line_).substr(space + 1), last_event_ms_);
+        json = std::string_view(line_).substr(space + 1);
+        out = parse_stream_message(json, last_event_ms_);
         break;
       }
     }
     if (out.result == parse_outcome::status::skipped) {
+      if (out.what == "depth update" || out.what == "depth snapshot") {
+        auto step = out.what == "depth update" ? books_.on_diff_message(json, out.symbol)
+                                               : books_.on_snapshot_message(json, last_event_ms_);
+        if (!step.error.empty()) {
+          count_error(step.error, line_.substr(0, 60), line_no);
+          continue;
+        }
+        if (step.event) {
+          symbol = step.symbol;
+          ev = std::move(*step.event);
+          ++counters_.events;
+          return true;
+        }
+      }
       ++counters_.skipped[out.what];
       continue;
     }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "actors/line_reader.hpp"
+#include "actors/stream_books.hpp"
 #include "core/market_event.hpp"
 
 namespace pt {
@@ -37,6 +38,9 @@ std::optional<std::string> symbol_from_file_name(const std::string& path);
 
 /// Reads market events from one recorded file, in file order, detecting its layout from the
 /// content. Malformed lines are counted, logged once per kind (with file and line) and skipped.
+/// A recorded stream's depth diffs and snapshots keep a local L2 book per symbol
+/// (`stream_books`); each diff applied in sync becomes a `book_depth` event, and the diffs seen
+/// while a book waits for its snapshot are counted as skipped.
 ///
 /// Throws `std::runtime_error` from the constructor when the file cannot be opened, its layout
 /// is not recognised, or a CSV's symbol can be found neither in its name nor in `symbol`.
@@ -55,6 +59,8 @@ public:
   const std::string& path() const { return reader_.path(); }
   /// Symbol of a CSV file; empty for streams.
   const std::string& csv_symbol() const { return symbol_; }
+  /// The L2 books a recorded stream has built so far (none for CSV files).
+  const stream_books& books() const { return books_; }
 
 private:
   bool next_line(std::string& line, int64_t& line_no);
@@ -67,6 +73,7 @@ private:
   int64_t last_event_ms_ = 0;
   std::deque<std::pair<std::string, int64_t>> lookahead_; // lines read during detection
   feed_counters counters_;
+  stream_books books_;
   std::string line_;
 };
 

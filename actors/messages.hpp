@@ -109,6 +109,16 @@ typename Inspector::result_type inspect(Inspector& f, kline& x) {
            x.volume, x.is_closed);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_level& x) {
+  return f(caf::meta::type_name("book_level"), x.px, x.qty);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_depth& x) {
+  return f(caf::meta::type_name("book_depth"), x.update_id, x.bids, x.asks);
+}
+
 /// market_event's variant travels as (index, alternative); loading rebuilds the variant.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, market_event& x) {
@@ -116,22 +126,26 @@ typename Inspector::result_type inspect(Inspector& f, market_event& x) {
   trade t;
   book_ticker b;
   kline k;
+  book_depth d;
   if constexpr (Inspector::reads_state) {
     switch (index) {
       case 0: t = std::get<trade>(x.data); break;
       case 1: b = std::get<book_ticker>(x.data); break;
-      default: k = std::get<kline>(x.data); break;
+      case 2: k = std::get<kline>(x.data); break;
+      default: d = std::get<book_depth>(x.data); break;
     }
   }
   auto rebuild = [&]() -> caf::error {
     switch (index) {
       case 0: x.data = t; break;
       case 1: x.data = b; break;
-      default: x.data = k; break;
+      case 2: x.data = k; break;
+      case 3: x.data = std::move(d); break;
+      default: return caf::sec::invalid_argument;
     }
     return caf::none;
   };
-  return f(caf::meta::type_name("market_event"), x.ts_event_ms, index, t, b, k, caf::meta::load_callback(rebuild));
+  return f(caf::meta::type_name("market_event"), x.ts_event_ms, index, t, b, k, d, caf::meta::load_callback(rebuild));
 }
 
 /// The shared event vector travels by value; loading makes a new shared vector.

@@ -3,10 +3,17 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/fixed_point.hpp"
 
 namespace pt {
+
+/// One price level of an L2 book: the total quantity resting at a price.
+struct book_level {
+  price px;
+  quantity qty; ///< 0 in a diff means "remove the level"
+};
 
 /// A trade print on the exchange (Binance `@trade`, or a row of a trades dump).
 struct trade {
@@ -25,6 +32,16 @@ struct book_ticker {
   quantity ask_qty;      ///< quantity at the best ask (`A`)
 };
 
+/// The top of a local L2 book (Binance depth, kept from a snapshot and `@depth` diffs, see
+/// `core/depth_book.hpp`), published by the feed after every diff applied while the book is in
+/// sync: at most `depth_book`'s level count per side, best first. A feed whose book is out of
+/// sync publishes none until it is resynchronised.
+struct book_depth {
+  int64_t update_id = 0;         ///< the book's final update id (`u` of the last diff applied)
+  std::vector<book_level> bids;  ///< highest price first
+  std::vector<book_level> asks;  ///< lowest price first
+};
+
 /// A kline (candle) as the exchange publishes it: OHLCV over [open_time_ms, close_time_ms].
 struct kline {
   int64_t open_time_ms = 0;  ///< bar open time, ms since epoch (UTC)
@@ -36,20 +53,21 @@ struct kline {
 
 /// One market data event for one symbol, stamped with exchange event time.
 ///
-/// `ts_event_ms` is the exchange's time (trade time `T`, kline close time, or for a bookTicker,
-/// which carries no time, the latest exchange time seen on the same stream). Sessions never
+/// `ts_event_ms` is the exchange's time (trade time `T`, kline close time, a depth diff's `E`, or
+/// for a bookTicker, which carries no time, the latest exchange time seen on the same stream). Sessions never
 /// read the wall clock: everything they do is in this time.
 struct market_event {
   int64_t ts_event_ms = 0;
-  std::variant<trade, book_ticker, kline> data;
+  std::variant<trade, book_ticker, kline, book_depth> data;
 };
 
-/// Identifies an event kind in logs and counters: "trade", "book_ticker", "kline".
+/// Identifies an event kind in logs and counters: "trade", "book_ticker", "kline", "book_depth".
 inline const char* kind_name(const market_event& ev) {
   switch (ev.data.index()) {
     case 0: return "trade";
     case 1: return "book_ticker";
-    default: return "kline";
+    case 2: return "kline";
+    default: return "book_depth";
   }
 }
 

@@ -74,10 +74,13 @@ bool order_book::on_snapshot(const depth_snapshot& snapshot) {
       continue; // step 2: older than the snapshot
     bool follows = first ? diff.first_update_id <= update_id_ + 1 : diff.first_update_id == update_id_ + 1;
     if (!follows) {
+      // The snapshot is older than the diffs kept: wait for a newer one, keeping this diff and
+      // every one after it (a newer snapshot will need them), and show no half-built book.
       ++gaps_;
       synced_ = false;
-      buffer_.clear();
-      buffer_.push_back(std::move(diff));
+      bids_.clear();
+      asks_.clear();
+      buffer_.push_front(std::move(diff));
       return false;
     }
     apply(diff);

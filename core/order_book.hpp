@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "core/fixed_point.hpp"
+#include "core/market_event.hpp"
 
 namespace pt {
-
-/// One price level: the total quantity resting at a price.
-struct book_level {
-  price px;
-  quantity qty; ///< 0 in a diff means "remove the level"
-};
 
 /// A diff of the L2 book, Binance `@depth` (`depthUpdate`): absolute quantities per level for
 /// update ids first_update_id (`U`) … final_update_id (`u`).

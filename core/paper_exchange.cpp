@@ -25,8 +25,15 @@ void market_state::apply(const market_event& ev) {
   } else if (auto q = std::get_if<book_ticker>(&ev.data)) {
     bid_ = q->bid_px;
     ask_ = q->ask_px;
+    seen_ticker_ = true;
   } else if (auto k = std::get_if<kline>(&ev.data)) {
     last_close_ = k->close;
+  } else if (auto d = std::get_if<book_depth>(&ev.data)) {
+    depth_ = *d;
+    if (!seen_ticker_) {
+      bid_ = d->bids.empty() ? std::nullopt : std::optional<price>(d->bids.front().px);
+      ask_ = d->asks.empty() ? std::nullopt : std::optional<price>(d->asks.front().px);
+    }
   }
 }
 
@@ -67,6 +74,8 @@ price paper_exchange::trailing_stop_price() const {
 
 void paper_exchange::on_market(const market_event& ev, exchange_output& out) {
   market_.apply(ev);
+  if (std::holds_alternative<book_depth>(ev.data))
+    return; // the book's top informs fills; trades, quotes and bars drive stops and the equity curve
   auto k = std::get_if<kline>(&ev.data);
   kline_feed_ = k != nullptr;
   if (k && !pending_.empty()) {

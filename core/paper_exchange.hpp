@@ -16,12 +16,17 @@ namespace pt {
 /// What a session's virtual exchange knows of the market: the latest L1 quote, trade and kline.
 class market_state {
 public:
-  /// Folds one event in.
+  /// Folds one event in. Best bid/ask come from bookTicker (L1) events; a `book_depth` top
+  /// sets them only on a feed that has carried no bookTicker, since the L1 stream is the faster
+  /// of the two and a replay must not depend on when the depth book was first in sync. The
+  /// latest depth is kept either way (`depth()`).
   void apply(const market_event& ev);
 
   std::optional<price> best_bid() const { return bid_; }
   std::optional<price> best_ask() const { return ask_; }
   std::optional<price> last_trade() const { return last_trade_; }
+  /// The latest top of the L2 book, when the feed carries depth; nullptr before any.
+  const book_depth* depth() const { return depth_ ? &*depth_ : nullptr; }
 
   /// The price to value a position at: the mid of bid/ask when known, else the last trade,
   /// else the last kline close. nullopt before any event.
@@ -32,6 +37,8 @@ public:
 
 private:
   std::optional<price> bid_, ask_, last_trade_, last_close_;
+  std::optional<book_depth> depth_;
+  bool seen_ticker_ = false;
   int64_t ts_event_ms_ = 0;
 };
 

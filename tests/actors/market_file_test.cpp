@@ -233,20 +233,22 @@ TEST(MarketFile, FuturesKlinesWithHeaderRow) {
   EXPECT_EQ(std::get<kline>(r.events.front().second.data).open_time_ms, 1769904000000); // 2026-02-01 00:00
 }
 
-TEST(MarketFile, BtcStreamTradesAndBookTickers) {
+TEST(MarketFile, BtcStreamTradesBookTickersAndTheLocalBook) {
   market_file_source src(data_file(btc_stream));
   EXPECT_EQ(src.format(), file_format::stream);
   EXPECT_TRUE(src.csv_symbol().empty());
   auto r = read_all(src);
   // README: 99,574 lines = 19,904 trades + 73,174 bookTicker + 6,495 depth diffs + 1 REST snapshot.
+  // The 3 diffs before the snapshot (line 8) are buffered; the snapshot, which applies the last of
+  // them, and the 6,492 diffs after it each publish the book's top.
   EXPECT_EQ(r.counters.lines, 99'574);
-  EXPECT_EQ(r.counters.events, 19'904 + 73'174);
+  EXPECT_EQ(r.counters.events, 19'904 + 73'174 + 1 + 6'492);
   EXPECT_EQ(r.counters.total_errors(), 0);
-  std::map<std::string, int64_t> expected_skips{{"depth snapshot", 1}, {"depth update", 6'495}};
+  std::map<std::string, int64_t> expected_skips{{"depth update", 3}};
   EXPECT_EQ(r.counters.skipped, expected_skips);
 
-  int64_t trades = 0, tickers = 0;
-  int64_t last_trade_ms = 0, last_ticker_ms = 0;
+  int64_t trades = 0, tickers = 0, books = 0;
+  int64_t last_trade_ms = 0, last_ticker_ms = 0, last_book_id = 0;
   int64_t expected_id = 3735683259;
   int64_t decreases = 0;
   for (auto& [symbol, ev] : r.events) {
@@ -262,14 +264,31 @@ TEST(MarketFile, BtcStreamTradesAndBookTickers) {
       last_ticker_ms = ev.ts_event_ms;
       EXPECT_GT(ev.ts_event_ms, 0); // every bookTicker follows a message with an exchange time
       EXPECT_LE(b->bid_px, b->ask_px);
+    } else if (const auto* d = std::get_if<book_depth>(&ev.data)) {
+      ++books;
+      EXPECT_GT(d->update_id, last_book_id);
+      last_book_id = d->update_id;
+      ASSERT_EQ(d->bids.size(), 20u);
+      ASSERT_EQ(d->asks.size(), 20u);
+      EXPECT_LT(d->bids.front().px, d->asks.front().px);
+      for (size_t i = 1; i < 20; ++i) {
+        EXPECT_GT(d->bids[i - 1].px, d->bids[i].px);
+        EXPECT_LT(d->asks[i - 1].px, d->asks[i].px);
+      }
     } else {
       ADD_FAILURE() << "unexpected " << kind_name(ev);
     }
   }
   EXPECT_EQ(trades, 19'904);
   EXPECT_EQ(tickers, 73'174);
+  EXPECT_EQ(books, 6'493);
   EXPECT_EQ(decreases, 0);
   EXPECT_EQ(expected_id - 1, 3735703162);
+  const auto* book = src.books().find("BTCUSDT");
+  ASSERT_NE(book, nullptr);
+  EXPECT_EQ(book->syncs(), 1);
+  EXPECT_EQ(book->gaps(), 0);
+  EXPECT_EQ(book->book().update_id(), last_book_id);
 }
 
 TEST(MarketFile, LegacyStreamWithOrderIds) {
@@ -380,19 +399,23 @@ TEST_F(MarketFileTemp, StreamWithMalformedLines) {
   market_file_source src(path); // a stream needs no symbol in its name
   ASSERT_EQ(src.format(), file_format::stream);
   auto r = read_all(src);
-  ASSERT_EQ(r.events.size(), 3u);
+  ASSERT_EQ(r.events.size(), 4u);
   const auto* b1 = std::get_if<book_ticker>(&r.events[0].second.data);
   const auto* t = std::get_if<trade>(&r.events[1].second.data);
-  const auto* b2 = std::get_if<book_ticker>(&r.events[2].second.data);
-  ASSERT_TRUE(b1 && t && b2);
+  const auto* book = std::get_if<book_depth>(&r.events[2].second.data); // the snapshot (line 8)
+  const auto* b2 = std::get_if<book_ticker>(&r.events[3].second.data);
+  ASSERT_TRUE(b1 && t && book && b2);
+  EXPECT_EQ(book->update_id, 50093239218); // both buffered diffs are older than the snapshot
+  EXPECT_EQ(book->bids.front().px, price::parse("61837.63").value());
   EXPECT_EQ(b1->update_id, 50093239212);
   EXPECT_EQ(r.events[0].second.ts_event_ms, 1723161255308); // E of the depth update before it
   EXPECT_EQ(t->trade_id, 3735683259);
   EXPECT_EQ(b2->update_id, 50093239235);
-  EXPECT_EQ(r.events[2].second.ts_event_ms, 1723161255343); // E of the trade before it
+  EXPECT_EQ(r.events[2].second.ts_event_ms, 1723161255343); // the snapshot: the latest time seen
+  EXPECT_EQ(r.events[3].second.ts_event_ms, 1723161255343); // E of the trade before it
   for (auto& e : r.events)
     EXPECT_EQ(e.first, "BTCUSDT");
-  std::map<std::string, int64_t> expected_skips{{"depth snapshot", 1}, {"depth update", 2}};
+  std::map<std::string, int64_t> expected_skips{{"depth update", 2}};
   EXPECT_EQ(r.counters.skipped, expected_skips);
   std::map<std::string, int64_t> expected_errors{{"bad JSON", 2}, {"no receive time", 1}};
   EXPECT_EQ(r.counters.errors, expected_errors);

@@ -99,11 +99,12 @@ TEST(BacktestE2E, RecordedStreamRunsAndReconciles) {
                       "--fee-bps 7.5 --slippage-bps 2");
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   ASSERT_TRUE(run.json.IsArray()) << run.result.err;
-  // 19,904 trades + 73,174 best bid/ask updates; depth diffs and the snapshot are skipped.
-  EXPECT_NE(run.result.err.find("93078 events"), std::string::npos) << run.result.err;
+  // 19,904 trades + 73,174 best bid/ask updates + 6,493 tops of the local book (the snapshot and
+  // every diff after it; the 3 diffs before it are buffered).
+  EXPECT_NE(run.result.err.find("99571 events"), std::string::npos) << run.result.err;
   size_t total = 0;
   for (const auto& session : run.json.GetArray()) {
-    EXPECT_EQ(session["events"].GetInt64(), 93078);
+    EXPECT_EQ(session["events"].GetInt64(), 99571);
     // 7.5 bps is not a whole number of bps: the fee check runs in tenths of a bps.
     const auto& fills = session["fills"];
     for (const auto& f : fills.GetArray()) {
