@@ -46,6 +46,9 @@ public:
   /// Starts every book over, as for a new connection.
   void reset_all();
 
+  /// Forgets `symbol`'s book (unsubscribed).
+  void drop(const std::string& symbol) { books_.erase(symbol); }
+
 private:
   size_t levels_;
   std::map<std::string, depth_book> books_;

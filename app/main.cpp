@@ -89,6 +89,7 @@ int cmd_run(const run_args& args) {
       return exit_usage;
     }
     live.end_on_normal_close = args.exit_at_end;
+    live.rest_url = args.rest_url.empty() ? cfg.rest_url : args.rest_url; // depth snapshots for the books
     req.live = live;
     // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
     // lot size replaces the configured quantity step.
@@ -347,6 +348,8 @@ int main(int argc, char** argv) {
   rec_cmd->add_option("--symbols", rec_symbols, "Symbols, e.g. BTCUSDT,ETHUSDT")->required()->delimiter(',');
   rec_cmd->add_option("--out", rec.out, "Output file: .txt.gz (gzip) or .txt")->required();
   rec_cmd->add_option("--live-url", rec.url, "Combined-stream base URL")->capture_default_str();
+  rec_cmd->add_option("--rest-url", rec.rest_url, "REST base URL for the depth snapshots (recorded too); '' for none")
+    ->capture_default_str();
   rec_cmd->add_flag("--exit-at-end", rec.exit_at_end, "Stop when the server closes the stream normally");
 
   CLI11_PARSE(app, argc, argv);

@@ -20,6 +20,7 @@ int record_stream(const record_options& options) {
 
   stream_client_options client_options;
   client_options.base_url = options.url;
+  client_options.rest_url = options.rest_url;
   client_options.symbols = options.symbols;
   client_options.streams = options.streams;
   client_options.end_on_normal_close = options.exit_at_end;

@@ -3,11 +3,12 @@
 #include <utility> // before Asio, as Boost 1.74 needs
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include <boost/asio/connect.hpp>
@@ -23,7 +24,10 @@
 
 #include "actors/binance_parse.hpp"
 #include "actors/messages.hpp"
+#include "actors/stream_books.hpp"
 #include "web/base_url.hpp"
+#include "web/snapshot_fetcher.hpp"
+#include "web/stream_requests.hpp"
 
 namespace pt {
 
@@ -35,23 +39,14 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// "/stream?streams=btcusdt@trade/btcusdt@bookTicker"
-std::string combined_target(const stream_client_options& o) {
-  std::string target = "/stream?streams=";
-  bool first = true;
-  for (auto symbol : o.symbols) {
-    std::transform(symbol.begin(), symbol.end(), symbol.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
-    for (auto& s : o.streams) {
-      target += (first ? "" : "/") + symbol + "@" + s;
-      first = false;
-    }
-  }
-  return target;
-}
-
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t now_ns() {
+  using namespace std::chrono;
+  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 } // namespace
@@ -60,6 +55,7 @@ struct connection_base {
   virtual ~connection_base() = default;
   virtual void start() = 0;
   virtual void close() = 0;
+  virtual void send(std::string text) = 0;
 };
 
 struct stream_client_impl {
@@ -67,7 +63,6 @@ struct stream_client_impl {
   caf::actor broadcaster;
   stream_client_options options;
   base_url url;
-  std::string target;
   net::io_context ioc;
   ssl::context tls{ssl::context::tls_client};
   net::steady_timer retry_timer{ioc};
@@ -75,18 +70,31 @@ struct stream_client_impl {
   std::mt19937_64 rng{std::random_device{}()};
   int attempt = 0;
   bool stopping = false;
+  bool connected = false;
+  bool retry_timer_pending = false;
   std::atomic<bool>* ended = nullptr;
+
+  // Books and subscriptions: touched only on the I/O thread.
+  std::vector<std::string> symbols; // subscribed now, upper case
+  stream_books books;
+  std::unique_ptr<snapshot_fetcher> fetcher;
+  std::set<std::string> fetching;            // symbols with a snapshot request in flight
+  std::map<std::string, int> snapshot_tries; // consecutive failures, for the backoff
+  std::map<std::string, int64_t> gaps_logged;
+  int64_t generation = 0;                    // connections so far; a snapshot of an older one is dropped
+  int64_t request_id = 0;                    // ids of SUBSCRIBE / UNSUBSCRIBE requests
 
   // Counters, read by health() from other threads.
   mutable std::mutex mutex;
   feed_health health;
   int64_t last_message_ms = -1;
+  int64_t window_start_ms = 0, window_messages = 0; // for messages_per_s
   std::map<std::string, int64_t> error_kinds;
   int64_t last_event_ms = 0; // for bookTicker, which carries no time
   int64_t seq = 0;
 
   stream_client_impl(caf::actor_system& sys, caf::actor b, stream_client_options o)
-    : system(sys), broadcaster(std::move(b)), options(std::move(o)) {}
+    : system(sys), broadcaster(std::move(b)), options(std::move(o)), books(options.book_levels) {}
 
   void set_state(const char* s) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -94,47 +102,68 @@ struct stream_client_impl {
   }
 
   void connect();
+  void on_connected();
   void on_lost(const beast::error_code& ec, bool normal_close);
+  void on_message(const std::string& text);
+  void on_depth(const std::string& text, const std::string& symbol);
+  void request_snapshot(const std::string& symbol, int64_t delay_ms);
+  void on_snapshot(int64_t gen, const std::string& symbol, const std::string& body, const std::string& error);
+  void add(const std::string& symbol);
+  void remove(const std::string& symbol);
 
-  void on_message(const std::string& text) {
-    if (options.on_raw_message) {
-      using namespace std::chrono;
-      options.on_raw_message(duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count(), text);
+  int64_t backoff_ms(int tries) {
+    int64_t cap = options.backoff_max_ms;
+    int64_t delay = std::min<int64_t>(cap, static_cast<int64_t>(options.backoff_initial_ms) << std::min(tries - 1, 16));
+    // Full jitter in [delay/2, delay], so many clients do not retry in step.
+    return std::uniform_int_distribution<int64_t>(delay / 2, delay)(rng);
+  }
+
+  // Called with `mutex` held.
+  void count_error(const std::string& what, const std::string& detail) {
+    ++health.parse_errors;
+    if (error_kinds[what]++ == 0)
+      spdlog::warn("binance stream: malformed message ({}: {}); counting and skipping messages like it", what, detail);
+  }
+
+  void deliver(const std::string& symbol, market_event ev) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++health.events;
     }
-    auto out = parse_stream_message(text, last_event_ms);
-    std::lock_guard<std::mutex> lock(mutex);
-    ++health.messages;
-    last_message_ms = now_ms();
-    if (out.result == parse_outcome::status::skipped) {
-      ++health.skipped;
-      return;
-    }
-    if (out.result == parse_outcome::status::error || out.symbol.empty()) {
-      ++health.parse_errors;
-      if (error_kinds[out.what]++ == 0)
-        spdlog::warn("binance stream: malformed message ({}: {}); counting and skipping messages like it", out.what,
-                     out.detail);
-      return;
-    }
-    ++health.events;
     market_batch batch;
-    batch.symbol = out.symbol;
+    batch.symbol = symbol;
     batch.seq = ++seq;
-    batch.events = std::make_shared<const std::vector<market_event>>(1, std::move(out.event));
+    batch.events = std::make_shared<const std::vector<market_event>>(1, std::move(ev));
     if (broadcaster)
       caf::anon_send(broadcaster, std::move(batch));
+  }
+
+  void update_book_counters() {
+    int64_t in_sync = 0, syncs = 0, gaps = 0;
+    for (auto& [_, b] : books.books()) {
+      in_sync += !b.needs_snapshot();
+      syncs += b.syncs();
+      gaps += b.gaps();
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    health.books_in_sync = in_sync;
+    health.book_syncs = syncs;
+    health.book_gaps = gaps;
+    health.symbols = static_cast<int64_t>(symbols.size());
   }
 };
 
 namespace {
 
-// One connection attempt and its read loop, over a plain or a TLS stream.
+// One connection attempt, its read loop and its queue of outgoing requests, over a plain or a
+// TLS stream.
 template <bool Tls>
 class ws_connection : public connection_base, public std::enable_shared_from_this<ws_connection<Tls>> {
 public:
   using next_layer = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
-  explicit ws_connection(stream_client_impl& owner) : owner_(owner), resolver_(owner.ioc), ws_(make_stream()) {}
+  ws_connection(stream_client_impl& owner, std::string target)
+    : owner_(owner), target_(std::move(target)), resolver_(owner.ioc), ws_(make_stream()) {}
 
   void start() override {
     auto self = this->shared_from_this();
@@ -147,8 +176,16 @@ public:
   }
 
   void close() override {
+    closed_ = true;
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  // Beast allows one write at a time: requests queue behind each other.
+  void send(std::string text) override {
+    outbox_.push_back(std::move(text));
+    if (outbox_.size() == 1 && open_)
+      write_next();
   }
 
 private:
@@ -159,7 +196,12 @@ private:
       return websocket::stream<next_layer>(owner_.ioc);
   }
 
-  void fail(const beast::error_code& ec, bool normal_close = false) { owner_.on_lost(ec, normal_close); }
+  void fail(const beast::error_code& ec, bool normal_close = false) {
+    if (closed_)
+      return; // this connection was replaced or stopped on purpose
+    closed_ = true;
+    owner_.on_lost(ec, normal_close);
+  }
 
   void on_resolved(const tcp::resolver::results_type& results) {
     auto self = this->shared_from_this();
@@ -187,13 +229,26 @@ private:
     auto self = this->shared_from_this();
     beast::get_lowest_layer(ws_).expires_never(); // the websocket keeps its own timeouts
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    ws_.async_handshake(owner_.url.host + ":" + owner_.url.port, owner_.target, [self](beast::error_code ec) {
+    ws_.async_handshake(owner_.url.host + ":" + owner_.url.port, target_, [self](beast::error_code ec) {
       if (ec)
         return self->fail(ec);
-      self->owner_.attempt = 0;
-      self->owner_.set_state("connected");
-      spdlog::info("binance stream: connected to {}{}", self->owner_.options.base_url, self->owner_.target);
+      self->open_ = true;
+      spdlog::info("binance stream: connected to {}{}", self->owner_.options.base_url, self->target_);
+      self->owner_.on_connected();
+      if (!self->outbox_.empty())
+        self->write_next();
       self->read();
+    });
+  }
+
+  void write_next() {
+    auto self = this->shared_from_this();
+    ws_.async_write(net::buffer(outbox_.front()), [self](beast::error_code ec, std::size_t) {
+      if (ec)
+        return self->fail(ec);
+      self->outbox_.pop_front();
+      if (!self->outbox_.empty())
+        self->write_next();
     });
   }
 
@@ -203,6 +258,8 @@ private:
       if (ec)
         return self->fail(ec, ec == websocket::error::closed &&
                                   self->ws_.reason().code == websocket::close_code::normal);
+      if (self->closed_)
+        return;
       self->owner_.on_message(beast::buffers_to_string(self->buffer_.data()));
       self->buffer_.consume(self->buffer_.size());
       self->read();
@@ -210,9 +267,13 @@ private:
   }
 
   stream_client_impl& owner_;
+  std::string target_;
   tcp::resolver resolver_;
   websocket::stream<next_layer> ws_;
   beast::flat_buffer buffer_;
+  std::deque<std::string> outbox_;
+  bool open_ = false;
+  bool closed_ = false;
 };
 
 } // namespace
@@ -220,17 +281,38 @@ private:
 void stream_client_impl::connect() {
   if (stopping)
     return;
+  if (symbols.empty()) {
+    set_state("idle"); // connects again when a symbol is added
+    connection.reset();
+    return;
+  }
   set_state(attempt == 0 ? "connecting" : "reconnecting");
+  auto target = combined_stream_target(symbols, options.streams);
   if (url.tls)
-    connection = std::make_shared<ws_connection<true>>(*this);
+    connection = std::make_shared<ws_connection<true>>(*this, target);
   else
-    connection = std::make_shared<ws_connection<false>>(*this);
+    connection = std::make_shared<ws_connection<false>>(*this, target);
   connection->start();
 }
 
+void stream_client_impl::on_connected() {
+  attempt = 0;
+  connected = true;
+  // A new connection's diffs start where the server starts them: every book starts over from a
+  // new snapshot, and snapshots asked for on the old connection are dropped when they arrive.
+  ++generation;
+  books.reset_all();
+  fetching.clear();
+  set_state("connected");
+  update_book_counters();
+}
+
 void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close) {
+  connected = false;
   if (stopping)
     return;
+  books.reset_all(); // without the connection the books fall behind: not in sync until resynced
+  update_book_counters();
   if (normal_close && options.end_on_normal_close) {
     set_state("ended");
     spdlog::info("binance stream: the server closed the stream normally; the feed ends");
@@ -244,18 +326,150 @@ void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close)
     std::lock_guard<std::mutex> lock(mutex);
     ++health.reconnects;
   }
-  int64_t cap = options.backoff_max_ms;
-  int64_t delay = std::min<int64_t>(cap, static_cast<int64_t>(options.backoff_initial_ms) << std::min(attempt - 1, 16));
-  // Full jitter in [delay/2, delay], so many clients do not reconnect in step.
-  delay = std::uniform_int_distribution<int64_t>(delay / 2, delay)(rng);
+  int64_t delay = backoff_ms(attempt);
   spdlog::warn("binance stream: {} ({}); reconnecting in {} ms (attempt {})", options.base_url,
                normal_close ? "closed by the server" : ec.message(), delay, attempt);
   set_state("reconnecting");
+  retry_timer_pending = true;
   retry_timer.expires_after(std::chrono::milliseconds(delay));
   retry_timer.async_wait([this](beast::error_code wait_ec) {
+    retry_timer_pending = false;
     if (!wait_ec)
       connect();
   });
+}
+
+void stream_client_impl::on_message(const std::string& text) {
+  if (options.on_raw_message)
+    options.on_raw_message(now_ns(), text);
+  auto out = parse_stream_message(text, last_event_ms);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++health.messages;
+    last_message_ms = now_ms();
+    ++window_messages;
+    if (window_start_ms == 0)
+      window_start_ms = last_message_ms;
+    if (last_message_ms - window_start_ms >= 10'000) {
+      health.messages_per_s = static_cast<double>(window_messages) * 1000.0 /
+                              static_cast<double>(last_message_ms - window_start_ms);
+      window_start_ms = last_message_ms;
+      window_messages = 0;
+    }
+    if (out.result == parse_outcome::status::error || (out.result == parse_outcome::status::event && out.symbol.empty())) {
+      count_error(out.result == parse_outcome::status::error ? out.what : "message without symbol", out.detail);
+      return;
+    }
+    if (out.result == parse_outcome::status::skipped && out.what != "depth update") {
+      ++health.skipped;
+      return;
+    }
+  }
+  if (out.result == parse_outcome::status::skipped)
+    on_depth(text, out.symbol);
+  else
+    deliver(out.symbol, std::move(out.event));
+}
+
+void stream_client_impl::on_depth(const std::string& text, const std::string& symbol) {
+  if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++health.skipped; // a symbol just unsubscribed: its last diffs may still arrive
+    return;
+  }
+  auto step = books.on_diff_message(text, symbol);
+  if (!step.error.empty()) {
+    std::lock_guard<std::mutex> lock(mutex);
+    count_error("bad depth update", step.error);
+    return;
+  }
+  if (step.event) {
+    deliver(symbol, std::move(*step.event));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++health.skipped; // buffered until the book has its snapshot
+  }
+  const depth_book* book = books.find(symbol);
+  if (book && book->gaps() > gaps_logged[symbol]) {
+    gaps_logged[symbol] = book->gaps();
+    spdlog::warn("binance stream: {} depth diffs do not follow each other (gap {}); resynchronising its book from a "
+                 "new snapshot",
+                 symbol, book->gaps());
+    update_book_counters();
+  }
+  if (book && book->needs_snapshot() && book->has_buffered() && !fetching.count(symbol))
+    request_snapshot(symbol, 0);
+}
+
+void stream_client_impl::request_snapshot(const std::string& symbol, int64_t delay_ms) {
+  if (!fetcher)
+    return; // no REST URL: books stay unsynced
+  fetching.insert(symbol);
+  fetcher->fetch(symbol, generation, delay_ms);
+}
+
+void stream_client_impl::on_snapshot(int64_t gen, const std::string& symbol, const std::string& body,
+                                     const std::string& error) {
+  if (stopping)
+    return;
+  if (gen != generation)
+    return; // asked for on an older connection; the new one asked (or will ask) for its own
+  fetching.erase(symbol);
+  if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end())
+    return;
+  auto retry = [&](const std::string& why) {
+    int tries = ++snapshot_tries[symbol];
+    int64_t delay = backoff_ms(tries);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++health.snapshot_failures;
+    }
+    spdlog::warn("binance stream: {} depth snapshot: {}; asking again in {} ms (attempt {})", symbol, why, delay, tries);
+    request_snapshot(symbol, delay);
+  };
+  if (!error.empty())
+    return retry(error);
+  if (options.on_raw_message)
+    options.on_raw_message(now_ns(), body); // a recording carries its snapshots, as Binance recordings do
+  auto step = books.on_snapshot_message(body, last_event_ms, symbol);
+  if (!step.error.empty())
+    return retry("malformed answer (" + step.error + ")");
+  if (!step.event)
+    return retry("older than the diffs buffered since");
+  snapshot_tries[symbol] = 0;
+  const auto& top = std::get<book_depth>(step.event->data);
+  spdlog::info("binance stream: {} order book in sync at update id {} (sync {})", symbol, top.update_id,
+               books.find(symbol)->syncs());
+  update_book_counters();
+  deliver(symbol, std::move(*step.event));
+}
+
+void stream_client_impl::add(const std::string& symbol) {
+  if (stopping || std::find(symbols.begin(), symbols.end(), symbol) != symbols.end())
+    return;
+  symbols.push_back(symbol);
+  update_book_counters();
+  spdlog::info("binance stream: subscribing to {}", symbol);
+  if (connection) // sent once the connection is open; a new connection asks for the current set anyway
+    connection->send(subscription_request("SUBSCRIBE", stream_names(symbol, options.streams), ++request_id));
+  else if (!retry_timer_pending)
+    connect(); // idle: nothing was subscribed
+}
+
+void stream_client_impl::remove(const std::string& symbol) {
+  auto it = std::find(symbols.begin(), symbols.end(), symbol);
+  if (stopping || it == symbols.end())
+    return;
+  symbols.erase(it);
+  books.drop(symbol);
+  fetching.erase(symbol);
+  snapshot_tries.erase(symbol);
+  update_book_counters();
+  spdlog::info("binance stream: unsubscribing from {}", symbol);
+  if (connection)
+    connection->send(subscription_request("UNSUBSCRIBE", stream_names(symbol, options.streams), ++request_id));
 }
 
 binance_stream_client::binance_stream_client(caf::actor_system& system, caf::actor broadcaster,
@@ -271,11 +485,21 @@ void binance_stream_client::start() {
   i.url = parse_base_url(i.options.base_url, "ws", "wss");
   if (i.options.symbols.empty())
     throw std::invalid_argument("the live feed needs at least one symbol (no session names one)");
-  i.target = combined_target(i.options);
+  for (auto& s : i.options.symbols)
+    if (std::find(i.symbols.begin(), i.symbols.end(), s) == i.symbols.end())
+      i.symbols.push_back(s);
+  if (!i.options.rest_url.empty()) {
+    i.fetcher = std::make_unique<snapshot_fetcher>(
+      i.options.rest_url, i.options.depth_limit,
+      [&i](const std::string& symbol, int64_t gen, const std::string& body, const std::string& error) {
+        net::post(i.ioc, [&i, symbol, gen, body, error] { i.on_snapshot(gen, symbol, body, error); });
+      });
+  }
   if (i.url.tls) {
     i.tls.set_default_verify_paths();
     i.tls.set_verify_mode(ssl::verify_peer);
   }
+  i.update_book_counters();
   net::post(i.ioc, [&i] { i.connect(); });
   thread_ = std::thread([&i] { i.ioc.run(); });
 }
@@ -283,6 +507,8 @@ void binance_stream_client::start() {
 void binance_stream_client::stop() {
   if (!thread_.joinable())
     return;
+  if (impl_->fetcher)
+    impl_->fetcher->stop(); // no more snapshot answers posted
   net::post(impl_->ioc, [this] {
     impl_->stopping = true;
     impl_->retry_timer.cancel();
@@ -294,10 +520,25 @@ void binance_stream_client::stop() {
   thread_.join();
 }
 
+void binance_stream_client::add_symbol(const std::string& symbol) {
+  net::post(impl_->ioc, [this, symbol] { impl_->add(symbol); });
+}
+
+void binance_stream_client::remove_symbol(const std::string& symbol) {
+  net::post(impl_->ioc, [this, symbol] { impl_->remove(symbol); });
+}
+
 feed_health binance_stream_client::health() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   feed_health h = impl_->health;
-  h.last_message_age_ms = impl_->last_message_ms < 0 ? -1 : now_ms() - impl_->last_message_ms;
+  int64_t now = now_ms();
+  h.last_message_age_ms = impl_->last_message_ms < 0 ? -1 : now - impl_->last_message_ms;
+  if (impl_->window_start_ms > 0 && now - impl_->window_start_ms >= 10'000)
+    h.messages_per_s = static_cast<double>(impl_->window_messages) * 1000.0 /
+                       static_cast<double>(now - impl_->window_start_ms);
+  int64_t quiet_ms = h.last_message_age_ms;
+  if (h.state == "connected" && quiet_ms > impl_->options.stale_after_ms)
+    h.state = "stale";
   return h;
 }
 

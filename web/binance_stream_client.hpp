@@ -18,30 +18,46 @@ struct stream_client_options {
   /// Combined-stream base URL: `wss://stream.binance.com:9443` live, `ws://127.0.0.1:PORT` for a
   /// local `papertrader replay-server`. Only `ws://` and `wss://` are accepted.
   std::string base_url = "wss://stream.binance.com:9443";
+  /// REST base URL for the depth snapshots that sync each symbol's local book:
+  /// `https://api.binance.com` live, `http://127.0.0.1:PORT` for a replay-server. Empty: no
+  /// snapshots are fetched (books never sync; bookTicker still gives best bid/ask).
+  std::string rest_url = "https://api.binance.com";
   std::vector<std::string> symbols;                      ///< upper case, e.g. "BTCUSDT"
-  /// Stream names per symbol. Depth diffs come along: a bookTicker carries no time and is stamped
-  /// with the latest exchange time seen, which the 100 ms depth diffs keep fresh (and the local
-  /// order book will need them).
+  /// Stream names per symbol. Depth diffs keep the local L2 book (with a REST snapshot), and a
+  /// bookTicker, which carries no time, is stamped with the latest exchange time seen, which the
+  /// 100 ms depth diffs keep fresh.
   std::vector<std::string> streams{"trade", "bookTicker", "depth@100ms"};
-  int backoff_initial_ms = 500;                          ///< first reconnect delay
-  int backoff_max_ms = 30'000;                           ///< reconnect delay cap
+  int depth_limit = 1000;        ///< levels per side asked of `GET /api/v3/depth` (1 … 5000)
+  size_t book_levels = 20;       ///< levels per side in the `book_depth` events published
+  int backoff_initial_ms = 500;  ///< first reconnect (and snapshot retry) delay
+  int backoff_max_ms = 30'000;   ///< reconnect (and snapshot retry) delay cap
+  int stale_after_ms = 15'000;   ///< a connection with no message for this long is "stale"
   /// End the feed (send `end_data`) when the server closes the stream normally instead of
   /// reconnecting: for replaying a recording through `replay-server` with `--exit-at-end`.
   bool end_on_normal_close = false;
   /// Called on the connector's thread with every message as received (receive time in ns since
-  /// the epoch, JSON text), before parsing: for `papertrader record`.
+  /// the epoch, JSON text), before parsing — WebSocket messages and the REST depth snapshots alike,
+  /// so a recording rebuilds the same books: for `papertrader record`.
   std::function<void(int64_t receive_ns, const std::string& json)> on_raw_message;
 };
 
 /// Feed health as the web layer and logs show it.
 struct feed_health {
-  std::string state;           ///< "connecting", "connected", "reconnecting", "stopped", "ended"
+  /// "connecting", "connected", "stale" (connected, but nothing for `stale_after_ms`),
+  /// "reconnecting", "idle" (no symbol to subscribe to), "stopped", "ended"
+  std::string state;
   int64_t messages = 0;        ///< messages received
   int64_t events = 0;          ///< market events delivered
-  int64_t skipped = 0;         ///< well-formed messages not used (depth, …)
+  int64_t skipped = 0;         ///< well-formed messages not used (subscription answers, depth while a book syncs, …)
   int64_t parse_errors = 0;    ///< malformed messages (counted, logged once per kind, skipped)
   int64_t reconnects = 0;
   int64_t last_message_age_ms = -1; ///< wall time since the last message; −1 before any
+  double messages_per_s = 0;   ///< over the last ~10 s of wall time
+  int64_t symbols = 0;         ///< symbols subscribed now
+  int64_t books_in_sync = 0;   ///< symbols whose local L2 book is in sync now
+  int64_t book_syncs = 0;      ///< snapshots that brought a book (back) in sync, since start
+  int64_t book_gaps = 0;       ///< sequence gaps that forced a resync, since start
+  int64_t snapshot_failures = 0; ///< depth snapshot requests that failed (each retried with backoff)
 };
 
 struct stream_client_impl;
@@ -50,7 +66,13 @@ struct stream_client_impl;
 /// verification for `wss://`, plain for `ws://`), each message parsed and sent to the
 /// broadcaster as a one-event batch (at live rates a batch is one event). Ping/pong is answered
 /// by the WebSocket layer. On any error or close it reconnects with exponential backoff and
-/// jitter (initial … max), which also covers Binance's 24-hour disconnect. Without a
+/// jitter (initial … max), which also covers Binance's 24-hour disconnect.
+///
+/// Each symbol's local L2 book is kept as Binance documents it: the diffs of a new connection
+/// are buffered, a REST snapshot is fetched (off the I/O thread), and from then on every diff
+/// applied in sync is published as a `book_depth` event; a sequence gap or a reconnect starts
+/// the book over from a new snapshot. Symbols can be added and removed while running (SUBSCRIBE /
+/// UNSUBSCRIBE on the open connection; the next reconnect asks for the current set). Without a
 /// broadcaster (an invalid actor) messages are only counted and handed to `on_raw_message`.
 class binance_stream_client {
 public:
@@ -59,15 +81,25 @@ public:
   binance_stream_client(const binance_stream_client&) = delete;
   binance_stream_client& operator=(const binance_stream_client&) = delete;
 
-  /// Starts connecting on its own thread. Throws `std::invalid_argument` on a bad base URL.
+  /// Starts connecting on its own thread. Throws `std::invalid_argument` on a bad base URL or
+  /// REST URL, or when no symbol is given.
   void start();
 
   /// Closes the connection and stops; does not send `end_data` (the caller decides).
   void stop();
 
+  /// Subscribes to `symbol`'s streams (upper case) from now on; nothing if already subscribed.
+  /// Thread-safe; takes effect on the connector's thread.
+  void add_symbol(const std::string& symbol);
+
+  /// Unsubscribes from `symbol`'s streams and drops its book; nothing if not subscribed.
+  /// Thread-safe; takes effect on the connector's thread.
+  void remove_symbol(const std::string& symbol);
+
   /// True once the feed ended by itself (`end_on_normal_close`), after `end_data` was sent.
   bool ended() const { return ended_; }
 
+  /// A consistent copy of the counters; thread-safe.
   feed_health health() const;
 
 private:

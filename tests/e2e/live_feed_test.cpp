@@ -127,27 +127,44 @@ TEST(RecordE2E, RecordingTheReplayServerGivesBackTheRecordingAndReplaysTheSame) 
   child_process server({binary(), "replay-server", "--data", shared_data(stream), "--speed", "max", "--port", "0"});
   ASSERT_TRUE(server.wait_for_output("listening on", 30s)) << server.output();
   std::string out = dir + "/binance-spot-BTCUSDT-recorded.txt.gz";
-  auto rec = run_command(binary() + " record --symbols btcusdt --out " + out + " --live-url ws://127.0.0.1:" +
-                           port_of(server.output()) + " --exit-at-end",
+  auto port = port_of(server.output());
+  auto rec = run_command(binary() + " record --symbols btcusdt --out " + out + " --live-url ws://127.0.0.1:" + port +
+                           " --rest-url http://127.0.0.1:" + port + " --exit-at-end",
                          dir);
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
-  // Every combined-stream line of the source (all but the REST snapshot), JSON byte for byte, in
-  // order, each with a receive time in ns.
+  EXPECT_NE(rec.err.find("BTCUSDT order book in sync"), std::string::npos) << rec.err;
+  // Every combined-stream line of the source, JSON byte for byte, in order, each with a receive
+  // time in ns; and, where the connector fetched it, the REST snapshot that synced the book
+  // (the server's is the source's own).
   line_reader source(shared_data(stream)), recorded(out);
-  std::string a, b;
+  std::string a, b, source_snapshot, recorded_snapshot;
   int64_t lines = 0;
+  auto next_recorded = [&]() {
+    while (recorded.next(b)) {
+      auto json = b.substr(b.find(' ') + 1);
+      if (json.rfind("{\"stream\"", 0) == 0)
+        return true;
+      EXPECT_TRUE(recorded_snapshot.empty()) << "a second snapshot: " << json.substr(0, 60);
+      recorded_snapshot = json;
+    }
+    return false;
+  };
   while (source.next(a)) {
     auto json = a.substr(a.find(' ') + 1);
-    if (json.rfind("{\"stream\"", 0) != 0)
+    if (json.rfind("{\"stream\"", 0) != 0) {
+      source_snapshot = json;
       continue;
-    ASSERT_TRUE(recorded.next(b)) << "recording ends after " << lines << " lines";
+    }
+    ASSERT_TRUE(next_recorded()) << "recording ends after " << lines << " lines";
     auto space = b.find(' ');
     ASSERT_EQ(space, 19u) << b.substr(0, 40); // ns since the epoch: 19 digits
     ASSERT_EQ(b.substr(space + 1), json) << "line " << lines + 1;
     ++lines;
   }
-  EXPECT_FALSE(recorded.next(b));
+  EXPECT_FALSE(next_recorded());
   EXPECT_EQ(lines, 99'573);
+  EXPECT_FALSE(source_snapshot.empty());
+  EXPECT_EQ(recorded_snapshot, source_snapshot);
   // And the recording backtests like the original.
   auto strategy = source_file("config/strategies/ema_crossover_10s.yaml");
   auto original = run_command(binary() + " backtest --data " + shared_data(stream) + " --strategy " + strategy, dir);
