@@ -97,8 +97,10 @@ run_outcome run_sessions(const run_request& request) {
     if (live && !announced && live_logged + 10'000 <= wall_ms()) {
       live_logged = wall_ms();
       auto h = live->health();
-      spdlog::info("live feed: {}, {} messages ({} events, {} skipped, {} malformed), {} reconnects, last {} ms ago",
-                   h.state, h.messages, h.events, h.skipped, h.parse_errors, h.reconnects, h.last_message_age_ms);
+      spdlog::info("live feed: {}, {} messages ({:.1f}/s; {} events, {} skipped, {} malformed), {} reconnects, "
+                   "last {} ms ago; books in sync {}/{} ({} syncs, {} gaps, {} failed snapshots)",
+                   h.state, h.messages, h.messages_per_s, h.events, h.skipped, h.parse_errors, h.reconnects,
+                   h.last_message_age_ms, h.books_in_sync, h.symbols, h.book_syncs, h.book_gaps, h.snapshot_failures);
     }
     if (all_settled && (request.exit_at_end || outcome.interrupted))
       break;

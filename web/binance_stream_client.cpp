@@ -2,40 +2,14 @@
 
 #include <utility> // before Asio, as Boost 1.74 needs
 
-#include <algorithm>
 #include <chrono>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <random>
-#include <set>
 #include <stdexcept>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
-#include <caf/all.hpp>
-#include <spdlog/spdlog.h>
-
 #include "actors/binance_parse.hpp"
-#include "actors/messages.hpp"
-#include "actors/stream_books.hpp"
-#include "web/base_url.hpp"
-#include "web/snapshot_fetcher.hpp"
+#include "web/stream_connection.hpp"
 #include "web/stream_requests.hpp"
 
 namespace pt {
-
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace net = boost::asio;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
 
 namespace {
 
@@ -48,233 +22,6 @@ int64_t now_ns() {
   using namespace std::chrono;
   return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
 }
-
-} // namespace
-
-struct connection_base {
-  virtual ~connection_base() = default;
-  virtual void start() = 0;
-  virtual void close() = 0;
-  virtual void send(std::string text) = 0;
-};
-
-struct stream_client_impl {
-  caf::actor_system& system;
-  caf::actor broadcaster;
-  stream_client_options options;
-  base_url url;
-  net::io_context ioc;
-  ssl::context tls{ssl::context::tls_client};
-  net::steady_timer retry_timer{ioc};
-  std::shared_ptr<connection_base> connection;
-  std::mt19937_64 rng{std::random_device{}()};
-  int attempt = 0;
-  bool stopping = false;
-  bool connected = false;
-  bool retry_timer_pending = false;
-  std::atomic<bool>* ended = nullptr;
-
-  // Books and subscriptions: touched only on the I/O thread.
-  std::vector<std::string> symbols; // subscribed now, upper case
-  stream_books books;
-  std::unique_ptr<snapshot_fetcher> fetcher;
-  std::set<std::string> fetching;            // symbols with a snapshot request in flight
-  std::map<std::string, int> snapshot_tries; // consecutive failures, for the backoff
-  std::map<std::string, int64_t> gaps_logged;
-  int64_t generation = 0;                    // connections so far; a snapshot of an older one is dropped
-  int64_t request_id = 0;                    // ids of SUBSCRIBE / UNSUBSCRIBE requests
-
-  // Counters, read by health() from other threads.
-  mutable std::mutex mutex;
-  feed_health health;
-  int64_t last_message_ms = -1;
-  int64_t window_start_ms = 0, window_messages = 0; // for messages_per_s
-  std::map<std::string, int64_t> error_kinds;
-  int64_t last_event_ms = 0; // for bookTicker, which carries no time
-  int64_t seq = 0;
-
-  stream_client_impl(caf::actor_system& sys, caf::actor b, stream_client_options o)
-    : system(sys), broadcaster(std::move(b)), options(std::move(o)), books(options.book_levels) {}
-
-  void set_state(const char* s) {
-    std::lock_guard<std::mutex> lock(mutex);
-    health.state = s;
-  }
-
-  void connect();
-  void on_connected();
-  void on_lost(const beast::error_code& ec, bool normal_close);
-  void on_message(const std::string& text);
-  void on_depth(const std::string& text, const std::string& symbol);
-  void request_snapshot(const std::string& symbol, int64_t delay_ms);
-  void on_snapshot(int64_t gen, const std::string& symbol, const std::string& body, const std::string& error);
-  void add(const std::string& symbol);
-  void remove(const std::string& symbol);
-
-  int64_t backoff_ms(int tries) {
-    int64_t cap = options.backoff_max_ms;
-    int64_t delay = std::min<int64_t>(cap, static_cast<int64_t>(options.backoff_initial_ms) << std::min(tries - 1, 16));
-    // Full jitter in [delay/2, delay], so many clients do not retry in step.
-    return std::uniform_int_distribution<int64_t>(delay / 2, delay)(rng);
-  }
-
-  // Called with `mutex` held.
-  void count_error(const std::string& what, const std::string& detail) {
-    ++health.parse_errors;
-    if (error_kinds[what]++ == 0)
-      spdlog::warn("binance stream: malformed message ({}: {}); counting and skipping messages like it", what, detail);
-  }
-
-  void deliver(const std::string& symbol, market_event ev) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      ++health.events;
-    }
-    market_batch batch;
-    batch.symbol = symbol;
-    batch.seq = ++seq;
-    batch.events = std::make_shared<const std::vector<market_event>>(1, std::move(ev));
-    if (broadcaster)
-      caf::anon_send(broadcaster, std::move(batch));
-  }
-
-  void update_book_counters() {
-    int64_t in_sync = 0, syncs = 0, gaps = 0;
-    for (auto& [_, b] : books.books()) {
-      in_sync += !b.needs_snapshot();
-      syncs += b.syncs();
-      gaps += b.gaps();
-    }
-    std::lock_guard<std::mutex> lock(mutex);
-    health.books_in_sync = in_sync;
-    health.book_syncs = syncs;
-    health.book_gaps = gaps;
-    health.symbols = static_cast<int64_t>(symbols.size());
-  }
-};
-
-namespace {
-
-// One connection attempt, its read loop and its queue of outgoing requests, over a plain or a
-// TLS stream.
-template <bool Tls>
-class ws_connection : public connection_base, public std::enable_shared_from_this<ws_connection<Tls>> {
-public:
-  using next_layer = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
-
-  ws_connection(stream_client_impl& owner, std::string target)
-    : owner_(owner), target_(std::move(target)), resolver_(owner.ioc), ws_(make_stream()) {}
-
-  void start() override {
-    auto self = this->shared_from_this();
-    resolver_.async_resolve(owner_.url.host, owner_.url.port,
-                            [self](beast::error_code ec, tcp::resolver::results_type results) {
-                              if (ec)
-                                return self->fail(ec);
-                              self->on_resolved(results);
-                            });
-  }
-
-  void close() override {
-    closed_ = true;
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
-  }
-
-  // Beast allows one write at a time: requests queue behind each other.
-  void send(std::string text) override {
-    outbox_.push_back(std::move(text));
-    if (outbox_.size() == 1 && open_)
-      write_next();
-  }
-
-private:
-  websocket::stream<next_layer> make_stream() {
-    if constexpr (Tls)
-      return websocket::stream<next_layer>(owner_.ioc, owner_.tls);
-    else
-      return websocket::stream<next_layer>(owner_.ioc);
-  }
-
-  void fail(const beast::error_code& ec, bool normal_close = false) {
-    if (closed_)
-      return; // this connection was replaced or stopped on purpose
-    closed_ = true;
-    owner_.on_lost(ec, normal_close);
-  }
-
-  void on_resolved(const tcp::resolver::results_type& results) {
-    auto self = this->shared_from_this();
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
-    beast::get_lowest_layer(ws_).async_connect(results, [self](beast::error_code ec, tcp::endpoint) {
-      if (ec)
-        return self->fail(ec);
-      if constexpr (Tls) {
-        // SNI, then verify the certificate chain and the host name.
-        if (!SSL_set_tlsext_host_name(self->ws_.next_layer().native_handle(), self->owner_.url.host.c_str()))
-          return self->fail(beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
-        self->ws_.next_layer().set_verify_callback(ssl::host_name_verification(self->owner_.url.host));
-        self->ws_.next_layer().async_handshake(ssl::stream_base::client, [self](beast::error_code ec2) {
-          if (ec2)
-            return self->fail(ec2);
-          self->websocket_handshake();
-        });
-      } else {
-        self->websocket_handshake();
-      }
-    });
-  }
-
-  void websocket_handshake() {
-    auto self = this->shared_from_this();
-    beast::get_lowest_layer(ws_).expires_never(); // the websocket keeps its own timeouts
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    ws_.async_handshake(owner_.url.host + ":" + owner_.url.port, target_, [self](beast::error_code ec) {
-      if (ec)
-        return self->fail(ec);
-      self->open_ = true;
-      spdlog::info("binance stream: connected to {}{}", self->owner_.options.base_url, self->target_);
-      self->owner_.on_connected();
-      if (!self->outbox_.empty())
-        self->write_next();
-      self->read();
-    });
-  }
-
-  void write_next() {
-    auto self = this->shared_from_this();
-    ws_.async_write(net::buffer(outbox_.front()), [self](beast::error_code ec, std::size_t) {
-      if (ec)
-        return self->fail(ec);
-      self->outbox_.pop_front();
-      if (!self->outbox_.empty())
-        self->write_next();
-    });
-  }
-
-  void read() {
-    auto self = this->shared_from_this();
-    ws_.async_read(buffer_, [self](beast::error_code ec, std::size_t) {
-      if (ec)
-        return self->fail(ec, ec == websocket::error::closed &&
-                                  self->ws_.reason().code == websocket::close_code::normal);
-      if (self->closed_)
-        return;
-      self->owner_.on_message(beast::buffers_to_string(self->buffer_.data()));
-      self->buffer_.consume(self->buffer_.size());
-      self->read();
-    });
-  }
-
-  stream_client_impl& owner_;
-  std::string target_;
-  tcp::resolver resolver_;
-  websocket::stream<next_layer> ws_;
-  beast::flat_buffer buffer_;
-  std::deque<std::string> outbox_;
-  bool open_ = false;
-  bool closed_ = false;
-};
 
 } // namespace
 
@@ -308,6 +55,7 @@ void stream_client_impl::on_connected() {
 }
 
 void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close) {
+  bool was_open = connected;
   connected = false;
   if (stopping)
     return;
@@ -327,7 +75,8 @@ void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close)
     ++health.reconnects;
   }
   int64_t delay = backoff_ms(attempt);
-  spdlog::warn("binance stream: {} ({}); reconnecting in {} ms (attempt {})", options.base_url,
+  spdlog::warn("binance stream: {} {} ({}); reconnecting in {} ms (attempt {})",
+               was_open ? "lost the connection to" : "cannot connect to", options.base_url,
                normal_close ? "closed by the server" : ec.message(), delay, attempt);
   set_state("reconnecting");
   retry_timer_pending = true;

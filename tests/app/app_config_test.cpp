@@ -98,15 +98,13 @@ TEST(AppConfig, ShippedConfigLoads) {
   EXPECT_EQ(cfg.file, path);
   EXPECT_EQ(cfg.database, yaml["database"].as<std::string>());
 
-  ASSERT_TRUE(cfg.replay_file.has_value());
-  const auto expected_replay = fs::path(path).parent_path() / yaml["feed"]["replay"].as<std::string>();
-  EXPECT_TRUE(fs::exists(*cfg.replay_file)) << *cfg.replay_file;
-  EXPECT_TRUE(fs::equivalent(*cfg.replay_file, expected_replay)) << *cfg.replay_file;
-  // The replay is one of the shared recordings.
-  EXPECT_TRUE(fs::equivalent(fs::path(*cfg.replay_file).parent_path(),
-                             fs::path(PAPERTRADER_SHARED_DATA) / "streams"));
-  ASSERT_TRUE(cfg.replay_speed.has_value());
-  EXPECT_EQ(*cfg.replay_speed, std::stod(yaml["feed"]["speed"].as<std::string>()));
+  // The shipped config trades the live market: no replay, Binance's own endpoints.
+  EXPECT_FALSE(cfg.replay_file.has_value());
+  EXPECT_FALSE(yaml["feed"]["replay"]);
+  EXPECT_EQ(cfg.live_url, "wss://stream.binance.com:9443");
+  EXPECT_EQ(cfg.rest_url, "https://api.binance.com");
+  EXPECT_EQ(cfg.live_url, yaml["feed"]["live_url"].as<std::string>());
+  EXPECT_EQ(cfg.rest_url, yaml["feed"]["rest_url"].as<std::string>());
 
   const auto defaults = yaml["defaults"];
   EXPECT_EQ(cfg.defaults.initial_cash, money::parse(defaults["initial_cash"].as<std::string>()).value());
