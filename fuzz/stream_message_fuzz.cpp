@@ -1,6 +1,7 @@
 // libFuzzer target for everything that parses bytes from the exchange or a data file: the
 // WebSocket message parser (trade, aggTrade, bookTicker, kline, depth, REST snapshot) and the
-// dump CSV row parsers. Built and run by scripts/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
+// dump CSV row parsers; and, line by line, the local L2 books a stream's depth messages keep.
+// Built and run by scripts/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
 // Besides "no crash, no leak, no undefined behaviour", it checks what the parsers promise.
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "actors/binance_parse.hpp"
+#include "actors/stream_books.hpp"
 
 namespace {
 
@@ -32,6 +34,40 @@ void check_event(const pt::parse_outcome& out) {
   }
 }
 
+// A published top is ordered (bids down, asks up, no price twice) and has no empty level; the
+// prices themselves are whatever the exchange sent.
+void check_top(const std::optional<pt::market_event>& ev) {
+  if (!ev)
+    return;
+  const auto& top = std::get<pt::book_depth>(ev->data);
+  for (size_t i = 0; i < top.bids.size(); ++i) {
+    check(top.bids[i].qty.is_positive());
+    check(i == 0 || top.bids[i - 1].px > top.bids[i].px);
+  }
+  for (size_t i = 0; i < top.asks.size(); ++i) {
+    check(top.asks[i].qty.is_positive());
+    check(i == 0 || top.asks[i - 1].px < top.asks[i].px);
+  }
+}
+
+// Every line of the input in turn, as a stream's books see it: depth diffs and snapshots.
+void feed_books(std::string_view text) {
+  pt::stream_books books(5);
+  int64_t last_event_ms = 0;
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    auto line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    auto out = pt::parse_stream_message(line, last_event_ms);
+    if (out.result != pt::parse_outcome::status::skipped)
+      continue;
+    if (out.what == "depth update")
+      check_top(books.on_diff_message(line, out.symbol).event);
+    else if (out.what == "depth snapshot")
+      check_top(books.on_snapshot_message(line, last_event_ms).event);
+  }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -46,5 +82,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto s = pt::parse_depth_snapshot(text, error))
     for (auto& level : s->bids)
       check(level.px.is_positive() && !level.qty.is_negative());
+  feed_books(text);
   return 0;
 }

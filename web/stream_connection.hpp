@@ -101,7 +101,13 @@ private:
   void websocket_handshake() {
     auto self = this->shared_from_this();
     beast::get_lowest_layer(ws_).expires_never(); // the websocket keeps its own timeouts
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    // Beast answers the server's pings. Its own pings, sent after 30 s of silence, find a
+    // connection that died without a close: nothing for 60 s means lost, and a reconnect.
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = std::chrono::seconds(60);
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
     ws_.async_handshake(owner_.url.host + ":" + owner_.url.port, target_, [self](beast::error_code ec) {
       if (ec)
         return self->fail(ec);
