@@ -337,6 +337,9 @@ int main(int argc, char** argv) {
   rs_cmd->add_option("--data", rs.data_path, "Recorded stream file (<receive ns> <JSON> lines, .gz ok)")
     ->required()
     ->check(CLI::ExistingFile);
+  rs_cmd->add_option("--klines", rs.klines_paths,
+                     "Kline CSV served on /api/v3/klines for its symbol and interval (repeatable; .gz ok)")
+    ->check(CLI::ExistingFile);
   rs_cmd->add_option("--speed", rs_speed, "N times the recorded pace, or 'max' (no pacing)")->capture_default_str();
   rs_cmd->add_option("--port", rs.port, "TCP port; 0 picks a free one (logged)")->capture_default_str();
   rs_cmd->add_option("--host", rs.host, "Address to listen on")->capture_default_str();
