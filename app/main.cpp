@@ -18,6 +18,7 @@
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
+#include "app/warmup.hpp"
 #include "web/binance_rest_client.hpp"
 #include "web/replay_server.hpp"
 
@@ -49,6 +50,7 @@ struct run_args {
   std::string live_url;
   std::string rest_url;
   bool exit_at_end = false;
+  bool no_warmup = false;
 };
 
 int cmd_run(const run_args& args) {
@@ -109,6 +111,8 @@ int cmd_run(const run_args& args) {
       spdlog::warn("cannot read the exchange's symbol rules ({}); sessions keep their configured quantity step",
                    e.what());
     }
+    if (cfg.warmup && !args.no_warmup)
+      req.warmups = fetch_warmups(req.sessions, rest);
     spdlog::info("live feed: {} for {} symbol(s)", live.base_url, live.symbols.size());
   }
   if (req.sessions.empty())
@@ -296,6 +300,8 @@ int main(int argc, char** argv) {
                       "ws://127.0.0.1:PORT for a local replay-server");
   run_cmd->add_option("--rest-url", run.rest_url,
                       "REST base URL for symbol rules (default: the config's, https://api.binance.com)");
+  run_cmd->add_flag("--no-warmup", run.no_warmup,
+                    "Live runs: start indicators cold instead of warming them from the exchange's REST klines");
   run_cmd->add_flag("--exit-at-end", run.exit_at_end,
                     "Exit when the replay ends (or the live server closes the stream) instead of serving on");
 
