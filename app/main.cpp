@@ -95,6 +95,7 @@ int cmd_run(const run_args& args) {
     // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
     // lot size replaces the configured quantity step.
     binance_rest_client rest(args.rest_url.empty() ? cfg.rest_url : args.rest_url);
+    bool rest_reachable = true;
     try {
       for (auto& f : rest.exchange_filters(live.symbols)) {
         spdlog::info("{}: tick size {}, step size {}, min qty {}, min notional {}", f.symbol, f.tick_size.to_string(),
@@ -110,9 +111,13 @@ int cmd_run(const run_args& args) {
       }
       spdlog::warn("cannot read the exchange's symbol rules ({}); sessions keep their configured quantity step",
                    e.what());
+      rest_reachable = false;
     }
-    if (cfg.warmup && !args.no_warmup)
+    // Warm-up asks the same host: after it could not be reached, sessions start cold at once.
+    if (cfg.warmup && !args.no_warmup && rest_reachable)
       req.warmups = fetch_warmups(req.sessions, rest);
+    else if (cfg.warmup && !args.no_warmup)
+      spdlog::warn("warm-up skipped: the REST endpoint cannot be reached; every session starts cold");
     spdlog::info("live feed: {} for {} symbol(s)", live.base_url, live.symbols.size());
   }
   if (req.sessions.empty())
