@@ -57,6 +57,9 @@ public:
   int64_t kline_interval_ms() const { return interval_ms_; }
   const feed_counters& counters() const { return counters_; }
   const std::string& path() const { return reader_.path(); }
+  /// The line of the event `next` returned last, verbatim (for columns events do not carry,
+  /// such as a kline's quote volume and trade count).
+  const std::string& last_line() const { return line_; }
   /// Symbol of a CSV file; empty for streams.
   const std::string& csv_symbol() const { return symbol_; }
   /// The L2 books a recorded stream has built so far (none for CSV files).

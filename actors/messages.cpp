@@ -8,6 +8,8 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<market_event>("pt::market_event");
   cfg.add_message_type<market_batch>("pt::market_batch");
   cfg.add_message_type<session_batch>("pt::session_batch");
+  cfg.add_message_type<warmup_history>("pt::warmup_history");
+  cfg.add_message_type<run_warmups>("pt::run_warmups");
   cfg.add_message_type<persist_batch>("pt::persist_batch");
   cfg.add_message_type<session_report>("pt::session_report");
   cfg.add_message_type<std::vector<session_report>>("pt::session_reports");

@@ -45,6 +45,20 @@ inline size_t batch_size(const market_batch& b) { return b.events ? b.events->si
 
 // -- a session's pipeline -----------------------------------------------------------------------
 
+/// Closed bars to warm one session's indicators with before its first market batch (from the
+/// exchange's REST klines): `bars[i]`, oldest first, are bars of `timeframes_ms[i]`. The
+/// indicator engine folds them in as history — no rule sees them. Empty = start cold.
+struct warmup_history {
+  std::vector<int64_t> timeframes_ms;
+  std::vector<std::vector<candle>> bars;
+};
+
+/// The warm-up of every session of a run, in the order of the supervisor's configs (a missing
+/// or empty entry = that session starts cold). Sent to the supervisor before `start_atom`.
+struct run_warmups {
+  std::vector<warmup_history> sessions;
+};
+
 /// An evaluation point reached while processing event `event_index` of the batch: a closed bar of
 /// the strategy timeframe (or, with `evaluate_on: tick`, a tick), with the series row the rules see
 /// (`values`, in `compiled_strategy::series` order; NaN while an indicator warms up).
@@ -167,6 +181,16 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, candle& x) {
   return f(caf::meta::type_name("candle"), x.open_time_ms, x.close_time_ms, x.open, x.high, x.low, x.close,
            x.volume, x.input_count);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, warmup_history& x) {
+  return f(caf::meta::type_name("warmup_history"), x.timeframes_ms, x.bars);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_warmups& x) {
+  return f(caf::meta::type_name("run_warmups"), x.sessions);
 }
 
 template <class Inspector>

@@ -1,6 +1,7 @@
 #include "actors/session_actors.hpp"
 
 #include <cmath>
+#include <ctime>
 #include <limits>
 
 #include <spdlog/spdlog.h>
@@ -27,6 +28,16 @@ std::optional<compiled_strategy> compile_or_quit(Self* self, const session_confi
   return std::nullopt;
 }
 
+// "2024-08-08 22:59" (UTC) for logs.
+std::string utc_minute(int64_t ts_ms) {
+  std::time_t t = static_cast<std::time_t>(ts_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
 } // namespace
 
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
@@ -36,7 +47,23 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
   if (!compiled)
     return {};
   self->state.engine.emplace(*compiled);
+  for (auto& s : compiled->series)
+    self->state.series_names.push_back(s.name);
   return {
+    [self, cfg](const warmup_history& w) {
+      for (size_t i = 0; i < w.timeframes_ms.size() && i < w.bars.size(); ++i) {
+        const auto& bars = w.bars[i];
+        auto taken = self->state.engine->warm(w.timeframes_ms[i], bars);
+        if (taken == 0) {
+          spdlog::info("session {} ({}): no {} bars to warm with", cfg.session_id, cfg.name,
+                       format_timeframe(w.timeframes_ms[i]));
+          continue;
+        }
+        spdlog::info("session {} ({}): warmed {} × {} bars for {}, {} → {}", cfg.session_id, cfg.name, taken,
+                     format_timeframe(w.timeframes_ms[i]), cfg.strategy.name, utc_minute(bars.front().open_time_ms),
+                     utc_minute(bars.back().close_time_ms));
+      }
+    },
     [self, next, cfg](const market_batch& batch) {
       auto& st = self->state;
       session_batch out;
@@ -56,6 +83,15 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
         rows.clear();
         st.engine->on_event(ev, rows);
         for (auto& row : rows) {
+          if (!st.evaluated) {
+            st.evaluated = true;
+            std::string values;
+            for (size_t c = 0; c < row.values.size() && c < st.series_names.size(); ++c)
+              values += (values.empty() ? "" : ", ") + st.series_names[c] + "=" +
+                        (std::isnan(row.values[c]) ? std::string("unknown") : fmt::format("{:.8g}", row.values[c]));
+            spdlog::info("session {} ({}): first evaluation at {}: {}", cfg.session_id, cfg.name, ev.ts_event_ms,
+                         values);
+          }
           bar_closed bc;
           bc.event_index = static_cast<uint32_t>(i);
           bc.closed = row.bar_closed;

@@ -23,12 +23,16 @@ namespace pt {
 struct indicator_engine_state {
   std::optional<series_engine> engine;
   bool warned_kline_interval = false;
+  bool evaluated = false;              ///< the first evaluation point has been logged
+  std::vector<std::string> series_names; ///< column names, for that log line
   static inline const char* name = "indicator_engine";
 };
 
 /// Builds the strategy's bars from trades or klines, updates its indicators on each close and
 /// adds one row of series values per evaluation point (see `series_engine`).
-/// Takes `market_batch` and `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`.
+/// Takes `warmup_history` (folded in as history, logged, nothing forwarded), `market_batch` and
+/// `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`. Logs the series values
+/// of its first evaluation point (so a log shows what a warm-up made known).
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
                                caf::actor next);
 

@@ -60,7 +60,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
   check_all_ended(self);
 }
 
-void spawn_pipeline(self_ptr self, session_config cfg) {
+void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup) {
   auto& st = self->state;
   auto& s = st.sessions[cfg.session_id];
   s.config = cfg;
@@ -78,6 +78,10 @@ void spawn_pipeline(self_ptr self, session_config cfg) {
   auto executor = self->spawn(paper_executor, cfg, tracker);
   auto detector = self->spawn(signal_detector, cfg, executor);
   auto engine = self->spawn(indicator_engine, cfg, detector);
+  // Before the subscribe: the broadcaster's first batch can only be sent after it, so the
+  // history is ahead of it in the engine's mailbox.
+  if (!warmup.timeframes_ms.empty())
+    self->send(engine, std::move(warmup));
   s.tracker = tracker;
   self->monitor(tracker);
   int64_t id = cfg.session_id;
@@ -126,10 +130,12 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         return st.started;
       }
       int64_t next_id = 1;
-      for (auto cfg : st.configs) {
+      for (size_t i = 0; i < st.configs.size(); ++i) {
+        auto cfg = st.configs[i];
+        auto warmup = i < st.warmups.size() ? st.warmups[i] : warmup_history{};
         if (!st.persister) {
           cfg.session_id = next_id++;
-          spawn_pipeline(self, std::move(cfg));
+          spawn_pipeline(self, std::move(cfg), std::move(warmup));
           continue;
         }
         session_row row;
@@ -143,9 +149,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         row.slippage_bps_raw = cfg.execution.slippage_bps.raw();
         self->request(st.persister, caf::infinite, std::move(row))
           .then(
-            [self, cfg](int64_t id) mutable {
+            [self, cfg, warmup](int64_t id) mutable {
               cfg.session_id = id;
-              spawn_pipeline(self, std::move(cfg));
+              spawn_pipeline(self, std::move(cfg), std::move(warmup));
             },
             [self, cfg](caf::error& err) {
               spdlog::error("session '{}' not started: {}", cfg.name, self->system().render(err));
@@ -182,6 +188,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       check_all_ended(self);
     },
     [self](stop_atom) { self->state.stopping = true; },
+    [self](run_warmups& w) { self->state.warmups = std::move(w.sessions); },
     [self](await_atom) {
       auto rp = self->make_response_promise();
       self->state.awaiting.push_back(rp);

@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/messages.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
@@ -24,6 +25,7 @@ struct supervised_session {
 /// Supervisor state: every session of this process.
 struct supervisor_state {
   std::vector<session_config> configs;
+  std::vector<warmup_history> warmups; ///< by config index; may be shorter (the rest start cold)
   caf::actor broadcaster;
   caf::actor persister;        ///< may be invalid (no database)
   std::map<int64_t, supervised_session> sessions;
@@ -39,6 +41,8 @@ struct supervisor_state {
 /// Starts and watches the sessions of `configs`.
 ///
 /// Messages:
+/// - `run_warmups` (before `start_atom`): history for each config's indicator engine, sent to it
+///   right after it is spawned and before it is subscribed, so it precedes every market batch.
 /// - `start_atom` → `ok_atom` once every session has an id (from the persister when there is
 ///   one), its four actors are running and it is subscribed to its symbol (or has failed).
 /// - `session_report` from a tracker at the end of data: the session is finished.

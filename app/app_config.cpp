@@ -80,7 +80,14 @@ app_config load_app_config(const std::string& path) {
       cfg.database = db.Scalar();
   }
   if (auto feed = root["feed"]) {
-    p.reject_unknown_keys(feed, {"replay", "speed", "live_url", "rest_url"}, "feed");
+    p.reject_unknown_keys(feed, {"replay", "speed", "live_url", "rest_url", "warmup"}, "feed");
+    if (auto w = feed["warmup"]) {
+      bool value = true;
+      if (!w.IsScalar() || !YAML::convert<bool>::decode(w, value))
+        p.add(w, "feed.warmup must be true or false");
+      else
+        cfg.warmup = value;
+    }
     if (auto u = feed["rest_url"]) {
       if (!u.IsScalar() || (u.Scalar().rfind("http://", 0) != 0 && u.Scalar().rfind("https://", 0) != 0))
         p.add(u, "feed.rest_url must be an http:// or https:// URL");

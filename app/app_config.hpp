@@ -24,6 +24,7 @@ struct session_defaults {
 ///   speed: 10                         # or max
 ///   live_url: wss://stream.binance.com:9443      # the live feed (ws://127.0.0.1:PORT for replay-server)
 ///   rest_url: https://api.binance.com            # exchange filters (http://127.0.0.1:PORT likewise)
+///   warmup: true                      # live runs: warm indicators from REST klines first
 /// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
 ///            qty_step: 0.00001, equity_interval: 1m}
 /// sessions:
@@ -36,6 +37,7 @@ struct app_config {
   std::optional<double> replay_speed;     ///< 0 = as fast as possible
   std::string live_url = "wss://stream.binance.com:9443"; ///< combined-stream base URL of the live feed
   std::string rest_url = "https://api.binance.com";       ///< REST base URL (exchange filters)
+  bool warmup = true; ///< live runs: feed each session REST klines as history before live data
   session_defaults defaults;
   std::vector<session_config> sessions;   ///< ids not assigned yet
 };

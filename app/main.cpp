@@ -18,6 +18,7 @@
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
+#include "app/warmup.hpp"
 #include "web/binance_rest_client.hpp"
 #include "web/replay_server.hpp"
 
@@ -49,6 +50,7 @@ struct run_args {
   std::string live_url;
   std::string rest_url;
   bool exit_at_end = false;
+  bool no_warmup = false;
 };
 
 int cmd_run(const run_args& args) {
@@ -94,6 +96,7 @@ int cmd_run(const run_args& args) {
     // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
     // lot size replaces the configured quantity step.
     binance_rest_client rest(args.rest_url.empty() ? cfg.rest_url : args.rest_url);
+    bool rest_reachable = true;
     try {
       for (auto& f : rest.exchange_filters(live.symbols)) {
         spdlog::info("{}: tick size {}, step size {}, min qty {}, min notional {}", f.symbol, f.tick_size.to_string(),
@@ -109,7 +112,13 @@ int cmd_run(const run_args& args) {
       }
       spdlog::warn("cannot read the exchange's symbol rules ({}); sessions keep their configured quantity step",
                    e.what());
+      rest_reachable = false;
     }
+    // Warm-up asks the same host: after it could not be reached, sessions start cold at once.
+    if (cfg.warmup && !args.no_warmup && rest_reachable)
+      req.warmups = fetch_warmups(req.sessions, rest);
+    else if (cfg.warmup && !args.no_warmup)
+      spdlog::warn("warm-up skipped: the REST endpoint cannot be reached; every session starts cold");
     spdlog::info("live feed: {} for {} symbol(s)", live.base_url, live.symbols.size());
   }
   if (req.sessions.empty())
@@ -297,6 +306,8 @@ int main(int argc, char** argv) {
                       "ws://127.0.0.1:PORT for a local replay-server");
   run_cmd->add_option("--rest-url", run.rest_url,
                       "REST base URL for symbol rules (default: the config's, https://api.binance.com)");
+  run_cmd->add_flag("--no-warmup", run.no_warmup,
+                    "Live runs: start indicators cold instead of warming them from the exchange's REST klines");
   run_cmd->add_flag("--exit-at-end", run.exit_at_end,
                     "Exit when the replay ends (or the live server closes the stream) instead of serving on");
 
@@ -337,6 +348,9 @@ int main(int argc, char** argv) {
     "replay-server", "Serve a recorded Binance stream over WebSocket and REST, in Binance's wire format");
   rs_cmd->add_option("--data", rs.data_path, "Recorded stream file (<receive ns> <JSON> lines, .gz ok)")
     ->required()
+    ->check(CLI::ExistingFile);
+  rs_cmd->add_option("--klines", rs.klines_paths,
+                     "Kline CSV served on /api/v3/klines for its symbol and interval (repeatable; .gz ok)")
     ->check(CLI::ExistingFile);
   rs_cmd->add_option("--speed", rs_speed, "N times the recorded pace, or 'max' (no pacing)")->capture_default_str();
   rs_cmd->add_option("--port", rs.port, "TCP port; 0 picks a free one (logged)")->capture_default_str();

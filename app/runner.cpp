@@ -50,6 +50,8 @@ run_outcome run_sessions(const run_request& request) {
         self->send_exit(a, caf::exit_reason::user_shutdown);
   };
 
+  if (!request.warmups.sessions.empty())
+    self->send(supervisor, request.warmups); // ahead of start_atom: same sender, FIFO
   self->request(supervisor, caf::infinite, start_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("starting sessions: {}", system.render(err)); });
 

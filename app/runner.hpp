@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/messages.hpp"
 #include "actors/replay_feed.hpp"
 #include "web/binance_stream_client.hpp"
 #include "core/session_types.hpp"
@@ -15,6 +16,7 @@ struct run_request {
   std::vector<session_config> sessions;
   replay_options replay;                  ///< the feed, unless `live` is set
   std::optional<stream_client_options> live; ///< the live Binance connector as the feed
+  run_warmups warmups;                    ///< history per session, before any market data (may be empty)
   std::string database;     ///< SQLite file; empty = keep nothing (a plain backtest)
   bool exit_at_end = true;  ///< false: after the feed ends, keep serving until SIGINT/SIGTERM
 };

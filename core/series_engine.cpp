@@ -1,5 +1,6 @@
 #include "core/series_engine.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace pt {
@@ -42,11 +43,39 @@ series_engine::timeframe_state& series_engine::state_for(int64_t timeframe_ms) {
   return timeframes_.back();
 }
 
-void series_engine::close_bar(timeframe_state& tf, const candle& bar) {
+bool series_engine::close_bar(timeframe_state& tf, const candle& bar) {
+  // A warmed history may already hold this bucket (the server's "now" and the first live event
+  // can disagree); taking it twice would skew every indicator.
+  if (tf.last_closed && bar.open_time_ms <= tf.last_closed->open_time_ms)
+    return false;
   tf.last_closed = bar;
   auto input = to_bar_input(bar);
   for (auto& [_, ind] : tf.indicators)
     ind->update(input);
+  return true;
+}
+
+std::vector<std::pair<int64_t, size_t>> series_engine::warmup_needs(size_t max_bars) const {
+  std::vector<std::pair<int64_t, size_t>> needs;
+  for (auto& tf : timeframes_) {
+    size_t bars = 1;
+    for (auto& [_, ind] : tf.indicators)
+      bars = std::max(bars, 4 * (ind->warmup_bars() + 1));
+    needs.emplace_back(tf.timeframe_ms, std::min(bars, std::max<size_t>(max_bars, 1)));
+  }
+  return needs;
+}
+
+size_t series_engine::warm(int64_t timeframe_ms, const std::vector<candle>& bars) {
+  for (auto& tf : timeframes_) {
+    if (tf.timeframe_ms != timeframe_ms)
+      continue;
+    size_t taken = 0;
+    for (auto& bar : bars)
+      taken += close_bar(tf, bar) ? 1 : 0;
+    return taken;
+  }
+  return 0;
 }
 
 void series_engine::feed(timeframe_state& tf, const market_event& ev, const trade* t, const kline* k) {
@@ -73,7 +102,8 @@ void series_engine::on_event(const market_event& ev, std::vector<series_row>& ou
   auto& base = timeframes_[0];
   feed(base, ev, t, k);
   for (auto& bar : closed_) {
-    close_bar(base, bar);
+    if (!close_bar(base, bar))
+      continue;
     if (evaluation_ == evaluate_on::bar_close)
       out.push_back(sample(true, &bar, std::nullopt));
   }

@@ -30,7 +30,20 @@ public:
   explicit series_engine(const compiled_strategy& strategy);
 
   /// Folds one event in and appends its evaluation points (usually zero or one) to `out`.
+  /// A bar that opens at or before a bar already closed (e.g. one given by `warm`) is dropped.
   void on_event(const market_event& ev, std::vector<series_row>& out);
+
+  /// The history each timeframe needs before its indicators are ready: (timeframe_ms, bars),
+  /// the strategy timeframe first. Bars = 4 × (the longest `indicator::warmup_bars()` + 1) of
+  /// that timeframe's indicators — four lookbacks let an EMA's seed fade (to e^-6) — at least 1
+  /// (the last closed bar, which `close@1h` reads) and at most `max_bars` (Binance serves 1000).
+  std::vector<std::pair<int64_t, size_t>> warmup_needs(size_t max_bars = 1000) const;
+
+  /// Feeds closed bars of `timeframe_ms`, oldest first, as history: that timeframe's indicators
+  /// and last closed bar are updated exactly as if the bars had closed live, but no row is made
+  /// (no rule sees them). Bars not after the last closed bar, and bars of a timeframe the strategy
+  /// does not read, are ignored. Returns how many bars were taken.
+  size_t warm(int64_t timeframe_ms, const std::vector<candle>& bars);
 
 private:
   struct timeframe_state {
@@ -43,7 +56,7 @@ private:
 
   timeframe_state& state_for(int64_t timeframe_ms);
   void feed(timeframe_state& tf, const market_event& ev, const trade* t, const kline* k); // into closed_
-  void close_bar(timeframe_state& tf, const candle& bar);
+  bool close_bar(timeframe_state& tf, const candle& bar); // false: not after the last closed bar
   series_row sample(bool bar_closed, const candle* bar, const std::optional<candle>& forming) const;
 
   std::vector<series_spec> series_;

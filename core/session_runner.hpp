@@ -38,7 +38,11 @@ public:
     }
   }
 
-  /// Everything the exchange produced so far: orders, fills, decisions.
+  /// History before the first event, as the indicator engine takes a `warmup_history`: closed
+  /// bars of `timeframe_ms`, oldest first, into the indicators only (see `series_engine::warm`).
+  size_t warm(int64_t timeframe_ms, const std::vector<candle>& bars) { return engine_.warm(timeframe_ms, bars); }
+
+    /// Everything the exchange produced so far: orders, fills, decisions.
   const exchange_output& output() const { return out_; }
   const paper_exchange& exchange() const { return exchange_; }
 

@@ -148,6 +148,71 @@ std::vector<symbol_filters> parse_exchange_info(const std::string& body) {
   return out;
 }
 
+namespace {
+
+bool is_symbol(const std::string& symbol) {
+  return !symbol.empty() && std::all_of(symbol.begin(), symbol.end(), [](char c) {
+    return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+} // namespace
+
+int64_t binance_rest_client::server_time_ms() const {
+  auto body = get("/api/v3/time");
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("serverTime") || !doc["serverTime"].IsInt64())
+    throw rest_error(base_url_ + "/api/v3/time: no serverTime in " + body.substr(0, 200));
+  return doc["serverTime"].GetInt64();
+}
+
+std::vector<candle> parse_klines(const std::string& body, int64_t closed_by_ms) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (doc.HasParseError() || !doc.IsArray())
+    throw rest_error("klines: not a JSON array: " + body.substr(0, 200));
+  std::vector<candle> out;
+  for (const auto& row : doc.GetArray()) {
+    if (!row.IsArray() || row.Size() < 7 || !row[0].IsInt64() || !row[6].IsInt64())
+      throw rest_error("klines: a row is not [openTime, open, high, low, close, volume, closeTime, …]");
+    candle c;
+    c.open_time_ms = row[0].GetInt64();
+    c.close_time_ms = row[6].GetInt64();
+    auto fixed_at = [&](rapidjson::SizeType i) -> int64_t {
+      int64_t raw = 0;
+      if (!row[i].IsString() ||
+          parse_decimal_raw(std::string_view(row[i].GetString(), row[i].GetStringLength()), raw) != parse_errc::ok)
+        throw rest_error("klines: field " + std::to_string(i) + " of the kline at " + std::to_string(c.open_time_ms) +
+                         " is not a decimal string");
+      return raw;
+    };
+    c.open = price::from_raw(fixed_at(1));
+    c.high = price::from_raw(fixed_at(2));
+    c.low = price::from_raw(fixed_at(3));
+    c.close = price::from_raw(fixed_at(4));
+    c.volume = quantity::from_raw(fixed_at(5));
+    c.input_count = 1;
+    if (c.close_time_ms <= closed_by_ms && (out.empty() || out.back().open_time_ms < c.open_time_ms))
+      out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<candle> binance_rest_client::klines(const std::string& symbol, const std::string& interval, int limit,
+                                                int64_t end_time_ms) const {
+  if (!is_symbol(symbol))
+    throw std::invalid_argument("'" + symbol + "' is not a symbol (upper-case letters and digits)");
+  if (limit < 1 || limit > 1000)
+    throw std::invalid_argument("klines limit must be 1..1000, not " + std::to_string(limit));
+  // The interval is checked by the exchange (-1120); it is letters and digits, so no encoding.
+  if (!std::all_of(interval.begin(), interval.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+    throw std::invalid_argument("'" + interval + "' is not a kline interval");
+  auto body = get("/api/v3/klines?symbol=" + symbol + "&interval=" + interval + "&endTime=" +
+                  std::to_string(end_time_ms) + "&limit=" + std::to_string(limit));
+  return parse_klines(body, end_time_ms);
+}
+
 std::vector<symbol_filters> binance_rest_client::exchange_filters(const std::vector<std::string>& symbols) const {
   std::vector<symbol_filters> out;
   for (auto& symbol : symbols) {

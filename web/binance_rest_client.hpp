@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/candle.hpp"
 #include "core/fixed_point.hpp"
 
 namespace pt {
@@ -42,6 +43,17 @@ public:
   /// and carries Binance's answer (code -1121, "Invalid symbol.").
   std::vector<symbol_filters> exchange_filters(const std::vector<std::string>& symbols) const;
 
+  /// The exchange's clock, ms since the epoch, from `GET /api/v3/time`. Throws `rest_error`
+  /// (also when the answer has no `serverTime`).
+  int64_t server_time_ms() const;
+
+  /// Klines of `symbol` at `interval` (a Binance interval: "1m", "1h", …) that closed at or
+  /// before `end_time_ms`, oldest first, from `GET /api/v3/klines?symbol=…&interval=…&endTime=…
+  /// &limit=…`: the last `limit` (1..1000) the exchange has up to `end_time_ms`, less the
+  /// still-forming one Binance includes (so at most `limit`). Throws `rest_error`, and `std::invalid_argument` for a bad symbol or limit.
+  std::vector<candle> klines(const std::string& symbol, const std::string& interval, int limit,
+                             int64_t end_time_ms) const;
+
 private:
   std::string base_url_;
   bool tls_ = false;
@@ -53,5 +65,10 @@ private:
 /// Parses an `exchangeInfo` response body into filters, one per listed symbol. Throws
 /// `std::runtime_error` when the body is not an exchangeInfo document.
 std::vector<symbol_filters> parse_exchange_info(const std::string& body);
+
+/// Parses a `GET /api/v3/klines` body (an array of 12-element arrays, prices as decimal
+/// strings) into candles, oldest first, keeping those with `close_time_ms <= closed_by_ms`.
+/// Throws `rest_error` when the body is not such an array or a price does not parse.
+std::vector<candle> parse_klines(const std::string& body, int64_t closed_by_ms);
 
 } // namespace pt

@@ -13,7 +13,9 @@ namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-std::string error_body(int code, std::string_view msg) {
+} // namespace
+
+std::string binance_error_body(int code, std::string_view msg) {
   rapidjson::StringBuffer out;
   json_writer w(out);
   w.StartObject();
@@ -24,6 +26,10 @@ std::string error_body(int code, std::string_view msg) {
   w.EndObject();
   return out.GetString();
 }
+
+namespace {
+
+std::string error_body(int code, std::string_view msg) { return binance_error_body(code, msg); }
 
 http_answer invalid_symbol() { return {400, error_body(-1121, "Invalid symbol.")}; }
 
@@ -50,7 +56,8 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-// The decoded value of query parameter `name`, if present.
+} // namespace
+
 std::optional<std::string> query_param(std::string_view target, std::string_view name) {
   auto q = target.find('?');
   if (q == std::string_view::npos)
@@ -68,6 +75,8 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
   }
   return std::nullopt;
 }
+
+namespace {
 
 struct asset_split {
   std::string base;
@@ -251,10 +260,10 @@ std::vector<std::string> streams_of_target(std::string_view target) {
 }
 
 http_answer answer_rest(const replay_recording& rec, std::string_view method, std::string_view target,
-                        int64_t now_ms) {
+                        int64_t now_ms, const kline_store* klines) {
   auto path = path_of_target(target);
   bool known = path == "/api/v3/ping" || path == "/api/v3/time" || path == "/api/v3/depth" ||
-               path == "/api/v3/exchangeInfo";
+               path == "/api/v3/exchangeInfo" || path == "/api/v3/klines";
   if (!known)
     return {404, error_body(-1, "Not found: " + std::string(path))};
   if (method != "GET")
@@ -272,6 +281,10 @@ http_answer answer_rest(const replay_recording& rec, std::string_view method, st
   }
   if (path == "/api/v3/exchangeInfo")
     return exchange_info(rec, target, now_ms);
+  if (path == "/api/v3/klines") {
+    static const kline_store none;
+    return answer_klines(rec, klines ? *klines : none, target, now_ms);
+  }
   auto symbol = query_param(target, "symbol");
   if (!symbol || symbol->empty())
     return {400, error_body(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.")};

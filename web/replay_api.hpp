@@ -5,6 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
+#include "web/replay_klines.hpp"
 #include "web/replay_recording.hpp"
 
 namespace pt {
@@ -27,11 +30,30 @@ struct http_answer {
 ///   known quote suffix (USDT, FDUSD, USDC, BUSD, BTC, ETH, BNB). The filters are BTCUSDT's values as
 ///   of 2024 — PRICE_FILTER tickSize 0.01000000, LOT_SIZE stepSize/minQty 0.00001000, NOTIONAL
 ///   minNotional 5.00000000 — fixed for every symbol, not derived from the data.
+/// - `GET /api/v3/klines?symbol=S&interval=I[&startTime=T0][&endTime=T1][&limit=N]` → see
+///   `answer_klines`.
 /// - A symbol not in the recording → 400 `{"code":-1121,"msg":"Invalid symbol."}`; a missing one on
 ///   depth → 400 with code -1102; another method on a known path → 405; any other path → 404;
 ///   all with a Binance-shaped `{"code":…,"msg":…}` body.
 http_answer answer_rest(const replay_recording& rec, std::string_view method, std::string_view target,
-                        int64_t now_ms);
+                        int64_t now_ms, const kline_store* klines = nullptr);
+
+/// Answers `GET /api/v3/klines` from `klines` as Binance does: an array of 12-element arrays
+/// `[openTime, "open", "high", "low", "close", "volume", closeTime, "quoteVolume", trades,
+/// "takerBuyBase", "takerBuyQuote", "0"]` (decimal strings with 8 decimals), oldest first, only
+/// klines closed before `now_ms` (see `kline_store::query`). `limit` defaults to 500, at most 1000.
+/// Errors (400, Binance's codes): symbol or interval missing → -1102; a symbol neither in the
+/// recording nor in a kline file → -1121 "Invalid symbol."; an interval not in Binance's list →
+/// -1120 "Invalid interval."; a non-numeric limit/startTime/endTime → -1100; limit outside
+/// 1..1000 → -1130. A known symbol with no kline file for the interval → `[]`.
+http_answer answer_klines(const replay_recording& rec, const kline_store& klines, std::string_view target,
+                          int64_t now_ms);
+
+/// A Binance error body, `{"code":-1121,"msg":"Invalid symbol."}`.
+std::string binance_error_body(int code, std::string_view msg);
+
+/// The percent-decoded value of query parameter `name` of a request target; nullopt if absent.
+std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
 /// What a client's WebSocket request asks the connection to do.
 struct ws_request_outcome {

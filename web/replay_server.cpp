@@ -23,6 +23,7 @@
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/candle.hpp"
 #include "web/replay_api.hpp"
 #include "web/replay_recording.hpp"
 
@@ -44,6 +45,8 @@ constexpr const char* server_name = "papertrader-replay";
 /// What every session of one server shares (read-only once running).
 struct server_state {
   replay_recording recording;
+  kline_store klines;
+  int64_t clock_ms = 0; // the server's "now": the receive time of the recording's first message
   double speed = 1; ///< 0 = no pacing
   uint64_t next_connection_id = 1;
 };
@@ -257,10 +260,8 @@ private:
         ->run(std::move(req), streams_of_target(target));
       return;
     }
-    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
-    auto answer = answer_rest(state_->recording, std::string(req.method_string()), target, now_ms);
+    auto answer = answer_rest(state_->recording, std::string(req.method_string()), target, state_->clock_ms,
+                              &state_->klines);
     spdlog::debug("connection {}: {} {} → {}", id_, std::string(req.method_string()), target, answer.status);
     send(answer, req.version(), req.keep_alive());
   }
@@ -340,6 +341,11 @@ int run_replay_server(const replay_server_options& options) {
   state->recording = replay_recording::load(options.data_path);
   state->speed = options.speed;
   const auto& rec = state->recording;
+  state->clock_ms = rec.messages().front().receive_ns / 1'000'000;
+  for (auto& path : options.klines_paths)
+    state->klines.add_file(path);
+  for (auto& [key, count] : state->klines.files())
+    spdlog::info("klines: {} {} ({} rows) served on /api/v3/klines", key.first, format_timeframe(key.second), count);
   std::string streams;
   for (auto& s : rec.streams())
     streams += (streams.empty() ? "" : ", ") + s;

@@ -2,12 +2,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace pt {
 
 /// Settings of `papertrader replay-server`.
 struct replay_server_options {
   std::string data_path;          ///< recorded stream file (`<receive ns|µs> <JSON>` lines, .gz ok)
+  std::vector<std::string> klines_paths; ///< kline CSVs served on `/api/v3/klines` (symbol from the name)
   double speed = 1;               ///< receive-time multiplier: 1 = as recorded, 10 = ten times; 0 = no pacing
   std::string host = "127.0.0.1"; ///< address to listen on
   uint16_t port = 0;              ///< TCP port; 0 picks a free one (logged as `listening on HOST:PORT`)
@@ -21,7 +23,9 @@ struct replay_server_options {
 ///   the file from its start on its own; the replay clock starts at the handshake, or at the first
 ///   SUBSCRIBE of a connection that named no streams. Live SUBSCRIBE / UNSUBSCRIBE /
 ///   LIST_SUBSCRIPTIONS requests are answered as Binance does; pings get pongs.
-/// - Plain HTTP REST on the same port: see `answer_rest` in `web/replay_api.hpp`.
+/// - Plain HTTP REST on the same port: see `answer_rest` in `web/replay_api.hpp`. The server's
+///   clock (`/api/v3/time`, `serverTime`, which klines have closed) stands still at the receive
+///   time of the recording's first message, so "now" for a replay is the start of the recording.
 ///
 /// Runs on the calling thread (one Asio `io_context`, so no locking). Returns 0 after a signal.
 /// Throws `std::runtime_error` (or a `boost::system::system_error`) when the file cannot be loaded

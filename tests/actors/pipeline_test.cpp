@@ -42,14 +42,18 @@ session_config make_session(const std::string& strategy_file, const std::string&
 }
 
 // Runs `configs` through the actors, feeding `events` in batches of the given sizes (cycled).
+// `warmups`, when given, go to the supervisor before it starts, as a live run sends them.
 std::vector<session_report> run_actors(const std::vector<session_config>& configs,
-                                       const std::vector<market_event>& events, std::vector<size_t> batch_sizes) {
+                                       const std::vector<market_event>& events, std::vector<size_t> batch_sizes,
+                                       const run_warmups& warmups = {}) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
   caf::actor_system system{cfg};
   auto broadcaster = system.spawn(market_data_broadcaster);
   auto supervisor = system.spawn(session_supervisor, configs, broadcaster, caf::actor{});
   caf::scoped_actor self{system};
+  if (!warmups.sessions.empty())
+    self->send(supervisor, warmups);
   bool started = false;
   self->request(supervisor, timeout, start_atom::value)
     .receive([&](ok_atom) { started = true; }, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
@@ -105,6 +109,31 @@ TEST(Pipeline, ActorsTradeExactlyLikeThePlainLoopWhateverTheBatching) {
       expect_same_fills(reports[i].fills, expected, configs[i].name);
     }
   }
+}
+
+TEST(Pipeline, AWarmedSessionTradesLikeThePlainLoopWarmedTheSameWay) {
+  auto all = read_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 3000);
+  ASSERT_EQ(all.size(), 3000u);
+  // The first 200 hourly bars are the history, the rest arrive live in batches.
+  std::vector<candle> history;
+  for (size_t i = 0; i < 200; ++i) {
+    auto& k = std::get<kline>(all[i].data);
+    history.push_back({k.open_time_ms, k.close_time_ms, k.open, k.high, k.low, k.close, k.volume, 1});
+  }
+  std::vector<market_event> live(all.begin() + 200, all.end());
+  auto cfg = make_session("ema_crossover.yaml", "ema");
+  run_warmups warmups;
+  warmups.sessions.push_back({{cfg.strategy.timeframe_ms}, {history}});
+  auto reports = run_actors({cfg}, live, {64}, warmups);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].status, "finished");
+  auto expected = run_plain_session(cfg, live, {{cfg.strategy.timeframe_ms, history}});
+  EXPECT_FALSE(expected.empty());
+  expect_same_fills(reports[0].fills, expected, "warmed");
+  // The warm-up is what made the difference: cold, the first crossover comes later.
+  auto cold = run_plain_session(cfg, live);
+  ASSERT_FALSE(cold.empty());
+  EXPECT_LT(expected.front().ts_event_ms, cold.front().ts_event_ms);
 }
 
 TEST(Pipeline, ABrokenSessionFailsAloneAndOthersAreUnchanged) {

@@ -169,6 +169,12 @@ TEST_F(AppConfigTemp, AbsoluteReplayPathIsKeptAndNoFeedMeansLive) {
   EXPECT_TRUE(live.sessions.empty());
 }
 
+TEST_F(AppConfigTemp, WarmupIsOnUnlessTheFeedSaysNo) {
+  EXPECT_TRUE(load_app_config(write("config.yaml", "database: a.db\n")).warmup);
+  EXPECT_FALSE(load_app_config(write("config.yaml", "feed: {warmup: false}\n")).warmup);
+  expect_problems("feed:\n  warmup: maybe\n", {{"2:11", "feed.warmup must be true or false"}});
+}
+
 TEST_F(AppConfigTemp, EveryMistakeIsReportedWithItsPosition) {
   const std::string text = "database: pt.db\n"                       // 1
                            "feed:\n"                                 // 2

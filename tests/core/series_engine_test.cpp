@@ -153,5 +153,87 @@ TEST(SignalRules, ReportsTheValuesItsRulesRead) {
   EXPECT_EQ(signals[2].inputs, "close=12, sma_2=10");
 }
 
+// Candles with wavy closes (so RSI sees gains and losses), one per `tf_ms` from `start_ms`.
+std::vector<candle> wavy_candles(int64_t start_ms, int64_t tf_ms, int n) {
+  std::vector<candle> out;
+  for (int i = 0; i < n; ++i) {
+    std::string c = std::to_string(100 + (i * 7) % 13) + "." + std::to_string(i % 10);
+    auto k = make_kline(start_ms + i * tf_ms, tf_ms, c, c, c, c, "1");
+    out.push_back({k.open_time_ms, k.close_time_ms, k.open, k.high, k.low, k.close, k.volume, 1});
+  }
+  return out;
+}
+
+market_event event_of(const candle& c) {
+  kline k;
+  k.open_time_ms = c.open_time_ms;
+  k.close_time_ms = c.close_time_ms;
+  k.open = c.open;
+  k.high = c.high;
+  k.low = c.low;
+  k.close = c.close;
+  k.volume = c.volume;
+  return kline_event(k);
+}
+
+TEST(SeriesEngineWarmup, WarmedIndicatorsEqualTheNormalPathOnTheFirstLiveBar) {
+  auto spec = base_spec("ema_10 > rsi_14");
+  spec.indicators.push_back({"ema_10", "ema", {10}, price_source::close});
+  spec.indicators.push_back({"rsi_14", "rsi", {14}, price_source::close});
+  auto cs = compile_or_fail(spec);
+  auto bars = wavy_candles(hour_aligned_ms, minute_ms, 61);
+  std::vector<candle> history(bars.begin(), bars.end() - 1);
+
+  series_engine reference(cs);
+  std::vector<series_row> ref_rows;
+  for (auto& b : bars)
+    reference.on_event(event_of(b), ref_rows);
+
+  series_engine warmed(cs);
+  EXPECT_EQ(warmed.warm(minute_ms, history), 60u);
+  std::vector<series_row> rows;
+  warmed.on_event(event_of(bars.back()), rows);
+  ASSERT_EQ(rows.size(), 1u); // warm-up made no row of its own
+  for (auto name : {"ema_10", "rsi_14"}) {
+    auto col = column(cs, name);
+    ASSERT_FALSE(std::isnan(rows[0].values[col])) << name;
+    EXPECT_DOUBLE_EQ(rows[0].values[col], ref_rows.back().values[col]) << name;
+  }
+}
+
+TEST(SeriesEngineWarmup, HigherTimeframeIsKnownAtTheFirstEvaluation) {
+  auto spec = base_spec("close@1h > ema_3@1h");
+  spec.indicators.push_back({"ema_3", "ema", {3}, price_source::close});
+  auto cs = compile_or_fail(spec);
+  series_engine engine(cs);
+  auto needs = engine.warmup_needs();
+  ASSERT_EQ(needs.size(), 2u);
+  EXPECT_EQ(needs[0], (std::pair<int64_t, size_t>{minute_ms, 1}));
+  EXPECT_EQ(needs[1], (std::pair<int64_t, size_t>{hour_ms, 4 * 3})); // ema(3): lookback 2
+  EXPECT_EQ(engine.warmup_needs(5)[1].second, 5u);                   // capped
+
+  auto hours = wavy_candles(hour_aligned_ms - 12 * hour_ms, hour_ms, 12);
+  EXPECT_EQ(engine.warm(hour_ms, hours), 12u);
+  EXPECT_EQ(engine.warm(hour_ms, hours), 0u);          // nothing after the last closed bar
+  EXPECT_EQ(engine.warm(15 * minute_ms, hours), 0u);   // a timeframe the strategy does not read
+  std::vector<series_row> rows;
+  engine.on_event(kline_event(make_kline(hour_aligned_ms, minute_ms, "90", "90", "90", "90", "1")), rows);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].values[column(cs, "close@1h")], hours.back().close.to_double());
+  EXPECT_FALSE(std::isnan(rows[0].values[column(cs, "ema_3@1h")]));
+}
+
+TEST(SeriesEngineWarmup, ALiveBarAlreadyInTheHistoryIsNotTakenTwice) {
+  auto spec = base_spec("close > sma_2");
+  spec.indicators.push_back({"sma_2", "sma", {2}, price_source::close});
+  auto cs = compile_or_fail(spec);
+  series_engine engine(cs);
+  auto bars = wavy_candles(hour_aligned_ms, minute_ms, 3);
+  engine.warm(minute_ms, bars);
+  std::vector<series_row> rows;
+  engine.on_event(event_of(bars.back()), rows);
+  EXPECT_TRUE(rows.empty());
+}
+
 } // namespace
 } // namespace pt::test

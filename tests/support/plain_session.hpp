@@ -3,6 +3,7 @@
 // One session run as a plain loop over events, with the core code and no actors: the reference
 // the actor pipeline must reproduce exactly.
 
+#include <utility>
 #include <vector>
 
 #include "core/market_event.hpp"
@@ -12,9 +13,13 @@ namespace pt::test {
 
 /// Runs `cfg` over `events` (one symbol) with `session_runner` and returns its fills; no fills
 /// when the strategy does not compile.
-inline std::vector<fill> run_plain_session(const session_config& cfg, const std::vector<market_event>& events) {
+/// `history`: (timeframe ms, closed bars) to warm it with first.
+inline std::vector<fill> run_plain_session(const session_config& cfg, const std::vector<market_event>& events,
+                                           const std::vector<std::pair<int64_t, std::vector<candle>>>& history = {}) {
   try {
     session_runner runner(cfg);
+    for (const auto& [timeframe_ms, bars] : history)
+      runner.warm(timeframe_ms, bars);
     for (const auto& ev : events)
       runner.on_event(ev);
     return runner.output().fills;
