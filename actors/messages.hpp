@@ -29,8 +29,11 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using ok_atom = caf::atom_constant<caf::atom("ok")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+/// `(unsub_atom, symbol, actor)`: drop a subscription (see `market_data_broadcaster`).
 using unsub_atom = caf::atom_constant<caf::atom("unsub")>;
+/// `(watch_atom, actor)`: register a feed control for `symbol_demand` notifications.
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
+/// `(candles_atom, symbol, timeframe_ms, n)`: ask for a `candle_history`.
 using candles_atom = caf::atom_constant<caf::atom("candles")>;
 
 // -- market data ------------------------------------------------------------------------------
