@@ -7,24 +7,44 @@
 
 #include <caf/all.hpp>
 
+#include "actors/symbol_feed.hpp"
+
 namespace pt {
 
-/// State of the market-data broadcaster: who listens to which symbol.
+/// State of the market-data broadcaster: who listens to which symbol, the candles built for
+/// them, and who is told when a symbol's demand changes.
 struct broadcaster_state {
-  std::unordered_map<std::string, std::vector<caf::actor>> subscribers; ///< by symbol (upper case)
+  std::unordered_map<std::string, symbol_feed> symbols; ///< by symbol (upper case)
+  std::vector<caf::actor> watchers;                     ///< feed controls, told of symbol_demand
   int64_t batches_in = 0;   ///< batches received from feeds
   int64_t deliveries = 0;   ///< batch messages sent to subscribers
   static inline const char* name = "market_data_broadcaster";
 };
 
-/// Fans market batches out to the sessions subscribed to their symbol.
+/// Fans market batches out to the sessions subscribed to their symbol, with the candles that
+/// closed in them built once per (symbol, timeframe).
 ///
 /// Messages:
 /// - `(subscribe_atom, symbol, actor)` → `ok_atom`: `actor` receives every later batch of `symbol`
 ///   and `end_data_atom`; it is monitored and dropped when it terminates.
+/// - `(subscribe_atom, symbol, actor, std::vector<int64_t> timeframes_ms)` → `ok_atom`: the same,
+///   and every later batch carries (`market_batch::candles`) the bars of those timeframes that
+///   closed in it, built by one `candle_aggregator` per (symbol, timeframe) for all subscribers
+///   (fed each event through `candle_aggregator::on_event`; an aggregator starts with the first
+///   batch after the first subscription asking for it, and goes with the last one).
+///   A timeframe ≤ 0 is ignored.
+/// - `(unsub_atom, symbol, actor)` → `ok_atom`: drops `actor`'s subscriptions to `symbol` (none: no-op).
+/// - `(watch_atom, actor)` → `ok_atom`: `actor` (the feed control) receives a `symbol_demand`
+///   `{symbol, true}` when a symbol gets its first subscriber and `{symbol, false}` when its last
+///   one leaves (unsubscribes or terminates); right away, `{symbol, true}` for every symbol
+///   already wanted. Monitored; dropped when it terminates.
 /// - `market_batch` → `ok_atom`: one immutable batch, sent as one shared message to every
 ///   subscriber of its symbol (copy-on-write, never copied per subscriber).
 /// - `end_data_atom` → `ok_atom`: the feed has ended; forwarded once to every subscriber.
+/// - `status_atom` → `std::vector<symbol_stats>`: every symbol seen, by name.
+/// - `(candles_atom, symbol, int64_t timeframe_ms, int64_t n)` → `candle_history`: the last n
+///   (at most `symbol_feed::history`) closed bars and the forming one; an `invalid_argument`
+///   error when no subscriber of `symbol` asks for that timeframe.
 caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* self);
 
 } // namespace pt

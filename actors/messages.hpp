@@ -29,6 +29,12 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using ok_atom = caf::atom_constant<caf::atom("ok")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+/// `(unsub_atom, symbol, actor)`: drop a subscription (see `market_data_broadcaster`).
+using unsub_atom = caf::atom_constant<caf::atom("unsub")>;
+/// `(watch_atom, actor)`: register a feed control for `symbol_demand` notifications.
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+/// `(candles_atom, symbol, timeframe_ms, n)`: ask for a `candle_history`.
+using candles_atom = caf::atom_constant<caf::atom("candles")>;
 
 // -- market data ------------------------------------------------------------------------------
 
@@ -38,10 +44,41 @@ struct market_batch {
   std::string symbol;                                      ///< e.g. "BTCUSDT"
   int64_t seq = 0;                                         ///< per-feed batch counter, from 1
   std::shared_ptr<const std::vector<market_event>> events; ///< never null once sent
+  /// Bars that closed during this batch, built by the broadcaster once per (symbol, timeframe)
+  /// for every timeframe a live subscriber asked for; null when none was asked for.
+  std::shared_ptr<const batch_candles> candles;
 };
 
 /// Size of a batch (0 for an empty one).
 inline size_t batch_size(const market_batch& b) { return b.events ? b.events->size() : 0; }
+
+/// Tells the feed control (see `watch_atom` on the broadcaster) that a symbol's market data is
+/// needed (`wanted`: it got its first subscriber) or no longer needed (its last one left).
+/// Sent in the order the changes happen; never twice the same state in a row for a symbol.
+struct symbol_demand {
+  std::string symbol; ///< e.g. "BTCUSDT"
+  bool wanted = false;
+};
+
+/// What the broadcaster has seen of one symbol, for status pages.
+struct symbol_stats {
+  std::string symbol;
+  int64_t subscribers = 0;       ///< live subscriptions now
+  int64_t batches = 0;           ///< batches received from feeds, since start
+  int64_t events = 0;            ///< events in them
+  int64_t last_event_ms = 0;     ///< exchange time of the latest event (0 = none yet)
+  double events_per_second = 0;  ///< over the last ~10 s of wall time
+};
+
+/// The broadcaster's answer to `(candles_atom, symbol, timeframe_ms, n)`: the latest closed bars
+/// of that (symbol, timeframe), oldest first, and the forming one.
+struct candle_history {
+  std::string symbol;
+  int64_t timeframe_ms = 0;
+  std::vector<candle> closed;  ///< at most the n asked for
+  bool has_forming = false;
+  candle forming;              ///< when `has_forming`
+};
 
 // -- a session's pipeline -----------------------------------------------------------------------
 
@@ -162,21 +199,6 @@ typename Inspector::result_type inspect(Inspector& f, market_event& x) {
   return f(caf::meta::type_name("market_event"), x.ts_event_ms, index, t, b, k, d, caf::meta::load_callback(rebuild));
 }
 
-/// The shared event vector travels by value; loading makes a new shared vector.
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, market_batch& x) {
-  std::vector<market_event> events;
-  if constexpr (Inspector::reads_state) {
-    if (x.events)
-      events = *x.events;
-  }
-  auto rebuild = [&]() -> caf::error {
-    x.events = std::make_shared<const std::vector<market_event>>(std::move(events));
-    return caf::none;
-  };
-  return f(caf::meta::type_name("market_batch"), x.symbol, x.seq, events, caf::meta::load_callback(rebuild));
-}
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, candle& x) {
   return f(caf::meta::type_name("candle"), x.open_time_ms, x.close_time_ms, x.open, x.high, x.low, x.close,
@@ -191,6 +213,55 @@ typename Inspector::result_type inspect(Inspector& f, warmup_history& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_warmups& x) {
   return f(caf::meta::type_name("run_warmups"), x.sessions);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, closed_candle& x) {
+  return f(caf::meta::type_name("closed_candle"), x.event_index, x.timeframe_ms, x.bar);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_candles& x) {
+  return f(caf::meta::type_name("batch_candles"), x.timeframes_ms, x.closed);
+}
+
+/// The shared vectors travel by value; loading makes new shared ones (candles stay null when
+/// there were none).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, market_batch& x) {
+  std::vector<market_event> events;
+  bool has_candles = false;
+  batch_candles candles;
+  if constexpr (Inspector::reads_state) {
+    if (x.events)
+      events = *x.events;
+    has_candles = x.candles != nullptr;
+    if (x.candles)
+      candles = *x.candles;
+  }
+  auto rebuild = [&]() -> caf::error {
+    x.events = std::make_shared<const std::vector<market_event>>(std::move(events));
+    x.candles = has_candles ? std::make_shared<const batch_candles>(std::move(candles)) : nullptr;
+    return caf::none;
+  };
+  return f(caf::meta::type_name("market_batch"), x.symbol, x.seq, events, has_candles, candles,
+           caf::meta::load_callback(rebuild));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, symbol_demand& x) {
+  return f(caf::meta::type_name("symbol_demand"), x.symbol, x.wanted);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, symbol_stats& x) {
+  return f(caf::meta::type_name("symbol_stats"), x.symbol, x.subscribers, x.batches, x.events, x.last_event_ms,
+           x.events_per_second);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, candle_history& x) {
+  return f(caf::meta::type_name("candle_history"), x.symbol, x.timeframe_ms, x.closed, x.has_forming, x.forming);
 }
 
 template <class Inspector>

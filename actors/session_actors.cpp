@@ -70,6 +70,10 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
       out.market = batch;
       std::vector<series_row> rows;
       const auto& events = *batch.events;
+      // Bars the broadcaster built for this batch, if any: taken event by event.
+      const batch_candles* shared = batch.candles.get();
+      const closed_candle* next_bar = shared ? shared->closed.data() : nullptr;
+      const closed_candle* bars_end = shared ? next_bar + shared->closed.size() : nullptr;
       for (size_t i = 0; i < events.size(); ++i) {
         const auto& ev = events[i];
         if (auto k = std::get_if<kline>(&ev.data); k && !st.warned_kline_interval &&
@@ -81,7 +85,14 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
                        format_timeframe(cfg.strategy.timeframe_ms));
         }
         rows.clear();
-        st.engine->on_event(ev, rows);
+        if (shared) {
+          auto first = next_bar;
+          while (next_bar != bars_end && next_bar->event_index <= i)
+            ++next_bar;
+          st.engine->on_event(ev, *shared, first, next_bar, rows);
+        } else {
+          st.engine->on_event(ev, rows);
+        }
         for (auto& row : rows) {
           if (!st.evaluated) {
             st.evaluated = true;

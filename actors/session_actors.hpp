@@ -29,7 +29,9 @@ struct indicator_engine_state {
 };
 
 /// Builds the strategy's bars from trades or klines, updates its indicators on each close and
-/// adds one row of series values per evaluation point (see `series_engine`).
+/// adds one row of series values per evaluation point (see `series_engine`). Bars of the
+/// timeframes a batch's `candles` cover (built by the broadcaster) are taken from there instead
+/// of being built again; subscribe it with `series_engine::shared_timeframes` of its strategy.
 /// Takes `warmup_history` (folded in as history, logged, nothing forwarded), `market_batch` and
 /// `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`. Logs the series values
 /// of its first evaluation point (so a log shows what a warm-up made known).

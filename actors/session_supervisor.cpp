@@ -85,7 +85,12 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup) {
   s.tracker = tracker;
   self->monitor(tracker);
   int64_t id = cfg.session_id;
-  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine)
+  // The broadcaster builds the bars every session on the symbol reads, once for all of them.
+  std::vector<int64_t> timeframes_ms;
+  std::vector<strategy_rule_error> errors;
+  if (auto compiled = compile_strategy(cfg.strategy, errors))
+    timeframes_ms = series_engine::shared_timeframes(*compiled);
+  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms))
     .then(
       [self, id](ok_atom) {
         auto& s = self->state.sessions[id];

@@ -101,4 +101,13 @@ void candle_aggregator::on_kline(const kline& k, std::vector<candle>& out) {
   }
 }
 
+void candle_aggregator::on_event(const market_event& ev, std::vector<candle>& out) {
+  if (auto t = std::get_if<trade>(&ev.data))
+    on_trade(ev.ts_event_ms, t->px, t->qty, out);
+  else if (auto k = std::get_if<kline>(&ev.data); k && k->is_closed)
+    on_kline(*k, out);
+  else
+    advance_to(ev.ts_event_ms, out); // a forming kline says nothing final about its bar
+}
+
 } // namespace pt

@@ -50,9 +50,15 @@ public:
   /// Time has reached `ts_ms` (any event): closes the open bar when `ts_ms` is past its end.
   void advance_to(int64_t ts_ms, std::vector<candle>& out);
 
+  /// Folds in any market event the way a session's bars need it: a trade (`on_trade`), a closed
+  /// kline (`on_kline`), anything else — a book ticker or a forming kline — only moves time on
+  /// (`advance_to`). Appends the bars it closes to `out`, oldest first.
+  void on_event(const market_event& ev, std::vector<candle>& out);
+
   /// The bar being built, if any (for display; not closed yet).
   const std::optional<candle>& forming() const { return forming_; }
 
+  /// The bucket length, in ms.
   int64_t timeframe_ms() const { return timeframe_ms_; }
 
 private:
@@ -61,6 +67,31 @@ private:
 
   int64_t timeframe_ms_;
   std::optional<candle> forming_;
+};
+
+/// A bar that closed while a batch of events was folded in, built outside the session (by the
+/// market-data broadcaster, once per symbol and timeframe for every session reading it).
+struct closed_candle {
+  uint32_t event_index = 0; ///< index in the batch of the event that closed it
+  int64_t timeframe_ms = 0; ///< its timeframe
+  candle bar;
+};
+
+/// The bars a batch closed, for a set of timeframes. `timeframes_ms` lists every timeframe that
+/// was aggregated, so "no bar of 5m closed" (5m listed, none in `closed`) is told apart from
+/// "5m not aggregated". `closed` is ordered by `event_index`, and for one event and timeframe in
+/// the order the aggregator closed them (`candle_aggregator::on_event`).
+struct batch_candles {
+  std::vector<int64_t> timeframes_ms;
+  std::vector<closed_candle> closed;
+
+  /// True when `timeframe_ms` was aggregated for this batch.
+  bool covers(int64_t timeframe_ms) const {
+    for (auto tf : timeframes_ms)
+      if (tf == timeframe_ms)
+        return true;
+    return false;
+  }
 };
 
 } // namespace pt

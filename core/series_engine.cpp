@@ -21,6 +21,7 @@ series_engine::series_engine(const compiled_strategy& strategy)
   : series_(strategy.series), evaluation_(strategy.spec.evaluation) {
   timeframes_.reserve(8);
   timeframes_.emplace_back(strategy.spec.timeframe_ms);
+  timeframes_[0].shareable = evaluation_ != evaluate_on::tick;
   for (auto& s : series_) {
     auto& tf = state_for(s.timeframe_ms);
     if (s.indicator < 0)
@@ -78,36 +79,63 @@ size_t series_engine::warm(int64_t timeframe_ms, const std::vector<candle>& bars
   return 0;
 }
 
-void series_engine::feed(timeframe_state& tf, const market_event& ev, const trade* t, const kline* k) {
+std::vector<int64_t> series_engine::shared_timeframes(const compiled_strategy& strategy) {
+  std::vector<int64_t> out;
+  if (strategy.spec.evaluation != evaluate_on::tick)
+    out.push_back(strategy.spec.timeframe_ms);
+  for (auto& s : strategy.series)
+    if (s.timeframe_ms != strategy.spec.timeframe_ms && std::find(out.begin(), out.end(), s.timeframe_ms) == out.end())
+      out.push_back(s.timeframe_ms);
+  return out;
+}
+
+void series_engine::feed(timeframe_state& tf, const market_event& ev, const batch_candles* candles,
+                         const closed_candle* first, const closed_candle* last) {
   closed_.clear();
-  if (t)
-    tf.candles.on_trade(ev.ts_event_ms, t->px, t->qty, closed_);
-  else if (k)
-    tf.candles.on_kline(*k, closed_);
-  else
-    tf.candles.advance_to(ev.ts_event_ms, closed_);
+  if (tf.shareable && candles && candles->covers(tf.timeframe_ms)) {
+    tf.external = true;
+    for (auto c = first; c != last; ++c)
+      if (c->timeframe_ms == tf.timeframe_ms)
+        closed_.push_back(c->bar);
+    return;
+  }
+  if (tf.external) {
+    // The outside bars stopped: what this aggregator holds is stale, start over.
+    tf.candles = candle_aggregator(tf.timeframe_ms);
+    tf.external = false;
+  }
+  tf.candles.on_event(ev, closed_);
 }
 
 void series_engine::on_event(const market_event& ev, std::vector<series_row>& out) {
-  auto t = std::get_if<trade>(&ev.data);
-  auto k = std::get_if<kline>(&ev.data);
-  if (k && !k->is_closed)
-    k = nullptr; // a forming kline says nothing final about its bar
+  step(ev, nullptr, nullptr, nullptr, out);
+}
+
+void series_engine::on_event(const market_event& ev, const batch_candles& candles, const closed_candle* first,
+                             const closed_candle* last, std::vector<series_row>& out) {
+  step(ev, &candles, first, last, out);
+}
+
+void series_engine::step(const market_event& ev, const batch_candles* candles, const closed_candle* first,
+                         const closed_candle* last, std::vector<series_row>& out) {
+  bool ticks = std::holds_alternative<trade>(ev.data);
+  if (auto k = std::get_if<kline>(&ev.data); k && k->is_closed)
+    ticks = true; // a forming kline is no evaluation point
   // Higher timeframes first, so a row sampled at a base close sees them up to date.
   for (size_t i = timeframes_.size(); i-- > 1;) {
-    feed(timeframes_[i], ev, t, k);
+    feed(timeframes_[i], ev, candles, first, last);
     for (auto& bar : closed_)
       close_bar(timeframes_[i], bar);
   }
   auto& base = timeframes_[0];
-  feed(base, ev, t, k);
+  feed(base, ev, candles, first, last);
   for (auto& bar : closed_) {
     if (!close_bar(base, bar))
       continue;
     if (evaluation_ == evaluate_on::bar_close)
       out.push_back(sample(true, &bar, std::nullopt));
   }
-  if (evaluation_ == evaluate_on::tick && (t || k))
+  if (evaluation_ == evaluate_on::tick && ticks)
     out.push_back(sample(!closed_.empty(), closed_.empty() ? nullptr : &closed_.back(), base.candles.forming()));
 }
 

@@ -45,17 +45,38 @@ public:
   /// does not read, are ignored. Returns how many bars were taken.
   size_t warm(int64_t timeframe_ms, const std::vector<candle>& bars);
 
+  /// Like `on_event(ev, out)`, but the bars of every timeframe that `candles` covers and
+  /// `shared_timeframes()` lists are taken from `[first, last)` — the bars that closed at this
+  /// event, any timeframe, in aggregator order — instead of being built here. The rows are the
+  /// same, bit for bit, when those bars come from a `candle_aggregator` fed the same events
+  /// through `candle_aggregator::on_event` (as the market-data broadcaster does).
+  /// A timeframe that stops being covered is built here again from a fresh, empty bar.
+  void on_event(const market_event& ev, const batch_candles& candles, const closed_candle* first,
+                const closed_candle* last, std::vector<series_row>& out);
+
+  /// Timeframes (ms) whose closed bars an engine for `strategy` may take from outside: every
+  /// timeframe the strategy reads, except with `evaluate_on: tick` its own timeframe, whose
+  /// forming bar each tick samples and which the engine therefore always builds itself.
+  /// Strategy timeframe first when listed; no duplicates.
+  static std::vector<int64_t> shared_timeframes(const compiled_strategy& strategy);
+
 private:
   struct timeframe_state {
     int64_t timeframe_ms = 0;
     candle_aggregator candles;
     std::optional<candle> last_closed;
+    bool shareable = true;  // bars may come from outside (see shared_timeframes)
+    bool external = false;  // the last event's bars came from outside
     std::vector<std::pair<int, std::unique_ptr<indicator>>> indicators; // (indicator index, instance)
     explicit timeframe_state(int64_t tf) : timeframe_ms(tf), candles(tf) {}
   };
 
   timeframe_state& state_for(int64_t timeframe_ms);
-  void feed(timeframe_state& tf, const market_event& ev, const trade* t, const kline* k); // into closed_
+  void step(const market_event& ev, const batch_candles* candles, const closed_candle* first,
+            const closed_candle* last, std::vector<series_row>& out);
+  // Bars of `tf` closed at `ev` into closed_: from [first, last) when `candles` covers it, else built.
+  void feed(timeframe_state& tf, const market_event& ev, const batch_candles* candles, const closed_candle* first,
+            const closed_candle* last);
   bool close_bar(timeframe_state& tf, const candle& bar); // false: not after the last closed bar
   series_row sample(bool bar_closed, const candle* bar, const std::optional<candle>& forming) const;
 

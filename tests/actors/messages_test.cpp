@@ -1,0 +1,103 @@
+// Message types survive CAF's binary serialization (what the network layer does), shared
+// payloads included.
+
+#include "actors/messages.hpp"
+
+#include <vector>
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+
+namespace pt::test {
+namespace {
+
+class Messages : public ::testing::Test {
+protected:
+  Messages() : system(registered(cfg)) {}
+
+  static caf::actor_system_config& registered(caf::actor_system_config& c) {
+    register_message_types(c);
+    return c;
+  }
+
+  /// Serializes `x` and reads it back into a fresh value.
+  template <class T>
+  T round_trip(T x) {
+    std::vector<char> buf;
+    caf::binary_serializer sink{system, buf};
+    if (auto err = sink(x))
+      ADD_FAILURE() << "serialize: " << system.render(err);
+    T y;
+    caf::binary_deserializer source{system, buf};
+    if (auto err = source(y))
+      ADD_FAILURE() << "deserialize: " << system.render(err);
+    return y;
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system system;
+};
+
+candle bar(int64_t open_ms, const char* close) {
+  candle c;
+  c.open_time_ms = open_ms;
+  c.close_time_ms = open_ms + 59'999;
+  c.open = c.high = c.low = c.close = *price::parse(close);
+  c.volume = *quantity::parse("1.5");
+  c.input_count = 3;
+  return c;
+}
+
+TEST_F(Messages, MarketBatchKeepsItsEventsAndCandles) {
+  market_batch b;
+  b.symbol = "BTCUSDT";
+  b.seq = 7;
+  market_event ev;
+  ev.ts_event_ms = 60'000;
+  ev.data = trade{42, *price::parse("100"), *quantity::parse("0.1"), true};
+  b.events = std::make_shared<const std::vector<market_event>>(std::vector<market_event>{ev, ev});
+  batch_candles bc;
+  bc.timeframes_ms = {60'000, 300'000};
+  bc.closed.push_back({1, 60'000, bar(0, "99.5")});
+  b.candles = std::make_shared<const batch_candles>(bc);
+  auto got = round_trip(b);
+  EXPECT_EQ(got.symbol, "BTCUSDT");
+  EXPECT_EQ(got.seq, 7);
+  ASSERT_EQ(batch_size(got), 2u);
+  EXPECT_EQ(std::get<trade>(got.events->at(1).data).trade_id, 42);
+  ASSERT_TRUE(got.candles);
+  EXPECT_EQ(got.candles->timeframes_ms, bc.timeframes_ms);
+  ASSERT_EQ(got.candles->closed.size(), 1u);
+  EXPECT_EQ(got.candles->closed[0].event_index, 1u);
+  EXPECT_EQ(got.candles->closed[0].bar.close, *price::parse("99.5"));
+  EXPECT_EQ(got.candles->closed[0].bar.input_count, 3);
+  b.candles.reset();
+  EXPECT_FALSE(round_trip(b).candles); // no candles stays no candles
+}
+
+TEST_F(Messages, BroadcasterAnswersRoundTrip) {
+  auto d = round_trip(symbol_demand{"ETHUSDT", true});
+  EXPECT_EQ(d.symbol, "ETHUSDT");
+  EXPECT_TRUE(d.wanted);
+  auto s = round_trip(symbol_stats{"BTCUSDT", 3, 10, 5120, 1'723'161'905'000, 812.5});
+  EXPECT_EQ(s.symbol, "BTCUSDT");
+  EXPECT_EQ(s.subscribers, 3);
+  EXPECT_EQ(s.batches, 10);
+  EXPECT_EQ(s.events, 5120);
+  EXPECT_EQ(s.last_event_ms, 1'723'161'905'000);
+  EXPECT_EQ(s.events_per_second, 812.5);
+  candle_history h;
+  h.symbol = "BTCUSDT";
+  h.timeframe_ms = 60'000;
+  h.closed = {bar(0, "1"), bar(60'000, "2")};
+  h.has_forming = true;
+  h.forming = bar(120'000, "3");
+  auto g = round_trip(h);
+  ASSERT_EQ(g.closed.size(), 2u);
+  EXPECT_EQ(g.closed[1].close, *price::parse("2"));
+  EXPECT_TRUE(g.has_forming);
+  EXPECT_EQ(g.forming.open_time_ms, 120'000);
+}
+
+} // namespace
+} // namespace pt::test
