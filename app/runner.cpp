@@ -17,6 +17,7 @@
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/signal_block.hpp"
+#include "web/feed_control.hpp"
 
 namespace pt {
 
@@ -44,7 +45,10 @@ run_outcome run_sessions(const run_request& request) {
   auto broadcaster = system.spawn(market_data_broadcaster);
   auto supervisor = system.spawn(session_supervisor, request.sessions, broadcaster, persister_actor);
   caf::scoped_actor self{system};
+  caf::actor* control_ref = nullptr; // the live feed control, once there is one
   auto shutdown = [&] {
+    if (control_ref && *control_ref)
+      self->send_exit(*control_ref, caf::exit_reason::user_shutdown);
     for (auto& a : {supervisor, broadcaster, persister_actor})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);
@@ -56,11 +60,17 @@ run_outcome run_sessions(const run_request& request) {
     .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("starting sessions: {}", system.render(err)); });
 
   replay_feed feed(system, broadcaster, request.replay);
-  std::unique_ptr<binance_stream_client> live;
+  std::shared_ptr<binance_stream_client> live;
+  caf::actor feed_control;
   try {
     if (request.live) {
-      live = std::make_unique<binance_stream_client>(system, broadcaster, *request.live);
+      live = std::make_shared<binance_stream_client>(system, broadcaster, *request.live);
       live->start();
+      // The connector follows the sessions: a symbol's first subscriber subscribes its streams,
+      // its last one leaving unsubscribes them (the broadcaster tells, see `watch_atom`).
+      feed_control = system.spawn(live_feed_control, std::weak_ptr<binance_stream_client>(live));
+      caf::anon_send(broadcaster, watch_atom::value, feed_control);
+      control_ref = &feed_control;
     } else {
       feed.start();
     }

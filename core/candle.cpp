@@ -106,8 +106,10 @@ void candle_aggregator::on_event(const market_event& ev, std::vector<candle>& ou
     on_trade(ev.ts_event_ms, t->px, t->qty, out);
   else if (auto k = std::get_if<kline>(&ev.data); k && k->is_closed)
     on_kline(*k, out);
-  else
+  else if (!std::holds_alternative<book_depth>(ev.data))
     advance_to(ev.ts_event_ms, out); // a forming kline says nothing final about its bar
+  // The book's top closes no bar: bars close on trades, quotes and klines alone, so they do not
+  // depend on whether (or since when) a feed's depth book is in sync.
 }
 
 } // namespace pt

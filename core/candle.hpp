@@ -51,8 +51,9 @@ public:
   void advance_to(int64_t ts_ms, std::vector<candle>& out);
 
   /// Folds in any market event the way a session's bars need it: a trade (`on_trade`), a closed
-  /// kline (`on_kline`), anything else — a book ticker or a forming kline — only moves time on
-  /// (`advance_to`). Appends the bars it closes to `out`, oldest first.
+  /// kline (`on_kline`), a book ticker or a forming kline only moves time on (`advance_to`), and
+  /// the top of the L2 book (`book_depth`) is ignored, so bars do not depend on when a feed's
+  /// book synced. Appends the bars it closes to `out`, oldest first.
   void on_event(const market_event& ev, std::vector<candle>& out);
 
   /// The bar being built, if any (for display; not closed yet).
