@@ -12,22 +12,13 @@
 #include "actors/market_file.hpp"
 #include "actors/messages.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/recorded_events.hpp"
 
 namespace pt::test {
 namespace {
 
 constexpr auto timeout = std::chrono::seconds(30);
 constexpr int64_t m1 = 60'000, m5 = 300'000;
-
-std::vector<market_event> btc_trades() {
-  market_file_source src(shared_data("trades/BTCUSDT-trades-2024-08-08T235415Z_2024-08-09T000505Z.csv"));
-  std::vector<market_event> events;
-  std::string symbol;
-  market_event ev;
-  while (src.next(symbol, ev))
-    events.push_back(ev);
-  return events;
-}
 
 /// A bar and the index, in the whole event stream, of the event that closed it.
 using indexed_bars = std::vector<std::pair<size_t, candle>>;

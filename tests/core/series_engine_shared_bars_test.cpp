@@ -10,19 +10,10 @@
 #include "actors/market_file.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/strategy_builders.hpp"
+#include "tests/support/recorded_events.hpp"
 
 namespace pt::test {
 namespace {
-
-std::vector<market_event> btc_trades() {
-  market_file_source src(shared_data("trades/BTCUSDT-trades-2024-08-08T235415Z_2024-08-09T000505Z.csv"));
-  std::vector<market_event> events;
-  std::string symbol;
-  market_event ev;
-  while (src.next(symbol, ev))
-    events.push_back(ev);
-  return events;
-}
 
 compiled_strategy two_timeframes(evaluate_on evaluation) {
   strategy_spec s;
