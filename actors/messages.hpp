@@ -35,6 +35,12 @@ using unsub_atom = caf::atom_constant<caf::atom("unsub")>;
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
 /// `(candles_atom, symbol, timeframe_ms, n)`: ask for a `candle_history`.
 using candles_atom = caf::atom_constant<caf::atom("candles")>;
+/// `(pause_atom, session_id)` to the supervisor; `pause_atom` alone along a session's pipeline.
+using pause_atom = caf::atom_constant<caf::atom("pause")>;
+/// `(resume_atom, session_id)` to the supervisor; `resume_atom` alone along a session's pipeline.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+/// `(create_atom, session_config)` to the supervisor: start a new session.
+using create_atom = caf::atom_constant<caf::atom("create")>;
 
 // -- market data ------------------------------------------------------------------------------
 
@@ -135,6 +141,29 @@ struct persist_batch {
   std::vector<decision> decisions;
   account_snapshot account;
   std::string status;                    ///< "running", "finished", … ; empty = unchanged
+  /// false: only `status` is written (a status change from the supervisor, whose figures may lag
+  /// the tracker's); the account columns keep what the tracker last stored.
+  bool has_account = true;
+};
+
+// -- session lifecycle --------------------------------------------------------------------------
+
+/// What the supervisor knows of one session now: the answer to its lifecycle commands and to
+/// `status_atom`. The figures are as of the tracker's latest progress report (see
+/// `position_tracker`: after every batch with fills, else at most every 500 ms of wall time),
+/// and final once the session has finished, stopped or failed.
+struct session_summary {
+  int64_t session_id = 0;
+  std::string name;
+  std::string strategy;        ///< the strategy's name
+  std::string symbol;          ///< e.g. "BTCUSDT"
+  std::string status;          ///< "starting", "running", "paused", "stopped", "finished", "failed"
+  std::string failure;         ///< why, when "failed"; else empty
+  account_snapshot account;    ///< cash, position, P&L, fees, mark and equity
+  int64_t fills = 0;           ///< fills so far
+  int64_t events = 0;          ///< market events processed so far
+  double max_drawdown = 0;     ///< so far, fraction of peak equity
+  int64_t last_event_ms = 0;   ///< exchange time of the latest event processed (0 = none yet)
 };
 
 // -- inspect() for core types -------------------------------------------------------------------
@@ -321,10 +350,21 @@ typename Inspector::result_type inspect(Inspector& f, session_batch& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, persist_batch& x) {
   return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.decisions, x.account,
-           x.status);
+           x.status, x.has_account);
 }
 
-/// Registers every message type with CAF under a stable name (needed for the network layer).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_summary& x) {
+  return f(caf::meta::type_name("session_summary"), x.session_id, x.name, x.strategy, x.symbol, x.status, x.failure,
+           x.account, x.fills, x.events, x.max_drawdown, x.last_event_ms);
+}
+
+/// Registers every message type with CAF under a stable name (needed for the network layer),
+/// and the "session" error category (`session_errc`).
 void register_message_types(caf::actor_system_config& cfg);
 
 } // namespace pt
+
+// A session's configuration holds a whole strategy spec; it only travels inside one process (the
+// `create_atom` command to the supervisor), so it is not inspectable.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(pt::session_config)

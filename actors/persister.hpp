@@ -47,7 +47,8 @@ struct persister_state {
 /// - `session_row` → the new session's id (committed before the reply).
 /// - `persist_batch`: queued; everything queued since the last commit is written in one
 ///   transaction (group commit), triggered by a `commit_atom` the actor sends itself, which
-///   arrives after everything already in its mailbox.
+///   arrives after everything already in its mailbox. A batch with `has_account == false` (a
+///   status change from the supervisor) writes `sessions.status` only.
 /// - `flush_atom` → `ok_atom` once everything received before it is committed.
 /// A failed transaction is logged and counted, never thrown out of the handler.
 caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db);

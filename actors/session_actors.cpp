@@ -1,5 +1,6 @@
 #include "actors/session_actors.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <limits>
@@ -28,6 +29,11 @@ std::optional<compiled_strategy> compile_or_quit(Self* self, const session_confi
   return std::nullopt;
 }
 
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 // "2024-08-08 22:59" (UTC) for logs.
 std::string utc_minute(int64_t ts_ms) {
   std::time_t t = static_cast<std::time_t>(ts_ms / 1000);
@@ -39,6 +45,22 @@ std::string utc_minute(int64_t ts_ms) {
 }
 
 } // namespace
+
+session_summary summary_of(const session_report& r) {
+  session_summary s;
+  s.session_id = r.session_id;
+  s.name = r.name;
+  s.strategy = r.strategy;
+  s.symbol = r.symbol;
+  s.status = r.status;
+  s.failure = r.failure;
+  s.account = r.final;
+  s.fills = static_cast<int64_t>(r.fills.size());
+  s.events = r.events;
+  s.max_drawdown = r.max_drawdown;
+  s.last_event_ms = r.final.ts_event_ms;
+  return s;
+}
 
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
                                caf::actor next) {
@@ -114,6 +136,9 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
       self->send(next, std::move(out));
     },
     [self, next](end_data_atom) { self->send(next, end_data_atom::value); },
+    [self, next](pause_atom) { self->send(next, pause_atom::value); },
+    [self, next](resume_atom) { self->send(next, resume_atom::value); },
+    [self, next](stop_atom, bool flatten) { self->send(next, stop_atom::value, flatten); },
   };
 }
 
@@ -135,6 +160,9 @@ caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, 
       self->send(next, std::move(b));
     },
     [self, next](end_data_atom) { self->send(next, end_data_atom::value); },
+    [self, next](pause_atom) { self->send(next, pause_atom::value); },
+    [self, next](resume_atom) { self->send(next, resume_atom::value); },
+    [self, next](stop_atom, bool flatten) { self->send(next, stop_atom::value, flatten); },
   };
 }
 
@@ -187,6 +215,40 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
       self->send(next, std::move(b));
     },
     [self, next](end_data_atom) { self->send(next, end_data_atom::value); },
+    [self, cfg](pause_atom) {
+      self->state.exchange->set_paused(true);
+      spdlog::info("session {} ({}) paused: no new entries; protective exits go on", cfg.session_id, cfg.name);
+    },
+    [self, cfg](resume_atom) {
+      self->state.exchange->set_paused(false);
+      spdlog::info("session {} ({}) resumed", cfg.session_id, cfg.name);
+    },
+    [self, next, cfg](stop_atom, bool flatten) {
+      // The operator's stop, after every batch the session was sent: what is pending is
+      // cancelled and, with `flatten`, the position sold; then the tracker makes its report final.
+      auto& st = self->state;
+      auto& ex = *st.exchange;
+      int64_t ts = ex.market().ts_event_ms();
+      exchange_output out;
+      if (flatten)
+        ex.flatten(ts, out);
+      else
+        ex.cancel_pending(ts, out);
+      session_batch b;
+      b.market.symbol = cfg.symbol;
+      b.market.events = std::make_shared<const std::vector<market_event>>();
+      auto mark = ex.market().mark();
+      if (mark && !out.fills.empty())
+        if (auto p = st.curve->on_mark(ts, ex.account(), *mark, true))
+          b.equity.push_back(*p);
+      b.orders = std::move(out.orders);
+      b.fills = std::move(out.fills);
+      b.decisions = std::move(out.decisions);
+      b.account = snapshot_of(ex.account(), mark.value_or(price{}), ts);
+      b.max_drawdown = st.curve->max_drawdown();
+      self->send(next, std::move(b));
+      self->send(next, stop_atom::value, flatten);
+    },
   };
 }
 
@@ -202,8 +264,9 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
   r.final.cash = cfg.initial_cash;
   r.final.equity = cfg.initial_cash;
   return {
-    [self, persister](session_batch& b) {
+    [self, supervisor, persister](session_batch& b) {
       auto& r = self->state.report;
+      bool filled = !b.fills.empty();
       r.events += static_cast<int64_t>(batch_size(b.market));
       for (auto& row : b.bars)
         r.bars += row.closed ? 1 : 0;
@@ -224,6 +287,25 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
         p.account = b.account;
         self->send(persister, std::move(p));
       }
+      // Progress for the supervisor: at most one message per batch, and only when the batch
+      // filled or `progress_interval_ms` of wall time have passed since the last one.
+      auto now = wall_ms();
+      if (filled || now - self->state.last_progress_wall_ms >= position_tracker_state::progress_interval_ms) {
+        self->state.last_progress_wall_ms = now;
+        self->send(supervisor, summary_of(r));
+      }
+    },
+    [self, supervisor, persister](stop_atom, bool) {
+      auto& r = self->state.report;
+      r.status = "stopped";
+      if (persister) {
+        persist_batch p;
+        p.session_id = r.session_id;
+        p.account = r.final;
+        p.status = "stopped";
+        self->send(persister, std::move(p));
+      }
+      self->send(supervisor, r);
     },
     [self, supervisor, persister](end_data_atom) {
       auto& r = self->state.report;

@@ -11,6 +11,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/messages.hpp"
 #include "core/equity_curve.hpp"
 #include "core/paper_exchange.hpp"
 #include "core/series_engine.hpp"
@@ -33,7 +34,9 @@ struct indicator_engine_state {
 /// timeframes a batch's `candles` cover (built by the broadcaster) are taken from there instead
 /// of being built again; subscribe it with `series_engine::shared_timeframes` of its strategy.
 /// Takes `warmup_history` (folded in as history, logged, nothing forwarded), `market_batch` and
-/// `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`. Logs the series values
+/// `end_data_atom`; forwards `session_batch` / `end_data_atom` to `next`, and the lifecycle
+/// commands `pause_atom`, `resume_atom` and `(stop_atom, bool flatten)` in line with the batches
+/// (so they act on the paper executor after every batch received before them). Logs the series values
 /// of its first evaluation point (so a log shows what a warm-up made known).
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
                                caf::actor next);
@@ -45,7 +48,8 @@ struct signal_detector_state {
 };
 
 /// Evaluates the entry and exit rules on every closed bar and adds the signals that fire.
-/// Fails at start-up (the session fails) if the rules do not compile.
+/// Fails at start-up (the session fails) if the rules do not compile. Forwards `pause_atom`,
+/// `resume_atom` and `(stop_atom, bool flatten)` in line with the batches.
 caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, session_config cfg,
                               caf::actor next);
 
@@ -59,6 +63,10 @@ struct paper_executor_state {
 
 /// Replays the batch's events into the virtual exchange, acting on each signal right after the
 /// event that raised it; adds order updates, fills, decisions, equity points and the account.
+/// Lifecycle: `pause_atom` / `resume_atom` set the exchange's paused flag (no new entries, see
+/// `paper_exchange::set_paused`). `(stop_atom, bool flatten)` cancels pending orders and, with
+/// `flatten`, sells the position at the current bid (`paper_exchange::flatten`); it forwards
+/// those as one more `session_batch` (with no market events), then `(stop_atom, flatten)`.
 caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
                              caf::actor next);
 
@@ -66,12 +74,23 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
 struct position_tracker_state {
   session_report report;
   int64_t equity_interval_ms = 0;
+  int64_t last_progress_wall_ms = 0; ///< steady clock, when the last progress summary went out
+  /// Longest wall time between two progress summaries while batches keep coming, ms.
+  static constexpr int64_t progress_interval_ms = 500;
   static inline const char* name = "position_tracker";
 };
 
 /// Keeps the session's position, P&L and fills; sends what must be stored to the persister
 /// (if any) and, at the end of data, the `session_report` to the supervisor.
+/// Progress: after a batch, a `session_summary` (status "running"; the supervisor owns the
+/// status) goes to the supervisor when the batch had fills or `progress_interval_ms` of wall time
+/// passed since the last one — never one message per tick.
+/// `(stop_atom, bool)`: the report becomes final with status "stopped", stored as such, and is
+/// sent to the supervisor.
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
                                caf::actor supervisor, caf::actor persister);
+
+/// The summary of a report: its figures, status and failure as they stand.
+session_summary summary_of(const session_report& r);
 
 } // namespace pt

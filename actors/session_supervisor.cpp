@@ -1,5 +1,7 @@
 #include "actors/session_supervisor.hpp"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
@@ -12,6 +14,45 @@ namespace {
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 
+constexpr auto unsub_timeout = std::chrono::seconds(30);
+
+bool has_ended(const std::string& status) {
+  return status == "finished" || status == "stopped" || status == "failed";
+}
+
+size_t expected_sessions(self_ptr self) { return self->state.configs.size() + self->state.created; }
+
+session_summary summary_of(const supervised_session& s) {
+  auto out = s.progress;
+  out.status = s.status;
+  out.failure = s.failure;
+  return out;
+}
+
+// The status (only) of a session, as the supervisor changes it; the tracker stores the figures.
+void persist_status(self_ptr self, int64_t id, const std::string& status) {
+  if (!self->state.persister)
+    return;
+  persist_batch p;
+  p.session_id = id;
+  p.status = status;
+  p.has_account = false;
+  self->send(self->state.persister, std::move(p));
+}
+
+session_row row_of(const session_config& cfg) {
+  session_row row;
+  row.name = cfg.name;
+  row.strategy_name = cfg.strategy.name;
+  row.strategy_file = cfg.strategy_file;
+  row.strategy_yaml = cfg.strategy_text;
+  row.symbol = cfg.symbol;
+  row.initial_cash_raw = cfg.initial_cash.raw();
+  row.taker_fee_bps_raw = cfg.execution.taker_fee_bps.raw();
+  row.slippage_bps_raw = cfg.execution.slippage_bps.raw();
+  return row;
+}
+
 std::vector<session_report> collect_reports(self_ptr self) {
   std::vector<session_report> out;
   for (auto& [id, s] : self->state.sessions)
@@ -21,7 +62,7 @@ std::vector<session_report> collect_reports(self_ptr self) {
 
 void check_all_ended(self_ptr self) {
   auto& st = self->state;
-  if (st.ended < st.configs.size())
+  if (st.ended < expected_sessions(self))
     return;
   auto reports = collect_reports(self);
   for (auto& rp : st.awaiting)
@@ -37,34 +78,39 @@ void check_all_settled(self_ptr self) {
 
 void fail_session(self_ptr self, int64_t id, const std::string& why) {
   auto& s = self->state.sessions[id];
-  if (s.status == "finished" || s.status == "stopped" || s.status == "failed")
+  if (has_ended(s.status))
     return;
   bool was_starting = s.status == "starting";
   s.status = "failed";
   s.failure = why;
+  // The report keeps the figures last known.
+  s.report.final = s.progress.account;
+  s.report.events = s.progress.events;
+  s.report.max_drawdown = s.progress.max_drawdown;
   s.report.status = s.status;
   s.report.failure = why;
   spdlog::error("session {} ({}) failed: {}", id, s.config.name, why);
-  if (self->state.persister) {
-    persist_batch p;
-    p.session_id = id;
-    p.account = s.report.final;
-    p.status = "failed";
-    self->send(self->state.persister, std::move(p));
-  }
+  persist_status(self, id, "failed");
   ++self->state.ended;
-  if (was_starting) {
+  if (s.create_reply.pending())
+    s.create_reply.deliver(make_error(session_errc::invalid_request, "session failed to start: " + why));
+  if (s.stop_reply.pending())
+    s.stop_reply.deliver(summary_of(s));
+  if (was_starting && !s.created) {
     ++self->state.settled;
     check_all_settled(self);
   }
   check_all_ended(self);
 }
 
-void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup) {
+void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bool created = false,
+                    caf::response_promise reply = {}) {
   auto& st = self->state;
   auto& s = st.sessions[cfg.session_id];
   s.config = cfg;
   s.status = "starting";
+  s.created = created;
+  s.create_reply = std::move(reply);
   s.report.session_id = cfg.session_id;
   s.report.name = cfg.name;
   s.report.strategy = cfg.strategy.name;
@@ -73,6 +119,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup) {
   s.report.final.initial_cash = cfg.initial_cash;
   s.report.final.cash = cfg.initial_cash;
   s.report.final.equity = cfg.initial_cash;
+  s.progress = pt::summary_of(s.report);
   auto tracker = self->spawn(position_tracker, cfg, caf::actor{self}, st.persister);
   st.trackers->push_back(tracker);
   auto executor = self->spawn(paper_executor, cfg, tracker);
@@ -82,6 +129,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup) {
   // history is ahead of it in the engine's mailbox.
   if (!warmup.timeframes_ms.empty())
     self->send(engine, std::move(warmup));
+  s.engine = engine;
   s.tracker = tracker;
   self->monitor(tracker);
   int64_t id = cfg.session_id;
@@ -100,10 +148,47 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup) {
         spdlog::info("session {} ({}) running: {} on {} {}, cash {}", id, s.config.name, s.config.strategy.name,
                      s.config.symbol, format_timeframe(s.config.strategy.timeframe_ms),
                      s.config.initial_cash.to_string());
+        if (s.created) {
+          if (s.create_reply.pending())
+            s.create_reply.deliver(summary_of(s));
+          return;
+        }
         ++self->state.settled;
         check_all_settled(self);
       },
       [self, id](caf::error& err) { fail_session(self, id, "cannot subscribe: " + self->system().render(err)); });
+}
+
+// The session `id`, or nullptr.
+supervised_session* find_session(self_ptr self, int64_t id) {
+  auto it = self->state.sessions.find(id);
+  return it == self->state.sessions.end() ? nullptr : &it->second;
+}
+
+caf::error unknown(int64_t id) {
+  return make_error(session_errc::unknown_session, "no session " + std::to_string(id));
+}
+
+caf::error cannot(const supervised_session& s, const char* what, const char* only) {
+  return make_error(session_errc::invalid_transition,
+                    "cannot " + std::string(what) + " session " + std::to_string(s.config.session_id) + ": it is " +
+                      (s.stop_requested && !has_ended(s.status) ? std::string("stopping") : s.status) + "; only " +
+                      only);
+}
+
+// Why `cfg` cannot make a session, or empty.
+std::string invalid_config(const session_config& cfg) {
+  if (cfg.symbol.empty())
+    return "the session has no symbol";
+  if (cfg.initial_cash.raw() <= 0)
+    return "initial cash must be positive";
+  std::vector<strategy_rule_error> errors;
+  if (compile_strategy(cfg.strategy, errors))
+    return {};
+  std::string all = "strategy '" + cfg.strategy.name + "' does not compile";
+  for (auto& e : errors)
+    all += "; " + e.rule + " rule, column " + std::to_string(e.error.offset + 1) + ": " + e.error.message;
+  return all;
 }
 
 } // namespace
@@ -134,25 +219,15 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         st.started.deliver(ok_atom::value);
         return st.started;
       }
-      int64_t next_id = 1;
       for (size_t i = 0; i < st.configs.size(); ++i) {
         auto cfg = st.configs[i];
         auto warmup = i < st.warmups.size() ? st.warmups[i] : warmup_history{};
         if (!st.persister) {
-          cfg.session_id = next_id++;
+          cfg.session_id = st.next_local_id++;
           spawn_pipeline(self, std::move(cfg), std::move(warmup));
           continue;
         }
-        session_row row;
-        row.name = cfg.name;
-        row.strategy_name = cfg.strategy.name;
-        row.strategy_file = cfg.strategy_file;
-        row.strategy_yaml = cfg.strategy_text;
-        row.symbol = cfg.symbol;
-        row.initial_cash_raw = cfg.initial_cash.raw();
-        row.taker_fee_bps_raw = cfg.execution.taker_fee_bps.raw();
-        row.slippage_bps_raw = cfg.execution.slippage_bps.raw();
-        self->request(st.persister, caf::infinite, std::move(row))
+        self->request(st.persister, caf::infinite, row_of(cfg))
           .then(
             [self, cfg, warmup](int64_t id) mutable {
               cfg.session_id = id;
@@ -170,13 +245,23 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       return st.started;
     },
     [self](session_report& report) {
-      auto it = self->state.sessions.find(report.session_id);
-      if (it == self->state.sessions.end() || it->second.status == "finished" || it->second.status == "stopped" ||
-          it->second.status == "failed")
+      auto* s = find_session(self, report.session_id);
+      if (!s)
         return;
-      it->second.status = self->state.stopping ? "stopped" : "finished";
-      report.status = it->second.status;
-      if (self->state.stopping && self->state.persister) {
+      if (has_ended(s->status)) {
+        if (s->stop_reply.pending())
+          s->stop_reply.deliver(summary_of(*s));
+        return;
+      }
+      bool tracker_stopped = report.status == "stopped";
+      if (s->stop_requested && !tracker_stopped) {
+        // The end of data overtook the stop; the stop's own report (with any flatten fill) follows.
+        s->progress = pt::summary_of(report);
+        return;
+      }
+      s->status = self->state.stopping || tracker_stopped ? "stopped" : "finished";
+      report.status = s->status;
+      if (s->status == "stopped" && !tracker_stopped && self->state.persister) {
         // The tracker stored "finished" just before its report; this comes after it.
         persist_batch p;
         p.session_id = report.session_id;
@@ -185,14 +270,110 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         self->send(self->state.persister, std::move(p));
       }
       spdlog::info("session {} ({}) {}: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
-                   report.session_id, report.name, it->second.status, report.fills.size(), report.final.equity.to_string(),
+                   report.session_id, report.name, s->status, report.fills.size(), report.final.equity.to_string(),
                    report.final.cash.to_string(), report.final.position_qty.to_string(),
                    report.final.mark.to_string(), report.max_drawdown * 100);
-      it->second.report = std::move(report);
+      s->progress = pt::summary_of(report);
+      s->report = std::move(report);
       ++self->state.ended;
+      if (s->stop_reply.pending())
+        s->stop_reply.deliver(summary_of(*s));
+      if (tracker_stopped) // an operator's stop: the session's actors are done (the down is ignored)
+        self->send_exit(s->tracker, caf::exit_reason::user_shutdown);
       check_all_ended(self);
     },
+    [self](session_summary& progress) {
+      auto* s = find_session(self, progress.session_id);
+      if (s && !has_ended(s->status))
+        s->progress = std::move(progress);
+    },
     [self](stop_atom) { self->state.stopping = true; },
+    [self](pause_atom, int64_t id) -> caf::result<session_summary> {
+      auto* s = find_session(self, id);
+      if (!s)
+        return unknown(id);
+      if (s->status != "running" || s->stop_requested)
+        return cannot(*s, "pause", "a running session can be paused");
+      s->status = "paused";
+      self->send(s->engine, pause_atom::value); // in line with the market batches
+      persist_status(self, id, s->status);
+      spdlog::info("session {} ({}) paused", id, s->config.name);
+      return summary_of(*s);
+    },
+    [self](resume_atom, int64_t id) -> caf::result<session_summary> {
+      auto* s = find_session(self, id);
+      if (!s)
+        return unknown(id);
+      if (s->status != "paused" || s->stop_requested)
+        return cannot(*s, "resume", "a paused session can be resumed");
+      s->status = "running";
+      self->send(s->engine, resume_atom::value);
+      persist_status(self, id, s->status);
+      spdlog::info("session {} ({}) resumed", id, s->config.name);
+      return summary_of(*s);
+    },
+    [self](stop_atom, int64_t id, bool flatten) -> caf::result<session_summary> {
+      auto* s = find_session(self, id);
+      if (!s)
+        return unknown(id);
+      if ((s->status != "running" && s->status != "paused") || s->stop_requested)
+        return cannot(*s, "stop", "a running or paused session can be stopped");
+      s->stop_requested = true;
+      s->stop_reply = self->make_response_promise();
+      spdlog::info("session {} ({}) stopping{}", id, s->config.name, flatten ? ", flattening its position" : "");
+      // Unsubscribed first: once the broadcaster has answered, every batch it sent this session is
+      // already in the engine's mailbox, ahead of the stop.
+      auto engine = s->engine;
+      auto send_stop = [self, engine, flatten] { self->send(engine, stop_atom::value, flatten); };
+      self->request(self->state.broadcaster, unsub_timeout, unsub_atom::value, s->config.symbol, engine)
+        .then([send_stop](ok_atom) { send_stop(); },
+              [self, id, send_stop](caf::error& err) {
+                spdlog::warn("session {}: unsubscribing failed ({}); stopping it anyway", id,
+                             self->system().render(err));
+                send_stop();
+              });
+      return s->stop_reply;
+    },
+    [self](status_atom) {
+      std::vector<session_summary> out;
+      for (auto& [id, s] : self->state.sessions)
+        out.push_back(summary_of(s));
+      return out;
+    },
+    [self](status_atom, int64_t id) -> caf::result<session_summary> {
+      auto* s = find_session(self, id);
+      if (!s)
+        return unknown(id);
+      return summary_of(*s);
+    },
+    [self](create_atom, session_config& cfg) -> caf::result<session_summary> {
+      auto why = invalid_config(cfg);
+      if (!why.empty())
+        return make_error(session_errc::invalid_request, why);
+      auto rp = self->make_response_promise();
+      auto& st = self->state;
+      if (!st.persister) {
+        cfg.session_id = st.next_local_id++;
+        ++st.created;
+        spawn_pipeline(self, std::move(cfg), {}, true, rp);
+        return rp;
+      }
+      self->request(st.persister, caf::infinite, row_of(cfg))
+        .then(
+          [self, cfg, rp](int64_t id) mutable {
+            cfg.session_id = id;
+            ++self->state.created;
+            spawn_pipeline(self, std::move(cfg), {}, true, std::move(rp));
+          },
+          [self, rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [self](caf::get_atom, int64_t id) -> caf::result<caf::actor> {
+      auto* s = find_session(self, id);
+      if (!s)
+        return unknown(id);
+      return s->engine;
+    },
     [self](run_warmups& w) { self->state.warmups = std::move(w.sessions); },
     [self](await_atom) {
       auto rp = self->make_response_promise();

@@ -9,6 +9,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/session_errc.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
@@ -16,10 +17,16 @@ namespace pt {
 /// What the supervisor knows of one session.
 struct supervised_session {
   session_config config;
+  caf::actor engine;           ///< its indicator engine: where market data and commands enter
   caf::actor tracker;          ///< monitored; its pipeline is linked to it
-  std::string status;          ///< "starting", "running", "finished", "stopped", "failed"
+  std::string status;          ///< "starting", "running", "paused", "stopped", "finished", "failed"
   std::string failure;         ///< why, when failed
-  session_report report;       ///< filled in when finished
+  session_report report;       ///< filled in when finished or stopped
+  session_summary progress;    ///< the tracker's latest figures (status and failure are `status`, `failure`)
+  bool created = false;        ///< by `create_atom`, not one of the start-up configs
+  bool stop_requested = false; ///< a `(stop_atom, id, flatten)` is on its way through the pipeline
+  caf::response_promise create_reply; ///< pending while a created session is starting
+  caf::response_promise stop_reply;   ///< pending while a stop is on its way
 };
 
 /// Supervisor state: every session of this process.
@@ -29,8 +36,10 @@ struct supervisor_state {
   caf::actor broadcaster;
   caf::actor persister;        ///< may be invalid (no database)
   std::map<int64_t, supervised_session> sessions;
-  size_t settled = 0;          ///< sessions started or failed to start
-  size_t ended = 0;            ///< sessions finished or failed
+  size_t settled = 0;          ///< start-up sessions started or failed to start
+  size_t ended = 0;            ///< sessions finished, stopped or failed
+  size_t created = 0;          ///< sessions asked for with `create_atom` (and not refused at once)
+  int64_t next_local_id = 1;   ///< without a persister: the next session id
   bool stopping = false;       ///< an operator stopped the run: sessions that end now are "stopped"
   std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
   caf::response_promise started;
@@ -38,18 +47,47 @@ struct supervisor_state {
   static inline const char* name = "session_supervisor";
 };
 
-/// Starts and watches the sessions of `configs`.
+/// Starts and watches the sessions of `configs`, and the sessions created later; runs their
+/// lifecycle (see docs/operations.md, "Session lifecycle").
 ///
-/// Messages:
+/// States: `starting` → `running` ⇄ `paused`; `running`|`paused` → `stopped` (operator) or
+/// `finished` (end of data); any → `failed` (with a reason). Commands refused by the state, an
+/// unknown id or a bad request reply with a `session_errc` error (category "session").
+///
+/// Run-wide messages:
 /// - `run_warmups` (before `start_atom`): history for each config's indicator engine, sent to it
 ///   right after it is spawned and before it is subscribed, so it precedes every market batch.
 /// - `start_atom` → `ok_atom` once every session has an id (from the persister when there is
 ///   one), its four actors are running and it is subscribed to its symbol (or has failed).
-/// - `session_report` from a tracker at the end of data: the session is finished.
+/// - `session_report` from a tracker at the end of data: the session is finished (or, after a
+///   stop, stopped).
+/// - `session_summary` from a tracker: progress (account, fills, events, drawdown) for `status_atom`.
 /// - `stop_atom`: the operator stops the run (SIGINT/SIGTERM); sessions that settle from now on
 ///   end as "stopped" rather than "finished", in their reports and in the database.
-/// - `await_atom` → `std::vector<session_report>` once every session has finished or failed
-///   (a failed session's report has its figures as last known and `failure` logged).
+/// - `await_atom` → `std::vector<session_report>` once every session (start-up and created) has
+///   finished, stopped or failed (a failed session's report has its figures as last known and
+///   `failure` logged).
+///
+/// Per-session commands (every status change is also written to `sessions.status`):
+/// - `(pause_atom, int64_t id)` → `session_summary` (status "paused"): from the next batch the
+///   session receives, its strategy places no new entries; indicators and protective exits go
+///   on. Only a running session can be paused.
+/// - `(resume_atom, int64_t id)` → `session_summary` (status "running"): entries again. Only a
+///   paused session can be resumed.
+/// - `(stop_atom, int64_t id, bool flatten)` → `session_summary` (status "stopped", final): the
+///   session is unsubscribed from market data, its pending orders are cancelled and, with
+///   `flatten`, its position is sold at market at the current bid (decision "flatten"); its
+///   report is final, its actors end, its history stays in the database. Replies once that is
+///   done. Only a running or paused session can be stopped.
+/// - `(status_atom)` → `std::vector<session_summary>`, every session by id;
+///   `(status_atom, int64_t id)` → `session_summary`.
+/// - `(create_atom, session_config)` → `session_summary` of the new session, "running", once it
+///   has an id (from the persister, like start-up sessions), its pipeline runs and it is
+///   subscribed to its symbol with the timeframes its strategy reads. `invalid_request` when the
+///   config has no symbol or its strategy does not compile. `session_config` is local-only (see
+///   messages.hpp); its `session_id` is ignored.
+/// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
+///   diagnostics and tests (killing it fails that session alone).
 /// A session whose actors terminate is marked failed with the reason; the others go on.
 caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
                                  caf::actor broadcaster, caf::actor persister);

@@ -11,6 +11,7 @@ const char* to_string(order_status s) {
     case order_status::accepted: return "accepted";
     case order_status::filled: return "filled";
     case order_status::rejected: return "rejected";
+    case order_status::canceled: return "canceled";
   }
   return "unknown";
 }

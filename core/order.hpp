@@ -16,7 +16,7 @@ enum class side { buy, sell };
 enum class liquidity { maker, taker };
 
 /// Order lifecycle states the skeleton uses: market orders are accepted, then filled or rejected.
-enum class order_status { accepted, filled, rejected };
+enum class order_status { accepted, filled, rejected, canceled };
 
 /// Why the virtual exchange refused an order.
 enum class reject_reason {

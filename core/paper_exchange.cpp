@@ -101,7 +101,7 @@ void paper_exchange::run_grid(const market_event& ev, exchange_output& out) {
   } else {
     return;
   }
-  bool buying = grid_buying_ && !halted_for_good_ && utc_day(ev.ts_event_ms) != halted_day_ms_;
+  bool buying = grid_buying_ && !paused_ && !halted_for_good_ && utc_day(ev.ts_event_ms) != halted_day_ms_;
   for (auto& intent : grid_->on_prices(high, low, buying)) {
     order o;
     o.order_id = next_order_id_++;
@@ -167,6 +167,8 @@ void paper_exchange::on_signal(const signal& sig, std::optional<double> atr, exc
 }
 
 std::optional<std::string> paper_exchange::entry_blocked(int64_t ts_event_ms, std::optional<double> atr) const {
+  if (paused_)
+    return "session paused";
   if (halted_for_good_)
     return "max drawdown reached; no new entries this session";
   if (halted_day_ms_ >= 0 && utc_day(ts_event_ms) == halted_day_ms_)
@@ -402,6 +404,37 @@ void paper_exchange::check_protection(const market_event& ev, exchange_output& o
     return;
   }
   execute(std::move(p), *reference, ev.ts_event_ms, out);
+}
+
+void paper_exchange::cancel_pending(int64_t ts_event_ms, exchange_output& out) {
+  for (auto& p : pending_) {
+    p.o.status = order_status::canceled;
+    p.o.ts_event_ms = ts_event_ms;
+    out.orders.push_back(p.o);
+  }
+  pending_.clear();
+}
+
+void paper_exchange::flatten(int64_t ts_event_ms, exchange_output& out) {
+  cancel_pending(ts_event_ms, out);
+  if (!ledger_.position_qty().is_positive())
+    return;
+  pending_order p;
+  p.o.order_id = next_order_id_++;
+  p.o.ts_event_ms = ts_event_ms;
+  p.o.order_side = side::sell;
+  p.o.status = order_status::accepted;
+  p.why = decision{ts_event_ms, "flatten", "operator stop", "", 0};
+  out.orders.push_back(p.o);
+  // A kline-only feed has no quote and no trade: its last close is the latest price there is.
+  auto reference = market_fill_reference(side::sell, market_);
+  if (!reference)
+    reference = market_.mark();
+  if (!reference) {
+    reject(p.o, reject_reason::no_price, std::move(p.why), out);
+    return;
+  }
+  execute(std::move(p), *reference, ts_event_ms, out);
 }
 
 void paper_exchange::track_equity(int64_t ts_event_ms) {

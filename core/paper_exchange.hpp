@@ -116,6 +116,24 @@ public:
   /// For a grid, a signal only says whether its filter allows new buys.
   void on_signal(const signal& sig, std::optional<double> atr, exchange_output& out);
 
+  /// Pauses (`true`) or resumes new entries. While paused, an entry signal places no order and
+  /// is logged once as a decision "blocked: session paused" (like any other block reason); a
+  /// grid places no new buys. Everything else goes on: the market is folded in, protective exits
+  /// (stop loss, take profit, trailing stop) trigger and fill, exit signals sell, risk limits
+  /// are tracked. An order already waiting for the next kline still fills.
+  void set_paused(bool paused) { paused_ = paused; }
+  bool paused() const { return paused_; }
+
+  /// Cancels every order waiting for the next kline's open: each is reported once more in `out`
+  /// with status `canceled`, stamped `ts_event_ms`. Nothing when none waits.
+  void cancel_pending(int64_t ts_event_ms, exchange_output& out);
+
+  /// Sells the whole position at market now, as an operator's stop asks: first cancels what is
+  /// pending, then fills at the best bid (else the last trade, else — on a kline-only feed — the
+  /// last close), less slippage, paying the taker fee, like any other fill; logged as a decision
+  /// with rule "flatten". Nothing when flat; a `no_price` rejection before any price is known.
+  void flatten(int64_t ts_event_ms, exchange_output& out);
+
   /// The grid, if this session runs one.
   const std::optional<grid_book>& grid() const { return grid_; }
 
@@ -175,6 +193,7 @@ private:
   quantity grid_qty_;
   bool grid_buying_ = true;        // false until a grid's filter first says yes
   std::string last_block_;         // the block last logged: each reason is logged once
+  bool paused_ = false;            // no new entries (see set_paused)
 };
 
 } // namespace pt

@@ -69,7 +69,7 @@ struct session_report {
   int64_t events = 0;          ///< market events processed
   int64_t bars = 0;            ///< closed bars of the strategy timeframe
   int64_t orders_rejected = 0;
-  std::string status = "running"; ///< "running", "finished" or "failed"
+  std::string status = "running"; ///< "running", "finished", "stopped" or "failed"
   std::string failure;             ///< why, when failed
 };
 

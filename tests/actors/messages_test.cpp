@@ -2,6 +2,7 @@
 // payloads included.
 
 #include "actors/messages.hpp"
+#include "actors/session_errc.hpp"
 
 #include <vector>
 
@@ -97,6 +98,46 @@ TEST_F(Messages, BroadcasterAnswersRoundTrip) {
   EXPECT_EQ(g.closed[1].close, *price::parse("2"));
   EXPECT_TRUE(g.has_forming);
   EXPECT_EQ(g.forming.open_time_ms, 120'000);
+}
+
+TEST_F(Messages, SessionSummaryRoundTrips) {
+  session_summary s;
+  s.session_id = 3;
+  s.name = "btc-ema";
+  s.strategy = "ema-crossover";
+  s.symbol = "BTCUSDT";
+  s.status = "failed";
+  s.failure = "boom";
+  s.account.cash = *money::parse("9500.5");
+  s.account.position_qty = *quantity::parse("0.01");
+  s.fills = 4;
+  s.events = 1234;
+  s.max_drawdown = 0.125;
+  s.last_event_ms = 1'723'161'255'342;
+  auto t = round_trip(s);
+  EXPECT_EQ(t.session_id, 3);
+  EXPECT_EQ(t.name, "btc-ema");
+  EXPECT_EQ(t.strategy, "ema-crossover");
+  EXPECT_EQ(t.symbol, "BTCUSDT");
+  EXPECT_EQ(t.status, "failed");
+  EXPECT_EQ(t.failure, "boom");
+  EXPECT_EQ(t.account.cash, s.account.cash);
+  EXPECT_EQ(t.account.position_qty, s.account.position_qty);
+  EXPECT_EQ(t.fills, 4);
+  EXPECT_EQ(t.events, 1234);
+  EXPECT_EQ(t.max_drawdown, 0.125);
+  EXPECT_EQ(t.last_event_ms, s.last_event_ms);
+}
+
+TEST_F(Messages, SessionErrorsHaveTheirCategoryAndRenderWithTheirContext) {
+  caf::error e = make_error(session_errc::invalid_transition, "session 2 is stopped");
+  EXPECT_EQ(e.category(), caf::atom("session"));
+  EXPECT_EQ(e.code(), 2);
+  EXPECT_TRUE(e == session_errc::invalid_transition);
+  EXPECT_EQ(system.render(e), "session: invalid_transition: session 2 is stopped");
+  EXPECT_EQ(system.render(make_error(session_errc::unknown_session)), "session: unknown_session");
+  auto back = round_trip(e);
+  EXPECT_TRUE(back == session_errc::invalid_transition);
 }
 
 } // namespace
