@@ -190,6 +190,10 @@ const rapidjson::Value* payload(rapidjson::Document& doc, std::string_view json,
   return &doc;
 }
 
+// Order book update ids are positive and far from overflow (Binance's are ~1e11); a book adds 1
+// to them and takes differences, so anything else is malformed.
+bool plausible_update_id(int64_t id) { return id > 0 && id < (int64_t{1} << 62); }
+
 } // namespace
 
 std::optional<depth_update> parse_depth_update(std::string_view json, std::string& error) {
@@ -204,7 +208,8 @@ std::optional<depth_update> parse_depth_update(std::string_view json, std::strin
   depth_update u;
   int64_t event_ms = 0;
   if (!json_int(*d, "U", u.first_update_id) || !json_int(*d, "u", u.final_update_id) ||
-      u.first_update_id > u.final_update_id || !json_int(*d, "E", event_ms)) {
+      u.first_update_id > u.final_update_id || !json_int(*d, "E", event_ms) || !plausible_update_id(u.first_update_id) ||
+      !plausible_update_id(u.final_update_id)) {
     error = "bad update ids or event time";
     return std::nullopt;
   }
@@ -222,7 +227,7 @@ std::optional<depth_snapshot> parse_depth_snapshot(std::string_view json, std::s
   if (d == nullptr)
     return std::nullopt;
   depth_snapshot s;
-  if (!json_int(*d, "lastUpdateId", s.last_update_id)) {
+  if (!json_int(*d, "lastUpdateId", s.last_update_id) || !plausible_update_id(s.last_update_id)) {
     error = "no lastUpdateId";
     return std::nullopt;
   }
@@ -322,6 +327,8 @@ parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms
   if (type == "depthUpdate") {
     auto out = skip("depth update");
     out.symbol = std::string(json_string(d, "s"));
+    if (out.symbol.empty())
+      return fail("depth update without symbol");
     return out;
   }
   if (type.empty() && d.HasMember("u") && d.HasMember("b") && d.HasMember("a"))

@@ -12,16 +12,17 @@ std::optional<book_depth> depth_book::on_diff(const depth_update& diff) {
     case book_update_result::gap:
       ++gaps_;
       buffered_ = 1; // the diff that revealed the gap is kept for the next snapshot
-      return std::nullopt;
+      return book_depth{diff.final_update_id, {}, {}}; // no prices until resynced
     case book_update_result::stale: return std::nullopt;
   }
   return std::nullopt;
 }
 
 std::optional<book_depth> depth_book::on_snapshot(const depth_snapshot& snapshot) {
-  int64_t gaps_before = book_.gaps();
+  if (!needs_snapshot())
+    return std::nullopt; // in sync already: a late or duplicate answer changes nothing
   if (!book_.on_snapshot(snapshot)) {
-    gaps_ += book_.gaps() - gaps_before;
+    ++stale_snapshots_; // older than the diffs buffered since: not a gap in the stream
     buffered_ = 1;
     return std::nullopt;
   }

@@ -21,13 +21,15 @@ public:
   /// `levels`: how many price levels per side the published top carries (at least 1).
   explicit depth_book(size_t levels = 20);
 
-  /// Gives the book one diff. Returns its top when the diff was applied in sync; nullopt while
-  /// buffering, for a stale diff, and on a gap (then `needs_snapshot()` is true).
+  /// Gives the book one diff. Returns its top when the diff was applied in sync; on a gap an
+  /// empty top (no levels: the book has no prices until resynchronised, `needs_snapshot()` is
+  /// true); nullopt while buffering and for a stale diff.
   std::optional<book_depth> on_diff(const depth_update& diff);
 
   /// Gives the book a snapshot (`GET /api/v3/depth`). Returns its top when the snapshot and the
   /// buffered diffs leave it in sync; nullopt when the buffered diffs do not follow the snapshot
-  /// (the snapshot is too old: fetch another).
+  /// (the snapshot is too old: fetch another; counted in `stale_snapshots()`), and when the book
+  /// is in sync already (a late answer is ignored).
   std::optional<book_depth> on_snapshot(const depth_snapshot& snapshot);
 
   /// Starts over as for a new connection: the book, its buffer and its sync are dropped (the
@@ -46,6 +48,8 @@ public:
   int64_t gaps() const { return gaps_; }
   /// Times a snapshot brought the book (back) in sync.
   int64_t syncs() const { return syncs_; }
+  /// Snapshots refused as older than the diffs buffered since.
+  int64_t stale_snapshots() const { return stale_snapshots_; }
   /// The whole book.
   const order_book& book() const { return book_; }
 
@@ -59,6 +63,7 @@ private:
   int64_t last_diff_id_ = 0;
   int64_t gaps_ = 0;
   int64_t syncs_ = 0;
+  int64_t stale_snapshots_ = 0;
 };
 
 } // namespace pt

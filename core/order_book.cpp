@@ -57,6 +57,8 @@ book_update_result order_book::on_update(const depth_update& diff) {
 }
 
 bool order_book::on_snapshot(const depth_snapshot& snapshot) {
+  if (synced_)
+    return true; // a late answer to an earlier request: the book is already exact
   bids_.clear();
   asks_.clear();
   for (auto& l : snapshot.bids)

@@ -58,7 +58,8 @@ public:
 
   /// Replaces the book with `snapshot` and applies the buffered diffs that follow it. Returns
   /// false when the buffered diffs leave a gap after the snapshot (the book then waits for a
-  /// newer snapshot).
+  /// newer snapshot). A book already in sync ignores it (returns true): it is exact, and an older
+  /// snapshot would roll it back.
   bool on_snapshot(const depth_snapshot& snapshot);
 
   /// True once a snapshot and every diff since follow each other without a gap.

@@ -43,21 +43,45 @@ std::string error_text(unsigned status, const std::string& body) {
   return "HTTP " + std::to_string(status) + ": " + body.substr(0, 200);
 }
 
+using deadline = std::chrono::steady_clock::time_point;
+
+// Runs one asynchronous operation (`start(handler)`) on `ioc` until it completes or `until`
+// passes. Beast's blocking calls ignore stream timeouts, so every step of a request is async and
+// bounded here. False on timeout (the caller closes the socket).
+template <class Start>
+bool run_step(net::io_context& ioc, deadline until, beast::error_code& ec, Start start) {
+  bool done = false;
+  start([&](beast::error_code e, auto&&...) {
+    ec = e;
+    done = true;
+  });
+  ioc.restart();
+  while (!done && ioc.run_one_until(until) > 0) {
+  }
+  return done;
+}
+
 template <class Stream>
-std::string request(Stream& stream, const std::string& host, const std::string& target, std::string& error,
-                    unsigned& status) {
+std::string request(net::io_context& ioc, deadline until, Stream& stream, const std::string& host,
+                    const std::string& target, std::string& error, unsigned& status) {
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "papertrader");
   beast::error_code ec;
-  http::write(stream, req, ec);
+  if (!run_step(ioc, until, ec, [&](auto handler) { http::async_write(stream, req, handler); })) {
+    error = "write: timed out";
+    return {};
+  }
   if (ec) {
     error = "write: " + ec.message();
     return {};
   }
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
-  http::read(stream, buffer, res, ec);
+  if (!run_step(ioc, until, ec, [&](auto handler) { http::async_read(stream, buffer, res, handler); })) {
+    error = "read: timed out";
+    return {};
+  }
   if (ec) {
     error = "read: " + ec.message();
     return {};
@@ -78,14 +102,35 @@ binance_rest_client::binance_rest_client(std::string base_url, int timeout_ms)
 
 std::string binance_rest_client::get(const std::string& target) const {
   net::io_context ioc;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
   tcp::resolver resolver(ioc);
   beast::error_code ec;
-  auto endpoints = resolver.resolve(host_, port_, ec);
+  tcp::resolver::results_type endpoints;
+  if (!run_step(ioc, until, ec, [&](auto handler) {
+        resolver.async_resolve(host_, port_, [&endpoints, handler](beast::error_code e,
+                                                                   tcp::resolver::results_type r) mutable {
+          endpoints = std::move(r);
+          handler(e);
+        });
+      })) {
+    resolver.cancel();
+    throw unreachable(base_url_ + ": timed out resolving " + host_);
+  }
   if (ec)
     throw unreachable(base_url_ + ": " + ec.message());
   std::string error, body;
   unsigned status = 0;
-  auto timeout = std::chrono::milliseconds(timeout_ms_);
+  auto connect = [&](beast::tcp_stream& tcp) {
+    bool done = run_step(ioc, until, ec, [&](auto handler) {
+      tcp.async_connect(endpoints, [handler](beast::error_code e, const tcp::endpoint&) mutable { handler(e); });
+    });
+    if (!done) {
+      tcp.close();
+      throw unreachable(base_url_ + ": timed out connecting");
+    }
+    if (ec)
+      throw unreachable(base_url_ + ": " + ec.message());
+  };
   if (tls_) {
     ssl::context ctx(ssl::context::tls_client);
     ctx.set_default_verify_paths();
@@ -93,20 +138,22 @@ std::string binance_rest_client::get(const std::string& target) const {
     beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
     SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str());
     stream.set_verify_callback(ssl::host_name_verification(host_));
-    beast::get_lowest_layer(stream).expires_after(timeout);
-    beast::get_lowest_layer(stream).connect(endpoints, ec);
-    if (!ec)
-      stream.handshake(ssl::stream_base::client, ec);
+    connect(beast::get_lowest_layer(stream));
+    if (!run_step(ioc, until, ec, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, handler); })) {
+      beast::get_lowest_layer(stream).close();
+      throw unreachable(base_url_ + ": timed out in the TLS handshake");
+    }
     if (ec)
       throw unreachable(base_url_ + ": " + ec.message());
-    body = request(stream, host_, target, error, status);
+    body = request(ioc, until, stream, host_, target, error, status);
+    if (!error.empty())
+      beast::get_lowest_layer(stream).close();
   } else {
     beast::tcp_stream stream(ioc);
-    stream.expires_after(timeout);
-    stream.connect(endpoints, ec);
-    if (ec)
-      throw unreachable(base_url_ + ": " + ec.message());
-    body = request(stream, host_, target, error, status);
+    connect(stream);
+    body = request(ioc, until, stream, host_, target, error, status);
+    if (!error.empty())
+      stream.close();
   }
   if (!error.empty())
     throw unreachable(base_url_ + target + ": " + error);

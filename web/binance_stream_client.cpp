@@ -50,7 +50,11 @@ void stream_client_impl::on_connected() {
   ++generation;
   books.reset_all();
   fetching.clear();
-  set_state("connected");
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    health.state = "connected";
+    last_message_ms = now_ms(); // "stale" counts from the connection, not from an older one's last message
+  }
   update_book_counters();
 }
 
@@ -60,6 +64,8 @@ void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close)
   if (stopping)
     return;
   books.reset_all(); // without the connection the books fall behind: not in sync until resynced
+  ++generation;      // and snapshots asked for on it are dropped when they arrive
+  fetching.clear();
   update_book_counters();
   if (normal_close && options.end_on_normal_close) {
     set_state("ended");
@@ -133,22 +139,22 @@ void stream_client_impl::on_depth(const std::string& text, const std::string& sy
     return;
   }
   if (step.event) {
-    deliver(symbol, std::move(*step.event));
-    return;
-  }
-  {
+    deliver(symbol, std::move(*step.event)); // the top, or an empty one on a gap
+  } else {
     std::lock_guard<std::mutex> lock(mutex);
     ++health.skipped; // buffered until the book has its snapshot
   }
   const depth_book* book = books.find(symbol);
-  if (book && book->gaps() > gaps_logged[symbol]) {
+  if (!book || !book->needs_snapshot())
+    return;
+  if (book->gaps() > gaps_logged[symbol]) {
     gaps_logged[symbol] = book->gaps();
     spdlog::warn("binance stream: {} depth diffs do not follow each other (gap {}); resynchronising its book from a "
                  "new snapshot",
                  symbol, book->gaps());
     update_book_counters();
   }
-  if (book && book->needs_snapshot() && book->has_buffered() && !fetching.count(symbol))
+  if (book->has_buffered() && !fetching.count(symbol))
     request_snapshot(symbol, 0);
 }
 
@@ -164,9 +170,11 @@ void stream_client_impl::on_snapshot(int64_t gen, const std::string& symbol, con
   if (stopping)
     return;
   if (gen != generation)
-    return; // asked for on an older connection; the new one asked (or will ask) for its own
+    return; // asked for on an older connection (or before an unsubscribe); a new request follows
   fetching.erase(symbol);
-  if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end())
+  const depth_book* book = books.find(symbol);
+  if (!connected || std::find(symbols.begin(), symbols.end(), symbol) == symbols.end() || !book ||
+      !book->needs_snapshot())
     return;
   auto retry = [&](const std::string& why) {
     int tries = ++snapshot_tries[symbol];
@@ -187,10 +195,11 @@ void stream_client_impl::on_snapshot(int64_t gen, const std::string& symbol, con
     return retry("malformed answer (" + step.error + ")");
   if (!step.event)
     return retry("older than the diffs buffered since");
+  book = books.find(symbol);
   snapshot_tries[symbol] = 0;
   const auto& top = std::get<book_depth>(step.event->data);
   spdlog::info("binance stream: {} order book in sync at update id {} (sync {})", symbol, top.update_id,
-               books.find(symbol)->syncs());
+               book->syncs());
   update_book_counters();
   deliver(symbol, std::move(*step.event));
 }
@@ -201,10 +210,11 @@ void stream_client_impl::add(const std::string& symbol) {
   symbols.push_back(symbol);
   update_book_counters();
   spdlog::info("binance stream: subscribing to {}", symbol);
-  if (connection) // sent once the connection is open; a new connection asks for the current set anyway
-    connection->send(subscription_request("SUBSCRIBE", stream_names(symbol, options.streams), ++request_id));
-  else if (!retry_timer_pending)
-    connect(); // idle: nothing was subscribed
+  if (!connection && !retry_timer_pending) {
+    connect(); // idle: nothing was subscribed; the new connection names the symbol
+    return;
+  }
+  queue_request(symbol, true);
 }
 
 void stream_client_impl::remove(const std::string& symbol) {
@@ -215,10 +225,42 @@ void stream_client_impl::remove(const std::string& symbol) {
   books.drop(symbol);
   fetching.erase(symbol);
   snapshot_tries.erase(symbol);
+  ++generation; // a snapshot in flight for it must not land on a later subscription's book
+  fetching.clear();
   update_book_counters();
   spdlog::info("binance stream: unsubscribing from {}", symbol);
   if (connection)
-    connection->send(subscription_request("UNSUBSCRIBE", stream_names(symbol, options.streams), ++request_id));
+    queue_request(symbol, false);
+}
+
+void stream_client_impl::queue_request(const std::string& symbol, bool subscribe) {
+  auto& same = subscribe ? to_subscribe : to_unsubscribe;
+  auto& other = subscribe ? to_unsubscribe : to_subscribe;
+  auto undone = std::find(other.begin(), other.end(), symbol);
+  if (undone != other.end())
+    other.erase(undone); // added and removed again within one window: both cancel out
+  else
+    same.push_back(symbol);
+  if (request_timer_armed)
+    return;
+  // Binance closes a connection that sends more than 5 messages a second: requests of a window
+  // go out together, one SUBSCRIBE and one UNSUBSCRIBE at most.
+  request_timer_armed = true;
+  request_timer.expires_after(std::chrono::milliseconds(request_window_ms));
+  request_timer.async_wait([this](boost::beast::error_code ec) {
+    request_timer_armed = false;
+    if (ec || stopping || !connection)
+      return;
+    for (auto [method, list] : {std::pair{"SUBSCRIBE", &to_subscribe}, std::pair{"UNSUBSCRIBE", &to_unsubscribe}}) {
+      std::vector<std::string> names;
+      for (auto& sym : *list)
+        for (auto& n : stream_names(sym, options.streams))
+          names.push_back(n);
+      list->clear();
+      if (!names.empty())
+        connection->send(subscription_request(method, names, ++request_id));
+    }
+  });
 }
 
 binance_stream_client::binance_stream_client(caf::actor_system& system, caf::actor broadcaster,
@@ -249,6 +291,7 @@ void binance_stream_client::start() {
     i.tls.set_verify_mode(ssl::verify_peer);
   }
   i.update_book_counters();
+  i.work.emplace(i.ioc.get_executor()); // the I/O thread runs until stop(), idle or not
   net::post(i.ioc, [&i] { i.connect(); });
   thread_ = std::thread([&i] { i.ioc.run(); });
 }
@@ -258,14 +301,18 @@ void binance_stream_client::stop() {
     return;
   if (impl_->fetcher)
     impl_->fetcher->stop(); // no more snapshot answers posted
+  // Close and stop on the I/O thread, in that order: stopping the io_context from here could
+  // drop the close before it ran.
   net::post(impl_->ioc, [this] {
     impl_->stopping = true;
     impl_->retry_timer.cancel();
+    impl_->request_timer.cancel();
     if (impl_->connection)
       impl_->connection->close();
     impl_->set_state("stopped");
+    impl_->work.reset();
+    impl_->ioc.stop();
   });
-  impl_->ioc.stop();
   thread_.join();
 }
 

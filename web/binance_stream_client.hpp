@@ -51,7 +51,7 @@ struct feed_health {
   int64_t skipped = 0;         ///< well-formed messages not used (subscription answers, depth while a book syncs, …)
   int64_t parse_errors = 0;    ///< malformed messages (counted, logged once per kind, skipped)
   int64_t reconnects = 0;
-  int64_t last_message_age_ms = -1; ///< wall time since the last message; −1 before any
+  int64_t last_message_age_ms = -1; ///< wall time since the last message (or the connection, if later); −1 before any
   double messages_per_s = 0;   ///< over the last ~10 s of wall time
   int64_t symbols = 0;         ///< symbols subscribed now
   int64_t books_in_sync = 0;   ///< symbols whose local L2 book is in sync now
@@ -81,8 +81,8 @@ public:
   binance_stream_client(const binance_stream_client&) = delete;
   binance_stream_client& operator=(const binance_stream_client&) = delete;
 
-  /// Starts connecting on its own thread. Throws `std::invalid_argument` on a bad base URL or
-  /// REST URL, or when no symbol is given.
+  /// Starts connecting on its own thread; call it once. Throws `std::invalid_argument` on a bad
+  /// base URL or REST URL, or when no symbol is given.
   void start();
 
   /// Closes the connection and stops; does not send `end_data` (the caller decides).

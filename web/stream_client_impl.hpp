@@ -10,11 +10,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
@@ -33,8 +36,8 @@ namespace net = boost::asio;
 
 /// One connection attempt to the combined-stream endpoint (plain or TLS).
 struct connection_base {
-  /// Resolves, connects, handshakes, then reads until an error or `close()`.
   virtual ~connection_base() = default;
+  /// Resolves, connects, handshakes, then reads until an error or `close()`.
   virtual void start() = 0;
   /// Closes on purpose: no `on_lost` follows.
   virtual void close() = 0;
@@ -57,6 +60,12 @@ struct stream_client_impl {
   bool stopping = false;
   bool connected = false;
   bool retry_timer_pending = false;
+  /// Keeps the I/O thread running while the client is idle (no symbol, no connection).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  net::steady_timer request_timer{ioc};  ///< batches SUBSCRIBE / UNSUBSCRIBE requests
+  bool request_timer_armed = false;
+  int request_window_ms = 250;           ///< at most 2 requests per window (Binance allows 5 messages/s)
+  std::vector<std::string> to_subscribe, to_unsubscribe; ///< symbols waiting for the next window
   std::atomic<bool>* ended = nullptr;
 
   // Books and subscriptions: touched only on the I/O thread.
@@ -86,16 +95,29 @@ struct stream_client_impl {
     health.state = s;
   }
 
+  /// Opens a connection for the current symbols ("idle" with none).
   void connect();
+  /// The handshake succeeded: books start over, snapshots of older connections are void.
   void on_connected();
+  /// The connection failed or closed: ends the feed on a normal close when asked to, else
+  /// schedules a reconnect with backoff.
   void on_lost(const boost::beast::error_code& ec, bool normal_close);
+  /// One WebSocket message: counted, parsed, delivered (or handed to `on_depth`).
   void on_message(const std::string& text);
+  /// One depth diff of `symbol`: into its book; asks for a snapshot when the book needs one.
   void on_depth(const std::string& text, const std::string& symbol);
+  /// Asks the fetcher for `symbol`'s snapshot, tagged with the current generation.
   void request_snapshot(const std::string& symbol, int64_t delay_ms);
+  /// A snapshot answer (or error) for `symbol`, asked for in generation `gen`.
   void on_snapshot(int64_t gen, const std::string& symbol, const std::string& body, const std::string& error);
+  /// Subscribes `symbol` (see `binance_stream_client::add_symbol`).
   void add(const std::string& symbol);
+  /// Unsubscribes `symbol` and drops its book.
   void remove(const std::string& symbol);
+  /// Queues a SUBSCRIBE (or UNSUBSCRIBE) of `symbol` for the next request window.
+  void queue_request(const std::string& symbol, bool subscribe);
 
+  /// Reconnect / snapshot retry delay for the `tries`-th attempt: exponential, capped, jittered.
   int64_t backoff_ms(int tries) {
     int64_t cap = options.backoff_max_ms;
     int64_t delay = std::min<int64_t>(cap, static_cast<int64_t>(options.backoff_initial_ms) << std::min(tries - 1, 16));
@@ -103,13 +125,14 @@ struct stream_client_impl {
     return std::uniform_int_distribution<int64_t>(delay / 2, delay)(rng);
   }
 
-  // Called with `mutex` held.
+  /// Counts a malformed message and logs the first of its kind. Called with `mutex` held.
   void count_error(const std::string& what, const std::string& detail) {
     ++health.parse_errors;
     if (error_kinds[what]++ == 0)
       spdlog::warn("binance stream: malformed message ({}: {}); counting and skipping messages like it", what, detail);
   }
 
+  /// Sends one event to the broadcaster as a one-event batch.
   void deliver(const std::string& symbol, market_event ev) {
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -123,6 +146,7 @@ struct stream_client_impl {
       caf::anon_send(broadcaster, std::move(batch));
   }
 
+  /// Copies the books' sync state into `health`.
   void update_book_counters() {
     int64_t in_sync = 0, syncs = 0, gaps = 0;
     for (auto& [_, b] : books.books()) {

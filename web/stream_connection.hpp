@@ -23,13 +23,13 @@
 
 namespace pt {
 
-/// One connection attempt, its read loop and its queue of outgoing requests, over a plain or a
-/// TLS stream; reports to its owner (`on_connected`, `on_message`, `on_lost`) on the I/O thread.
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
+/// One connection attempt, its read loop and its queue of outgoing requests, over a plain or a
+/// TLS stream; reports to its owner (`on_connected`, `on_message`, `on_lost`) on the I/O thread.
 template <bool Tls>
 class ws_connection : public connection_base, public std::enable_shared_from_this<ws_connection<Tls>> {
 public:

@@ -48,7 +48,10 @@ TEST(DepthBook, AGapAsksForANewSnapshotAndItResyncs) {
   depth_book book;
   book.on_diff(diff(9, 12, {}));
   ASSERT_TRUE(book.on_snapshot(snapshot(10)));
-  EXPECT_FALSE(book.on_diff(diff(20, 21, {{px("97"), qty("1")}}))); // 13–19 lost
+  auto gap = book.on_diff(diff(20, 21, {{px("97"), qty("1")}})); // 13–19 lost
+  ASSERT_TRUE(gap);                                                 // an empty top: no prices now
+  EXPECT_TRUE(gap->bids.empty());
+  EXPECT_TRUE(gap->asks.empty());
   EXPECT_TRUE(book.needs_snapshot());
   EXPECT_EQ(book.gaps(), 1);
   EXPECT_TRUE(book.book().bids().empty()); // never a wrong book
@@ -56,9 +59,15 @@ TEST(DepthBook, AGapAsksForANewSnapshotAndItResyncs) {
   // A snapshot older than the diffs kept cannot resync: still out of sync.
   EXPECT_FALSE(book.on_snapshot(snapshot(15)));
   EXPECT_TRUE(book.needs_snapshot());
+  EXPECT_EQ(book.stale_snapshots(), 1);
+  EXPECT_EQ(book.gaps(), 1); // a stale snapshot is no gap in the stream
   auto top = book.on_snapshot(snapshot(21));
   ASSERT_TRUE(top);
   EXPECT_EQ(top->update_id, 22);
+  EXPECT_EQ(book.syncs(), 2);
+  // A late answer to an earlier request does not roll the book back.
+  EXPECT_FALSE(book.on_snapshot(snapshot(10)));
+  EXPECT_EQ(book.book().update_id(), 22);
   EXPECT_EQ(book.syncs(), 2);
 }
 
