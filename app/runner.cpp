@@ -57,14 +57,29 @@ run_outcome run_sessions(const run_request& request) {
 
   replay_feed feed(system, broadcaster, request.replay);
   std::unique_ptr<binance_stream_client> live;
+  std::atomic<binance_stream_client*> live_ptr{nullptr};
+  std::unique_ptr<api_server> api; // after `live`: stopped and destroyed before it
   try {
+    if (request.api) {
+      auto services = request.services;
+      services.live_health = [&live_ptr]() -> std::optional<feed_health> {
+        if (auto* l = live_ptr.load())
+          return l->health();
+        return std::nullopt;
+      };
+      api = std::make_unique<api_server>(*request.api, std::move(services), system, broadcaster);
+      api->start();
+    }
     if (request.live) {
       live = std::make_unique<binance_stream_client>(system, broadcaster, *request.live);
+      live_ptr = live.get();
       live->start();
     } else {
       feed.start();
     }
   } catch (...) {
+    if (api)
+      api->stop();
     shutdown();
     throw;
   }
@@ -123,6 +138,8 @@ run_outcome run_sessions(const run_request& request) {
     self->request(persister_actor, caf::infinite, flush_atom::value)
       .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("final flush: {}", system.render(err)); });
   }
+  if (api)
+    api->stop();
   shutdown();
   return outcome;
 }
