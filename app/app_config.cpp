@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "app/api_wiring.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
 
@@ -72,7 +73,9 @@ app_config load_app_config(const std::string& path) {
     p.add(root, "the config is a YAML mapping with database, feed, defaults and sessions");
     p.throw_if_any();
   }
-  p.reject_unknown_keys(root, {"database", "feed", "defaults", "sessions"}, "the config");
+  p.reject_unknown_keys(root, {"database", "feed", "defaults", "api", "sessions"}, "the config");
+  if (auto api = root["api"])
+    read_api_settings(api, cfg.api, p);
   if (auto db = root["database"]) {
     if (!db.IsScalar() || db.Scalar().empty())
       p.add(db, "database must be a file path");

@@ -15,6 +15,34 @@ struct session_defaults {
   int64_t equity_interval_ms = 60'000;
 };
 
+/// A bearer token of the REST API and its role ("admin" or "read").
+struct api_token_setting {
+  std::string token;
+  std::string role = "admin";
+};
+
+/// The `api:` section: the REST API server of `papertrader run` (docs/api.md).
+///
+/// ```yaml
+/// api:
+///   enabled: true                 # false: no server
+///   listen: 127.0.0.1:8080        # HOST:PORT; port 0 picks a free one
+///   tokens: [{token: s3cret, role: admin}, {token: viewer, role: read}]
+///   rate_per_s: 50                # token bucket refill, per token
+///   burst: 100                    # token bucket size, per token
+///   cors_origins: [http://localhost:3000]   # or ["*"]
+///   body_limit_bytes: 1048576
+/// ```
+struct api_settings {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:8080";
+  std::vector<api_token_setting> tokens;
+  double rate_per_s = 50;
+  double burst = 100;
+  std::vector<std::string> cors_origins;
+  int64_t body_limit_bytes = 1 << 20;
+};
+
 /// `config/papertrader.yaml`: the database, the feed and the sessions `papertrader run` starts.
 ///
 /// ```yaml
@@ -39,6 +67,7 @@ struct app_config {
   std::string rest_url = "https://api.binance.com";       ///< REST base URL (exchange filters)
   bool warmup = true; ///< live runs: feed each session REST klines as history before live data
   session_defaults defaults;
+  api_settings api;                       ///< the REST API server
   std::vector<session_config> sessions;   ///< ids not assigned yet
 };
 

@@ -11,6 +11,7 @@
 
 #include "actors/market_file.hpp"
 #include "actors/sqlite.hpp"
+#include "app/api_wiring.hpp"
 #include "app/app_config.hpp"
 #include "app/indicator_command.hpp"
 #include "app/record_command.hpp"
@@ -51,6 +52,7 @@ struct run_args {
   std::string rest_url;
   bool exit_at_end = false;
   bool no_warmup = false;
+  std::optional<std::string> listen; ///< --listen, when given
 };
 
 int cmd_run(const run_args& args) {
@@ -65,6 +67,14 @@ int cmd_run(const run_args& args) {
   req.sessions = cfg.sessions;
   req.database = args.database.empty() ? cfg.database : args.database;
   req.exit_at_end = args.exit_at_end;
+  try {
+    req.api = make_api_options(cfg.api, args.listen, req.database);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return exit_usage;
+  }
+  req.services =
+    make_api_services((std::filesystem::path(args.config).parent_path() / "strategies").lexically_normal().string());
   req.replay.path = args.replay.empty() ? cfg.replay_file.value_or("") : args.replay;
   if (!args.symbol.empty())
     req.replay.symbol = args.symbol;
@@ -308,6 +318,9 @@ int main(int argc, char** argv) {
                       "REST base URL for symbol rules (default: the config's, https://api.binance.com)");
   run_cmd->add_flag("--no-warmup", run.no_warmup,
                     "Live runs: start indicators cold instead of warming them from the exchange's REST klines");
+  std::string listen_text;
+  auto* listen_opt = run_cmd->add_option(
+    "--listen", listen_text, "REST API address HOST:PORT (default: the config's, 127.0.0.1:8080); '' = no API");
   run_cmd->add_flag("--exit-at-end", run.exit_at_end,
                     "Exit when the replay ends (or the live server closes the stream) instead of serving on");
 
@@ -369,8 +382,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   setup_logging(log_level);
   try {
-    if (run_cmd->parsed())
+    if (run_cmd->parsed()) {
+      if (listen_opt->count() > 0)
+        run.listen = listen_text;
       return cmd_run(run);
+    }
     if (rec_cmd->parsed()) {
       for (auto sym : rec_symbols) {
         for (auto& c : sym)

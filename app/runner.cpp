@@ -62,9 +62,22 @@ run_outcome run_sessions(const run_request& request) {
   replay_feed feed(system, broadcaster, request.replay);
   std::shared_ptr<binance_stream_client> live;
   caf::actor feed_control;
+  std::atomic<binance_stream_client*> live_ptr{nullptr};
+  std::unique_ptr<api_server> api; // after `live`: stopped and destroyed before it
   try {
+    if (request.api) {
+      auto services = request.services;
+      services.live_health = [&live_ptr]() -> std::optional<feed_health> {
+        if (auto* l = live_ptr.load())
+          return l->health();
+        return std::nullopt;
+      };
+      api = std::make_unique<api_server>(*request.api, std::move(services), system, broadcaster);
+      api->start();
+    }
     if (request.live) {
       live = std::make_shared<binance_stream_client>(system, broadcaster, *request.live);
+      live_ptr = live.get();
       live->start();
       // The connector follows the sessions: a symbol's first subscriber subscribes its streams,
       // its last one leaving unsubscribes them (the broadcaster tells, see `watch_atom`).
@@ -75,6 +88,8 @@ run_outcome run_sessions(const run_request& request) {
       feed.start();
     }
   } catch (...) {
+    if (api)
+      api->stop();
     shutdown();
     throw;
   }
@@ -133,6 +148,8 @@ run_outcome run_sessions(const run_request& request) {
     self->request(persister_actor, caf::infinite, flush_atom::value)
       .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("final flush: {}", system.render(err)); });
   }
+  if (api)
+    api->stop();
   shutdown();
   return outcome;
 }

@@ -6,6 +6,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/replay_feed.hpp"
+#include "web/api_server.hpp"
 #include "web/binance_stream_client.hpp"
 #include "core/session_types.hpp"
 
@@ -19,6 +20,8 @@ struct run_request {
   run_warmups warmups;                    ///< history per session, before any market data (may be empty)
   std::string database;     ///< SQLite file; empty = keep nothing (a plain backtest)
   bool exit_at_end = true;  ///< false: after the feed ends, keep serving until SIGINT/SIGTERM
+  std::optional<api_options> api; ///< the REST API server, started before the feed; none = no API
+  api_services services;          ///< its app-side services (the live feed's health is added here)
 };
 
 /// What a run produced.
@@ -35,7 +38,7 @@ struct run_outcome {
 /// (or, with `end_on_normal_close`, until the server closes the stream normally). The first signal stops the feed, lets the sessions settle
 /// and flushes the database; a second one exits at once (status 130).
 ///
-/// Throws at start-up only: `sql::error` (database), `std::runtime_error` (feed file).
+/// Throws at start-up only: `sql::error` (database), `std::runtime_error` (feed file, API address).
 run_outcome run_sessions(const run_request& request);
 
 } // namespace pt

@@ -11,5 +11,7 @@ scripts/setup.sh
 scripts/build.sh
 # Real TA-Lib for the indicator tests, exactly as locked in tests/reference/package-lock.json.
 npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error
+# A standard OpenAPI validator (@apidevtools/swagger-parser) for the API's /openapi.json.
+npm ci --prefix tests/openapi --no-audit --no-fund --loglevel=error
 cd build
 ctest --output-on-failure --timeout 600 -j "$(nproc)"

@@ -49,7 +49,7 @@ TEST(LiveFeedE2E, SessionsOnTheLiveConnectorTradeExactlyAsOnTheFile) {
   auto port = port_of(server.output());
   ASSERT_FALSE(port.empty()) << server.output();
 
-  auto run = run_command(binary() + " run --config " + write_config(dir) + " --live-url ws://127.0.0.1:" + port +
+  auto run = run_command(binary() + " run --listen 127.0.0.1:0 --config " + write_config(dir) + " --live-url ws://127.0.0.1:" + port +
                            " --rest-url http://127.0.0.1:" + port + " --exit-at-end",
                          dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -96,7 +96,7 @@ TEST(LiveFeedE2E, ASymbolTheExchangeDoesNotListIsRefusedByName) {
   std::string config = dir + "/papertrader.yaml";
   std::ofstream(config) << "database: " << dir << "/pt.db\nsessions:\n  - {name: nope, symbol: NOPEUSDT, strategy: "
                         << source_file("config/strategies/ema_crossover_10s.yaml") << "}\n";
-  auto run = run_command(binary() + " run --config " + config + " --live-url ws://127.0.0.1:" + port +
+  auto run = run_command(binary() + " run --listen 127.0.0.1:0 --config " + config + " --live-url ws://127.0.0.1:" + port +
                            " --rest-url http://127.0.0.1:" + port,
                          dir);
   EXPECT_EQ(run.exit_code, 2) << run.err;
@@ -115,7 +115,7 @@ TEST(LiveFeedE2E, WithNoServerItSaysSoRetriesWithBackoffAndKeepsServing) {
     server.signal(SIGTERM);
     ASSERT_EQ(server.wait_exit(30s), 0) << server.output();
   }
-  child_process run({binary(), "run", "--config", write_config(dir), "--live-url", "ws://127.0.0.1:" + port});
+  child_process run({binary(), "run", "--listen", "127.0.0.1:0", "--config", write_config(dir), "--live-url", "ws://127.0.0.1:" + port});
   ASSERT_TRUE(run.wait_for_output("(attempt 3)", 30s)) << run.output();
   EXPECT_NE(run.output().find("reconnecting in"), std::string::npos);
   run.signal(SIGINT);

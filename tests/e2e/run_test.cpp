@@ -63,7 +63,7 @@ std::vector<fill_row> reported_fills(const rapidjson::Value& session) {
 TEST(RunE2E, ReplayAtTenTimesStoresTheSameFillsAsABacktest) {
   auto dir = make_temp_dir("run10x");
   auto config = write_config(dir, "10");
-  auto run = run_command(binary() + " run --config " + config + " --exit-at-end", dir);
+  auto run = run_command(binary() + " run --listen 127.0.0.1:0 --config " + config + " --exit-at-end", dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // 19,904 trades + 73,174 best bid/ask + 6,493 tops of the local book.
   EXPECT_NE(run.err.find("replay finished: 99571 events"), std::string::npos) << run.err;
@@ -119,7 +119,7 @@ TEST(RunE2E, WithoutAFeedItSaysWhatIsMissing) {
   auto dir = make_temp_dir("nofeed");
   std::string path = dir + "/papertrader.yaml";
   std::ofstream(path) << "database: " << dir << "/pt.db\nsessions: []\n";
-  auto r = run_command(binary() + " run --config " + path + " --exit-at-end", dir);
+  auto r = run_command(binary() + " run --listen 127.0.0.1:0 --config " + path + " --exit-at-end", dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--replay"), std::string::npos) << r.err;
 }
@@ -127,7 +127,7 @@ TEST(RunE2E, WithoutAFeedItSaysWhatIsMissing) {
 TEST(RunE2E, BadSpeedIsAUsageError) {
   auto dir = make_temp_dir("badspeed");
   auto config = write_config(dir, "10");
-  auto r = run_command(binary() + " run --config " + config + " --speed fast --exit-at-end", dir);
+  auto r = run_command(binary() + " run --listen 127.0.0.1:0 --config " + config + " --speed fast --exit-at-end", dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--speed"), std::string::npos) << r.err;
 }
@@ -136,7 +136,7 @@ TEST(RunE2E, BadConfigListsEveryProblem) {
   auto dir = make_temp_dir("badconfig");
   std::string path = dir + "/papertrader.yaml";
   std::ofstream(path) << "database: " << dir << "/pt.db\nfeeds: {}\nsessions:\n  - {name: a, strategy: nope.yaml}\n";
-  auto r = run_command(binary() + " run --config " + path + " --exit-at-end", dir);
+  auto r = run_command(binary() + " run --listen 127.0.0.1:0 --config " + path + " --exit-at-end", dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(path + ":2:1: unknown key 'feeds'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("nope.yaml: cannot read"), std::string::npos) << r.err;

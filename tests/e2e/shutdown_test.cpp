@@ -34,7 +34,7 @@ int64_t count(sql::database& db, const std::string& query) {
 
 TEST(ShutdownE2E, KeepsServingAfterTheReplayThenStopsOnSigint) {
   auto dir = make_temp_dir("serve");
-  child_process p({binary(), "run", "--config", write_config(dir, "max")});
+  child_process p({binary(), "run", "--listen", "127.0.0.1:0", "--config", write_config(dir, "max")});
   ASSERT_TRUE(p.wait_for_output("still serving", 60s)) << p.output();
   // The sessions settled and the process is still up: a signal is what ends it.
   p.signal(SIGINT);
@@ -46,7 +46,7 @@ TEST(ShutdownE2E, KeepsServingAfterTheReplayThenStopsOnSigint) {
 
 TEST(ShutdownE2E, SigtermDuringAReplayStopsTheFeedAndCommits) {
   auto dir = make_temp_dir("sigterm");
-  child_process p({binary(), "run", "--config", write_config(dir, "1")});
+  child_process p({binary(), "run", "--listen", "127.0.0.1:0", "--config", write_config(dir, "1")});
   ASSERT_TRUE(p.wait_for_output("running", 30s)) << p.output();
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait_exit(30s), 0) << p.output();

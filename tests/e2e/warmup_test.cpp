@@ -77,7 +77,7 @@ TEST_F(WarmupE2E, RestClientReadsTheRecordingClockAndClosedKlines) {
 TEST_F(WarmupE2E, ALiveSessionKnowsItsHourlyEmaAtItsFirstEvaluation) {
   auto dir = make_temp_dir("warmup");
   auto config = write_config(dir);
-  auto run = run_command(binary() + " run --config " + config + " --live-url ws://127.0.0.1:" + port_ +
+  auto run = run_command(binary() + " run --listen 127.0.0.1:0 --config " + config + " --live-url ws://127.0.0.1:" + port_ +
                            " --rest-url http://127.0.0.1:" + port_ + " --exit-at-end",
                          dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -91,7 +91,7 @@ TEST_F(WarmupE2E, ALiveSessionKnowsItsHourlyEmaAtItsFirstEvaluation) {
   EXPECT_TRUE(std::regex_search(values, std::regex("close@1h=[0-9]"))) << values;
 
   // The same run cold: the hourly EMA is not known yet.
-  auto cold = run_command(binary() + " run --config " + config + " --db " + dir + "/cold.db --live-url ws://127.0.0.1:" +
+  auto cold = run_command(binary() + " run --listen 127.0.0.1:0 --config " + config + " --db " + dir + "/cold.db --live-url ws://127.0.0.1:" +
                             port_ + " --rest-url http://127.0.0.1:" + port_ + " --exit-at-end --no-warmup",
                           dir);
   ASSERT_EQ(cold.exit_code, 0) << cold.err;

@@ -1,0 +1,191 @@
+#include "app/api_wiring.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "app/strategy_loader.hpp"
+#include "core/candle.hpp"
+#include "web/api_auth.hpp"
+
+namespace pt {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* inline_label = "request";
+
+template <class T>
+void read_positive(const YAML::Node& map, const char* key, T& out, yaml_problems& p) {
+  auto n = map[key];
+  if (!n)
+    return;
+  T value{};
+  if (!n.IsScalar() || !YAML::convert<T>::decode(n, value) || !(value > 0))
+    p.add(n, std::string("api.") + key + " must be a positive number");
+  else
+    out = value;
+}
+
+std::vector<std::string> string_list(const YAML::Node& n, const char* key, yaml_problems& p) {
+  std::vector<std::string> out;
+  if (!n.IsSequence()) {
+    p.add(n, std::string("api.") + key + " must be a list of strings");
+    return out;
+  }
+  for (const auto& item : n)
+    if (item.IsScalar() && !item.Scalar().empty())
+      out.push_back(item.Scalar());
+    else
+      p.add(item, std::string("api.") + key + " entries must be non-empty strings");
+  return out;
+}
+
+} // namespace
+
+void read_api_settings(const YAML::Node& node, api_settings& out, yaml_problems& p) {
+  if (!node.IsMap()) {
+    p.add(node, "api must be a mapping (enabled, listen, tokens, rate_per_s, burst, cors_origins, body_limit_bytes)");
+    return;
+  }
+  p.reject_unknown_keys(node, {"enabled", "listen", "tokens", "rate_per_s", "burst", "cors_origins", "body_limit_bytes"},
+                        "api");
+  if (auto e = node["enabled"]) {
+    bool v = true;
+    if (!e.IsScalar() || !YAML::convert<bool>::decode(e, v))
+      p.add(e, "api.enabled must be true or false");
+    else
+      out.enabled = v;
+  }
+  if (auto l = node["listen"]) {
+    if (!l.IsScalar() || (!l.Scalar().empty() && !parse_listen_address(l.Scalar())))
+      p.add(l, "api.listen must look like 127.0.0.1:8080");
+    else
+      out.listen = l.Scalar();
+  }
+  read_positive(node, "rate_per_s", out.rate_per_s, p);
+  read_positive(node, "burst", out.burst, p);
+  read_positive(node, "body_limit_bytes", out.body_limit_bytes, p);
+  if (auto c = node["cors_origins"])
+    out.cors_origins = string_list(c, "cors_origins", p);
+  if (auto t = node["tokens"]) {
+    if (!t.IsSequence()) {
+      p.add(t, "api.tokens must be a list of {token, role}");
+      return;
+    }
+    for (const auto& item : t) {
+      p.reject_unknown_keys(item, {"token", "role"}, "an api token");
+      api_token_setting s;
+      auto tok = item["token"];
+      if (!tok || !tok.IsScalar() || tok.Scalar().size() < 8)
+        p.add(item, "an api token needs a token of at least 8 characters");
+      else
+        s.token = tok.Scalar();
+      if (auto role = item["role"]) {
+        if (!role.IsScalar() || (role.Scalar() != "admin" && role.Scalar() != "read"))
+          p.add(role, "an api token's role is admin or read");
+        else
+          s.role = role.Scalar();
+      }
+      out.tokens.push_back(s);
+    }
+  }
+}
+
+std::optional<api_options> make_api_options(const api_settings& settings, const std::optional<std::string>& listen,
+                                             const std::string& database) {
+  std::string address = listen.value_or(settings.listen);
+  if ((!listen && !settings.enabled) || address.empty())
+    return std::nullopt;
+  auto parsed = parse_listen_address(address);
+  if (!parsed)
+    throw std::runtime_error("--listen must look like 127.0.0.1:8080, not '" + address + "'");
+  api_options o;
+  o.host = parsed->first;
+  o.port = parsed->second;
+  o.database = database;
+  o.rate_per_s = settings.rate_per_s;
+  o.burst = settings.burst;
+  o.cors_origins = settings.cors_origins;
+  o.body_limit_bytes = static_cast<size_t>(settings.body_limit_bytes);
+  for (auto& t : settings.tokens)
+    o.tokens.push_back({t.token, t.role});
+  if (const char* env = std::getenv("PAPERTRADER_API_TOKEN"); env && *env)
+    o.tokens.push_back({env, "admin"});
+  if (o.tokens.empty()) {
+    std::string path = (database.empty() ? std::string("papertrader") : database) + ".token";
+    o.tokens.push_back({load_or_create_token_file(path), "admin"});
+    spdlog::info("api: no token configured; the admin token is in {} (mode 0600)", path);
+  }
+  return o;
+}
+
+strategy_problem parse_problem(const std::string& text, const std::string& label) {
+  strategy_problem out;
+  out.message = text;
+  if (text.compare(0, label.size() + 1, label + ":") != 0)
+    return out;
+  const char* p = text.data() + label.size() + 1;
+  const char* end = text.data() + text.size();
+  int line = 0, column = 0;
+  auto r1 = std::from_chars(p, end, line);
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != ':')
+    return out;
+  auto r2 = std::from_chars(r1.ptr + 1, end, column);
+  if (r2.ec != std::errc() || end - r2.ptr < 2 || r2.ptr[0] != ':' || r2.ptr[1] != ' ')
+    return out;
+  out.line = line;
+  out.column = column;
+  out.message = std::string(r2.ptr + 2, end);
+  return out;
+}
+
+api_services make_api_services(const std::string& strategies_dir) {
+  api_services s;
+  s.validate_strategy = [](const std::string& yaml) {
+    strategy_check check;
+    try {
+      auto loaded = load_strategy_text(yaml, inline_label);
+      check.name = loaded.spec.name;
+      check.symbol = loaded.spec.symbol;
+      check.timeframe = format_timeframe(loaded.spec.timeframe_ms);
+    } catch (const config_error& e) {
+      for (auto& problem : e.problems())
+        check.problems.push_back(parse_problem(problem, inline_label));
+    } catch (const std::exception& e) {
+      check.problems.push_back({0, 0, e.what()});
+    }
+    return check;
+  };
+  s.list_strategies = [strategies_dir] {
+    std::vector<strategy_entry> out;
+    std::error_code ec;
+    for (auto& entry : fs::directory_iterator(strategies_dir, ec)) {
+      auto ext = entry.path().extension().string();
+      if (!entry.is_regular_file() || (ext != ".yaml" && ext != ".yml"))
+        continue;
+      strategy_entry e;
+      e.file = entry.path().filename().string();
+      try {
+        auto loaded = load_strategy_file(entry.path().string());
+        e.name = loaded.spec.name;
+        e.symbol = loaded.spec.symbol;
+        e.timeframe = format_timeframe(loaded.spec.timeframe_ms);
+      } catch (const config_error& err) {
+        e.error = err.problems().empty() ? err.what() : err.problems().front();
+      } catch (const std::exception& err) {
+        e.error = err.what();
+      }
+      out.push_back(std::move(e));
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.file < b.file; });
+    return out;
+  };
+  return s;
+}
+
+} // namespace pt

@@ -1,0 +1,37 @@
+#pragma once
+
+// What app/ gives the REST API server: its options (listen address, tokens) and the services
+// web/ cannot link itself (strategy loading lives in app/).
+
+#include <optional>
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "app/app_config.hpp"
+#include "app/yaml_errors.hpp"
+#include "web/api_server.hpp"
+
+namespace pt {
+
+/// Reads the `api:` section of the app config into `out`, recording every problem in `p`.
+void read_api_settings(const YAML::Node& node, api_settings& out, yaml_problems& p);
+
+/// The server's options from the config, the `--listen` flag (when given; "" turns the API
+/// off) and the run's database (read-only history; `<db>.token` holds a generated token).
+/// Tokens: the config's, plus `PAPERTRADER_API_TOKEN` (admin); with none, a random one stored
+/// beside the database (mode 0600), whose path — never the token — is logged.
+/// nullopt when the API is off. Throws `std::runtime_error` for a bad listen address or when
+/// the token file cannot be written.
+std::optional<api_options> make_api_options(const api_settings& settings, const std::optional<std::string>& listen,
+                                             const std::string& database);
+
+/// The strategy services: `validate_strategy` (app/strategy_loader.hpp on text) and
+/// `list_strategies` (every *.yaml of `strategies_dir`).
+api_services make_api_services(const std::string& strategies_dir);
+
+/// Splits a `config_error` problem ("label:line:column: message") into its parts; line and
+/// column are 0 when the text has no position.
+strategy_problem parse_problem(const std::string& text, const std::string& label);
+
+} // namespace pt

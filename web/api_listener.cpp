@@ -1,0 +1,141 @@
+// The API server: an acceptor on its own io_context thread(s); each connection gets its own
+// strand (web/api_http_session.cpp), the router does the rest.
+
+#include "web/api_http_session.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
+
+#include "web/api_server.hpp"
+
+namespace pt {
+
+namespace {
+
+/// Accepts connections, each on a new strand, and starts an api_http_session for each.
+class api_listener : public std::enable_shared_from_this<api_listener> {
+public:
+  api_listener(net::io_context& ioc, const tcp::endpoint& endpoint, api_router& router, api_in_flight& in_flight,
+               size_t body_limit)
+      : ioc_(ioc), acceptor_(ioc), router_(router), in_flight_(in_flight), body_limit_(body_limit) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+  }
+
+  tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+  void run() { do_accept(); }
+
+  void stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+  }
+
+private:
+  void do_accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+      if (ec == net::error::operation_aborted || !self->acceptor_.is_open())
+        return;
+      if (ec)
+        spdlog::warn("api: accept failed: {}", ec.message());
+      else
+        std::make_shared<api_http_session>(std::move(s), self->router_, self->in_flight_, self->body_limit_)->run();
+      self->do_accept();
+    });
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  api_router& router_;
+  api_in_flight& in_flight_;
+  size_t body_limit_;
+};
+
+} // namespace
+
+/// The parts of a running server.
+struct api_server_impl {
+  api_options options;
+  api_router router;
+  net::io_context ioc;
+  api_in_flight in_flight;
+  std::shared_ptr<api_listener> listener;
+  std::vector<std::thread> threads;
+  uint16_t port = 0;
+  bool stopped = false;
+
+  api_server_impl(api_options o, api_services s, caf::actor_system& system, caf::actor broadcaster)
+      : options(o), router(std::move(o), std::move(s), system, std::move(broadcaster)),
+        ioc(std::max(1, options.io_threads)) {}
+};
+
+api_server::api_server(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster)
+    : impl_(std::make_unique<api_server_impl>(std::move(options), std::move(services), system, std::move(broadcaster))) {}
+
+api_server::~api_server() { stop(); }
+
+void api_server::start() {
+  auto& o = impl_->options;
+  beast::error_code ec;
+  auto address = net::ip::make_address(o.host, ec);
+  if (ec)
+    throw std::runtime_error("api: listen address " + o.host + " is not an IP address: " + ec.message());
+  try {
+    impl_->listener = std::make_shared<api_listener>(impl_->ioc, tcp::endpoint(address, o.port), impl_->router,
+                                                     impl_->in_flight, o.body_limit_bytes);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("api: cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
+                             e.code().message());
+  }
+  impl_->port = impl_->listener->local_endpoint().port();
+  impl_->listener->run();
+  for (int i = 0; i < std::max(1, o.io_threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  spdlog::info("api listening on {}:{}", o.host, impl_->port);
+}
+
+uint16_t api_server::port() const { return impl_->port; }
+
+void api_server::stop() {
+  if (!impl_ || impl_->stopped)
+    return;
+  impl_->stopped = true;
+  if (impl_->listener)
+    impl_->listener->stop();
+  {
+    // Answers still on their way post to the io_context: let them land (bounded) first.
+    std::unique_lock<std::mutex> lock(impl_->in_flight.mutex);
+    impl_->in_flight.idle.wait_for(lock, std::chrono::seconds(3), [this] { return impl_->in_flight.count == 0; });
+  }
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    t.join();
+  impl_->router.stop();
+}
+
+std::optional<std::pair<std::string, uint16_t>> parse_listen_address(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto digits = text.substr(colon + 1);
+  auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (err != std::errc() || end != digits.data() + digits.size() || port > 65535)
+    return std::nullopt;
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+} // namespace pt

@@ -1,0 +1,46 @@
+#pragma once
+
+// Read-only SQLite queries behind the /sessions routes. Each takes an open (read-only)
+// connection and the request, and returns the whole answer; values are bound, never pasted.
+// Throw `sql::error` on database failures (the router answers 500).
+
+#include <cstdint>
+
+#include "actors/sqlite.hpp"
+#include "web/api_metrics.hpp"
+#include "web/api_types.hpp"
+
+namespace pt {
+
+/// `GET /sessions?status=&limit=&offset=`: `{items, total, limit, offset}`.
+api_response query_sessions(sql::database& db, const api_request& req);
+
+/// `GET /sessions/{id}`: the session row; 404 for an unknown id.
+api_response query_session(sql::database& db, int64_t id);
+
+/// `GET /sessions/{id}/positions`: the open position (quantity, average entry, cost basis,
+/// mark price, unrealized P&L) from the session row.
+api_response query_positions(sql::database& db, int64_t id);
+
+/// `GET /sessions/{id}/metrics`: P&L, fees, equity, return and max drawdown (from equity points).
+api_response query_session_metrics(sql::database& db, int64_t id);
+
+/// `GET /sessions/{id}/orders?after=&limit=&side=&status=`: orders by order id.
+api_response query_orders(sql::database& db, int64_t id, const api_request& req);
+
+/// `GET /sessions/{id}/fills?after=&limit=&from_ms=&to_ms=&side=`: fills by fill id.
+api_response query_fills(sql::database& db, int64_t id, const api_request& req);
+
+/// `GET /sessions/{id}/equity?after=&limit=&from_ms=&to_ms=`: equity points in time order.
+api_response query_equity(sql::database& db, int64_t id, const api_request& req);
+
+/// `GET /sessions/{id}/decisions?after=&limit=&from_ms=&to_ms=`: the decision log.
+api_response query_decisions(sql::database& db, int64_t id, const api_request& req);
+
+/// Sessions by status and the number of fills, for /metrics.
+void count_platform(sql::database& db, platform_counts& out);
+
+/// True if session `id` exists.
+bool session_exists(sql::database& db, int64_t id);
+
+} // namespace pt

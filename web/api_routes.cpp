@@ -1,0 +1,208 @@
+// The route table of /api/v1 and the handlers that are not SQLite queries.
+
+#include "web/api_router.hpp"
+
+#include <cctype>
+#include <charconv>
+
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/sqlite.hpp"
+#include "web/api_actor_bridge.hpp"
+#include "web/api_json.hpp"
+#include "web/api_lifecycle.hpp"
+#include "web/api_strategies.hpp"
+#include "web/api_queries.hpp"
+
+namespace pt {
+
+namespace {
+
+constexpr std::chrono::milliseconds actor_timeout{2000};
+
+// Parses a positive session id; nullopt for anything else.
+std::optional<int64_t> parse_id(const std::string& s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0)
+    return std::nullopt;
+  return v;
+}
+
+/// A route answered from SQLite: opens a read-only connection on a worker thread per request.
+route_handler db_route(std::function<api_response(sql::database&, const api_request&, const route_params&)> fn) {
+  return [fn](api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
+    if (ctx.options.database.empty()) {
+      reply(json_error(503, "no_database", "this run keeps no database"));
+      return;
+    }
+    ctx.worker.post([&ctx, fn, req, params, reply] {
+      try {
+        sql::database db(ctx.options.database, true);
+        db.exec("PRAGMA busy_timeout = 2000");
+        reply(fn(db, req, params));
+      } catch (const std::exception& e) {
+        spdlog::warn("api: {}: {}", req.path, e.what());
+        reply(json_error(500, "database_error", "the database could not be read"));
+      }
+    });
+  };
+}
+
+/// A `/sessions/{id}/…` route: the id is checked first (400 when it is not a positive integer).
+route_handler session_route(std::function<api_response(sql::database&, int64_t, const api_request&)> fn) {
+  return db_route([fn](sql::database& db, const api_request& req, const route_params& params) {
+    auto id = parse_id(params.at(0));
+    if (!id)
+      return json_error(400, "invalid_id", "a session id is a positive integer, not '" + params.at(0) + "'");
+    return fn(db, *id, req);
+  });
+}
+
+void health(api_context& ctx, const api_request& req, const route_params&, api_reply reply) {
+  if (auto bad = reject_unknown_params(req, {})) {
+    reply(*bad);
+    return;
+  }
+  json_out j;
+  j.w().StartObject();
+  j.str("status", "ok").str("api", "v1");
+  j.i64("uptime_s", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - ctx.started)
+                      .count());
+  j.boolean("database", !ctx.options.database.empty());
+  j.w().EndObject();
+  reply(json_ok(j.text()));
+}
+
+void write_health(json_out& j, const feed_health& h) {
+  j.key("live_feed");
+  j.w().StartObject();
+  j.str("state", h.state).i64("messages", h.messages).i64("events", h.events).i64("skipped", h.skipped);
+  j.i64("parse_errors", h.parse_errors).i64("reconnects", h.reconnects);
+  j.i64("last_message_age_ms", h.last_message_age_ms).dbl("messages_per_s", h.messages_per_s);
+  j.i64("symbols", h.symbols).i64("books_in_sync", h.books_in_sync).i64("book_syncs", h.book_syncs);
+  j.i64("book_gaps", h.book_gaps).i64("snapshot_failures", h.snapshot_failures);
+  j.w().EndObject();
+}
+
+void market(api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
+  if (auto bad = reject_unknown_params(req, {})) {
+    reply(*bad);
+    return;
+  }
+  std::string symbol = params.at(0);
+  for (auto& c : symbol)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto live = ctx.services.live_health;
+  ask_market_stats(ctx.system, ctx.broadcaster, actor_timeout,
+                   [symbol, live, reply](std::optional<std::vector<symbol_stats>> stats, std::string error) {
+                     if (!stats) {
+                       reply(json_error(503, "unavailable", "the market data broadcaster did not answer: " + error));
+                       return;
+                     }
+                     auto it = std::find_if(stats->begin(), stats->end(),
+                                            [&](const symbol_stats& s) { return s.symbol == symbol; });
+                     if (it == stats->end()) {
+                       reply(json_error(404, "unknown_symbol", "no market data for " + symbol));
+                       return;
+                     }
+                     json_out j;
+                     j.w().StartObject();
+                     j.str("symbol", it->symbol).i64("subscribers", it->subscribers).i64("batches", it->batches);
+                     j.i64("events", it->events).i64("last_event_ms", it->last_event_ms);
+                     j.dbl("events_per_second", it->events_per_second);
+                     if (auto h = live ? live() : std::nullopt)
+                       write_health(j, *h);
+                     else
+                       j.null("live_feed");
+                     j.w().EndObject();
+                     reply(json_ok(j.text()));
+                   });
+}
+
+void prometheus(api_context& ctx, const api_request& req, const route_params&, api_reply reply) {
+  if (auto bad = reject_unknown_params(req, {})) {
+    reply(*bad);
+    return;
+  }
+  ctx.worker.post([&ctx, reply] {
+    platform_counts counts;
+    try {
+      if (!ctx.options.database.empty()) {
+        sql::database db(ctx.options.database, true);
+        count_platform(db, counts);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("api: /metrics: {}", e.what());
+    }
+    ask_market_stats(ctx.system, ctx.broadcaster, actor_timeout,
+                     [&ctx, counts, reply](std::optional<std::vector<symbol_stats>> stats, std::string) mutable {
+                       for (auto& s : stats.value_or(std::vector<symbol_stats>{})) {
+                         counts.market_events_total += s.events;
+                         counts.market_batches_total += s.batches;
+                       }
+                       api_response res;
+                       res.body = ctx.metrics.render(counts);
+                       res.content_type = "text/plain; version=0.0.4";
+                       reply(std::move(res));
+                     });
+  });
+}
+
+} // namespace
+
+std::vector<api_route> api_routes() {
+  const std::vector<std::string> page{"after", "limit", "from_ms", "to_ms"};
+  auto with = [&](std::vector<std::string> more) {
+    auto out = page;
+    out.insert(out.end(), more.begin(), more.end());
+    return out;
+  };
+  std::vector<api_route> r;
+  r.push_back({"GET", "/health", false, false, "Liveness: always {\"status\":\"ok\"}; needs no token", {}, "", health});
+  r.push_back({"GET", "/sessions", true, false, "Sessions stored in the database, paginated", {"status", "limit", "offset"},
+               "", db_route([](sql::database& db, const api_request& req, const route_params&) {
+                 return query_sessions(db, req);
+               })});
+  r.push_back({"GET", "/sessions/{id}", true, false, "One session: account, position, P&L", {}, "",
+               session_route([](sql::database& db, int64_t id, const api_request& req) {
+                 if (auto bad = reject_unknown_params(req, {}))
+                   return *bad;
+                 return query_session(db, id);
+               })});
+  r.push_back({"GET", "/sessions/{id}/orders", true, false, "A session's orders, by order id", with({"side", "status"}),
+               "", session_route(query_orders)});
+  r.push_back({"GET", "/sessions/{id}/fills", true, false, "A session's fills, by fill id", with({"side"}), "",
+               session_route(query_fills)});
+  r.push_back({"GET", "/sessions/{id}/equity", true, false, "A session's equity curve", page, "",
+               session_route(query_equity)});
+  r.push_back({"GET", "/sessions/{id}/decisions", true, false, "A session's decision log", page, "",
+               session_route(query_decisions)});
+  r.push_back({"GET", "/sessions/{id}/positions", true, false, "A session's open position", {}, "",
+               session_route([](sql::database& db, int64_t id, const api_request& req) {
+                 if (auto bad = reject_unknown_params(req, {}))
+                   return *bad;
+                 return query_positions(db, id);
+               })});
+  r.push_back({"GET", "/sessions/{id}/metrics", true, false, "A session's P&L, fees, return and max drawdown", {}, "",
+               session_route([](sql::database& db, int64_t id, const api_request& req) {
+                 if (auto bad = reject_unknown_params(req, {}))
+                   return *bad;
+                 return query_session_metrics(db, id);
+               })});
+  add_lifecycle_routes(r);
+  r.push_back({"GET", "/market/{symbol}", true, false, "The broadcaster's stats of a symbol and the live feed's health",
+               {}, "", market});
+  r.push_back({"GET", "/strategies", true, false, "The strategy files of config/strategies", {}, "", list_strategies});
+  r.push_back({"POST", "/strategies/validate", true, false, "Check a strategy (YAML text or {\"yaml\": …})", {},
+               "strategy", validate_strategy});
+  r.push_back({"GET", "/metrics", true, false, "Prometheus text format", {}, "", prometheus});
+  r.push_back({"GET", "/openapi.json", true, false, "This document", {}, "",
+               [](api_context&, const api_request&, const route_params&, api_reply reply) {
+                 reply(json_ok(openapi_json(api_routes())));
+               }});
+  return r;
+}
+
+} // namespace pt

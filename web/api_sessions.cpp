@@ -1,0 +1,172 @@
+// The session routes that read the sessions row (and, for max drawdown, equity points).
+
+#include "web/api_queries.hpp"
+
+#include <algorithm>
+
+#include "web/api_json.hpp"
+
+namespace pt {
+
+namespace {
+
+constexpr const char* session_columns =
+  "session_id, name, strategy_name, strategy_file, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
+  "slippage_bps_raw, cash_raw, position_qty_raw, cost_basis_raw, realized_pnl_raw, fees_raw, mark_price_raw, "
+  "equity_raw, last_event_ms, created_at_ms, updated_at_ms";
+
+void write_session(json_out& j, const sql::statement& st) {
+  j.w().StartObject();
+  j.i64("id", st.column_int(0))
+    .str("name", st.column_text(1))
+    .str("strategy_name", st.column_text(2))
+    .str("strategy_file", st.column_text(3))
+    .str("symbol", st.column_text(4))
+    .str("status", st.column_text(5))
+    .decimal("initial_cash", st.column_int(6))
+    .decimal("taker_fee_bps", st.column_int(7))
+    .decimal("slippage_bps", st.column_int(8))
+    .decimal("cash", st.column_int(9))
+    .decimal("position_qty", st.column_int(10))
+    .decimal("cost_basis", st.column_int(11))
+    .decimal("realized_pnl", st.column_int(12))
+    .decimal("fees", st.column_int(13))
+    .decimal("mark_price", st.column_int(14))
+    .decimal("equity", st.column_int(15))
+    .i64("last_event_ms", st.column_int(16))
+    .i64("created_at_ms", st.column_int(17))
+    .i64("updated_at_ms", st.column_int(18));
+  j.w().EndObject();
+}
+
+api_response unknown_session(int64_t id) {
+  return json_error(404, "unknown_session", "no session with id " + std::to_string(id));
+}
+
+// qty × mark − cost basis, in raw units (0 when it overflows, which no real account reaches).
+int64_t unrealized_raw(int64_t qty_raw, int64_t mark_raw, int64_t cost_raw) {
+  if (qty_raw == 0)
+    return 0;
+  return mul_div_raw(qty_raw, mark_raw, fixed_scale).value_or(cost_raw) - cost_raw;
+}
+
+} // namespace
+
+bool session_exists(sql::database& db, int64_t id) {
+  sql::statement st(db, "SELECT 1 FROM sessions WHERE session_id = ?1");
+  st.bind(1, id);
+  return st.step();
+}
+
+api_response query_sessions(sql::database& db, const api_request& req) {
+  if (auto bad = reject_unknown_params(req, {"status", "limit", "offset"}))
+    return *bad;
+  bool ok = true;
+  int64_t limit = query_int(req, "limit", 1, 1000, ok).value_or(100);
+  int64_t offset = query_int(req, "offset", 0, INT64_MAX, ok).value_or(0);
+  if (!ok)
+    return json_error(400, "invalid_parameter", "limit must be 1..1000 and offset a non-negative integer");
+  auto status = req.query.count("status") ? req.query.at("status") : std::string();
+  // ?1 = '' matches every status: one statement, no SQL assembled from input.
+  sql::statement count(db, "SELECT COUNT(*) FROM sessions WHERE (?1 = '' OR status = ?1)");
+  count.bind(1, status);
+  count.step();
+  int64_t total = count.column_int(0);
+  sql::statement st(db, std::string("SELECT ") + session_columns +
+                          " FROM sessions WHERE (?1 = '' OR status = ?1) ORDER BY session_id LIMIT ?2 OFFSET ?3");
+  st.bind(1, status).bind(2, limit).bind(3, offset);
+  json_out j;
+  j.w().StartObject();
+  j.key("items");
+  j.w().StartArray();
+  while (st.step())
+    write_session(j, st);
+  j.w().EndArray();
+  j.i64("total", total).i64("limit", limit).i64("offset", offset);
+  j.w().EndObject();
+  return json_ok(j.text());
+}
+
+api_response query_session(sql::database& db, int64_t id) {
+  sql::statement st(db, std::string("SELECT ") + session_columns + " FROM sessions WHERE session_id = ?1");
+  st.bind(1, id);
+  if (!st.step())
+    return unknown_session(id);
+  json_out j;
+  write_session(j, st);
+  return json_ok(j.text());
+}
+
+api_response query_positions(sql::database& db, int64_t id) {
+  sql::statement st(db, "SELECT symbol, position_qty_raw, cost_basis_raw, mark_price_raw, realized_pnl_raw "
+                        "FROM sessions WHERE session_id = ?1");
+  st.bind(1, id);
+  if (!st.step())
+    return unknown_session(id);
+  int64_t qty = st.column_int(1), cost = st.column_int(2), mark = st.column_int(3);
+  json_out j;
+  j.w().StartObject();
+  j.i64("session_id", id).key("items");
+  j.w().StartArray();
+  if (qty != 0) {
+    j.w().StartObject();
+    j.str("symbol", st.column_text(0))
+      .decimal("quantity", qty)
+      .decimal("average_entry_price", mul_div_raw(cost, fixed_scale, qty).value_or(0))
+      .decimal("cost_basis", cost)
+      .decimal("mark_price", mark)
+      .decimal("market_value", mul_div_raw(qty, mark, fixed_scale).value_or(0))
+      .decimal("unrealized_pnl", unrealized_raw(qty, mark, cost));
+    j.w().EndObject();
+  }
+  j.w().EndArray();
+  j.w().EndObject();
+  return json_ok(j.text());
+}
+
+api_response query_session_metrics(sql::database& db, int64_t id) {
+  sql::statement st(db, "SELECT initial_cash_raw, cash_raw, position_qty_raw, cost_basis_raw, realized_pnl_raw, "
+                        "fees_raw, mark_price_raw, equity_raw, status FROM sessions WHERE session_id = ?1");
+  st.bind(1, id);
+  if (!st.step())
+    return unknown_session(id);
+  int64_t initial = st.column_int(0), equity = st.column_int(7);
+  int64_t unrealized = unrealized_raw(st.column_int(2), st.column_int(6), st.column_int(3));
+  // Max drawdown: the largest fall from a running peak of the stored equity curve, as a fraction.
+  sql::statement eq(db, "SELECT equity_raw FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
+  eq.bind(1, id);
+  int64_t peak = initial, max_dd_raw = 0, points = 0;
+  while (eq.step()) {
+    int64_t e = eq.column_int(0);
+    ++points;
+    peak = std::max(peak, e);
+    if (peak > 0)
+      max_dd_raw = std::max(max_dd_raw, mul_div_raw(peak - e, fixed_scale, peak).value_or(0));
+  }
+  json_out j;
+  j.w().StartObject();
+  j.i64("session_id", id)
+    .str("status", st.column_text(8))
+    .decimal("initial_cash", initial)
+    .decimal("cash", st.column_int(1))
+    .decimal("equity", equity)
+    .decimal("realized_pnl", st.column_int(4))
+    .decimal("unrealized_pnl", unrealized)
+    .decimal("fees", st.column_int(5))
+    .decimal("return", initial > 0 ? mul_div_raw(equity - initial, fixed_scale, initial).value_or(0) : 0)
+    .decimal("max_drawdown", max_dd_raw)
+    .i64("equity_points", points);
+  j.w().EndObject();
+  return json_ok(j.text());
+}
+
+void count_platform(sql::database& db, platform_counts& out) {
+  sql::statement st(db, "SELECT status, COUNT(*) FROM sessions GROUP BY status");
+  while (st.step())
+    out.sessions_by_status[st.column_text(0)] = st.column_int(1);
+  sql::statement fills(db, "SELECT COUNT(*) FROM fills");
+  fills.step();
+  out.fills_total = fills.column_int(0);
+}
+
+} // namespace pt

@@ -1,0 +1,58 @@
+#pragma once
+
+// The REST API's request and response values: plain structs, no Beast, so the router and the
+// handlers compile without it (only web/api_http.cpp speaks HTTP).
+
+#include <cstdint>
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pt {
+
+/// One HTTP request as the router sees it.
+struct api_request {
+  std::string method;                        ///< "GET", "POST", …
+  std::string path;                          ///< decoded path, without the query, e.g. "/api/v1/sessions/1"
+  std::map<std::string, std::string> query;  ///< decoded query parameters (last one wins)
+  bool duplicate_query = false;              ///< a query parameter appeared twice
+  std::string body;
+  std::string content_type;                  ///< the Content-Type header, as sent
+  std::string authorization;                 ///< the Authorization header, as sent
+  std::string origin;                        ///< the Origin header, as sent (CORS)
+};
+
+/// One HTTP answer: status, body and extra headers (Content-Type is separate).
+struct api_response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Delivers an answer to its connection; may be called from any thread, exactly once.
+using api_reply = std::function<void(api_response)>;
+
+/// `{"error": {"code": code, "message": message}}` with `status`.
+api_response json_error(int status, const std::string& code, const std::string& message);
+
+/// A JSON document answer with status 200 (or `status`).
+api_response json_ok(std::string body, int status = 200);
+
+/// Splits a request target ("/a/b?x=1&y=%20") into a decoded path and query map. nullopt when
+/// the target is not a valid origin-form target (bad percent escapes, no leading '/').
+std::optional<api_request> parse_target(const std::string& target);
+
+/// Reads an integer query parameter: nullopt if absent; `ok` false if present but not an
+/// integer within [min, max].
+std::optional<int64_t> query_int(const api_request& req, const std::string& key, int64_t min, int64_t max,
+                                 bool& ok);
+
+/// A 400 answer when `req` has a query parameter not in `allowed`, or one twice; nullopt otherwise.
+std::optional<api_response> reject_unknown_params(const api_request& req, const std::vector<std::string>& allowed);
+
+} // namespace pt
