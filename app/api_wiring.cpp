@@ -144,8 +144,72 @@ strategy_problem parse_problem(const std::string& text, const std::string& label
   return out;
 }
 
-api_services make_api_services(const std::string& strategies_dir) {
+api_services make_api_services(const std::string& strategies_dir, const session_defaults& defaults) {
   api_services s;
+  s.make_session = [strategies_dir, defaults](const session_request& r,
+                                              std::vector<strategy_problem>& problems) -> std::optional<session_config> {
+    session_config sc;
+    sc.initial_cash = defaults.initial_cash;
+    sc.execution = defaults.execution;
+    sc.equity_interval_ms = defaults.equity_interval_ms;
+    try {
+      loaded_strategy loaded;
+      if (!r.yaml.empty()) {
+        loaded = load_strategy_text(r.yaml, inline_label);
+      } else {
+        // A file of the strategies folder, by name only: no path can leave the folder.
+        if (r.strategy.find('/') != std::string::npos || r.strategy.find('\\') != std::string::npos ||
+            r.strategy.rfind('.', 0) == 0) {
+          problems.push_back({0, 0, "strategy '" + r.strategy + "' is not a file name of GET /strategies"});
+          return std::nullopt;
+        }
+        auto file = fs::path(strategies_dir) / r.strategy;
+        if (file.extension() != ".yaml" && file.extension() != ".yml")
+          file += ".yaml";
+        if (!fs::is_regular_file(file)) {
+          problems.push_back({0, 0, "no strategy '" + r.strategy + "' (GET /strategies lists them)"});
+          return std::nullopt;
+        }
+        loaded = load_strategy_file(file.string());
+      }
+      sc.strategy = loaded.spec;
+      sc.strategy_file = loaded.file;
+      sc.strategy_text = loaded.text;
+    } catch (const config_error& e) {
+      for (auto& problem : e.problems())
+        problems.push_back(parse_problem(problem, r.yaml.empty() ? std::string() : inline_label));
+      if (problems.empty())
+        problems.push_back({0, 0, e.what()});
+      return std::nullopt;
+    } catch (const std::exception& e) {
+      problems.push_back({0, 0, e.what()});
+      return std::nullopt;
+    }
+    sc.name = r.name.empty() ? sc.strategy.name : r.name;
+    sc.symbol = r.symbol.empty() ? sc.strategy.symbol : r.symbol;
+    for (auto& c : sc.symbol)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (sc.symbol.empty())
+      problems.push_back({0, 0, "the session needs a symbol (its strategy names none)"});
+    auto decimal = [&](const std::string& text, const char* what, auto& out) {
+      if (text.empty())
+        return;
+      auto v = std::decay_t<decltype(out)>::parse(text);
+      if (!v || v->is_negative())
+        problems.push_back({0, 0, std::string(what) + " must be a non-negative decimal, not '" + text + "'"});
+      else
+        out = *v;
+    };
+    decimal(r.initial_cash, "initial_cash", sc.initial_cash);
+    decimal(r.taker_fee_bps, "taker_fee_bps", sc.execution.taker_fee_bps);
+    decimal(r.maker_fee_bps, "maker_fee_bps", sc.execution.maker_fee_bps);
+    decimal(r.slippage_bps, "slippage_bps", sc.execution.slippage_bps);
+    if (!sc.initial_cash.is_positive() && problems.empty())
+      problems.push_back({0, 0, "initial_cash must be positive"});
+    if (!problems.empty())
+      return std::nullopt;
+    return sc;
+  };
   s.validate_strategy = [](const std::string& yaml) {
     strategy_check check;
     try {

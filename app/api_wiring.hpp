@@ -26,9 +26,11 @@ void read_api_settings(const YAML::Node& node, api_settings& out, yaml_problems&
 std::optional<api_options> make_api_options(const api_settings& settings, const std::optional<std::string>& listen,
                                              const std::string& database);
 
-/// The strategy services: `validate_strategy` (app/strategy_loader.hpp on text) and
-/// `list_strategies` (every *.yaml of `strategies_dir`).
-api_services make_api_services(const std::string& strategies_dir);
+/// The strategy services: `validate_strategy` (app/strategy_loader.hpp on text),
+/// `list_strategies` (every *.yaml of `strategies_dir`) and `make_session` (a `POST /sessions`
+/// request into a session config: its strategy from `strategies_dir` by file name — no path —
+/// or inline, its settings over `defaults`). The supervisor is the caller's to set.
+api_services make_api_services(const std::string& strategies_dir, const session_defaults& defaults = {});
 
 /// Splits a `config_error` problem ("label:line:column: message") into its parts; line and
 /// column are 0 when the text has no position.

@@ -74,7 +74,8 @@ int cmd_run(const run_args& args) {
     return exit_usage;
   }
   req.services =
-    make_api_services((std::filesystem::path(args.config).parent_path() / "strategies").lexically_normal().string());
+    make_api_services((std::filesystem::path(args.config).parent_path() / "strategies").lexically_normal().string(),
+                      cfg.defaults);
   req.replay.path = args.replay.empty() ? cfg.replay_file.value_or("") : args.replay;
   if (!args.symbol.empty())
     req.replay.symbol = args.symbol;

@@ -67,6 +67,7 @@ run_outcome run_sessions(const run_request& request) {
   try {
     if (request.api) {
       auto services = request.services;
+      services.supervisor = supervisor;
       services.live_health = [&live_ptr]() -> std::optional<feed_health> {
         if (auto* l = live_ptr.load())
           return l->health();

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <caf/actor.hpp>
-#include <caf/fwd.hpp>
+#include <caf/all.hpp>
 
 #include "actors/messages.hpp"
 
@@ -24,5 +23,22 @@ using market_stats_callback = std::function<void(std::optional<std::vector<symbo
 /// thread, at the latest after `timeout`. `done` must not block.
 void ask_market_stats(caf::actor_system& system, const caf::actor& broadcaster, std::chrono::milliseconds timeout,
                       market_stats_callback done);
+
+/// Called once with the supervisor's answer: a session summary, or the error (a
+/// `session_errc`, or `caf::sec::request_timeout`).
+using summary_callback = std::function<void(std::optional<session_summary>, caf::error)>;
+
+/// Sends `xs...` to `supervisor` as a request (e.g. `pause_atom::value, id`) from a short-lived
+/// helper actor and calls `done` from an actor thread, at the latest after `timeout`. `done`
+/// must not block.
+template <class... Ts>
+void ask_supervisor(caf::actor_system& system, const caf::actor& supervisor, std::chrono::milliseconds timeout,
+                    summary_callback done, Ts... xs) {
+  system.spawn([supervisor, timeout, done = std::move(done), xs...](caf::event_based_actor* self) {
+    self->request(supervisor, timeout, xs...)
+      .then([done](session_summary& s) { done(std::move(s), caf::error{}); },
+            [done](caf::error& err) { done(std::nullopt, std::move(err)); });
+  });
+}
 
 } // namespace pt

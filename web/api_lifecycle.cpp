@@ -1,29 +1,225 @@
-// Session commands. The supervisor's lifecycle messages are not on this branch yet, so each
-// command answers 501 after auth; replace `not_yet` with a helper actor that sends the command
-// and posts the `session_summary` (or the `session_errc` as 404/409/400) back.
+// Session commands: each is one request to the session supervisor from a short-lived helper
+// actor (web/api_actor_bridge.hpp); its `session_summary` or `session_errc` goes back as JSON.
 
 #include "web/api_lifecycle.hpp"
+
+#include <charconv>
+#include <map>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "actors/session_errc.hpp"
+#include "web/api_actor_bridge.hpp"
+#include "web/api_json.hpp"
 
 namespace pt {
 
 namespace {
 
-route_handler not_yet(const std::string& command) {
-  return [command](api_context&, const api_request&, const route_params&, api_reply reply) {
-    reply(json_error(501, "not_implemented",
-                     command + " is not implemented yet: the session supervisor does not take lifecycle commands"));
+constexpr std::chrono::milliseconds command_timeout{5000}; // a stop waits for the session's last batch
+
+std::string summary_json(const session_summary& s) {
+  json_out j;
+  j.w().StartObject();
+  j.i64("id", s.session_id)
+    .str("name", s.name)
+    .str("strategy_name", s.strategy)
+    .str("symbol", s.symbol)
+    .str("status", s.status);
+  if (!s.failure.empty())
+    j.str("failure", s.failure);
+  j.decimal("initial_cash", s.account.initial_cash.raw())
+    .decimal("cash", s.account.cash.raw())
+    .decimal("position_qty", s.account.position_qty.raw())
+    .decimal("cost_basis", s.account.cost_basis.raw())
+    .decimal("realized_pnl", s.account.realized_pnl.raw())
+    .decimal("fees", s.account.fees.raw())
+    .decimal("mark_price", s.account.mark.raw())
+    .decimal("equity", s.account.equity.raw())
+    .i64("fills", s.fills)
+    .i64("events", s.events)
+    .dbl("max_drawdown", s.max_drawdown)
+    .i64("last_event_ms", s.last_event_ms);
+  j.w().EndObject();
+  return j.text();
+}
+
+// The supervisor's answer as an HTTP answer: `ok_status` and the summary, or the error's status.
+summary_callback answer(caf::actor_system& system, api_reply reply, int ok_status) {
+  return [&system, reply, ok_status](std::optional<session_summary> s, caf::error err) {
+    if (s) {
+      reply(json_ok(summary_json(*s), ok_status));
+      return;
+    }
+    if (err.category() == session_errc_category) {
+      auto code = static_cast<session_errc>(err.code());
+      int status = code == session_errc::unknown_session ? 404 : code == session_errc::invalid_transition ? 409 : 400;
+      reply(json_error(status, to_string(code), system.render(err)));
+      return;
+    }
+    reply(json_error(504, "supervisor_timeout", "the session supervisor did not answer: " + system.render(err)));
   };
+}
+
+std::optional<int64_t> session_id_of(const std::string& s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0)
+    return std::nullopt;
+  return v;
+}
+
+// The body as a JSON object with only `allowed` fields; an empty body is `{}`.
+std::variant<rapidjson::Document, api_response> json_body(const api_request& req,
+                                                          const std::map<std::string, rapidjson::Type>& allowed) {
+  rapidjson::Document doc;
+  if (req.body.empty()) {
+    doc.SetObject();
+    return doc;
+  }
+  doc.Parse(req.body.c_str(), req.body.size());
+  if (doc.HasParseError())
+    return json_error(400, "invalid_json",
+                      std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
+                        rapidjson::GetParseError_En(doc.GetParseError()));
+  if (!doc.IsObject())
+    return json_error(400, "invalid_body", "the body is a JSON object");
+  for (auto& m : doc.GetObject()) {
+    std::string name(m.name.GetString(), m.name.GetStringLength());
+    auto it = allowed.find(name);
+    if (it == allowed.end())
+      return json_error(400, "unknown_field", "unknown field '" + name + "'");
+    bool ok = it->second == rapidjson::kTrueType ? m.value.IsBool() : m.value.GetType() == it->second;
+    if (!ok)
+      return json_error(400, "invalid_type", "field '" + name + "' must be a " +
+                                                 (it->second == rapidjson::kTrueType ? "boolean" : "string"));
+  }
+  return doc;
+}
+
+std::string text_field(const rapidjson::Document& doc, const char* name) {
+  auto it = doc.FindMember(name);
+  return it == doc.MemberEnd() ? std::string() : std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+bool have_supervisor(api_context& ctx, api_reply& reply) {
+  if (ctx.services.supervisor)
+    return true;
+  reply(json_error(503, "unavailable", "this server controls no sessions"));
+  return false;
+}
+
+void command(api_context& ctx, const api_request& req, const route_params& params, api_reply reply,
+             const std::string& what) {
+  if (auto bad = reject_unknown_params(req, {})) {
+    reply(*bad);
+    return;
+  }
+  auto id = session_id_of(params.at(0));
+  if (!id) {
+    reply(json_error(400, "invalid_id", "a session id is a positive integer, not '" + params.at(0) + "'"));
+    return;
+  }
+  if (!have_supervisor(ctx, reply))
+    return;
+  auto done = answer(ctx.system, reply, 200);
+  if (what == "pause" || what == "resume") {
+    if (!req.body.empty()) {
+      reply(json_error(400, "invalid_body", what + " takes no body"));
+      return;
+    }
+    if (what == "pause")
+      ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, pause_atom::value, *id);
+    else
+      ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, resume_atom::value, *id);
+    return;
+  }
+  auto body = json_body(req, {{"flatten", rapidjson::kTrueType}});
+  if (auto* err = std::get_if<api_response>(&body)) {
+    reply(*err);
+    return;
+  }
+  auto& doc = std::get<rapidjson::Document>(body);
+  bool flatten = doc.HasMember("flatten") && doc["flatten"].GetBool();
+  ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, stop_atom::value, *id, flatten);
+}
+
+void create(api_context& ctx, const api_request& req, const route_params&, api_reply reply) {
+  if (auto bad = reject_unknown_params(req, {})) {
+    reply(*bad);
+    return;
+  }
+  if (!have_supervisor(ctx, reply))
+    return;
+  if (!ctx.services.make_session) {
+    reply(json_error(503, "unavailable", "this server cannot build sessions"));
+    return;
+  }
+  auto s = rapidjson::kStringType;
+  auto body = json_body(req, {{"name", s}, {"strategy", s}, {"yaml", s}, {"symbol", s}, {"initial_cash", s},
+                              {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s}});
+  if (auto* err = std::get_if<api_response>(&body)) {
+    reply(*err);
+    return;
+  }
+  auto& doc = std::get<rapidjson::Document>(body);
+  session_request r;
+  r.name = text_field(doc, "name");
+  r.strategy = text_field(doc, "strategy");
+  r.yaml = text_field(doc, "yaml");
+  r.symbol = text_field(doc, "symbol");
+  r.initial_cash = text_field(doc, "initial_cash");
+  r.taker_fee_bps = text_field(doc, "taker_fee_bps");
+  r.maker_fee_bps = text_field(doc, "maker_fee_bps");
+  r.slippage_bps = text_field(doc, "slippage_bps");
+  if (r.strategy.empty() == r.yaml.empty()) {
+    reply(json_error(400, "invalid_body", "name the strategy with exactly one of 'strategy' (a file of "
+                                          "GET /strategies) or 'yaml' (the strategy itself)"));
+    return;
+  }
+  // Loading a strategy reads files and compiles rules: on a worker thread, not the I/O thread.
+  ctx.worker.post([&ctx, r, reply] {
+    std::vector<strategy_problem> problems;
+    auto config = ctx.services.make_session(r, problems);
+    if (!config) {
+      json_out j;
+      j.w().StartObject();
+      j.key("error");
+      j.w().StartObject();
+      j.str("code", "invalid_session").str("message", "the session cannot be created");
+      j.key("problems");
+      j.w().StartArray();
+      for (auto& p : problems) {
+        j.w().StartObject();
+        j.i64("line", p.line).i64("column", p.column).str("message", p.message);
+        j.w().EndObject();
+      }
+      j.w().EndArray();
+      j.w().EndObject();
+      j.w().EndObject();
+      reply(json_ok(j.text(), 400));
+      return;
+    }
+    ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, answer(ctx.system, reply, 201),
+                   create_atom::value, std::move(*config));
+  });
 }
 
 } // namespace
 
 void add_lifecycle_routes(std::vector<api_route>& routes) {
-  routes.push_back({"POST", "/sessions", true, true, "Create and start a session (not implemented yet: 501)", {},
-                    "json", not_yet("creating a session")});
-  for (const char* command : {"pause", "resume", "stop"})
-    routes.push_back({"POST", std::string("/sessions/{id}/") + command, true, true,
-                      std::string("Command a session to ") + command + " (not implemented yet: 501)", {}, "json",
-                      not_yet(std::string(command) + " of a session")});
+  routes.push_back({"POST", "/sessions", true, true, "Create and start a session", {}, "json", create});
+  for (const char* c : {"pause", "resume", "stop"}) {
+    std::string what = c;
+    routes.push_back({"POST", "/sessions/{id}/" + what, true, true,
+                      what == "stop" ? "Stop a session (body {\"flatten\": true} sells its position first)"
+                                     : "Command a session to " + what,
+                      {}, what == "stop" ? "json" : "",
+                      [what](api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
+                        command(ctx, req, params, std::move(reply), what);
+                      }});
+  }
 }
 
 } // namespace pt

@@ -6,12 +6,16 @@
 
 namespace pt {
 
-/// Adds the session command routes — `POST /sessions` (create) and
-/// `POST /sessions/{id}/pause|resume|stop` — to `routes`. They need admin tokens.
-///
-/// Until the supervisor speaks `(create_atom, session_config)`, `(pause_atom, id)`,
-/// `(resume_atom, id)` and `(stop_atom, id, flatten)`, every one answers
-/// `501 {"error": {"code": "not_implemented", …}}`; this is the one place to wire them.
+/// Adds the session command routes to `routes`; they need admin tokens and the supervisor
+/// (`api_services::supervisor`; without it they answer 503):
+/// - `POST /sessions` — body `{"strategy": "ema_crossover" | "yaml": "…", "name", "symbol",
+///   "initial_cash", "taker_fee_bps", "maker_fee_bps", "slippage_bps"}` (strings; all but one of
+///   strategy/yaml optional) → 201 and the new session's summary; 400 with every strategy problem
+///   (line and column) when it does not load.
+/// - `POST /sessions/{id}/pause`, `/resume` → 200 and the summary;
+///   `POST /sessions/{id}/stop` with an optional body `{"flatten": true}` → 200 and the final summary.
+/// Errors: 404 unknown session, 409 a transition its state does not allow, 400 a bad request,
+/// 504 when the supervisor does not answer in time.
 void add_lifecycle_routes(std::vector<api_route>& routes);
 
 } // namespace pt

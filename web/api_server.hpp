@@ -13,6 +13,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "core/session_types.hpp"
 #include "web/binance_stream_client.hpp"
 
 namespace pt {
@@ -57,12 +58,28 @@ struct strategy_entry {
   std::string error;                   ///< the first problem of a file that does not load
 };
 
+/// A session to create, as `POST /sessions` names it. Decimal fields are text ("10000", "7.5");
+/// empty = the config's default.
+struct session_request {
+  std::string name;          ///< default: the strategy's name
+  std::string strategy;      ///< a file of the strategies folder ("ema_crossover" or "ema_crossover.yaml")
+  std::string yaml;          ///< or the strategy inline (exactly one of the two)
+  std::string symbol;        ///< default: the strategy's
+  std::string initial_cash;  ///< quote currency
+  std::string taker_fee_bps, maker_fee_bps, slippage_bps;
+};
+
 /// What the API needs from app/ (which web/ cannot link): injected as callbacks. Each may be
 /// empty; the matching route then answers 503. They are called on a worker thread.
 struct api_services {
   std::function<strategy_check(const std::string& yaml)> validate_strategy;
   std::function<std::vector<strategy_entry>()> list_strategies;
   std::function<std::optional<feed_health>()> live_health; ///< nullopt = no live feed (a replay)
+  /// Builds a new session's config from a request; nullopt with `problems` when it cannot.
+  std::function<std::optional<session_config>(const session_request&, std::vector<strategy_problem>& problems)>
+    make_session;
+  /// The session supervisor, for the session commands (invalid: they answer 503).
+  caf::actor supervisor;
 };
 
 struct api_server_impl;

@@ -262,13 +262,68 @@ TEST_F(ApiE2E, OpenApiDocumentIsValid) {
   EXPECT_NE(check.out.find("valid: 17 paths"), std::string::npos) << check.out;
 }
 
-TEST_F(ApiE2E, SessionCommandsAreNotImplementedYet) {
-  for (auto target : {"/api/v1/sessions", "/api/v1/sessions/1/pause", "/api/v1/sessions/1/resume",
-                      "/api/v1/sessions/1/stop"}) {
-    auto r = post(target, "{}", admin);
-    EXPECT_EQ(r.status, 501) << target;
-    EXPECT_EQ(error_code_of(r), "not_implemented");
+TEST_F(ApiE2E, SessionCommandsReachTheSupervisor) {
+  // The recording has ended: the configured sessions are finished and take no command.
+  auto finished = post("/api/v1/sessions/1/pause", "", admin);
+  EXPECT_EQ(finished.status, 409) << finished.body;
+  EXPECT_EQ(error_code_of(finished), "invalid_transition");
+  auto unknown = post("/api/v1/sessions/999/resume", "", admin);
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(error_code_of(unknown), "unknown_session");
+  EXPECT_EQ(post("/api/v1/sessions/x/stop", "", admin).status, 400);
+  EXPECT_EQ(post("/api/v1/sessions/1/stop", "{\"flatten\": 1}", admin).status, 400);
+  EXPECT_EQ(post("/api/v1/sessions/1/stop", "{\"flat\": true}", admin).status, 400);
+  EXPECT_EQ(post("/api/v1/sessions/1/pause", "", reader).status, 403);
+
+  // Bad creations: every problem said, nothing created.
+  auto none = post("/api/v1/sessions", "{}", admin);
+  EXPECT_EQ(none.status, 400);
+  auto missing = post("/api/v1/sessions", "{\"strategy\": \"nope\"}", admin);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_NE(missing.body.find("no strategy 'nope'"), std::string::npos) << missing.body;
+  auto escape = post("/api/v1/sessions", "{\"strategy\": \"../papertrader.yaml\"}", admin);
+  EXPECT_EQ(escape.status, 400) << escape.body;
+  auto broken = post("/api/v1/sessions", "{\"yaml\": \"name: x\\ntimeframe: 7q\\n\"}", admin);
+  EXPECT_EQ(broken.status, 400);
+  auto problems = json_of(broken);
+  ASSERT_TRUE(problems.IsObject()) << broken.body;
+  ASSERT_TRUE(problems["error"]["problems"].IsArray()) << broken.body;
+  EXPECT_GT(problems["error"]["problems"].Size(), 0u);
+  EXPECT_EQ(post("/api/v1/sessions", "{\"strategy\": \"ema_crossover_10s\", \"initial_cash\": 5}", admin).status,
+            400); // a number, not a decimal string
+
+  // A new session by strategy name: created running, then paused, resumed and stopped.
+  auto created = post("/api/v1/sessions",
+                      "{\"strategy\": \"ema_crossover_10s\", \"name\": \"added\", \"initial_cash\": \"2500\"}", admin);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto c = json_of(created);
+  int64_t id = c["id"].GetInt64();
+  EXPECT_GT(id, 2);
+  EXPECT_EQ(std::string(c["status"].GetString()), "running");
+  EXPECT_EQ(std::string(c["name"].GetString()), "added");
+  EXPECT_EQ(std::string(c["initial_cash"].GetString()), "2500.00000000");
+  auto base = "/api/v1/sessions/" + std::to_string(id);
+  auto paused = post(base + "/pause", "", admin);
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(std::string(json_of(paused)["status"].GetString()), "paused");
+  EXPECT_EQ(post(base + "/pause", "", admin).status, 409);
+  auto resumed = post(base + "/resume", "", admin);
+  ASSERT_EQ(resumed.status, 200) << resumed.body;
+  EXPECT_EQ(std::string(json_of(resumed)["status"].GetString()), "running");
+  auto stopped = post(base + "/stop", "{\"flatten\": true}", admin);
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  EXPECT_EQ(std::string(json_of(stopped)["status"].GetString()), "stopped");
+  EXPECT_EQ(post(base + "/resume", "", admin).status, 409);
+  // The history keeps it, as stopped, once the persister has committed (bounded wait).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string status;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = http_get(port_, base, admin);
+    if (r.status == 200 && (status = json_of(r)["status"].GetString()) == "stopped")
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  EXPECT_EQ(status, "stopped");
 }
 
 TEST_F(ApiE2E, ParallelClientsAllGetAnswers) {
