@@ -21,6 +21,7 @@
 #include "app/yaml_errors.hpp"
 #include "app/warmup.hpp"
 #include "web/binance_rest_client.hpp"
+#include "web/base_url.hpp"
 #include "web/replay_server.hpp"
 
 namespace {
@@ -103,10 +104,23 @@ int cmd_run(const run_args& args) {
     }
     live.end_on_normal_close = args.exit_at_end;
     live.rest_url = args.rest_url.empty() ? cfg.rest_url : args.rest_url; // depth snapshots for the books
+    if (!args.live_url.empty() && args.rest_url.empty()) {
+      // A local stream with Binance's REST would sync the books from another market: a local
+      // replay-server serves both on one port.
+      try {
+        auto u = parse_base_url(args.live_url, "ws", "wss");
+        if (u.host == "127.0.0.1" || u.host == "localhost" || u.host == "::1") {
+          live.rest_url = std::string(u.tls ? "https://" : "http://") + u.host + ":" + u.port;
+          spdlog::info("--live-url is local and --rest-url not given: REST from {}", live.rest_url);
+        }
+      } catch (const std::invalid_argument&) {
+        // the connector reports a bad URL when it starts
+      }
+    }
     req.live = live;
     // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
     // lot size replaces the configured quantity step.
-    binance_rest_client rest(args.rest_url.empty() ? cfg.rest_url : args.rest_url);
+    binance_rest_client rest(live.rest_url);
     bool rest_reachable = true;
     try {
       for (auto& f : rest.exchange_filters(live.symbols)) {
@@ -316,7 +330,8 @@ int main(int argc, char** argv) {
                       "Live feed base URL (default: the config's, wss://stream.binance.com:9443); "
                       "ws://127.0.0.1:PORT for a local replay-server");
   run_cmd->add_option("--rest-url", run.rest_url,
-                      "REST base URL for symbol rules (default: the config's, https://api.binance.com)");
+                      "REST base URL for symbol rules, depth snapshots and klines (default: the config's, "
+                      "https://api.binance.com; with a local --live-url, the same host and port)");
   run_cmd->add_flag("--no-warmup", run.no_warmup,
                     "Live runs: start indicators cold instead of warming them from the exchange's REST klines");
   std::string listen_text;
