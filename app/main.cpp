@@ -16,12 +16,11 @@
 #include "app/indicator_command.hpp"
 #include "app/record_command.hpp"
 #include "app/report.hpp"
+#include "app/run_command.hpp"
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
-#include "app/warmup.hpp"
 #include "web/binance_rest_client.hpp"
-#include "web/base_url.hpp"
 #include "web/replay_server.hpp"
 
 namespace {
@@ -41,120 +40,6 @@ void setup_logging(const std::string& level) {
 void print_problems(const config_error& e) {
   for (auto& p : e.problems())
     std::cerr << "error: " << p << '\n';
-}
-
-struct run_args {
-  std::string config = "config/papertrader.yaml";
-  std::string replay;
-  std::string speed;
-  std::string database;
-  std::string symbol;
-  std::string live_url;
-  std::string rest_url;
-  bool exit_at_end = false;
-  bool no_warmup = false;
-  std::optional<std::string> listen; ///< --listen, when given
-};
-
-int cmd_run(const run_args& args) {
-  app_config cfg;
-  try {
-    cfg = load_app_config(args.config);
-  } catch (const config_error& e) {
-    print_problems(e);
-    return exit_usage;
-  }
-  run_request req;
-  req.sessions = cfg.sessions;
-  req.database = args.database.empty() ? cfg.database : args.database;
-  req.exit_at_end = args.exit_at_end;
-  try {
-    req.api = make_api_options(cfg.api, args.listen, req.database);
-  } catch (const std::runtime_error& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return exit_usage;
-  }
-  req.services =
-    make_api_services((std::filesystem::path(args.config).parent_path() / "strategies").lexically_normal().string(),
-                      cfg.defaults);
-  req.replay.path = args.replay.empty() ? cfg.replay_file.value_or("") : args.replay;
-  if (!args.symbol.empty())
-    req.replay.symbol = args.symbol;
-  if (!args.speed.empty()) {
-    auto speed = parse_speed(args.speed);
-    if (!speed) {
-      std::cerr << "error: --speed must be 'max' or a positive number, not '" << args.speed << "'\n";
-      return exit_usage;
-    }
-    req.replay.speed = *speed;
-  } else {
-    req.replay.speed = cfg.replay_speed.value_or(1.0);
-  }
-  if (req.replay.path.empty() || !args.live_url.empty()) {
-    // The live Binance feed: every symbol a session trades, trades + best bid/ask + depth.
-    stream_client_options live;
-    live.base_url = args.live_url.empty() ? cfg.live_url : args.live_url;
-    for (auto& s : req.sessions)
-      if (std::find(live.symbols.begin(), live.symbols.end(), s.symbol) == live.symbols.end())
-        live.symbols.push_back(s.symbol);
-    if (live.symbols.empty()) {
-      std::cerr << "error: the live feed needs at least one session (none in " << args.config
-                << "); or replay recorded data with --replay FILE\n";
-      return exit_usage;
-    }
-    live.end_on_normal_close = args.exit_at_end;
-    live.rest_url = args.rest_url.empty() ? cfg.rest_url : args.rest_url; // depth snapshots for the books
-    if (!args.live_url.empty() && args.rest_url.empty()) {
-      // A local stream with Binance's REST would sync the books from another market: a local
-      // replay-server serves both on one port.
-      try {
-        auto u = parse_base_url(args.live_url, "ws", "wss");
-        if (u.host == "127.0.0.1" || u.host == "localhost" || u.host == "::1") {
-          live.rest_url = std::string(u.tls ? "https://" : "http://") + u.host + ":" + u.port;
-          spdlog::info("--live-url is local and --rest-url not given: REST from {}", live.rest_url);
-        }
-      } catch (const std::invalid_argument&) {
-        // the connector reports a bad URL when it starts
-      }
-    }
-    req.live = live;
-    // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
-    // lot size replaces the configured quantity step.
-    binance_rest_client rest(live.rest_url);
-    bool rest_reachable = true;
-    try {
-      for (auto& f : rest.exchange_filters(live.symbols)) {
-        spdlog::info("{}: tick size {}, step size {}, min qty {}, min notional {}", f.symbol, f.tick_size.to_string(),
-                     f.step_size.to_string(), f.min_qty.to_string(), f.min_notional.to_string());
-        for (auto& s : req.sessions)
-          if (s.symbol == f.symbol && f.step_size.is_positive())
-            s.execution.qty_step = f.step_size;
-      }
-    } catch (const rest_error& e) {
-      if (!e.unreachable) {
-        std::cerr << "error: " << e.what() << '\n';
-        return exit_usage;
-      }
-      spdlog::warn("cannot read the exchange's symbol rules ({}); sessions keep their configured quantity step",
-                   e.what());
-      rest_reachable = false;
-    }
-    // Warm-up asks the same host: after it could not be reached, sessions start cold at once.
-    if (cfg.warmup && !args.no_warmup && rest_reachable)
-      req.warmups = fetch_warmups(req.sessions, rest);
-    else if (cfg.warmup && !args.no_warmup)
-      spdlog::warn("warm-up skipped: the REST endpoint cannot be reached; every session starts cold");
-    spdlog::info("live feed: {} for {} symbol(s)", live.base_url, live.symbols.size());
-  }
-  if (req.sessions.empty())
-    spdlog::warn("{} lists no sessions: the feed will run with nobody trading", args.config);
-  spdlog::info("starting {} session(s) from {}", req.sessions.size(), args.config);
-  auto outcome = run_sessions(req);
-  print_summary_table(std::cout, outcome.reports);
-  for (auto& r : outcome.reports)
-    if (r.status == "failed")
-      return 1;
-  return 0;
 }
 
 struct backtest_args {
