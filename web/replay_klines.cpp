@@ -68,9 +68,12 @@ std::vector<served_kline> aggregate(const std::vector<served_kline>& fine, int64
     b.taker_buy_volume += k.taker_buy_volume;
     b.taker_buy_quote_volume += k.taker_buy_quote_volume;
   }
-  // The file may stop inside the last bucket: that bar is not whole, so it is not served.
+  // The file may stop inside the last bucket, or start inside the first: such a bar is not
+  // whole, so it is not served.
   if (!out.empty() && !fine.empty() && fine.back().close_time_ms < out.back().close_time_ms)
     out.pop_back();
+  if (!out.empty() && !fine.empty() && fine.front().open_time_ms > out.front().open_time_ms)
+    out.erase(out.begin());
   return out;
 }
 

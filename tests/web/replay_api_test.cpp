@@ -91,6 +91,15 @@ TEST_F(ReplayKlines, AggregatesACoarserIntervalAndServesNothingForAFinerOne) {
   EXPECT_EQ(fine.body, "[]");
 }
 
+TEST_F(ReplayKlines, ABucketTheFileStartsInsideIsNotServed) {
+  // The 1h file starts on Saturday 2022-01-01: the week of Monday 2021-12-27 is not whole.
+  auto doc = json(get("/api/v3/klines?symbol=BTCUSDT&interval=1w&startTime=1640563200000&limit=2"));
+  ASSERT_TRUE(doc.IsArray());
+  ASSERT_EQ(doc.Size(), 2u);
+  EXPECT_EQ(doc[0][0].GetInt64(), 1'641'168'000'000); // Monday 2022-01-03 00:00 UTC
+  EXPECT_EQ(doc[1][0].GetInt64(), 1'641'772'800'000);
+}
+
 TEST_F(ReplayKlines, AnswersBadParametersWithBinanceErrors) {
   auto code_of = [](const http_answer& a) {
     rapidjson::Document doc;
