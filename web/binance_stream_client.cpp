@@ -48,6 +48,8 @@ void stream_client_impl::on_connected() {
   // A new connection's diffs start where the server starts them: every book starts over from a
   // new snapshot, and snapshots asked for on the old connection are dropped when they arrive.
   ++generation;
+  if (fetcher)
+    fetcher->drop_before(generation);
   books.reset_all();
   fetching.clear();
   {
@@ -65,6 +67,8 @@ void stream_client_impl::on_lost(const beast::error_code& ec, bool normal_close)
     return;
   books.reset_all(); // without the connection the books fall behind: not in sync until resynced
   ++generation;      // and snapshots asked for on it are dropped when they arrive
+  if (fetcher)
+    fetcher->drop_before(generation);
   fetching.clear();
   update_book_counters();
   if (normal_close && options.end_on_normal_close) {
@@ -226,6 +230,8 @@ void stream_client_impl::remove(const std::string& symbol) {
   fetching.erase(symbol);
   snapshot_tries.erase(symbol);
   ++generation; // a snapshot in flight for it must not land on a later subscription's book
+  if (fetcher)
+    fetcher->drop_before(generation);
   fetching.clear();
   update_book_counters();
   spdlog::info("binance stream: unsubscribing from {}", symbol);

@@ -23,6 +23,12 @@ void snapshot_fetcher::fetch(const std::string& symbol, int64_t tag, int64_t del
   wake_.notify_one();
 }
 
+void snapshot_fetcher::drop_before(int64_t tag) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [tag](const request& r) { return r.tag < tag; }),
+               queue_.end());
+}
+
 void snapshot_fetcher::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -33,6 +33,10 @@ public:
   /// Queues a request for `symbol` (upper case) to start no earlier than `delay_ms` from now.
   void fetch(const std::string& symbol, int64_t tag, int64_t delay_ms = 0);
 
+  /// Drops the queued requests whose tag is below `tag` (asked for on an older connection); one
+  /// already running still answers.
+  void drop_before(int64_t tag);
+
   /// Stops and joins the thread; idempotent.
   void stop();
 
