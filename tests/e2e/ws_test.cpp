@@ -183,5 +183,31 @@ TEST_F(WsE2E, APauseIsPushedToTheSessionChannel) {
   EXPECT_EQ(resumed.status, 200) << resumed.body;
 }
 
+TEST_F(WsE2E, AClientThatDoesNotReadHoldsNobodyBack) {
+  auto slow = connected();
+  subscribe(*slow, "market:BTCUSDT");
+  ASSERT_TRUE(slow->ws.send("{\"op\":\"subscribe\",\"channels\":[\"sessions\"]}"));
+  // While `slow` reads nothing, another client keeps getting market messages and the session
+  // keeps processing events.
+  auto fast = connected();
+  subscribe(*fast, "market:BTCUSDT");
+  subscribe(*fast, "session:1");
+  int markets = 0;
+  int64_t first_events = -1, last_events = -1;
+  ASSERT_TRUE(fast->until([&](const rapidjson::Document& d) {
+    if (push_client::of_type(d, "market"))
+      ++markets;
+    if (push_client::of_type(d, "session")) {
+      last_events = d["session"]["events"].GetInt64();
+      if (first_events < 0)
+        first_events = last_events;
+    }
+    return markets >= 20 && last_events > first_events;
+  }));
+  // The slow one then finds its messages in order, without a gap in seq.
+  EXPECT_TRUE(slow->until([](auto& d) { return push_client::of_type(d, "market"); }));
+  EXPECT_TRUE(slow->ws.open());
+}
+
 } // namespace
 } // namespace pt::test
