@@ -1,5 +1,6 @@
 #include "actors/session_supervisor.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -27,6 +28,15 @@ session_summary summary_of(const supervised_session& s) {
   out.status = s.status;
   out.failure = s.failure;
   return out;
+}
+
+// Tells every watcher what is now known of `s` (after each store and status change).
+void notify(self_ptr self, const supervised_session& s) {
+  if (self->state.watchers.empty())
+    return;
+  auto summary = summary_of(s);
+  for (auto& w : self->state.watchers)
+    self->send(w, summary);
 }
 
 // The status (only) of a session, as the supervisor changes it; the tracker stores the figures.
@@ -91,6 +101,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
   s.report.failure = why;
   spdlog::error("session {} ({}) failed: {}", id, s.config.name, why);
   persist_status(self, id, "failed");
+  notify(self, s);
   ++self->state.ended;
   if (s.create_reply.pending())
     s.create_reply.deliver(make_error(session_errc::invalid_request, "session failed to start: " + why));
@@ -148,6 +159,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
         spdlog::info("session {} ({}) running: {} on {} {}, cash {}", id, s.config.name, s.config.strategy.name,
                      s.config.symbol, format_timeframe(s.config.strategy.timeframe_ms),
                      s.config.initial_cash.to_string());
+        notify(self, s);
         if (s.created) {
           if (s.create_reply.pending())
             s.create_reply.deliver(summary_of(s));
@@ -205,6 +217,12 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
   });
   self->set_down_handler([self](const caf::down_msg& down) {
+    auto& ws = self->state.watchers;
+    auto before = ws.size();
+    ws.erase(std::remove_if(ws.begin(), ws.end(), [&](const caf::actor& w) { return w.address() == down.source; }),
+             ws.end());
+    if (ws.size() != before)
+      return;
     for (auto& [id, s] : self->state.sessions)
       if (s.tracker && s.tracker.address() == down.source) {
         fail_session(self, id, down.reason ? self->system().render(down.reason) : "stopped");
@@ -275,6 +293,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
                    report.final.mark.to_string(), report.max_drawdown * 100);
       s->progress = pt::summary_of(report);
       s->report = std::move(report);
+      notify(self, *s);
       ++self->state.ended;
       if (s->stop_reply.pending())
         s->stop_reply.deliver(summary_of(*s));
@@ -284,8 +303,10 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
     },
     [self](session_summary& progress) {
       auto* s = find_session(self, progress.session_id);
-      if (s && !has_ended(s->status))
+      if (s && !has_ended(s->status)) {
         s->progress = std::move(progress);
+        notify(self, *s);
+      }
     },
     [self](stop_atom) { self->state.stopping = true; },
     [self](pause_atom, int64_t id) -> caf::result<session_summary> {
@@ -297,6 +318,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       s->status = "paused";
       self->send(s->engine, pause_atom::value); // in line with the market batches
       persist_status(self, id, s->status);
+      notify(self, *s);
       spdlog::info("session {} ({}) paused", id, s->config.name);
       return summary_of(*s);
     },
@@ -309,6 +331,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       s->status = "running";
       self->send(s->engine, resume_atom::value);
       persist_status(self, id, s->status);
+      notify(self, *s);
       spdlog::info("session {} ({}) resumed", id, s->config.name);
       return summary_of(*s);
     },
@@ -333,6 +356,14 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
                 send_stop();
               });
       return s->stop_reply;
+    },
+    [self](watch_atom, caf::actor& watcher) {
+      self->monitor(watcher);
+      self->state.watchers.push_back(std::move(watcher));
+      std::vector<session_summary> out;
+      for (auto& [id, s] : self->state.sessions)
+        out.push_back(summary_of(s));
+      return out;
     },
     [self](status_atom) {
       std::vector<session_summary> out;

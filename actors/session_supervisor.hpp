@@ -41,6 +41,7 @@ struct supervisor_state {
   size_t created = 0;          ///< sessions asked for with `create_atom` (and not refused at once)
   int64_t next_local_id = 1;   ///< without a persister: the next session id
   bool stopping = false;       ///< an operator stopped the run: sessions that end now are "stopped"
+  std::vector<caf::actor> watchers; ///< monitored; each receives every summary stored (`watch_atom`)
   std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
   caf::response_promise started;
   std::vector<caf::response_promise> awaiting;
@@ -86,6 +87,11 @@ struct supervisor_state {
 ///   subscribed to its symbol with the timeframes its strategy reads. `invalid_request` when the
 ///   config has no symbol or its strategy does not compile. `session_config` is local-only (see
 ///   messages.hpp); its `session_id` is ignored.
+/// - `(watch_atom, caf::actor watcher)` → `std::vector<session_summary>` (every session now, by
+///   id): from then on `watcher` (monitored; dropped when it terminates) receives a
+///   `session_summary` each time the supervisor stores one: every progress report of a tracker
+///   and every status change (running, paused, resumed, stopped, finished, failed). Never one
+///   message per market event.
 /// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
 ///   diagnostics and tests (killing it fails that session alone).
 /// A session whose actors terminate is marked failed with the reason; the others go on.

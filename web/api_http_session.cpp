@@ -4,7 +4,10 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
+
+#include "web/api_ws_session.hpp"
 
 namespace pt {
 
@@ -23,8 +26,9 @@ std::string header(const http::request<http::string_body>& req, http::field f) {
 } // namespace
 
 api_http_session::api_http_session(tcp::socket&& socket, api_router& router, api_in_flight& in_flight,
-                                   size_t body_limit)
-    : stream_(std::move(socket)), router_(router), in_flight_(in_flight), body_limit_(body_limit) {}
+                                   size_t body_limit, std::shared_ptr<push_registry> registry)
+    : stream_(std::move(socket)), router_(router), in_flight_(in_flight), body_limit_(body_limit),
+      registry_(std::move(registry)) {}
 
 void api_http_session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
@@ -71,12 +75,25 @@ void api_http_session::on_read(beast::error_code ec, size_t) {
   parsed->content_type = header(req, http::field::content_type);
   parsed->authorization = header(req, http::field::authorization);
   parsed->origin = header(req, http::field::origin);
+  if (parsed->path == std::string(api_prefix) + "/ws" && beast::websocket::is_upgrade(req) && registry_) {
+    parsed->websocket_upgrade = true;
+    auto token = parsed->query.find("token");
+    if (parsed->authorization.empty() && token != parsed->query.end())
+      parsed->authorization = "Bearer " + token->second;
+    upgrade_ = std::move(req);
+  }
   in_flight_.add();
   // The answer may come from a worker or an actor thread: it is posted back to this strand.
   router_.handle(std::move(*parsed), [self = shared_from_this(), keep_alive](api_response res) {
     auto executor = self->stream_.get_executor();
     net::post(executor, [self = std::move(self), res = std::move(res), keep_alive]() mutable {
       self->in_flight_.done();
+      if (res.status == 101 && self->upgrade_) { // allowed: this connection is a WebSocket from now on
+        auto ws = std::make_shared<api_ws_session>(self->stream_.release_socket(), self->registry_);
+        ws->run(std::move(*self->upgrade_));
+        return;
+      }
+      self->upgrade_.reset();
       self->send(std::move(res), keep_alive);
     });
   });

@@ -16,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "web/api_push.hpp"
 #include "web/api_router.hpp"
 
 namespace pt {
@@ -45,10 +46,14 @@ struct api_in_flight {
 
 /// One HTTP/1.1 connection: reads a request (body limit → 413), hands it to the router, and
 /// writes the answer when the router's reply callback posts it back to this connection's
-/// strand; then reads the next one (keep-alive). Every handler takes `error_code` first.
+/// strand; then reads the next one (keep-alive). A WebSocket upgrade of `GET /api/v1/ws` goes
+/// through the router too (token, rate limit: 401/403/429 as for REST; `?token=` stands for the
+/// header, which browsers cannot set on a WebSocket); once allowed, the connection becomes an
+/// `api_ws_session` fed by `registry`. Every handler takes `error_code` first.
 class api_http_session : public std::enable_shared_from_this<api_http_session> {
 public:
-  api_http_session(tcp::socket&& socket, api_router& router, api_in_flight& in_flight, size_t body_limit);
+  api_http_session(tcp::socket&& socket, api_router& router, api_in_flight& in_flight, size_t body_limit,
+                   std::shared_ptr<push_registry> registry);
 
   /// Starts reading on the connection's strand.
   void run();
@@ -68,6 +73,8 @@ private:
   size_t body_limit_;
   unsigned version_ = 11;
   std::vector<char> drain_buffer_;
+  std::shared_ptr<push_registry> registry_;
+  std::optional<http::request<http::string_body>> upgrade_; ///< the upgrade request, while the router decides
 };
 
 } // namespace pt

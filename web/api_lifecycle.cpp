@@ -19,31 +19,6 @@ namespace {
 
 constexpr std::chrono::milliseconds command_timeout{5000}; // a stop waits for the session's last batch
 
-std::string summary_json(const session_summary& s) {
-  json_out j;
-  j.w().StartObject();
-  j.i64("id", s.session_id)
-    .str("name", s.name)
-    .str("strategy_name", s.strategy)
-    .str("symbol", s.symbol)
-    .str("status", s.status);
-  if (!s.failure.empty())
-    j.str("failure", s.failure);
-  j.decimal("initial_cash", s.account.initial_cash.raw())
-    .decimal("cash", s.account.cash.raw())
-    .decimal("position_qty", s.account.position_qty.raw())
-    .decimal("cost_basis", s.account.cost_basis.raw())
-    .decimal("realized_pnl", s.account.realized_pnl.raw())
-    .decimal("fees", s.account.fees.raw())
-    .decimal("mark_price", s.account.mark.raw())
-    .decimal("equity", s.account.equity.raw())
-    .i64("fills", s.fills)
-    .i64("events", s.events)
-    .dbl("max_drawdown", s.max_drawdown)
-    .i64("last_event_ms", s.last_event_ms);
-  j.w().EndObject();
-  return j.text();
-}
 
 // The supervisor's answer as an HTTP answer: `ok_status` and the summary, or the error's status.
 summary_callback answer(caf::actor_system& system, api_reply reply, int ok_status) {
@@ -207,6 +182,32 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
 }
 
 } // namespace
+
+std::string summary_json(const session_summary& s) {
+  json_out j;
+  j.w().StartObject();
+  j.i64("id", s.session_id)
+    .str("name", s.name)
+    .str("strategy_name", s.strategy)
+    .str("symbol", s.symbol)
+    .str("status", s.status);
+  if (!s.failure.empty())
+    j.str("failure", s.failure);
+  j.decimal("initial_cash", s.account.initial_cash.raw())
+    .decimal("cash", s.account.cash.raw())
+    .decimal("position_qty", s.account.position_qty.raw())
+    .decimal("cost_basis", s.account.cost_basis.raw())
+    .decimal("realized_pnl", s.account.realized_pnl.raw())
+    .decimal("fees", s.account.fees.raw())
+    .decimal("mark_price", s.account.mark.raw())
+    .decimal("equity", s.account.equity.raw())
+    .i64("fills", s.fills)
+    .i64("events", s.events)
+    .dbl("max_drawdown", s.max_drawdown)
+    .i64("last_event_ms", s.last_event_ms);
+  j.w().EndObject();
+  return j.text();
+}
 
 void add_lifecycle_routes(std::vector<api_route>& routes) {
   routes.push_back({"POST", "/sessions", true, true, "Create and start a session", {}, "json", create});

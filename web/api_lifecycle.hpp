@@ -1,7 +1,9 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
+#include "actors/messages.hpp"
 #include "web/api_router.hpp"
 
 namespace pt {
@@ -17,5 +19,9 @@ namespace pt {
 /// Errors: 404 unknown session, 409 a transition its state does not allow, 400 a bad request,
 /// 504 when the supervisor does not answer in time.
 void add_lifecycle_routes(std::vector<api_route>& routes);
+
+/// A session summary as the API shows it (the answer of the session commands and the `session`
+/// member of a WebSocket `session` message): money, prices and quantities as decimal strings.
+std::string summary_json(const session_summary& s);
 
 } // namespace pt

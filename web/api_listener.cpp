@@ -12,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include "web/api_push.hpp"
 #include "web/api_server.hpp"
 
 namespace pt {
@@ -22,8 +23,9 @@ namespace {
 class api_listener : public std::enable_shared_from_this<api_listener> {
 public:
   api_listener(net::io_context& ioc, const tcp::endpoint& endpoint, api_router& router, api_in_flight& in_flight,
-               size_t body_limit)
-      : ioc_(ioc), acceptor_(ioc), router_(router), in_flight_(in_flight), body_limit_(body_limit) {
+               size_t body_limit, std::shared_ptr<push_registry> registry)
+      : ioc_(ioc), acceptor_(ioc), router_(router), in_flight_(in_flight), body_limit_(body_limit),
+        registry_(std::move(registry)) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -49,7 +51,9 @@ private:
       if (ec)
         spdlog::warn("api: accept failed: {}", ec.message());
       else
-        std::make_shared<api_http_session>(std::move(s), self->router_, self->in_flight_, self->body_limit_)->run();
+        std::make_shared<api_http_session>(std::move(s), self->router_, self->in_flight_, self->body_limit_,
+                                           self->registry_)
+          ->run();
       self->do_accept();
     });
   }
@@ -59,6 +63,7 @@ private:
   api_router& router_;
   api_in_flight& in_flight_;
   size_t body_limit_;
+  std::shared_ptr<push_registry> registry_;
 };
 
 } // namespace
@@ -73,10 +78,14 @@ struct api_server_impl {
   std::vector<std::thread> threads;
   uint16_t port = 0;
   bool stopped = false;
+  caf::actor_system& system;
+  caf::actor supervisor, broadcaster;
+  std::shared_ptr<push_registry> registry; ///< WebSocket clients (`GET /api/v1/ws`)
+  caf::actor hub;                          ///< feeds `registry`
 
-  api_server_impl(api_options o, api_services s, caf::actor_system& system, caf::actor broadcaster)
-      : options(o), router(std::move(o), std::move(s), system, std::move(broadcaster)),
-        ioc(std::max(1, options.io_threads)) {}
+  api_server_impl(api_options o, api_services s, caf::actor_system& sys, caf::actor b)
+      : options(o), router(std::move(o), s, sys, b), ioc(std::max(1, options.io_threads)), system(sys),
+        supervisor(s.supervisor), broadcaster(std::move(b)) {}
 };
 
 api_server::api_server(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster)
@@ -91,8 +100,20 @@ void api_server::start() {
   if (ec)
     throw std::runtime_error("api: listen address " + o.host + " is not an IP address: " + ec.message());
   try {
+    // The hub is told of market channels' demand through its mailbox, in the order it changes.
+    auto hub = std::make_shared<caf::actor>();
+    impl_->registry = std::make_shared<push_registry>([hub](const std::string& symbol, bool wanted) {
+      if (!*hub)
+        return;
+      if (wanted)
+        caf::anon_send(*hub, subscribe_atom::value, symbol);
+      else
+        caf::anon_send(*hub, unsub_atom::value, symbol);
+    });
+    *hub = impl_->system.spawn(push_hub, impl_->registry, impl_->supervisor, impl_->broadcaster);
+    impl_->hub = *hub;
     impl_->listener = std::make_shared<api_listener>(impl_->ioc, tcp::endpoint(address, o.port), impl_->router,
-                                                     impl_->in_flight, o.body_limit_bytes);
+                                                     impl_->in_flight, o.body_limit_bytes, impl_->registry);
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("api: cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
                              e.code().message());
@@ -116,6 +137,13 @@ void api_server::stop() {
     // Answers still on their way post to the io_context: let them land (bounded) first.
     std::unique_lock<std::mutex> lock(impl_->in_flight.mutex);
     impl_->in_flight.idle.wait_for(lock, std::chrono::seconds(3), [this] { return impl_->in_flight.count == 0; });
+  }
+  if (impl_->hub) {
+    // No push may be posted to the io_context once it is gone: the hub ends first.
+    caf::scoped_actor self(impl_->system);
+    self->monitor(impl_->hub);
+    self->send_exit(impl_->hub, caf::exit_reason::user_shutdown);
+    self->receive([](const caf::down_msg&) {}, caf::after(std::chrono::seconds(3)) >> [] {});
   }
   impl_->ioc.stop();
   for (auto& t : impl_->threads)

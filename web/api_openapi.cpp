@@ -128,7 +128,15 @@ void write_operation(json_out& j, const api_route& r) {
     write_request_body(j, r.body);
   j.key("responses");
   j.w().StartObject();
-  write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false);
+  if (r.pattern == "/ws") { // a WebSocket upgrade (docs/api.md, "WebSocket push")
+    j.key("101");
+    j.w().StartObject();
+    j.str("description", "Switching Protocols: the connection is now a WebSocket of JSON push messages");
+    j.w().EndObject();
+    write_response(j, "426", "Not a WebSocket upgrade request", "application/json", true);
+  } else {
+    write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false);
+  }
   write_response(j, "400", "Bad request: unknown parameter, wrong type, malformed body", "application/json", true);
   if (r.needs_auth) {
     write_response(j, "401", "No token, or an unknown one", "application/json", true);

@@ -150,6 +150,25 @@ void prometheus(api_context& ctx, const api_request& req, const route_params&, a
   });
 }
 
+// The upgrade itself is done by the connection (web/api_http_session.cpp) once the router has
+// checked the token: 101 tells it to go ahead. A plain GET gets 426.
+void websocket_upgrade(api_context&, const api_request& req, const route_params&, api_reply reply) {
+  if (auto bad = reject_unknown_params(req, {"token"})) {
+    reply(*bad);
+    return;
+  }
+  if (!req.websocket_upgrade) {
+    auto res = json_error(426, "upgrade_required", "GET /api/v1/ws is a WebSocket endpoint: send Upgrade: websocket");
+    res.headers.emplace_back("Upgrade", "websocket");
+    reply(std::move(res));
+    return;
+  }
+  api_response res;
+  res.status = 101;
+  res.content_type.clear();
+  reply(std::move(res));
+}
+
 } // namespace
 
 std::vector<api_route> api_routes() {
@@ -198,6 +217,9 @@ std::vector<api_route> api_routes() {
   r.push_back({"POST", "/strategies/validate", true, false, "Check a strategy (YAML text or {\"yaml\": …})", {},
                "strategy", validate_strategy});
   r.push_back({"GET", "/metrics", true, false, "Prometheus text format", {}, "", prometheus});
+  r.push_back({"GET", "/ws", true, false,
+               "WebSocket push of session summaries and market tops (upgrade; the token may be ?token=)", {"token"}, "",
+               websocket_upgrade});
   r.push_back({"GET", "/openapi.json", true, false, "This document", {}, "",
                [](api_context&, const api_request&, const route_params&, api_reply reply) {
                  reply(json_ok(openapi_json(api_routes())));

@@ -86,8 +86,9 @@ struct api_server_impl;
 
 /// The HTTP server: a listener and its connections on their own io_context thread(s), a
 /// router, SQLite readers on a small worker pool, and questions to the broadcaster through
-/// short-lived helper actors whose reply callbacks post back to the connection. Nothing here
-/// blocks an actor or an I/O thread.
+/// short-lived helper actors whose reply callbacks post back to the connection, and the
+/// WebSocket push of `GET /api/v1/ws` (a push hub actor watching `services.supervisor` and the
+/// broadcaster; web/api_push.hpp). Nothing here blocks an actor or an I/O thread.
 class api_server {
 public:
   /// `broadcaster` answers `status_atom` (per-symbol stats for /market and /metrics).

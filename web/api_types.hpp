@@ -24,6 +24,7 @@ struct api_request {
   std::string content_type;                  ///< the Content-Type header, as sent
   std::string authorization;                 ///< the Authorization header, as sent
   std::string origin;                        ///< the Origin header, as sent (CORS)
+  bool websocket_upgrade = false;            ///< a WebSocket upgrade request (`GET /api/v1/ws`)
 };
 
 /// One HTTP answer: status, body and extra headers (Content-Type is separate).

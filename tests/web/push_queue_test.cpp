@@ -1,0 +1,155 @@
+// The WebSocket push plumbing without a network: the per-client coalescing queue, the channel
+// names, the messages and the registry's fan-out and market demand.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "web/api_push.hpp"
+
+namespace pt::test {
+namespace {
+
+push_ptr msg(const std::string& key, int n) {
+  return std::make_shared<const push_message>(push_message{key, "{\"n\":" + std::to_string(n) + "}"});
+}
+
+int n_of(const push_ptr& m) {
+  rapidjson::Document d;
+  d.Parse(m->json.c_str());
+  return d["n"].GetInt();
+}
+
+TEST(PushQueue, BelowCapacityEverythingIsKeptInOrder) {
+  push_queue q(4);
+  q.push(msg("market:BTCUSDT", 1));
+  q.push(msg("market:BTCUSDT", 2));
+  q.push(msg("session:1", 3));
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_EQ(n_of(q.pop()), 1);
+  EXPECT_EQ(n_of(q.pop()), 2);
+  EXPECT_EQ(n_of(q.pop()), 3);
+  EXPECT_EQ(q.pop(), nullptr);
+  EXPECT_EQ(q.coalesced(), 0);
+  EXPECT_EQ(q.dropped(), 0);
+}
+
+TEST(PushQueue, WhenFullANewerMessageReplacesTheOldestOfItsChannel) {
+  push_queue q(3);
+  q.push(msg("market:BTCUSDT", 1));
+  q.push(msg("session:1", 2));
+  q.push(msg("market:BTCUSDT", 3));
+  q.push(msg("session:1", 4)); // replaces 2
+  q.push(msg("market:BTCUSDT", 5)); // replaces 1
+  EXPECT_EQ(q.coalesced(), 2);
+  EXPECT_EQ(q.dropped(), 0);
+  std::vector<int> order;
+  while (auto m = q.pop())
+    order.push_back(n_of(m));
+  EXPECT_EQ(order, (std::vector<int>{3, 4, 5}));
+}
+
+TEST(PushQueue, WhenFullWithNothingToCoalesceTheOldestIsDroppedAndCounted) {
+  push_queue q(2);
+  q.push(msg("market:BTCUSDT", 1));
+  q.push(msg("session:1", 2));
+  q.push(msg("", 3));                // an ack: no channel, drops 1
+  q.push(msg("market:ETHUSDT", 4));  // drops 2
+  q.push(msg("", 5));                // never coalesced: drops 3
+  EXPECT_EQ(q.dropped(), 3);
+  EXPECT_EQ(q.coalesced(), 0);
+  EXPECT_EQ(n_of(q.pop()), 4);
+  EXPECT_EQ(n_of(q.pop()), 5);
+}
+
+TEST(PushQueue, AFloodOfOneChannelKeepsTheNewestAndStaysBounded) {
+  push_queue q(256);
+  for (int i = 0; i < 100000; ++i)
+    q.push(msg("market:BTCUSDT", i));
+  EXPECT_EQ(q.size(), 256u);
+  EXPECT_EQ(q.coalesced(), 100000 - 256);
+  int last = -1;
+  while (auto m = q.pop())
+    last = n_of(m);
+  EXPECT_EQ(last, 99999);
+}
+
+TEST(PushMessages, SeqIsStampedFirst) {
+  EXPECT_EQ(stamp_seq(push_message{"", "{\"type\":\"pong\"}"}, 7), "{\"seq\":7,\"type\":\"pong\"}");
+  EXPECT_EQ(stamp_seq(push_message{"", "{}"}, 1), "{\"seq\":1}");
+}
+
+TEST(PushMessages, ChannelNames) {
+  for (auto ok : {"sessions", "session:1", "session:42", "market:BTCUSDT", "market:1INCHUSDT"})
+    EXPECT_TRUE(valid_channel(ok)) << ok;
+  for (auto bad : {"", "session", "session:", "session:0", "session:-1", "session:01", "session:x", "market:",
+                   "market:btcusdt", "market:BTC-USDT", "markets", "market:ABCDEFGHIJKLMNOPQRSTU"})
+    EXPECT_FALSE(valid_channel(bad)) << bad;
+}
+
+TEST(PushMessages, AMarketMessageHasTheLastTopAndTradeOfTheBatch) {
+  auto events = std::make_shared<std::vector<market_event>>();
+  events->push_back({1000, trade{1, *price::parse("60000"), *quantity::parse("0.1"), false}});
+  events->push_back({1001, book_ticker{5, *price::parse("60000.5"), *quantity::parse("1"), *price::parse("60001"),
+                                       *quantity::parse("2")}});
+  events->push_back({1002, trade{2, *price::parse("60001"), *quantity::parse("0.2"), true}});
+  market_batch b{"BTCUSDT", 9, events, nullptr};
+  auto m = market_message(b);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->key, "market:BTCUSDT");
+  rapidjson::Document d;
+  d.Parse(m->json.c_str());
+  ASSERT_FALSE(d.HasParseError()) << m->json;
+  EXPECT_STREQ(d["type"].GetString(), "market");
+  EXPECT_STREQ(d["bid"].GetString(), "60000.50000000");
+  EXPECT_STREQ(d["ask"].GetString(), "60001.00000000");
+  EXPECT_EQ(d["events"].GetInt(), 3);
+  EXPECT_EQ(d["last_trade"]["id"].GetInt(), 2);
+  EXPECT_STREQ(d["last_trade"]["aggressor"].GetString(), "sell");
+  EXPECT_EQ(market_message(market_batch{"BTCUSDT", 1, std::make_shared<std::vector<market_event>>(), nullptr}),
+            nullptr);
+}
+
+/// A sink that keeps what it is given.
+struct kept : push_sink {
+  std::vector<push_ptr> got;
+  void deliver(push_ptr m) override { got.push_back(std::move(m)); }
+};
+
+TEST(PushRegistry, FansOutByChannelAndTellsMarketDemandOnce) {
+  std::vector<std::pair<std::string, bool>> demand;
+  push_registry reg([&](const std::string& s, bool wanted) { demand.emplace_back(s, wanted); });
+  auto a = std::make_shared<kept>(), b = std::make_shared<kept>();
+  auto ia = reg.add(a), ib = reg.add(b);
+  session_summary s1;
+  s1.session_id = 1;
+  s1.status = "running";
+  reg.publish_session(s1); // nobody subscribed yet: stored only
+  reg.subscribe(ia, "sessions");
+  ASSERT_EQ(a->got.size(), 1u) << "the current summary on subscribe";
+  reg.subscribe(ib, "session:2");
+  s1.status = "paused";
+  reg.publish_session(s1);
+  EXPECT_EQ(a->got.size(), 2u);
+  EXPECT_TRUE(b->got.empty());
+  reg.subscribe(ia, "market:BTCUSDT");
+  reg.subscribe(ib, "market:BTCUSDT");
+  reg.subscribe(ib, "market:BTCUSDT"); // twice: no-op
+  reg.publish_market("BTCUSDT", msg("market:BTCUSDT", 1));
+  EXPECT_EQ(a->got.size(), 3u);
+  EXPECT_EQ(b->got.size(), 1u);
+  reg.unsubscribe(ia, "market:BTCUSDT");
+  EXPECT_EQ(reg.channels(ia), (std::vector<std::string>{"sessions"}));
+  reg.remove(ib);
+  EXPECT_EQ(demand, (std::vector<std::pair<std::string, bool>>{{"BTCUSDT", true}, {"BTCUSDT", false}}));
+  b.reset(); // a gone sink is skipped
+  reg.publish_market("BTCUSDT", msg("market:BTCUSDT", 2));
+  EXPECT_EQ(a->got.size(), 3u);
+}
+
+} // namespace
+} // namespace pt::test
