@@ -37,29 +37,12 @@ summary_callback answer(caf::actor_system& system, api_reply reply, int ok_statu
   };
 }
 
-std::optional<int64_t> session_id_of(const std::string& s) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0)
-    return std::nullopt;
-  return v;
-}
-
 // The body as a JSON object with only `allowed` fields; an empty body is `{}`.
 std::variant<rapidjson::Document, api_response> json_body(const api_request& req,
                                                           const std::map<std::string, rapidjson::Type>& allowed) {
   rapidjson::Document doc;
-  if (req.body.empty()) {
-    doc.SetObject();
-    return doc;
-  }
-  doc.Parse(req.body.c_str(), req.body.size());
-  if (doc.HasParseError())
-    return json_error(400, "invalid_json",
-                      std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
-                        rapidjson::GetParseError_En(doc.GetParseError()));
-  if (!doc.IsObject())
-    return json_error(400, "invalid_body", "the body is a JSON object");
+  if (auto bad = parse_json_object(req.body, doc, true))
+    return *bad;
   for (auto& m : doc.GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
     auto it = allowed.find(name);
@@ -91,7 +74,7 @@ void command(api_context& ctx, const api_request& req, const route_params& param
     reply(*bad);
     return;
   }
-  auto id = session_id_of(params.at(0));
+  auto id = parse_session_id(params.at(0));
   if (!id) {
     reply(json_error(400, "invalid_id", "a session id is a positive integer, not '" + params.at(0) + "'"));
     return;

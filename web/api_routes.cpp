@@ -21,15 +21,6 @@ namespace {
 
 constexpr std::chrono::milliseconds actor_timeout{2000};
 
-// Parses a positive session id; nullopt for anything else.
-std::optional<int64_t> parse_id(const std::string& s) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0)
-    return std::nullopt;
-  return v;
-}
-
 /// A route answered from SQLite: opens a read-only connection on a worker thread per request.
 route_handler db_route(std::function<api_response(sql::database&, const api_request&, const route_params&)> fn) {
   return [fn](api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
@@ -53,7 +44,7 @@ route_handler db_route(std::function<api_response(sql::database&, const api_requ
 /// A `/sessions/{id}/…` route: the id is checked first (400 when it is not a positive integer).
 route_handler session_route(std::function<api_response(sql::database&, int64_t, const api_request&)> fn) {
   return db_route([fn](sql::database& db, const api_request& req, const route_params& params) {
-    auto id = parse_id(params.at(0));
+    auto id = parse_session_id(params.at(0));
     if (!id)
       return json_error(400, "invalid_id", "a session id is a positive integer, not '" + params.at(0) + "'");
     return fn(db, *id, req);

@@ -17,13 +17,8 @@ std::variant<std::string, api_response> strategy_text_of(const api_request& req)
     return req.body;
   }
   rapidjson::Document doc;
-  doc.Parse(req.body.c_str(), req.body.size());
-  if (doc.HasParseError())
-    return json_error(400, "invalid_json",
-                      std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
-                        rapidjson::GetParseError_En(doc.GetParseError()));
-  if (!doc.IsObject())
-    return json_error(400, "invalid_body", "the body is a JSON object {\"yaml\": \"…\"}");
+  if (auto bad = parse_json_object(req.body, doc, false))
+    return *bad;
   for (auto& m : doc.GetObject())
     if (std::string(m.name.GetString(), m.name.GetStringLength()) != "yaml")
       return json_error(400, "unknown_field",

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -128,6 +129,29 @@ std::optional<api_response> reject_unknown_params(const api_request& req, const 
       return json_error(400, "unknown_parameter",
                         "unknown query parameter '" + key + "'" + (list.empty() ? "" : " (expected " + list + ")"));
     }
+  return std::nullopt;
+}
+
+std::optional<int64_t> parse_session_id(const std::string& text) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v <= 0)
+    return std::nullopt;
+  return v;
+}
+
+std::optional<api_response> parse_json_object(const std::string& body, rapidjson::Document& doc, bool empty_ok) {
+  if (body.empty() && empty_ok) {
+    doc.SetObject();
+    return std::nullopt;
+  }
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError())
+    return json_error(400, "invalid_json",
+                      std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
+                        rapidjson::GetParseError_En(doc.GetParseError()));
+  if (!doc.IsObject())
+    return json_error(400, "invalid_body", "the body is a JSON object");
   return std::nullopt;
 }
 

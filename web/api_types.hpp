@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 namespace pt {
 
 /// One HTTP request as the router sees it.
@@ -55,5 +57,12 @@ std::optional<int64_t> query_int(const api_request& req, const std::string& key,
 
 /// A 400 answer when `req` has a query parameter not in `allowed`, or one twice; nullopt otherwise.
 std::optional<api_response> reject_unknown_params(const api_request& req, const std::vector<std::string>& allowed);
+
+/// A session id from a path segment: a positive integer; nullopt for anything else.
+std::optional<int64_t> parse_session_id(const std::string& text);
+
+/// The request body as a JSON object into `doc`; an empty body is `{}` when `empty_ok`. A 400
+/// answer (`invalid_json` with the offset, or `invalid_body`) when it is not one.
+std::optional<api_response> parse_json_object(const std::string& body, rapidjson::Document& doc, bool empty_ok);
 
 } // namespace pt
