@@ -141,6 +141,7 @@ struct persist_batch {
   std::vector<decision> decisions;
   account_snapshot account;
   std::string status;                    ///< "running", "finished", … ; empty = unchanged
+  std::string failure;                   ///< why, with status "failed"; empty = unchanged
   /// false: only `status` is written (a status change from the supervisor, whose figures may lag
   /// the tracker's); the account columns keep what the tracker last stored.
   bool has_account = true;
@@ -350,7 +351,7 @@ typename Inspector::result_type inspect(Inspector& f, session_batch& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, persist_batch& x) {
   return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.decisions, x.account,
-           x.status, x.has_account);
+           x.status, x.failure, x.has_account);
 }
 
 template <class Inspector>

@@ -31,7 +31,8 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
     "UPDATE sessions SET cash_raw = ?2, position_qty_raw = ?3, cost_basis_raw = ?4, realized_pnl_raw = ?5, "
     "fees_raw = ?6, mark_price_raw = ?7, equity_raw = ?8, last_event_ms = ?9, "
     "status = COALESCE(NULLIF(?10, ''), status), updated_at_ms = ?11 WHERE session_id = ?1");
-  sql::statement status_stmt(db, "UPDATE sessions SET status = ?2, updated_at_ms = ?3 WHERE session_id = ?1");
+  sql::statement status_stmt(db, "UPDATE sessions SET status = ?2, updated_at_ms = ?3, "
+                                 "failure = COALESCE(NULLIF(?4, ''), failure) WHERE session_id = ?1");
   int64_t now = wall_ms();
   for (auto& b : batches) {
     for (auto& o : b.orders) {
@@ -66,6 +67,7 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
     if (!b.has_account) {
       if (!b.status.empty()) {
         status_stmt.bind(1, b.session_id).bind(2, std::string_view(b.status)).bind(3, now);
+        status_stmt.bind(4, std::string_view(b.failure));
         status_stmt.run();
       }
       continue;

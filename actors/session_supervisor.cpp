@@ -40,12 +40,13 @@ void notify(self_ptr self, const supervised_session& s) {
 }
 
 // The status (only) of a session, as the supervisor changes it; the tracker stores the figures.
-void persist_status(self_ptr self, int64_t id, const std::string& status) {
+void persist_status(self_ptr self, int64_t id, const std::string& status, const std::string& failure = {}) {
   if (!self->state.persister)
     return;
   persist_batch p;
   p.session_id = id;
   p.status = status;
+  p.failure = failure;
   p.has_account = false;
   self->send(self->state.persister, std::move(p));
 }
@@ -100,7 +101,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
   s.report.status = s.status;
   s.report.failure = why;
   spdlog::error("session {} ({}) failed: {}", id, s.config.name, why);
-  persist_status(self, id, "failed");
+  persist_status(self, id, "failed", why);
   notify(self, s);
   ++self->state.ended;
   if (s.create_reply.pending())

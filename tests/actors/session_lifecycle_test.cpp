@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -416,6 +417,24 @@ TEST(SessionLifecycle, EveryStatusChangeIsStored) {
   auto created = r.must(create_atom::value, always_long("created"));
   EXPECT_EQ(created.session_id, 2); // from the persister, like start-up sessions
   EXPECT_EQ(status_in_db(*db, 2), "running");
+  // A session that fails is stored failed, with why.
+  auto doomed = r.must(create_atom::value, always_long("doomed"));
+  ASSERT_EQ(doomed.session_id, 3);
+  auto engine = r.engine_of(3);
+  ASSERT_TRUE(engine);
+  caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (r.must(status_atom::value, int64_t{3}).status != "failed" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  r.flush();
+  EXPECT_EQ(status_in_db(*db, 3), "failed");
+  sql::statement why(*db, "SELECT failure FROM sessions WHERE session_id = 3");
+  ASSERT_TRUE(why.step());
+  EXPECT_FALSE(why.column_is_null(0));
+  EXPECT_FALSE(why.column_text(0).empty());
+  sql::statement none(*db, "SELECT failure IS NULL FROM sessions WHERE session_id = 1");
+  ASSERT_TRUE(none.step());
+  EXPECT_EQ(none.column_int(0), 1);
   auto s = r.must(stop_atom::value, int64_t{1}, true);
   r.flush();
   EXPECT_EQ(status_in_db(*db, 1), "stopped");
