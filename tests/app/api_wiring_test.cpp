@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -58,10 +59,15 @@ TEST(ApiSettings, ListenFlagOverridesAndEmptyTurnsOff) {
 }
 
 TEST(ApiSettings, WithoutTokensOneIsGeneratedBesideTheDatabase) {
-  if (std::getenv("PAPERTRADER_API_TOKEN"))
-    GTEST_SKIP() << "PAPERTRADER_API_TOKEN is set";
+  // An operator's PAPERTRADER_API_TOKEN would be used instead: this test runs without it.
+  std::optional<std::string> saved;
+  if (const char* v = std::getenv("PAPERTRADER_API_TOKEN"))
+    saved = v;
+  unsetenv("PAPERTRADER_API_TOKEN");
   auto dir = test::make_temp_dir("api-wiring");
   auto o = make_api_options(api_settings{}, std::nullopt, dir + "/pt.db");
+  if (saved)
+    setenv("PAPERTRADER_API_TOKEN", saved->c_str(), 1);
   ASSERT_TRUE(o);
   ASSERT_EQ(o->tokens.size(), 1u);
   EXPECT_EQ(o->tokens[0].role, "admin");
