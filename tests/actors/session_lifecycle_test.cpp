@@ -6,7 +6,6 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -150,6 +149,34 @@ public:
     self_->request(supervisor_, timeout, caf::get_atom::value, id)
       .receive([&](caf::actor& a) { out = std::move(a); }, [&](caf::error& e) { ADD_FAILURE() << render(e); });
     return out;
+  }
+
+  /// Waits, as a watcher of the supervisor (it pushes every summary it stores), until session
+  /// `id` has `status`; false when `timeout` passes first.
+  bool await_status(int64_t id, const std::string& status) {
+    caf::scoped_actor watcher{system_};
+    bool reached = false;
+    watcher->request(supervisor_, timeout, watch_atom::value, caf::actor_cast<caf::actor>(watcher))
+      .receive(
+        [&](std::vector<session_summary>& now) {
+          for (auto& s : now)
+            reached = reached || (s.session_id == id && s.status == status);
+        },
+        [&](caf::error& e) { ADD_FAILURE() << render(e); });
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!reached && std::chrono::steady_clock::now() < deadline) {
+      bool got = false;
+      watcher->receive(
+        [&](session_summary& s) {
+          got = true;
+          reached = s.session_id == id && s.status == status;
+        },
+        caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())) >>
+          [] {});
+      if (!got)
+        break;
+    }
+    return reached;
   }
 
   void flush() {
@@ -423,9 +450,7 @@ TEST(SessionLifecycle, EveryStatusChangeIsStored) {
   auto engine = r.engine_of(3);
   ASSERT_TRUE(engine);
   caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (r.must(status_atom::value, int64_t{3}).status != "failed" && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(r.await_status(3, "failed"));
   r.flush();
   EXPECT_EQ(status_in_db(*db, 3), "failed");
   sql::statement why(*db, "SELECT failure FROM sessions WHERE session_id = 3");

@@ -12,6 +12,7 @@
 #include <rapidjson/document.h>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -64,14 +65,10 @@ protected:
     port_ = static_cast<uint16_t>(std::stoi(m[1]));
     // The sessions settled before "still serving"; their last rows are committed by the persister
     // soon after: wait (bounded) until the API shows both finished.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto r = http_get(port_, "/api/v1/sessions?status=finished", admin);
-      if (r.body.find("\"total\":2") != std::string::npos)
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "sessions did not finish in the database";
+    ASSERT_TRUE(eventually(
+      [] { return http_get(port_, "/api/v1/sessions?status=finished", admin).body.find("\"total\":2") != std::string::npos; },
+      std::chrono::seconds(30), std::chrono::milliseconds(50)))
+      << "sessions did not finish in the database";
   }
 
   static void TearDownTestSuite() {
@@ -315,15 +312,14 @@ TEST_F(ApiE2E, SessionCommandsReachTheSupervisor) {
   EXPECT_EQ(std::string(json_of(stopped)["status"].GetString()), "stopped");
   EXPECT_EQ(post(base + "/resume", "", admin).status, 409);
   // The history keeps it, as stopped, once the persister has committed (bounded wait).
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::string status;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = http_get(port_, base, admin);
-    if (r.status == 200 && (status = json_of(r)["status"].GetString()) == "stopped")
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_EQ(status, "stopped");
+  EXPECT_TRUE(eventually(
+    [&] {
+      auto r = http_get(port_, base, admin);
+      return r.status == 200 && (status = json_of(r)["status"].GetString()) == "stopped";
+    },
+    std::chrono::seconds(10), std::chrono::milliseconds(50)))
+    << status;
 }
 
 TEST_F(ApiE2E, ParallelClientsAllGetAnswers) {

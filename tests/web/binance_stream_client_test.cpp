@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {
@@ -25,17 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string stream = "streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz";
-
-// Polls `done` every 10 ms until it holds or `timeout` passes.
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 std::unique_ptr<child_process> start_server(const std::string& speed, const std::string& port, std::string& bound) {
   auto server = std::make_unique<child_process>(std::vector<std::string>{
@@ -67,7 +57,7 @@ TEST(BinanceStreamClient, KillingAndRestartingTheServerReconnectsWithBackoffAndR
   binance_stream_client client(system, caf::actor{}, options_for(port));
   client.start();
 
-  ASSERT_TRUE(wait_until([&] { return client.health().book_syncs == 1 && client.health().events > 200; }, 30s))
+  ASSERT_TRUE(eventually([&] { return client.health().book_syncs == 1 && client.health().events > 200; }, 30s))
     << client.health().state;
   auto before = client.health();
   EXPECT_EQ(before.state, "connected");
@@ -78,7 +68,7 @@ TEST(BinanceStreamClient, KillingAndRestartingTheServerReconnectsWithBackoffAndR
   // Mid-stream, the server dies: the connector retries with backoff while it is down.
   server->signal(SIGKILL);
   server->wait_exit(10s);
-  ASSERT_TRUE(wait_until([&] { return client.health().reconnects >= 3; }, 30s)) << client.health().state;
+  ASSERT_TRUE(eventually([&] { return client.health().reconnects >= 3; }, 30s)) << client.health().state;
   auto down = client.health();
   EXPECT_EQ(down.state, "reconnecting");
   EXPECT_EQ(down.books_in_sync, 0); // a book without its connection is not trusted
@@ -87,7 +77,7 @@ TEST(BinanceStreamClient, KillingAndRestartingTheServerReconnectsWithBackoffAndR
   std::string again;
   server = start_server("5", port, again);
   ASSERT_EQ(again, port) << server->output();
-  ASSERT_TRUE(wait_until([&] { return client.health().book_syncs >= 2 && client.health().books_in_sync == 1; }, 30s))
+  ASSERT_TRUE(eventually([&] { return client.health().book_syncs >= 2 && client.health().books_in_sync == 1; }, 30s))
     << client.health().state;
   auto after = client.health();
   EXPECT_EQ(after.state, "connected");
@@ -127,20 +117,20 @@ TEST(BinanceStreamClient, SymbolsComeAndGoWithSubscribeAndUnsubscribe) {
   caf::actor_system system{cfg};
   binance_stream_client client(system, caf::actor{}, o);
   client.start();
-  ASSERT_TRUE(wait_until([&] { return count("btcusdt@trade") >= 50; }, 30s));
+  ASSERT_TRUE(eventually([&] { return count("btcusdt@trade") >= 50; }, 30s));
 
   client.remove_symbol("BTCUSDT");
-  ASSERT_TRUE(wait_until([&] { return count("\"id\":1") == 1; }, 10s)); // Binance's {"result":null,"id":1}
+  ASSERT_TRUE(eventually([&] { return count("\"id\":1") == 1; }, 10s)); // Binance's {"result":null,"id":1}
   size_t unsubscribed_at = index_of("\"id\":1");
   // At 20× the recording prints ~30 trades a second: none may come once the server confirmed.
-  EXPECT_FALSE(wait_until([&] { return count("btcusdt@trade", unsubscribed_at) > 0; }, 500ms));
+  EXPECT_FALSE(eventually([&] { return count("btcusdt@trade", unsubscribed_at) > 0; }, 500ms));
   EXPECT_EQ(client.health().symbols, 0);
 
   client.add_symbol("BTCUSDT");
-  ASSERT_TRUE(wait_until([&] { return count("\"id\":2") == 1; }, 10s));
+  ASSERT_TRUE(eventually([&] { return count("\"id\":2") == 1; }, 10s));
   size_t subscribed_at = index_of("\"id\":2");
   EXPECT_EQ(count("btcusdt@trade", unsubscribed_at), count("btcusdt@trade", subscribed_at));
-  EXPECT_TRUE(wait_until([&] { return count("btcusdt@trade", subscribed_at) >= 20; }, 10s));
+  EXPECT_TRUE(eventually([&] { return count("btcusdt@trade", subscribed_at) >= 20; }, 10s));
   EXPECT_EQ(client.health().symbols, 1);
   EXPECT_EQ(client.health().parse_errors, 0); // the answers are skipped, not malformed
   client.stop();
@@ -156,8 +146,8 @@ TEST(BinanceStreamClient, AConnectionThatFallsQuietIsStale) {
   caf::actor_system system{cfg};
   binance_stream_client client(system, caf::actor{}, o);
   client.start();
-  ASSERT_TRUE(wait_until([&] { return client.health().messages >= 1; }, 30s));
-  EXPECT_TRUE(wait_until([&] { return client.health().state == "stale"; }, 10s)) << client.health().state;
+  ASSERT_TRUE(eventually([&] { return client.health().messages >= 1; }, 30s));
+  EXPECT_TRUE(eventually([&] { return client.health().state == "stale"; }, 10s)) << client.health().state;
   EXPECT_GE(client.health().last_message_age_ms, 300);
   client.stop();
 }
