@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "web/api_types.hpp"
+
 namespace pt {
 
 namespace {
@@ -33,47 +35,16 @@ std::string error_body(int code, std::string_view msg) { return binance_error_bo
 
 http_answer invalid_symbol() { return {400, error_body(-1121, "Invalid symbol.")}; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 std::optional<std::string> query_param(std::string_view target, std::string_view name) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos)
+  auto parsed = parse_target(std::string(target)); // the REST API's target parser: one decoder
+  if (!parsed)
     return std::nullopt;
-  auto query = target.substr(q + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    auto pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name)
-      return percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (amp == std::string_view::npos)
-      break;
-    query = query.substr(amp + 1);
-  }
-  return std::nullopt;
+  auto it = parsed->query.find(std::string(name));
+  if (it == parsed->query.end())
+    return std::nullopt;
+  return it->second;
 }
 
 namespace {

@@ -52,7 +52,8 @@ http_answer answer_klines(const replay_recording& rec, const kline_store& klines
 /// A Binance error body, `{"code":-1121,"msg":"Invalid symbol."}`.
 std::string binance_error_body(int code, std::string_view msg);
 
-/// The percent-decoded value of query parameter `name` of a request target; nullopt if absent.
+/// The percent-decoded value of query parameter `name` of a request target (decoded by
+/// `parse_target`, the REST API's parser); nullopt if absent or the target is malformed.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
 /// What a client's WebSocket request asks the connection to do.
