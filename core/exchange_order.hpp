@@ -1,0 +1,130 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/exchange_rules.hpp"
+#include "core/fixed_point.hpp"
+#include "core/order.hpp"
+
+namespace pt {
+
+/// Order types of the virtual exchange, named after Binance spot's (`type` of POST /api/v3/order).
+enum class order_type {
+  market,            ///< MARKET: takes liquidity at once
+  limit,             ///< LIMIT: takes what crosses, rests the rest (per time in force)
+  limit_maker,       ///< LIMIT_MAKER: post-only; rejected if it would take
+  stop_loss,         ///< STOP_LOSS: market order once the last price reaches stop_px (sell: ≤, buy: ≥)
+  stop_loss_limit,   ///< STOP_LOSS_LIMIT: limit order at limit_px once the stop triggers
+  take_profit,       ///< TAKE_PROFIT: market order once the last price reaches stop_px (sell: ≥, buy: ≤)
+  take_profit_limit, ///< TAKE_PROFIT_LIMIT: limit order at limit_px once triggered
+  trailing_stop,     ///< trailing stop (market on trigger): activation price + callback rate
+};
+
+/// Time in force: GTC rests, IOC takes what it can now and expires the rest, FOK fills in full
+/// now or expires without any fill.
+enum class time_in_force { gtc, ioc, fok };
+
+/// Where an order is in its life (Binance's order statuses, plus `pending_new` while it travels
+/// to the exchange and `triggered` when a stop has fired).
+enum class exec_status { pending_new, new_order, triggered, partially_filled, filled, canceled, rejected, expired };
+
+/// "market", "limit", "limit_maker", "stop_loss", "stop_loss_limit", "take_profit",
+/// "take_profit_limit", "trailing_stop".
+const char* to_string(order_type t);
+/// "GTC" / "IOC" / "FOK".
+const char* to_string(time_in_force t);
+/// "PENDING_NEW", "NEW", "TRIGGERED", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED", "EXPIRED".
+const char* to_string(exec_status s);
+
+/// True for a type that waits for a trigger (stops, take profits, trailing stops).
+bool is_conditional(order_type t);
+
+/// A new order as a session sends it.
+struct order_request {
+  order_type type = order_type::market;
+  side order_side = side::buy;
+  quantity qty;                ///< base quantity; a market buy may give `quote_budget` instead
+  std::optional<money> quote_budget; ///< market buy only: spend at most this, fees included (qty 0)
+  price limit_px;              ///< limit, limit_maker, *_limit types
+  price stop_px;               ///< trigger of stops and take profits; activation price of a trailing stop (0 = active at once)
+  bps callback_bps;            ///< trailing stop: distance from the best price since activation
+  time_in_force tif = time_in_force::gtc;
+};
+
+/// The exits a bracket attaches to its entry: an OCO of a stop loss and a take profit, placed
+/// for the filled quantity when the entry is done.
+struct bracket_exits {
+  price stop_loss_px;                 ///< stop trigger, below the entry
+  std::optional<price> stop_limit_px; ///< makes the stop a STOP_LOSS_LIMIT at this price
+  price take_profit_px;               ///< a LIMIT sell resting at this price
+};
+
+/// How an order filled so far: the per-order execution report.
+struct fill_report {
+  int64_t order_id = 0;
+  std::optional<price> arrival_px; ///< mid at submission (nullopt when no price was known)
+  std::optional<price> avg_px;     ///< Σ px·qty / Σ qty over its fills (nullopt before any)
+  double slippage_bps = 0;         ///< (avg − arrival) / arrival · 1e4, signed so positive is worse (a buy paid more)
+  quantity filled_qty;
+  quantity maker_qty;              ///< filled as maker (resting)
+  quantity taker_qty;              ///< filled as taker (crossing)
+  money fees;
+  int64_t time_to_fill_ms = -1;    ///< submission → last fill, once filled in full; -1 otherwise
+  quantity queue_at_placement;     ///< estimated quantity ahead at its price when it went live
+  exec_status status = exec_status::pending_new;
+};
+
+/// An order as the exchange holds it.
+struct exchange_order {
+  int64_t order_id = 0;
+  int64_t list_id = 0;          ///< OCO list (both legs share it), 0 if none
+  int64_t sibling_id = 0;       ///< the other OCO leg, 0 if none
+  order_request req;
+  exec_status status = exec_status::pending_new;
+  ex_reject reason = ex_reject::none;
+  int64_t ts_submit_ms = 0;
+  int64_t ts_live_ms = 0;       ///< when it reaches the exchange (submit + latency)
+  int64_t ts_cancel_ms = -1;    ///< when a requested cancel takes effect, -1 if none
+  int64_t replaces_id = 0;      ///< cancel-replace: the order canceled when this one arrives
+  quantity filled;
+  money filled_value;           ///< Σ px·qty of its fills
+  money fees;
+  quantity maker_qty, taker_qty;
+  int64_t ts_last_fill_ms = -1;
+  quantity queue_ahead;         ///< still ahead of it at its price (resting limits)
+  quantity queue_at_placement;
+  std::optional<price> arrival_px;
+  bool triggered = false;
+  bool trail_active = false;
+  price trail_anchor;           ///< best price since activation (sell: highest, buy: lowest)
+  money locked_quote;           ///< quote it holds locked (buys)
+  quantity locked_base;         ///< base it holds locked (sells)
+  std::optional<bracket_exits> exits; ///< a bracket's entry: the exits to place when it is done
+
+  /// qty − filled.
+  quantity remaining() const { return req.qty - filled; }
+  /// True while it can still fill or trigger.
+  bool open() const {
+    return status == exec_status::pending_new || status == exec_status::new_order ||
+           status == exec_status::triggered || status == exec_status::partially_filled;
+  }
+};
+
+/// A change of an order's state, as the exchange reports it.
+struct order_update {
+  int64_t order_id = 0;
+  int64_t ts_event_ms = 0;
+  exec_status status = exec_status::pending_new;
+  ex_reject reason = ex_reject::none;
+  quantity filled;              ///< cumulative
+};
+
+/// What the exchange did in answer to one call: order updates and fills, in order.
+struct exchange_events {
+  std::vector<order_update> updates;
+  std::vector<fill> fills;
+};
+
+} // namespace pt
