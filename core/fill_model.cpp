@@ -28,6 +28,7 @@ fill_params fill_profile_params(fill_profile p) {
   switch (p) {
     case fill_profile::optimistic:
       f.half_spread_bps = bps::from_units(0);
+      f.beyond_book_bps = bps::from_units(0);
       f.remember_liquidity = false;
       f.fill_on_touch = true;
       f.queue_factor_pct = 0;
@@ -42,6 +43,7 @@ fill_params fill_profile_params(fill_profile p) {
       f.half_spread_bps = bps::from_units(2);
       f.queue_factor_pct = 150;
       f.trade_share_pct = 50;
+      f.beyond_book_bps = bps::from_units(10);
       f.submit_latency = {100, 300};
       f.ack_latency = {20, 50};
       f.cancel_latency = {100, 300};
@@ -233,11 +235,33 @@ std::vector<fill_slice> taker_slices(const taker_want& want, const market_view& 
 
   if (params.walk_book && view.depth) {
     const auto& levels = buy ? view.depth->asks : view.depth->bids;
+    // The L1 stream is the faster one: depth levels better than its quote have gone already.
+    std::optional<price> l1;
+    if (view.quote)
+      l1 = buy ? view.quote->ask_px : view.quote->bid_px;
+    std::optional<price> worst;
+    bool stopped = false;
     for (const auto& l : levels) {
-      if (done() || !within_limit(l.px))
+      if (l1 && (buy ? l.px < *l1 : l.px > *l1))
+        continue;
+      if (done() || !within_limit(l.px)) {
+        stopped = true;
         break;
-      if (!offer(l.px, l.qty, true))
+      }
+      worst = l.px;
+      if (!offer(l.px, l.qty, true)) {
+        stopped = true;
         break;
+      }
+    }
+    if (!worst && l1 && !stopped && within_limit(*l1)) { // every level shown is stale: the quote is all there is
+      worst = *l1;
+      offer(*l1, buy ? view.quote->ask_qty : view.quote->bid_qty, true);
+    }
+    if (!stopped && !done() && worst) {
+      auto past = adjust_price_bps(*worst, buy ? params.beyond_book_bps : -params.beyond_book_bps);
+      if (past && within_limit(*past))
+        offer(*past, quantity{}, false);
     }
     return out;
   }

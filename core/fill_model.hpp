@@ -29,6 +29,7 @@ struct fill_params {
   bps slippage_bps = bps::from_units(0);    ///< extra price move against every taker fill
   bps half_spread_bps = bps::from_units(1); ///< with no quote: a taker fills at last trade ± this
   bool walk_book = true;          ///< walk the L2 book when one is known (else: best quote only)
+  bps beyond_book_bps = bps::from_units(5); ///< what a taker wants past the levels shown fills at the worst shown price moved this far against it
   bool remember_liquidity = true; ///< liquidity this session took stays taken until the book shows the level changed
   bool fill_on_touch = false;     ///< a resting limit fills in full as soon as a trade touches its price
   int64_t queue_factor_pct = 100; ///< queue ahead at placement = book qty at the price × this / 100
@@ -131,7 +132,9 @@ struct taker_want {
 };
 
 /// The slices a taker order gets now, best price first (prices include `slippage_bps`).
-/// Source, in order of preference: the L2 top (level by level, `walk_book`), else the L1 quote
+/// Source, in order of preference: the L2 top (level by level, `walk_book`; levels better than
+/// the latest L1 quote are stale and skipped; what is still wanted past the last level shown fills
+/// there moved by `beyond_book_bps`, since the book goes on past the levels published), else the L1 quote
 /// (its best price, capped at the quoted size), else the last trade ± `half_spread_bps` (no size
 /// cap). Liquidity already taken (`memory`, when `remember_liquidity`) is not offered again; the
 /// caller records what it keeps with `liquidity_memory::take`. Empty when nothing is available.
