@@ -242,6 +242,20 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
     case order_type::market:
       if (bars_only)
         return; // fills at the next bar's open (on_bar)
+      if (r.order_side == side::buy && !r.quote_budget) {
+        // Like Binance, a market buy the free balance cannot pay for in full is refused whole.
+        taker_want want{side::buy, r.qty, std::nullopt, std::nullopt, rules_.step_size};
+        money need;
+        for (const auto& s : taker_slices(want, view_, params_, memory_)) {
+          auto value = notional(s.px, s.qty);
+          auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
+          need += value && fee ? *value + *fee : quote_free() + money::from_raw(1);
+        }
+        if (need > quote_free() + o.locked_quote) {
+          reject(o, ex_reject::insufficient_balance, ts_ms, out);
+          return;
+        }
+      }
       take(o, std::nullopt, ts_ms, out);
       if (o.open()) {
         if (r.quote_budget && o.filled.is_positive()) {

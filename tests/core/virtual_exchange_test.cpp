@@ -96,6 +96,26 @@ TEST(ExchangeRules, RejectsWithBinanceReasons) {
   EXPECT_EQ(ex.account().fees(), money{});
 }
 
+TEST(ExchangeRules, MarketBuyTheBalanceCannotPayIsRefusedWhole) {
+  virtual_exchange ex(symbol_rules{}, instant(), usd("150"));
+  exchange_events out;
+  ex.on_market(standard_book(t0), out);
+  int64_t id = ex.submit(market(side::buy, "1.5"), t0, out); // 100.10 + 50.10 + fees > 150
+  EXPECT_EQ(ex.find(id)->reason, ex_reject::insufficient_balance);
+  EXPECT_TRUE(out.fills.empty());
+  order_request spend;
+  spend.type = order_type::market;
+  spend.order_side = side::buy;
+  spend.quote_budget = usd("150");
+  int64_t q = ex.submit(spend, t0, out); // a budget takes what it can pay, fees included
+  EXPECT_EQ(ex.find(q)->status, exec_status::filled);
+  EXPECT_FALSE(ex.quote_free().is_negative());
+  EXPECT_EQ(ex.quote_total(), usd("150") - cost("100.10", "1") - cost("100.20", "0.4965"));
+  // 150 − 100.2001 = 49.7999 left after the first level; at 100.20 + 10 bps fee = 100.3002 a unit
+  // that buys 0.496509…, rounded down to the step: 0.49650.
+  EXPECT_EQ(ex.find(q)->filled, qty("1") + qty("0.49650"));
+}
+
 TEST(ExchangeRules, RoundingHelpersNeverMakeALimitMoreAggressive) {
   symbol_rules r;
   EXPECT_EQ(round_to_tick(r, px("100.017"), side::buy), px("100.01"));
