@@ -69,6 +69,7 @@ void virtual_exchange::on_market(const market_event& ev, exchange_events& out) {
 
 void virtual_exchange::on_trade(const trade& t, int64_t ts_ms, exchange_events& out) {
   std::vector<int64_t> ids(open_.begin(), open_.end());
+  std::vector<int64_t> fired; // a limit this trade triggered did not exist when it printed
   // Conditional orders trigger on the last trade price (Binance spot stops use the last price).
   for (int64_t id : ids) {
     auto& o = orders_[id];
@@ -88,6 +89,7 @@ void virtual_exchange::on_trade(const trade& t, int64_t ts_ms, exchange_events& 
       if (level && (sell ? t.px <= *level : t.px >= *level))
         fire(o, ts_ms, out);
     } else if (would_trigger(o, t.px)) {
+      fired.push_back(id);
       fire(o, ts_ms, out);
     }
   }
@@ -95,7 +97,7 @@ void virtual_exchange::on_trade(const trade& t, int64_t ts_ms, exchange_events& 
   quantity left = share_of(t.qty, params_.trade_share_pct);
   for (int64_t id : std::vector<int64_t>(open_.begin(), open_.end())) {
     auto& o = orders_[id];
-    if (!resting_limit(o))
+    if (!resting_limit(o) || std::find(fired.begin(), fired.end(), id) != fired.end())
       continue;
     bool buy = o.req.order_side == side::buy;
     price limit = o.req.limit_px;

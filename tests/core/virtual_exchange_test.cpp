@@ -277,6 +277,57 @@ TEST(VirtualExchange, StopLossTriggersOnTheLastTradeAndRefusesToTriggerAtOnce) {
   EXPECT_EQ(ex.base_total(), quantity{});
 }
 
+TEST(VirtualExchange, StopLimitRestsAtItsLimitOnceTriggeredAndTakeProfitSellsAtMarket) {
+  virtual_exchange ex(symbol_rules{}, instant(), usd("10000"));
+  exchange_events out;
+  ex.on_market(standard_book(t0), out);
+  ex.on_market(print(t0, "100.05", "0.1", false), out);
+  ex.submit(market(side::buy, "2"), t0, out);
+  order_request sll = stop(order_type::stop_loss_limit, side::sell, "1", "99.95");
+  sll.limit_px = px("99.90");
+  int64_t a = ex.submit(sll, t0, out);
+  int64_t b = ex.submit(stop(order_type::take_profit, side::sell, "1", "100.50"), t0, out);
+  EXPECT_EQ(ex.base_locked(), qty("2"));
+  // The book has moved down: the bid is 99.80, below the stop limit, so it rests once triggered.
+  ex.on_market(depth_event(t0 + 1, {{px("99.80"), qty("5")}}, {{px("99.85"), qty("5")}}, 2), out);
+  ex.on_market(print(t0 + 2, "99.95", "0.1", true), out);
+  EXPECT_TRUE(ex.find(a)->triggered);
+  EXPECT_EQ(ex.find(a)->status, exec_status::triggered);
+  EXPECT_EQ(ex.find(a)->filled, quantity{});
+  EXPECT_EQ(ex.find(a)->queue_at_placement, quantity{}); // nothing shown at 99.90
+  ex.on_market(print(t0 + 3, "99.91", "3", false), out); // a buyer lifts above its limit: fills as maker
+  EXPECT_EQ(ex.find(a)->status, exec_status::filled);
+  EXPECT_EQ(ex.find(a)->maker_qty, qty("1"));
+  EXPECT_TRUE(ex.find(b)->open());
+  ex.on_market(depth_event(t0 + 4, {{px("100.55"), qty("5")}}, {{px("100.60"), qty("5")}}, 3), out);
+  ex.on_market(print(t0 + 5, "100.50", "0.1", false), out);
+  EXPECT_EQ(ex.find(b)->status, exec_status::filled);
+  EXPECT_EQ(out.fills.back().px, px("100.55")); // sold into the bid as a taker
+  EXPECT_EQ(out.fills.back().role, liquidity::taker);
+  EXPECT_EQ(ex.base_total(), quantity{});
+}
+
+TEST(VirtualExchange, BuyTrailingStopFollowsTheLow) {
+  virtual_exchange ex(symbol_rules{}, instant(), usd("10000"));
+  exchange_events out;
+  ex.on_market(standard_book(t0), out);
+  ex.on_market(print(t0, "100.05", "0.1", false), out);
+  order_request tr;
+  tr.type = order_type::trailing_stop;
+  tr.order_side = side::buy;
+  tr.qty = qty("1");
+  tr.callback_bps = bp("50"); // active at once, anchored at the last trade
+  int64_t id = ex.submit(tr, t0, out);
+  EXPECT_EQ(ex.quote_locked(), cost("100.05", "1")); // locked at the mid for want of a stop price
+  ex.on_market(print(t0 + 1, "99.00", "1", true), out);
+  EXPECT_EQ(ex.find(id)->trail_anchor, px("99.00"));
+  ex.on_market(print(t0 + 2, "99.49", "1", false), out); // level 99.495
+  EXPECT_TRUE(ex.find(id)->open());
+  ex.on_market(print(t0 + 3, "99.50", "1", false), out);
+  EXPECT_EQ(ex.find(id)->status, exec_status::filled);
+  EXPECT_EQ(ex.quote_locked(), money{});
+}
+
 TEST(VirtualExchange, TrailingStopFollowsTheHighAndTriggersOnTheCallback) {
   virtual_exchange ex(symbol_rules{}, instant(), usd("10000"));
   exchange_events out;
