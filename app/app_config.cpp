@@ -40,6 +40,14 @@ void read_session_settings(const YAML::Node& map, session_defaults& d, yaml_prob
   read_fixed(map, "maker_fee_bps", d.execution.maker_fee_bps, p, false);
   read_fixed(map, "slippage_bps", d.execution.slippage_bps, p, false);
   read_fixed(map, "qty_step", d.execution.qty_step, p, true);
+  if (auto n = map["fill_profile"]) {
+    auto profile = n.IsScalar() ? parse_fill_profile(n.Scalar()) : std::nullopt;
+    if (!profile)
+      p.add(n, "fill_profile must be optimistic, realistic or pessimistic, not '" +
+                 (n.IsScalar() ? n.Scalar() : std::string("…")) + "'");
+    else
+      d.execution.profile = *profile;
+  }
   if (auto n = map["equity_interval"]) {
     auto tf = n.IsScalar() ? parse_timeframe_ms(n.Scalar()) : std::nullopt;
     if (!tf)
@@ -118,7 +126,8 @@ app_config load_app_config(const std::string& path) {
     }
   }
   static const std::vector<std::string> setting_keys{"initial_cash", "taker_fee_bps", "maker_fee_bps",
-                                                     "slippage_bps", "qty_step", "equity_interval"};
+                                                     "slippage_bps", "qty_step", "equity_interval",
+                                                     "fill_profile"};
   if (auto d = root["defaults"]) {
     p.reject_unknown_keys(d, setting_keys, "defaults");
     read_session_settings(d, cfg.defaults, p);

@@ -54,7 +54,8 @@ struct api_settings {
 ///   rest_url: https://api.binance.com            # exchange filters (http://127.0.0.1:PORT likewise)
 ///   warmup: true                      # live runs: warm indicators from REST klines first
 /// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
-///            qty_step: 0.00001, equity_interval: 1m}
+///            qty_step: 0.00001, equity_interval: 1m,
+///            fill_profile: realistic}        # or optimistic / pessimistic (docs/execution.md)
 /// sessions:
 ///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000}
 /// ```

@@ -52,9 +52,18 @@ std::optional<price> market_fill_reference(side s, const market_state& state) {
   return state.last_trade();
 }
 
+fill_params session_fill_params(const execution_params& p) {
+  fill_params f = fill_profile_params(p.profile);
+  f.taker_fee_bps = p.taker_fee_bps;
+  f.maker_fee_bps = p.maker_fee_bps;
+  f.slippage_bps = f.slippage_bps + p.slippage_bps;
+  return f;
+}
+
 paper_exchange::paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
                                std::optional<grid_spec> grid)
-  : params_(params), sizing_(sizing), risk_(risk), ledger_(initial_cash), peak_equity_(initial_cash) {
+  : params_(params), sizing_(sizing), risk_(risk), ledger_(initial_cash), fill_(session_fill_params(params)),
+    peak_equity_(initial_cash) {
   if (grid) {
     grid_.emplace(*grid);
     grid_qty_ = grid->qty_per_level;
@@ -74,6 +83,9 @@ price paper_exchange::trailing_stop_price() const {
 
 void paper_exchange::on_market(const market_event& ev, exchange_output& out) {
   market_.apply(ev);
+  view_.apply(ev);
+  if (auto d = std::get_if<book_depth>(&ev.data))
+    memory_.refresh(*d);
   if (std::holds_alternative<book_depth>(ev.data))
     return; // the book's top informs fills; trades, quotes and bars drive stops and the equity curve
   auto k = std::get_if<kline>(&ev.data);
@@ -202,7 +214,7 @@ void paper_exchange::submit(side s, decision why, std::optional<double> atr, exc
     return;
   }
   int64_t ts = p.o.ts_event_ms;
-  execute(std::move(p), *reference, ts, out);
+  execute(std::move(p), *reference, ts, out, true);
 }
 
 void paper_exchange::reject(order o, reject_reason why, decision d, exchange_output& out) {
@@ -268,7 +280,9 @@ std::optional<quantity> paper_exchange::entry_quantity(price px, std::optional<d
   return std::min(stepped, *affordable);
 }
 
-void paper_exchange::execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out) {
+void paper_exchange::execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out, bool walk) {
+  if (walk && fill_.walk_book && view_.depth && execute_walking(p, reference, ts_event_ms, out))
+    return;
   order& o = p.o;
   o.ts_event_ms = ts_event_ms;
   bps against = o.order_side == side::buy ? params_.slippage_bps : -params_.slippage_bps;
@@ -315,19 +329,89 @@ void paper_exchange::execute(pending_order p, price reference, int64_t ts_event_
     return;
   }
   f.fill_id = next_fill_id_++;
+  filled(p, {f}, ts_event_ms, out);
+}
+
+void paper_exchange::filled(pending_order& p, const std::vector<fill>& fills, int64_t ts_event_ms,
+                            exchange_output& out) {
+  order& o = p.o;
   o.status = order_status::filled;
+  money value;
+  for (const auto& f : fills)
+    value += notional(f.px, f.qty).value_or(money{});
   out.orders.push_back(o);
-  out.fills.push_back(f);
+  out.fills.insert(out.fills.end(), fills.begin(), fills.end());
   p.why.order_id = o.order_id;
-  p.why.action = describe_fill(f);
+  price avg = fills.size() == 1 ? fills.front().px : average_price(value, o.qty).value_or(fills.front().px);
+  p.why.action = fills.size() == 1 ? describe_fill(fills.front())
+                                   : std::string(to_string(o.order_side)) + " " + o.qty.to_string() +
+                                       " filled at " + avg.to_string() + " on average over " +
+                                       std::to_string(fills.size()) + " book levels (order " +
+                                       std::to_string(o.order_id) + ")";
   out.decisions.push_back(std::move(p.why));
-  if (f.fill_side == side::buy) {
-    arm_protection(f.px, p.atr);
+  if (o.order_side == side::buy) {
+    arm_protection(avg, p.atr);
   } else {
     stop_px_ = target_px_ = trail_anchor_ = trail_distance_ = price{};
     trail_bps_.reset();
     last_exit_ms_ = ts_event_ms;
   }
+}
+
+bool paper_exchange::execute_walking(pending_order& p, price reference, int64_t ts_event_ms, exchange_output& out) {
+  order& o = p.o;
+  o.ts_event_ms = ts_event_ms;
+  taker_want want;
+  want.order_side = o.order_side;
+  want.step = params_.qty_step;
+  if (o.order_side == side::sell) {
+    want.qty = ledger_.position_qty();
+  } else {
+    bps against = params_.slippage_bps;
+    auto px = adjust_price_bps(reference, against);
+    auto qty = px ? entry_quantity(*px, p.atr) : std::nullopt;
+    if (!qty)
+      return false; // the one-price path reports the overflow
+    want.qty = *qty;
+    want.budget = ledger_.cash(); // deeper levels cost more: never more than the cash, fees included
+  }
+  if (!want.qty.is_positive())
+    return false; // the one-price path rejects a zero quantity as before
+  auto slices = taker_slices(want, view_, fill_, memory_);
+  if (slices.empty())
+    return false;
+  std::vector<fill> fills;
+  quantity total;
+  side book_side = o.order_side == side::buy ? side::sell : side::buy;
+  for (const auto& s : slices) {
+    fill f;
+    f.order_id = o.order_id;
+    f.ts_event_ms = ts_event_ms;
+    f.fill_side = o.order_side;
+    f.px = s.px;
+    f.qty = s.qty;
+    auto value = notional(f.px, f.qty);
+    auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
+    if (!fee)
+      break;
+    f.fee = *fee;
+    f.role = liquidity::taker;
+    if (ledger_.apply(f) != reject_reason::none)
+      break;
+    if (s.from_book && fill_.remember_liquidity)
+      memory_.take(book_side, s.book_px, s.qty, s.shown);
+    f.fill_id = next_fill_id_++;
+    fills.push_back(f);
+    total += f.qty;
+  }
+  if (fills.empty()) {
+    reject(o, o.order_side == side::buy ? reject_reason::insufficient_cash : reject_reason::insufficient_position,
+           std::move(p.why), out);
+    return true;
+  }
+  o.qty = total;
+  filled(p, fills, ts_event_ms, out);
+  return true;
 }
 
 void paper_exchange::arm_protection(price entry, std::optional<double> atr) {
@@ -403,7 +487,7 @@ void paper_exchange::check_protection(const market_event& ev, exchange_output& o
     reject(p.o, reject_reason::no_price, std::move(p.why), out);
     return;
   }
-  execute(std::move(p), *reference, ev.ts_event_ms, out);
+  execute(std::move(p), *reference, ev.ts_event_ms, out, !bar);
 }
 
 void paper_exchange::cancel_pending(int64_t ts_event_ms, exchange_output& out) {
@@ -434,7 +518,7 @@ void paper_exchange::flatten(int64_t ts_event_ms, exchange_output& out) {
     reject(p.o, reject_reason::no_price, std::move(p.why), out);
     return;
   }
-  execute(std::move(p), *reference, ts_event_ms, out);
+  execute(std::move(p), *reference, ts_event_ms, out, true);
 }
 
 void paper_exchange::track_equity(int64_t ts_event_ms) {

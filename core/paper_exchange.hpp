@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fill_model.hpp"
 #include "core/fixed_point.hpp"
 #include "core/grid.hpp"
 #include "core/ledger.hpp"
@@ -48,7 +49,16 @@ struct execution_params {
   bps maker_fee_bps = bps::from_units(10); ///< fee on maker fills (a grid's resting limit orders)
   bps slippage_bps = bps::from_units(0);   ///< price moved against the order, on top of bid/ask
   quantity qty_step = quantity::from_raw(1'000); ///< order quantities are multiples of this (0.00001)
+  /// The fill model's profile (docs/execution.md, setting `fill_profile`). With an L2 book, market
+  /// orders walk it level by level, remembering the liquidity they took, and what they want past
+  /// the levels shown fills at the worst one moved by the profile's `beyond_book_bps`; the
+  /// profile's slippage is added to `slippage_bps`. Fees stay the two fields above.
+  fill_profile profile = fill_profile::realistic;
 };
+
+/// The fill model parameters a session's market orders use: `p.profile`'s, with `p`'s fees and
+/// its slippage added to the profile's.
+fill_params session_fill_params(const execution_params& p);
 
 /// The price a market order of `s` fills at from `state`, before slippage: the best ask for a
 /// buy / best bid for a sell when an L1 quote is known, else the last trade. nullopt if neither.
@@ -157,7 +167,9 @@ private:
   };
 
   void submit(side s, decision why, std::optional<double> atr, exchange_output& out);
-  void execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out);
+  void execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out, bool walk = false);
+  bool execute_walking(pending_order& p, price reference, int64_t ts_event_ms, exchange_output& out);
+  void filled(pending_order& p, const std::vector<fill>& fills, int64_t ts_event_ms, exchange_output& out);
   void reject(order o, reject_reason why, decision d, exchange_output& out);
   std::optional<quantity> entry_quantity(price px, std::optional<double> atr) const;
   std::optional<std::string> entry_blocked(int64_t ts_event_ms, std::optional<double> atr) const;
@@ -172,6 +184,9 @@ private:
   risk_spec risk_;
   ledger ledger_;
   market_state market_;
+  fill_params fill_;          // the fill model (session_fill_params)
+  market_view view_;          // what the fill model sees of the market
+  liquidity_memory memory_;   // liquidity this session took from the book
   std::vector<pending_order> pending_;
   bool kline_feed_ = false; // the latest event was a kline: orders wait for the next one
   int64_t next_order_id_ = 1;

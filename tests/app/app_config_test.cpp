@@ -140,7 +140,8 @@ TEST_F(AppConfigTemp, ValidConfigWithOverrides) {
                                        "defaults: {initial_cash: 2500.5, taker_fee_bps: 7.5, equity_interval: 5m}\n"
                                        "sessions:\n"
                                        "  - {name: one, strategy: strategies/good.yaml}\n"
-                                       "  - {name: two, strategy: strategies/good.yaml, symbol: BTCUSDT, slippage_bps: 2}\n");
+                                       "  - {name: two, strategy: strategies/good.yaml, symbol: BTCUSDT, slippage_bps: 2,"
+                                       " fill_profile: pessimistic}\n");
   auto cfg = load_app_config(path);
   EXPECT_EQ(cfg.database, in_dir("pt.db"));
   EXPECT_EQ(cfg.replay_file, in_dir("rec.txt.gz")); // relative to the config's folder, normalised
@@ -154,6 +155,8 @@ TEST_F(AppConfigTemp, ValidConfigWithOverrides) {
   EXPECT_EQ(cfg.sessions[0].initial_cash, money::from_raw(250'050'000'000));
   EXPECT_EQ(cfg.sessions[1].execution.slippage_bps, bps::from_units(2));
   EXPECT_EQ(cfg.sessions[0].execution.slippage_bps, cfg.defaults.execution.slippage_bps);
+  EXPECT_EQ(cfg.sessions[1].execution.profile, fill_profile::pessimistic);
+  EXPECT_EQ(cfg.sessions[0].execution.profile, fill_profile::realistic); // the default
   EXPECT_EQ(cfg.sessions[1].equity_interval_ms, 300'000);
   EXPECT_EQ(cfg.sessions[0].strategy.name, "cfg-test");
   EXPECT_EQ(cfg.sessions[0].strategy_text, strategy_text);
