@@ -43,6 +43,8 @@ int cmd_run(const run_args& args) {
   req.exit_at_end = args.exit_at_end;
   try {
     req.api = make_api_options(cfg.api, args.listen, req.database);
+    if (req.api)
+      req.api->dashboard_dir = args.dashboard.empty() ? std::string(PAPERTRADER_DASHBOARD_DIR) : args.dashboard;
   } catch (const std::runtime_error& e) {
     std::cerr << "error: " << e.what() << '\n';
     return exit_usage;

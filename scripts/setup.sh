@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev       # benchmarks (bench/)
   clang libclang-rt-14-dev  # libFuzzer for the parser fuzz target (fuzz/)
+  chromium               # the dashboard's browser test (tests/browser, headless)
 )
 
 missing=()

@@ -1,0 +1,854 @@
+// The papertrader dashboard (docs/dashboard.md): plain JS, no framework. The first picture of
+// each page comes over REST (/api/v1); from then on every change arrives as a WebSocket push
+// (/api/v1/ws) — nothing here polls. Session pages re-read their history tables over REST only
+// when a push says the session changed (a new fill, a new status), never on a timer.
+"use strict";
+
+const API = "/api/v1";
+const TOKEN_KEY = "papertrader.token";
+const SPARK_POINTS = 600;   // equity points kept per session for the sparklines
+const CURVE_POINTS = 20000; // equity points kept for the session page's curves
+
+// ---- state ----------------------------------------------------------------------------------
+
+const state = {
+  token: "",
+  sessions: new Map(),   // id → latest summary (REST row merged with pushes)
+  equity: new Map(),     // id → [{t (s), v}] equity history, from REST then pushes
+  markets: new Map(),    // symbol → latest market push
+  strategies: [],        // GET /strategies items
+  ws: null,
+  wsSeq: 0,
+  wsRetryMs: 500,
+  route: {page: "overview"},
+  page: null,            // the session page's live objects while it is shown
+};
+
+// ---- small helpers --------------------------------------------------------------------------
+
+const $ = (sel, root = document) => root.querySelector(sel);
+
+/// Builds an element: el("td", {class: "num"}, "text", child, …).
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+const num = (s) => (s === undefined || s === null || s === "" ? NaN : Number(s));
+
+/// Money and prices: decimal strings with 8 decimals on the wire; shown with 2 (thousands grouped).
+function fmtMoney(s, digits = 2) {
+  const n = num(s);
+  if (!Number.isFinite(n)) return "–";
+  return n.toLocaleString("en-US", {minimumFractionDigits: digits, maximumFractionDigits: digits});
+}
+function fmtSigned(n, digits = 2) {
+  if (!Number.isFinite(n)) return "–";
+  const t = Math.abs(n).toLocaleString("en-US", {minimumFractionDigits: digits, maximumFractionDigits: digits});
+  return (n > 0 ? "+" : n < 0 ? "−" : "") + t;
+}
+function fmtPct(ratio, digits = 2) {
+  return Number.isFinite(ratio) ? fmtSigned(ratio * 100, digits) + " %" : "–";
+}
+function fmtQty(s) {
+  const n = num(s);
+  if (!Number.isFinite(n)) return "–";
+  return n.toFixed(8).replace(/\.?0+$/, "") || "0";
+}
+function fmtTime(ms) {
+  if (!ms) return "–";
+  return new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+}
+const signClass = (n) => (n > 0 ? "pos" : n < 0 ? "neg" : "");
+
+/// Seconds of a strategy timeframe ("5s", "1m", "1h", "1d"); 60 when unknown.
+function timeframeSeconds(tf) {
+  const m = /^(\d+)([smhd])$/.exec(tf || "");
+  if (!m) return 60;
+  return Number(m[1]) * {s: 1, m: 60, h: 3600, d: 86400}[m[2]];
+}
+
+function toast(text, isError = false) {
+  const t = $("#toast");
+  t.textContent = text;
+  t.className = "toast" + (isError ? " toast-error" : "");
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (t.hidden = true), 4000);
+}
+
+// ---- REST -----------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = {Authorization: `Bearer ${state.token}`};
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(API + path, {
+    method: options.method || "GET",
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (_) {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = data && data.error ? data.error : {code: "http_" + res.status, message: res.statusText};
+    if (res.status === 401) askToken("The server refused the token: " + err.message);
+    throw new ApiError(res.status, err.code, err.message);
+  }
+  return data;
+}
+
+/// Every page of a cursor-paginated history route, up to `maxPages`.
+async function apiAll(path, maxPages = 20) {
+  const items = [];
+  let after = null;
+  for (let i = 0; i < maxPages; i++) {
+    const sep = path.includes("?") ? "&" : "?";
+    const page = await api(path + sep + "limit=1000" + (after === null ? "" : "&after=" + after));
+    items.push(...page.items);
+    if (page.next_after === null || page.next_after === undefined) break;
+    after = page.next_after;
+  }
+  return items;
+}
+
+// ---- token ----------------------------------------------------------------------------------
+
+function loadToken() {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get("token");
+  if (fromUrl) {
+    localStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete("token"); // keep it out of the address bar and the history
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  state.token = localStorage.getItem(TOKEN_KEY) || "";
+}
+
+function askToken(reason) {
+  const d = $("#token-dialog");
+  const e = $("#token-error");
+  e.hidden = !reason;
+  e.textContent = reason || "";
+  $("#token-input").value = "";
+  if (!d.open) d.showModal();
+}
+
+function setupTokenDialog() {
+  $("#token-button").addEventListener("click", () => askToken(""));
+  $("#token-cancel").addEventListener("click", () => $("#token-dialog").close());
+  $("#token-form").addEventListener("submit", () => {
+    const t = $("#token-input").value.trim();
+    if (!t) return;
+    localStorage.setItem(TOKEN_KEY, t);
+    state.token = t;
+    restart();
+  });
+}
+
+// ---- WebSocket ------------------------------------------------------------------------------
+
+function setConn(text, on) {
+  const c = $("#conn");
+  c.textContent = text;
+  c.className = "pill " + (on ? "pill-on" : "pill-off");
+}
+
+function wsChannels() {
+  const channels = new Set(["sessions"]);
+  for (const s of state.sessions.values()) channels.add("market:" + s.symbol);
+  if (state.route.page === "session") channels.add("session:" + state.route.id);
+  return [...channels];
+}
+
+function wsSubscribe() {
+  if (state.ws && state.ws.readyState === WebSocket.OPEN)
+    state.ws.send(JSON.stringify({op: "subscribe", channels: wsChannels()}));
+}
+
+function connect() {
+  if (state.ws) {
+    state.ws.onclose = null;
+    state.ws.close();
+  }
+  if (!state.token) return;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}${API}/ws?token=${encodeURIComponent(state.token)}`);
+  state.ws = ws;
+  state.wsSeq = 0;
+  setConn("connecting", false);
+  ws.onopen = () => {
+    state.wsRetryMs = 500;
+    setConn("live", true);
+    wsSubscribe();
+  };
+  ws.onmessage = (e) => {
+    let m;
+    try {
+      m = JSON.parse(e.data);
+    } catch (_) {
+      return;
+    }
+    if (m.seq !== state.wsSeq + 1) console.warn("push sequence gap", state.wsSeq, m.seq);
+    state.wsSeq = m.seq;
+    if (m.type === "session") onSessionPush(m.session);
+    else if (m.type === "market") onMarketPush(m);
+    else if (m.type === "error") console.warn("push error", m.error);
+  };
+  ws.onclose = () => {
+    setConn("offline", false);
+    // Reconnect with backoff (the server restarted, or the network blinked).
+    setTimeout(connect, state.wsRetryMs);
+    state.wsRetryMs = Math.min(state.wsRetryMs * 2, 15000);
+  };
+}
+
+function onSessionPush(s) {
+  const known = state.sessions.get(s.id);
+  const merged = Object.assign({}, known || {}, s);
+  state.sessions.set(s.id, merged);
+  if (s.last_event_ms && s.equity !== undefined) appendEquity(s.id, s.last_event_ms, num(s.equity));
+  if (!known) wsSubscribe(); // a new session: maybe a new market channel
+  if (state.route.page === "overview") renderSessionRow(merged);
+  if (state.route.page === "session" && state.route.id === s.id) onPageSessionPush(merged, known);
+}
+
+function onMarketPush(m) {
+  state.markets.set(m.symbol, m);
+  renderFeed();
+  if (state.page && state.page.symbol === m.symbol) onPageMarketPush(m);
+}
+
+function appendEquity(id, ms, value, limit = CURVE_POINTS) {
+  if (!Number.isFinite(value)) return;
+  let list = state.equity.get(id);
+  if (!list) state.equity.set(id, (list = []));
+  const t = Math.floor(ms / 1000);
+  const last = list[list.length - 1];
+  if (last && t < last.t) return;
+  if (last && t === last.t) last.v = value;
+  else list.push({t, v: value});
+  if (list.length > limit) list.splice(0, list.length - limit);
+}
+
+// ---- feed status ----------------------------------------------------------------------------
+
+function renderFeed() {
+  const f = $("#feed");
+  const parts = [];
+  for (const m of state.markets.values()) {
+    const price = m.last_trade ? m.last_trade.price : m.bid;
+    const spread = m.bid && m.ask ? `${fmtMoney(m.bid)} / ${fmtMoney(m.ask)}` : "";
+    parts.push(`${m.symbol} ${fmtMoney(price)}${spread ? " · " + spread : ""} · ${fmtTime(m.ts_event_ms)}`);
+  }
+  f.textContent = parts.length ? parts.join("   ") : "feed: waiting";
+}
+
+// ---- routing --------------------------------------------------------------------------------
+
+function parseRoute() {
+  const m = /^#\/session\/(\d+)$/.exec(location.hash);
+  return m ? {page: "session", id: Number(m[1])} : {page: "overview"};
+}
+
+async function restart() {
+  state.sessions.clear();
+  state.equity.clear();
+  try {
+    const page = await api("/sessions?limit=1000");
+    for (const s of page.items) state.sessions.set(s.id, Object.assign(state.sessions.get(s.id) || {}, s));
+  } catch (e) {
+    if (e.status !== 401) toast("could not load the sessions: " + e.message, true);
+  }
+  try {
+    state.strategies = (await api("/strategies")).items;
+  } catch (_) {
+    state.strategies = [];
+  }
+  connect();
+  route();
+}
+
+function route() {
+  if (state.page) destroyPage();
+  state.route = parseRoute();
+  wsSubscribe();
+  if (state.route.page === "session") renderSessionPage(state.route.id);
+  else renderOverview();
+}
+
+// ---- overview -------------------------------------------------------------------------------
+
+function sessionReturn(s) {
+  const initial = num(s.initial_cash), equity = num(s.equity);
+  return initial > 0 ? equity / initial - 1 : NaN;
+}
+
+function statusBadge(status) {
+  return el("span", {class: `badge status-${status}`, "data-role": "status"}, status);
+}
+
+function actionButtons(s, compact) {
+  const box = el("span", {class: "actions"});
+  const live = s.status === "running" || s.status === "paused";
+  if (s.status === "running")
+    box.append(el("button", {type: "button", "data-action": "pause", onclick: () => command(s, "pause")}, "Pause"));
+  if (s.status === "paused")
+    box.append(el("button", {type: "button", "data-action": "resume", onclick: () => command(s, "resume")}, "Resume"));
+  if (live)
+    box.append(el("button", {type: "button", class: "danger", "data-action": "stop", onclick: () => command(s, "stop")},
+                  compact ? "Stop" : "Stop…"));
+  return box;
+}
+
+/// An SVG sparkline of equity: green above the start, red below.
+function sparkline(points, initial, w = 140, h = 32) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("width", w);
+  svg.setAttribute("height", h);
+  svg.setAttribute("class", "spark");
+  if (!points || points.length < 2) return svg;
+  const vs = points.map((p) => p.v);
+  let lo = Math.min(...vs, initial), hi = Math.max(...vs, initial);
+  if (hi - lo < 1e-9) (hi += 1), (lo -= 1);
+  const t0 = points[0].t, t1 = points[points.length - 1].t || t0 + 1;
+  const x = (t) => ((t - t0) / Math.max(t1 - t0, 1)) * (w - 2) + 1;
+  const y = (v) => h - 2 - ((v - lo) / (hi - lo)) * (h - 4);
+  const base = document.createElementNS(svg.namespaceURI, "line");
+  base.setAttribute("x1", 0), base.setAttribute("x2", w);
+  base.setAttribute("y1", y(initial)), base.setAttribute("y2", y(initial));
+  base.setAttribute("class", "spark-base");
+  svg.append(base);
+  const line = document.createElementNS(svg.namespaceURI, "polyline");
+  line.setAttribute("points", points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(" "));
+  line.setAttribute("class", vs[vs.length - 1] >= initial ? "spark-up" : "spark-down");
+  svg.append(line);
+  return svg;
+}
+
+function renderOverview() {
+  $("#crumbs").textContent = "";
+  const view = $("#view");
+  view.textContent = "";
+  const tbody = el("tbody", {id: "sessions-body"});
+  const table = el("table", {class: "grid", id: "sessions"},
+    el("thead", {}, el("tr", {},
+      el("th", {}, "#"), el("th", {}, "Session"), el("th", {}, "Symbol"), el("th", {}, "Status"),
+      el("th", {class: "num"}, "Equity"), el("th", {class: "num"}, "P&L"), el("th", {class: "num"}, "Return"),
+      el("th", {class: "num"}, "Max DD"), el("th", {class: "num"}, "Fills"), el("th", {}, "Equity curve"),
+      el("th", {}, ""))),
+    tbody);
+  view.append(
+    el("section", {class: "card"},
+      el("div", {class: "card-head"}, el("h2", {}, "Sessions"), el("span", {class: "muted", id: "sessions-count"})),
+      table,
+      el("p", {class: "muted empty", id: "sessions-empty", hidden: state.sessions.size > 0}, "No sessions yet.")),
+    renderCreateForm());
+  const ids = [...state.sessions.keys()].sort((a, b) => a - b);
+  for (const id of ids) renderSessionRow(state.sessions.get(id));
+  for (const id of ids) loadSparkline(id);
+}
+
+async function loadSparkline(id) {
+  if (state.equity.has(id)) return;
+  try {
+    const items = await apiAll(`/sessions/${id}/equity`, 5);
+    const pushed = state.equity.get(id) || [];
+    const list = items.map((p) => ({t: Math.floor(p.ts_event_ms / 1000), v: num(p.equity)}));
+    for (const p of pushed) if (!list.length || p.t > list[list.length - 1].t) list.push(p);
+    state.equity.set(id, list);
+    const s = state.sessions.get(id);
+    if (s && state.route.page === "overview") renderSessionRow(s);
+  } catch (_) {
+    /* the sparkline fills from pushes */
+  }
+}
+
+function renderSessionRow(s) {
+  const tbody = $("#sessions-body");
+  if (!tbody) return;
+  const ret = sessionReturn(s);
+  const pnl = num(s.equity) - num(s.initial_cash);
+  const dd = s.max_drawdown === undefined ? NaN : num(s.max_drawdown);
+  const points = (state.equity.get(s.id) || []).slice(-SPARK_POINTS);
+  const row = el("tr", {"data-session": s.id},
+    el("td", {class: "muted"}, s.id),
+    el("td", {}, el("a", {href: `#/session/${s.id}`, class: "strong"}, s.name),
+      el("div", {class: "muted small"}, s.strategy_name)),
+    el("td", {}, s.symbol),
+    el("td", {}, statusBadge(s.status), s.failure ? el("div", {class: "error small"}, s.failure) : null),
+    el("td", {class: "num", "data-role": "equity"}, fmtMoney(s.equity)),
+    el("td", {class: "num " + signClass(pnl), "data-role": "pnl"}, fmtSigned(pnl)),
+    el("td", {class: "num " + signClass(ret), "data-role": "return"}, fmtPct(ret)),
+    el("td", {class: "num", "data-role": "drawdown"}, Number.isFinite(dd) ? (dd * 100).toFixed(2) + " %" : "–"),
+    el("td", {class: "num", "data-role": "fills"}, s.fills === undefined ? "–" : s.fills),
+    el("td", {}, sparkline(points, num(s.initial_cash))),
+    el("td", {class: "right"}, actionButtons(s, true)));
+  const old = tbody.querySelector(`tr[data-session="${s.id}"]`);
+  if (old) old.replaceWith(row);
+  else {
+    const after = [...tbody.children].find((r) => Number(r.dataset.session) > s.id);
+    tbody.insertBefore(row, after || null);
+  }
+  $("#sessions-empty").hidden = true;
+  const counts = {};
+  for (const x of state.sessions.values()) counts[x.status] = (counts[x.status] || 0) + 1;
+  $("#sessions-count").textContent = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(" · ");
+}
+
+function renderCreateForm() {
+  const select = el("select", {id: "create-strategy", required: true});
+  const form = el("form", {class: "create", id: "create-form"},
+    el("label", {}, "Strategy", select),
+    el("label", {}, "Name", el("input", {id: "create-name", placeholder: "default: the strategy's"})),
+    el("label", {}, "Symbol", el("input", {id: "create-symbol", placeholder: "default: the strategy's", size: 10})),
+    el("label", {}, "Initial cash", el("input", {id: "create-cash", placeholder: "config default", inputmode: "decimal", size: 10})),
+    el("button", {class: "primary", type: "submit"}, "Create session"));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const body = {strategy: select.value};
+    for (const [key, id] of [["name", "create-name"], ["symbol", "create-symbol"], ["initial_cash", "create-cash"]]) {
+      const v = $("#" + id).value.trim();
+      if (v) body[key] = v;
+    }
+    try {
+      const s = await api("/sessions", {method: "POST", body});
+      toast(`session ${s.id} (${s.name}) created`);
+      onSessionPush(s);
+      loadSparkline(s.id);
+    } catch (err) {
+      toast("could not create the session: " + err.message, true);
+    }
+  });
+  loadStrategies(select);
+  return el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "New session")), form);
+}
+
+function loadStrategies(select) {
+  select.textContent = "";
+  for (const s of state.strategies) {
+    const value = s.file.replace(/\.ya?ml$/, "");
+    select.append(el("option", {value, disabled: !!s.error},
+      s.error ? `${s.file} (does not load)` : `${s.name} · ${s.symbol} · ${s.timeframe}`));
+  }
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+/// Asks in a dialog; resolves to {ok, flatten}.
+function confirmDialog(title, text, withFlatten) {
+  const d = $("#confirm-dialog");
+  $("#confirm-title").textContent = title;
+  $("#confirm-text").textContent = text;
+  $("#confirm-flatten-row").hidden = !withFlatten;
+  $("#confirm-flatten").checked = false;
+  return new Promise((resolve) => {
+    d.addEventListener("close", () => resolve({ok: d.returnValue === "ok", flatten: $("#confirm-flatten").checked}),
+                       {once: true});
+    d.returnValue = "";
+    d.showModal();
+  });
+}
+
+async function command(s, what) {
+  const texts = {
+    pause: "It stops trading and keeps its orders and position until it is resumed.",
+    resume: "It trades again from the current market.",
+    stop: "A stopped session cannot be resumed.",
+  };
+  const answer = await confirmDialog(`${what[0].toUpperCase() + what.slice(1)} session ${s.id} (${s.name})?`,
+                                     texts[what], what === "stop");
+  if (!answer.ok) return;
+  try {
+    const body = what === "stop" && answer.flatten ? {flatten: true} : undefined;
+    const summary = await api(`/sessions/${s.id}/${what}`, {method: "POST", body});
+    onSessionPush(summary);
+  } catch (err) {
+    toast(`${what} failed: ${err.message}`, true);
+  }
+}
+
+// ---- session page ---------------------------------------------------------------------------
+
+const chartOptions = (height) => ({
+  height,
+  layout: {background: {color: "#ffffff"}, textColor: "#3b4252", fontSize: 11},
+  grid: {vertLines: {color: "#f0f2f5"}, horzLines: {color: "#f0f2f5"}},
+  rightPriceScale: {borderColor: "#d8dee9"},
+  timeScale: {borderColor: "#d8dee9", timeVisible: true, secondsVisible: true},
+  crosshair: {mode: 0},
+});
+
+const OVERLAY_COLORS = ["#2e86de", "#e67e22", "#8e44ad", "#16a085", "#c0392b", "#7f8c8d"];
+
+function destroyPage() {
+  const p = state.page;
+  state.page = null;
+  if (!p) return;
+  p.resizeObserver && p.resizeObserver.disconnect();
+  for (const c of p.charts) c.remove();
+}
+
+function statBox(label, role) {
+  return el("div", {class: "stat"}, el("div", {class: "stat-label"}, label), el("div", {class: "stat-value", "data-role": role}, "–"));
+}
+
+function renderSessionPage(id) {
+  const view = $("#view");
+  view.textContent = "";
+  const s = state.sessions.get(id);
+  if (!s) {
+    view.append(el("section", {class: "card"}, el("p", {}, `No session ${id}. `, el("a", {href: "#/"}, "All sessions"))));
+    return;
+  }
+  $("#crumbs").textContent = "";
+  $("#crumbs").append(el("a", {href: "#/"}, "Sessions"), " / ", `${s.id} ${s.name}`);
+  const strategy = state.strategies.find((x) => x.name === s.strategy_name);
+  const tfSeconds = timeframeSeconds(strategy ? strategy.timeframe : "");
+
+  const head = el("section", {class: "card session-head", id: "session-head"});
+  const stats = el("div", {class: "stats"},
+    statBox("Equity", "equity"), statBox("P&L", "pnl"), statBox("Return", "return"), statBox("Max drawdown", "drawdown"),
+    statBox("Cash", "cash"), statBox("Position", "position"), statBox("Fees", "fees"), statBox("Fills", "fills"),
+    statBox("Last event", "last"));
+  const priceBox = el("div", {class: "chart", id: "price-chart"});
+  const equityBox = el("div", {class: "chart", id: "equity-chart"});
+  const ddBox = el("div", {class: "chart", id: "drawdown-chart"});
+  view.append(
+    head, el("section", {class: "card"}, stats),
+    el("section", {class: "card"},
+      el("div", {class: "card-head"}, el("h2", {}, `${s.symbol} · ${tfSeconds >= 60 ? tfSeconds / 60 + "m" : tfSeconds + "s"} candles`),
+        el("span", {class: "muted small", id: "overlay-legend"})),
+      priceBox),
+    el("div", {class: "two"},
+      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Equity")), equityBox),
+      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Drawdown")), ddBox)),
+    el("div", {class: "two"},
+      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Position")), el("div", {id: "positions"})),
+      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Metrics")), el("div", {id: "metrics"}))),
+    el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Open orders")), el("div", {id: "orders"})),
+    el("div", {class: "two"},
+      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Fills"), el("span", {class: "muted small", id: "fills-count"})),
+        el("div", {id: "fills", class: "scroll"})),
+      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Decision log")),
+        el("div", {id: "decisions", class: "scroll"}))));
+
+  const LW = window.LightweightCharts;
+  const price = LW.createChart(priceBox, chartOptions(380));
+  const candles = price.addCandlestickSeries({upColor: "#26a69a", downColor: "#ef5350", borderVisible: false,
+                                              wickUpColor: "#26a69a", wickDownColor: "#ef5350"});
+  const equity = LW.createChart(equityBox, chartOptions(200));
+  const equityLine = equity.addAreaSeries({lineColor: "#2e86de", topColor: "rgba(46,134,222,0.25)",
+                                           bottomColor: "rgba(46,134,222,0.02)", lineWidth: 2});
+  const dd = LW.createChart(ddBox, chartOptions(200));
+  const ddLine = dd.addAreaSeries({lineColor: "#c0392b", topColor: "rgba(192,57,43,0.02)",
+                                   bottomColor: "rgba(192,57,43,0.25)", lineWidth: 2,
+                                   priceFormat: {type: "custom", formatter: (v) => v.toFixed(2) + " %"}});
+  const page = {
+    id, symbol: s.symbol, tf: tfSeconds, charts: [price, equity, dd], candles, equityLine, ddLine, price,
+    bars: new Map(), overlays: new Map(), fills: [], lastFillId: 0, decisionsAfter: 0, decisions: [],
+    refreshing: false, refreshAgain: false,
+  };
+  state.page = page;
+  page.resizeObserver = new ResizeObserver(() => {
+    for (const [chart, box] of [[price, priceBox], [equity, equityBox], [dd, ddBox]])
+      chart.applyOptions({width: box.clientWidth});
+  });
+  for (const box of [priceBox, equityBox, ddBox]) page.resizeObserver.observe(box);
+
+  renderSessionHead(s);
+  loadSessionPage(page);
+}
+
+function renderSessionHead(s) {
+  const head = $("#session-head");
+  if (!head) return;
+  head.textContent = "";
+  head.append(
+    el("div", {}, el("h1", {}, s.name, " ", statusBadge(s.status)),
+      el("div", {class: "muted"}, `#${s.id} · ${s.strategy_name} · ${s.symbol}`, s.failure ? el("span", {class: "error"}, " · " + s.failure) : null)),
+    actionButtons(s, false));
+  const ret = sessionReturn(s);
+  const pnl = num(s.equity) - num(s.initial_cash);
+  const set = (role, text, cls) => {
+    const e = document.querySelector(`.stat-value[data-role="${role}"]`);
+    if (e) (e.textContent = text), (e.className = "stat-value " + (cls || ""));
+  };
+  set("equity", fmtMoney(s.equity));
+  set("pnl", fmtSigned(pnl), signClass(pnl));
+  set("return", fmtPct(ret), signClass(ret));
+  set("drawdown", s.max_drawdown === undefined ? "–" : (num(s.max_drawdown) * 100).toFixed(2) + " %");
+  set("cash", fmtMoney(s.cash));
+  set("position", fmtQty(s.position_qty) + " " + s.symbol.replace(/USDT$|BUSD$|USDC$/, ""));
+  set("fees", fmtMoney(s.fees));
+  set("fills", s.fills === undefined ? "–" : String(s.fills));
+  set("last", fmtTime(s.last_event_ms));
+}
+
+function onPageSessionPush(s, before) {
+  const page = state.page;
+  if (!page) return;
+  renderSessionHead(s);
+  if (s.last_event_ms) {
+    appendEquity(s.id, s.last_event_ms, num(s.equity));
+    drawCurves(page);
+    // The mark price moves the current candle too, between market pushes.
+    if (s.mark_price && num(s.mark_price) > 0) updateBar(page, s.last_event_ms, num(s.mark_price));
+  }
+  if (!before || before.fills !== s.fills || before.status !== s.status) refreshTables(page);
+}
+
+function onPageMarketPush(m) {
+  const page = state.page;
+  if (m.last_trade) updateBar(page, m.last_trade.ts_event_ms, num(m.last_trade.price));
+  else if (m.bid && m.ask) updateBar(page, m.ts_event_ms, (num(m.bid) + num(m.ask)) / 2);
+}
+
+/// Folds one price at event time `ms` into the candle of its bucket.
+function updateBar(page, ms, px) {
+  if (!Number.isFinite(px) || px <= 0) return;
+  const t = Math.floor(ms / 1000 / page.tf) * page.tf;
+  const lastT = page.lastBarT || 0;
+  if (t < lastT) return; // lightweight-charts only updates the last bar
+  let bar = page.bars.get(t);
+  if (!bar) {
+    const prev = page.bars.get(lastT);
+    const open = prev ? prev.close : px;
+    bar = {time: t, open, high: Math.max(open, px), low: Math.min(open, px), close: px};
+    page.bars.set(t, bar);
+  } else {
+    bar.high = Math.max(bar.high, px);
+    bar.low = Math.min(bar.low, px);
+    bar.close = px;
+  }
+  page.lastBarT = t;
+  page.candles.update(bar);
+}
+
+function drawCurves(page) {
+  const points = state.equity.get(page.id) || [];
+  page.equityLine.setData(points.map((p) => ({time: p.t, value: p.v})));
+  let peak = -Infinity;
+  const initial = num((state.sessions.get(page.id) || {}).initial_cash);
+  if (Number.isFinite(initial)) peak = initial;
+  page.ddLine.setData(points.map((p) => {
+    peak = Math.max(peak, p.v);
+    return {time: p.t, value: peak > 0 ? ((p.v - peak) / peak) * 100 : 0};
+  }));
+}
+
+async function loadSessionPage(page) {
+  try {
+    const points = await apiAll(`/sessions/${page.id}/equity`);
+    if (state.page !== page) return;
+    const pushed = state.equity.get(page.id) || [];
+    const list = points.map((p) => ({t: Math.floor(p.ts_event_ms / 1000), v: num(p.equity), mark: num(p.mark_price)}));
+    for (const p of pushed) if (!list.length || p.t > list[list.length - 1].t) list.push(p);
+    state.equity.set(page.id, list);
+    drawCurves(page);
+    // History candles from the equity curve's mark prices (sampled every equity interval); the
+    // live candles then come from the market pushes' trades.
+    for (const p of points) updateBar(page, p.ts_event_ms, num(p.mark_price));
+  } catch (e) {
+    toast("could not load the equity curve: " + e.message, true);
+  }
+  await refreshTables(page);
+  page.price.timeScale().fitContent();
+}
+
+/// Re-reads the tables that a push said changed; one read at a time, the next one queued.
+async function refreshTables(page) {
+  if (page.refreshing) {
+    page.refreshAgain = true;
+    return;
+  }
+  page.refreshing = true;
+  try {
+    do {
+      page.refreshAgain = false;
+      const [fills, decisions, orders, positions, metrics] = await Promise.all([
+        apiAll(`/sessions/${page.id}/fills?after=${page.lastFillId}`),
+        apiAll(`/sessions/${page.id}/decisions?after=${page.decisionsAfter}`),
+        apiAll(`/sessions/${page.id}/orders`),
+        api(`/sessions/${page.id}/positions`),
+        api(`/sessions/${page.id}/metrics`),
+      ]);
+      if (state.page !== page) return;
+      for (const f of fills) page.lastFillId = Math.max(page.lastFillId, f.fill_id);
+      page.fills.push(...fills);
+      for (const d of decisions) page.decisionsAfter = Math.max(page.decisionsAfter, d.id);
+      page.decisions.push(...decisions);
+      renderFills(page);
+      renderDecisions(page, decisions);
+      renderOrders(orders);
+      renderPositions(positions.items);
+      renderMetrics(metrics);
+    } while (page.refreshAgain && state.page === page);
+  } catch (e) {
+    if (state.page === page) toast("could not load the session's history: " + e.message, true);
+  } finally {
+    page.refreshing = false;
+  }
+}
+
+function table(columns, rows, empty) {
+  if (!rows.length) return el("p", {class: "muted empty"}, empty);
+  return el("table", {class: "grid compact"},
+    el("thead", {}, el("tr", {}, columns.map((c) => el("th", {class: c.num ? "num" : ""}, c.label)))),
+    el("tbody", {}, rows.map((r) => el("tr", {}, columns.map((c) => {
+      const v = c.get(r);
+      return el("td", {class: (c.num ? "num " : "") + (c.cls ? c.cls(r) : "")}, v);
+    })))));
+}
+
+function renderFills(page) {
+  const rows = page.fills.slice().reverse();
+  $("#fills-count").textContent = `${page.fills.length}`;
+  const box = $("#fills");
+  box.textContent = "";
+  box.append(table([
+    {label: "#", get: (f) => f.fill_id},
+    {label: "Time", get: (f) => fmtTime(f.ts_event_ms)},
+    {label: "Side", get: (f) => f.side, cls: (f) => (f.side === "buy" ? "pos" : "neg")},
+    {label: "Price", num: true, get: (f) => fmtMoney(f.price)},
+    {label: "Qty", num: true, get: (f) => fmtQty(f.qty)},
+    {label: "Fee", num: true, get: (f) => fmtMoney(f.fee, 4)},
+    {label: "Liq.", get: (f) => f.liquidity},
+  ], rows, "No fills yet."));
+  // Fill markers on the candles (snapped to their bar).
+  const markers = page.fills.map((f) => ({
+    time: Math.floor(f.ts_event_ms / 1000 / page.tf) * page.tf,
+    position: f.side === "buy" ? "belowBar" : "aboveBar",
+    color: f.side === "buy" ? "#1e8449" : "#c0392b",
+    shape: f.side === "buy" ? "arrowUp" : "arrowDown",
+    text: `${f.side === "buy" ? "B" : "S"} ${fmtMoney(f.price)}`,
+  })).filter((m) => page.bars.has(m.time)).sort((a, b) => a.time - b.time);
+  page.candles.setMarkers(markers);
+}
+
+/// Numeric inputs of the decision log ("ema_fast=61234.5 ema_slow=…" or JSON) as overlay lines,
+/// when they are on the price's scale (indicators such as RSI are listed, not drawn).
+function decisionInputs(text) {
+  const out = {};
+  try {
+    const j = JSON.parse(text);
+    if (j && typeof j === "object") {
+      for (const [k, v] of Object.entries(j)) if (typeof v === "number" || (typeof v === "string" && v !== "" && !isNaN(v))) out[k] = Number(v);
+      return out;
+    }
+  } catch (_) { /* not JSON: key=value pairs */ }
+  for (const m of String(text).matchAll(/([A-Za-z_][\w.]*)\s*[=:]\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)/g)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+function renderDecisions(page, fresh) {
+  const box = $("#decisions");
+  box.textContent = "";
+  box.append(table([
+    {label: "Time", get: (d) => fmtTime(d.ts_event_ms)},
+    {label: "Rule", get: (d) => d.rule},
+    {label: "Action", get: (d) => d.action},
+    {label: "Inputs", get: (d) => el("code", {class: "small"}, d.inputs)},
+    {label: "Order", get: (d) => (d.order_id === undefined ? "" : d.order_id)},
+  ], page.decisions.slice().reverse().slice(0, 500), "No decisions yet."));
+  // Indicator overlays: the values the strategy saw when it decided.
+  const lastPx = [...page.bars.values()].pop();
+  for (const d of fresh) {
+    const t = Math.floor(d.ts_event_ms / 1000 / page.tf) * page.tf;
+    for (const [name, v] of Object.entries(decisionInputs(d.inputs))) {
+      if (!lastPx || !(v > lastPx.close * 0.5 && v < lastPx.close * 1.5)) continue; // not a price-scale value
+      let o = page.overlays.get(name);
+      if (!o) {
+        const color = OVERLAY_COLORS[page.overlays.size % OVERLAY_COLORS.length];
+        o = {series: page.price.addLineSeries({color, lineWidth: 2, priceLineVisible: false, lastValueVisible: false, title: name}),
+             points: [], color};
+        page.overlays.set(name, o);
+      }
+      const last = o.points[o.points.length - 1];
+      if (last && last.time >= t) last.value = v;
+      else o.points.push({time: t, value: v});
+    }
+  }
+  for (const o of page.overlays.values()) o.series.setData(o.points);
+  const legend = $("#overlay-legend");
+  legend.textContent = "";
+  for (const [name, o] of page.overlays)
+    legend.append(el("span", {class: "legend"}, el("i", {style: `background:${o.color}`}), name));
+}
+
+function renderOrders(orders) {
+  const open = orders.filter((o) => !["filled", "canceled", "cancelled", "rejected", "expired"].includes(o.status));
+  const box = $("#orders");
+  box.textContent = "";
+  box.append(table([
+    {label: "#", get: (o) => o.order_id},
+    {label: "Side", get: (o) => o.side, cls: (o) => (o.side === "buy" ? "pos" : "neg")},
+    {label: "Type", get: (o) => o.type},
+    {label: "Qty", num: true, get: (o) => fmtQty(o.qty)},
+    {label: "Status", get: (o) => o.status},
+    {label: "Created", get: (o) => fmtTime(o.created_ms)},
+  ], open, `No open orders (${orders.length} in all).`));
+}
+
+function renderPositions(items) {
+  const box = $("#positions");
+  box.textContent = "";
+  box.append(table([
+    {label: "Symbol", get: (p) => p.symbol},
+    {label: "Qty", num: true, get: (p) => fmtQty(p.quantity)},
+    {label: "Entry", num: true, get: (p) => fmtMoney(p.average_entry_price)},
+    {label: "Mark", num: true, get: (p) => fmtMoney(p.mark_price)},
+    {label: "Value", num: true, get: (p) => fmtMoney(p.market_value)},
+    {label: "Unrealized", num: true, get: (p) => fmtSigned(num(p.unrealized_pnl)), cls: (p) => signClass(num(p.unrealized_pnl))},
+  ], items, "Flat."));
+}
+
+function renderMetrics(m) {
+  const box = $("#metrics");
+  box.textContent = "";
+  const ratios = new Set(["return", "max_drawdown", "win_rate", "sharpe", "sortino", "profit_factor"]);
+  const dl = el("dl", {class: "metrics"});
+  for (const [k, v] of Object.entries(m)) {
+    if (k === "session_id" || v === null || typeof v === "object") continue;
+    let text = String(v);
+    if (typeof v === "string" && /^-?\d+\.\d{8}$/.test(v))
+      text = k === "return" || k === "max_drawdown" ? fmtPct(num(v)) : ratios.has(k) ? num(v).toFixed(3) : fmtMoney(v);
+    dl.append(el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, text));
+  }
+  box.append(dl);
+}
+
+// ---- start ----------------------------------------------------------------------------------
+
+window.addEventListener("hashchange", route);
+setupTokenDialog();
+loadToken();
+if (!state.token) {
+  setConn("no token", false);
+  askToken("");
+  renderOverview();
+} else {
+  restart();
+}
