@@ -104,11 +104,14 @@ try {
   page.setDefaultTimeout(WAIT_MS);
   const problems = [];
   page.on("pageerror", (e) => problems.push("page error: " + e.message));
+  // Every file of the page must load; the API may say 404 (a symbol with no data yet), never 5xx.
   page.on("response", (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+    const isApi = new URL(r.url()).pathname.startsWith("/api/");
+    if (r.status() >= 500 || (r.status() >= 400 && !isApi)) problems.push(`HTTP ${r.status()} for ${r.url()}`);
   });
   page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push("console error: " + msg.text());
+    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
+      problems.push("console error: " + msg.text());
   });
 
   // Without a token the page asks for one; pasting it shows the sessions.
@@ -137,7 +140,7 @@ try {
   console.log(`fills grew live: ${fillsBefore} -> ${fillsAfter}`);
 
   // Pause the first running session through its button and the confirmation dialog.
-  const running = page.locator("#sessions-body tr[data-session]").filter({has: page.locator("button[data-action=pause]")}).first();
+  const running = page.locator("#sessions-body tr[data-session]").filter({has: page.locator("button[data-action=pause]")}).last();
   await running.waitFor();
   const id = await running.getAttribute("data-session");
   await running.locator("button[data-action=pause]").click();

@@ -16,6 +16,8 @@ const state = {
   sessions: new Map(),   // id → latest summary (REST row merged with pushes)
   equity: new Map(),     // id → [{t (s), v}] equity history, from REST then pushes
   markets: new Map(),    // symbol → latest market push
+  marketInfo: new Map(), // symbol → GET /market/{symbol} (feed health), loaded once per page view
+  marketRate: new Map(), // symbol → [[wall ms, events]] of the last 5 s of pushes (events/s)
   strategies: [],        // GET /strategies items
   ws: null,
   wsSeq: 0,
@@ -236,8 +238,18 @@ function onSessionPush(s) {
 }
 
 function onMarketPush(m) {
+  // A push has a trade or a book top only when its batch had one: keep the last of each.
+  const prev = state.markets.get(m.symbol) || {};
+  m = Object.assign({}, m);
+  if (!m.last_trade) m.last_trade = prev.last_trade;
+  if (!m.bid) Object.assign(m, {bid: prev.bid, ask: prev.ask, bid_qty: prev.bid_qty, ask_qty: prev.ask_qty});
   state.markets.set(m.symbol, m);
-  renderFeed();
+  const now = Date.now();
+  let rate = state.marketRate.get(m.symbol);
+  if (!rate) state.marketRate.set(m.symbol, (rate = []));
+  rate.push([now, m.events || 0]);
+  while (rate.length && rate[0][0] < now - 5000) rate.shift();
+  scheduleFeedRender();
   if (state.page && state.page.symbol === m.symbol) onPageMarketPush(m);
 }
 
@@ -255,15 +267,68 @@ function appendEquity(id, ms, value, limit = CURVE_POINTS) {
 
 // ---- feed status ----------------------------------------------------------------------------
 
+// Pushes may come many times a second: the feed is drawn at most every 250 ms.
+function scheduleFeedRender() {
+  if (scheduleFeedRender.pending) return;
+  scheduleFeedRender.pending = true;
+  setTimeout(() => {
+    scheduleFeedRender.pending = false;
+    renderFeed();
+  }, 250);
+}
+
+function eventsPerSecond(symbol) {
+  const rate = state.marketRate.get(symbol) || [];
+  if (rate.length < 2) return NaN;
+  const span = (rate[rate.length - 1][0] - rate[0][0]) / 1000;
+  return span > 0 ? rate.slice(1).reduce((a, r) => a + r[1], 0) / span : NaN;
+}
+
+function marketPrice(m) {
+  return m.last_trade ? m.last_trade.price : m.bid && m.ask ? String((num(m.bid) + num(m.ask)) / 2) : undefined;
+}
+
 function renderFeed() {
   const f = $("#feed");
   const parts = [];
-  for (const m of state.markets.values()) {
-    const price = m.last_trade ? m.last_trade.price : m.bid;
-    const spread = m.bid && m.ask ? `${fmtMoney(m.bid)} / ${fmtMoney(m.ask)}` : "";
-    parts.push(`${m.symbol} ${fmtMoney(price)}${spread ? " · " + spread : ""} · ${fmtTime(m.ts_event_ms)}`);
-  }
+  for (const m of state.markets.values()) parts.push(`${m.symbol} ${fmtMoney(marketPrice(m))} · ${fmtTime(m.ts_event_ms).slice(11)}`);
   f.textContent = parts.length ? parts.join("   ") : "feed: waiting";
+  const body = $("#feed-body");
+  if (!body) return;
+  const symbols = new Set([...state.marketInfo.keys(), ...state.markets.keys()]);
+  body.textContent = "";
+  for (const sym of [...symbols].sort()) {
+    const m = state.markets.get(sym) || {};
+    const info = state.marketInfo.get(sym) || {};
+    const live = info.live_feed;
+    const source = live ? `live: ${live.state}${live.books_in_sync !== undefined ? ` · books ${live.books_in_sync}/${live.symbols}` : ""}`
+                        : info.symbol ? "replay" : "–";
+    const spread = m.bid && m.ask ? num(m.ask) - num(m.bid) : NaN;
+    const eps = eventsPerSecond(sym);
+    body.append(el("tr", {"data-symbol": sym},
+      el("td", {class: "strong"}, sym),
+      el("td", {class: "num"}, fmtMoney(m.last_trade && m.last_trade.price)),
+      el("td", {class: "num"}, fmtMoney(m.bid)),
+      el("td", {class: "num"}, fmtMoney(m.ask)),
+      el("td", {class: "num"}, Number.isFinite(spread) ? spread.toFixed(2) : "–"),
+      el("td", {class: "num"}, Number.isFinite(eps) ? eps.toFixed(0) : info.events_per_second !== undefined ? info.events_per_second.toFixed(0) : "–"),
+      el("td", {class: "nowrap", title: fmtTime(m.ts_event_ms || info.last_event_ms)},
+        fmtTime(m.ts_event_ms || info.last_event_ms).slice(11)),
+      el("td", {}, source)));
+  }
+  $("#feed-empty").hidden = symbols.size > 0;
+}
+
+async function loadMarketInfo() {
+  const symbols = new Set([...state.sessions.values()].map((s) => s.symbol));
+  await Promise.all([...symbols].map(async (sym) => {
+    try {
+      state.marketInfo.set(sym, await api(`/market/${encodeURIComponent(sym)}`));
+    } catch (_) {
+      /* no data for it yet: the pushes will tell */
+    }
+  }));
+  renderFeed();
 }
 
 // ---- routing --------------------------------------------------------------------------------
@@ -365,7 +430,18 @@ function renderOverview() {
       el("div", {class: "card-head"}, el("h2", {}, "Sessions"), el("span", {class: "muted", id: "sessions-count"})),
       table,
       el("p", {class: "muted empty", id: "sessions-empty", hidden: state.sessions.size > 0}, "No sessions yet.")),
-    renderCreateForm());
+    el("div", {class: "two"},
+      el("section", {class: "card"},
+        el("div", {class: "card-head"}, el("h2", {}, "Market feed")),
+        el("table", {class: "grid compact", id: "feed-table"},
+          el("thead", {}, el("tr", {},
+            el("th", {}, "Symbol"), el("th", {class: "num"}, "Last"), el("th", {class: "num"}, "Bid"),
+            el("th", {class: "num"}, "Ask"), el("th", {class: "num"}, "Spread"), el("th", {class: "num"}, "Events/s"),
+el("th", {}, "Event time"), el("th", {}, "Source"))),
+          el("tbody", {id: "feed-body"})),
+        el("p", {class: "muted empty", id: "feed-empty"}, "No market data yet.")),
+      renderCreateForm()));
+  loadMarketInfo();
   const ids = [...state.sessions.keys()].sort((a, b) => a - b);
   for (const id of ids) renderSessionRow(state.sessions.get(id));
   for (const id of ids) loadSparkline(id);
@@ -421,7 +497,7 @@ function renderSessionRow(s) {
 function renderCreateForm() {
   const select = el("select", {id: "create-strategy", required: true});
   const form = el("form", {class: "create", id: "create-form"},
-    el("label", {}, "Strategy", select),
+    el("label", {class: "wide"}, "Strategy", select),
     el("label", {}, "Name", el("input", {id: "create-name", placeholder: "default: the strategy's"})),
     el("label", {}, "Symbol", el("input", {id: "create-symbol", placeholder: "default: the strategy's", size: 10})),
     el("label", {}, "Initial cash", el("input", {id: "create-cash", placeholder: "config default", inputmode: "decimal", size: 10})),
@@ -546,9 +622,10 @@ function renderSessionPage(id) {
       el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Equity")), equityBox),
       el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Drawdown")), ddBox)),
     el("div", {class: "two"},
-      el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Position")), el("div", {id: "positions"})),
+      el("div", {},
+        el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Position")), el("div", {id: "positions"})),
+        el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Open orders")), el("div", {id: "orders"}))),
       el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Metrics")), el("div", {id: "metrics"}))),
-    el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Open orders")), el("div", {id: "orders"})),
     el("div", {class: "two"},
       el("section", {class: "card"}, el("div", {class: "card-head"}, el("h2", {}, "Fills"), el("span", {class: "muted small", id: "fills-count"})),
         el("div", {id: "fills", class: "scroll"})),
@@ -604,7 +681,7 @@ function renderSessionHead(s) {
   set("position", fmtQty(s.position_qty) + " " + s.symbol.replace(/USDT$|BUSD$|USDC$/, ""));
   set("fees", fmtMoney(s.fees));
   set("fills", s.fills === undefined ? "–" : String(s.fills));
-  set("last", fmtTime(s.last_event_ms));
+  set("last", s.last_event_ms ? fmtTime(s.last_event_ms).slice(11) : "–");
 }
 
 function onPageSessionPush(s, before) {
@@ -622,8 +699,10 @@ function onPageSessionPush(s, before) {
 
 function onPageMarketPush(m) {
   const page = state.page;
-  if (m.last_trade) updateBar(page, m.last_trade.ts_event_ms, num(m.last_trade.price));
-  else if (m.bid && m.ask) updateBar(page, m.ts_event_ms, (num(m.bid) + num(m.ask)) / 2);
+  if (m.last_trade && m.last_trade.ts_event_ms >= (page.lastTradeMs || 0)) {
+    page.lastTradeMs = m.last_trade.ts_event_ms;
+    updateBar(page, m.last_trade.ts_event_ms, num(m.last_trade.price));
+  }
 }
 
 /// Folds one price at event time `ms` into the candle of its bucket.
@@ -644,7 +723,39 @@ function updateBar(page, ms, px) {
     bar.close = px;
   }
   page.lastBarT = t;
-  page.candles.update(bar);
+  if (page.historyLoaded) page.candles.update(bar);
+}
+
+/// Candles before the first live one, from the equity curve's mark prices (one per equity
+/// interval), then the whole series at once.
+function loadHistoryBars(page, points) {
+  const firstLive = Math.min(...page.bars.keys(), Infinity);
+  const history = new Map();
+  for (const p of points) {
+    const px = num(p.mark_price);
+    if (!(px > 0)) continue;
+    const t = Math.floor(p.ts_event_ms / 1000 / page.tf) * page.tf;
+    if (t >= firstLive) break;
+    const bar = history.get(t);
+    if (!bar) {
+      const prev = [...history.values()].pop();
+      const open = prev ? prev.close : px;
+      history.set(t, {time: t, open, high: Math.max(open, px), low: Math.min(open, px), close: px});
+    } else {
+      bar.high = Math.max(bar.high, px), bar.low = Math.min(bar.low, px), bar.close = px;
+    }
+  }
+  const firstLiveBar = page.bars.get(firstLive);
+  const lastHistory = [...history.values()].pop();
+  if (firstLiveBar && lastHistory) {
+    firstLiveBar.open = lastHistory.close;
+    firstLiveBar.high = Math.max(firstLiveBar.high, firstLiveBar.open);
+    firstLiveBar.low = Math.min(firstLiveBar.low, firstLiveBar.open);
+  }
+  page.bars = new Map([...history, ...page.bars].sort((a, b) => a[0] - b[0]));
+  if (!page.lastBarT && page.bars.size) page.lastBarT = [...page.bars.keys()].pop();
+  page.historyLoaded = true;
+  page.candles.setData([...page.bars.values()]);
 }
 
 function drawCurves(page) {
@@ -657,6 +768,8 @@ function drawCurves(page) {
     peak = Math.max(peak, p.v);
     return {time: p.t, value: peak > 0 ? ((p.v - peak) / peak) * 100 : 0};
   }));
+  page.charts[1].timeScale().fitContent();
+  page.charts[2].timeScale().fitContent();
 }
 
 async function loadSessionPage(page) {
@@ -670,9 +783,10 @@ async function loadSessionPage(page) {
     drawCurves(page);
     // History candles from the equity curve's mark prices (sampled every equity interval); the
     // live candles then come from the market pushes' trades.
-    for (const p of points) updateBar(page, p.ts_event_ms, num(p.mark_price));
+    loadHistoryBars(page, points);
   } catch (e) {
     toast("could not load the equity curve: " + e.message, true);
+    loadHistoryBars(page, []);
   }
   await refreshTables(page);
   page.price.timeScale().fitContent();
@@ -778,6 +892,7 @@ function renderDecisions(page, fresh) {
   for (const d of fresh) {
     const t = Math.floor(d.ts_event_ms / 1000 / page.tf) * page.tf;
     for (const [name, v] of Object.entries(decisionInputs(d.inputs))) {
+      if (["open", "high", "low", "close", "volume", "price", "bar low", "bar high"].includes(name)) continue;
       if (!lastPx || !(v > lastPx.close * 0.5 && v < lastPx.close * 1.5)) continue; // not a price-scale value
       let o = page.overlays.get(name);
       if (!o) {
@@ -834,7 +949,7 @@ function renderMetrics(m) {
     if (k === "session_id" || v === null || typeof v === "object") continue;
     let text = String(v);
     if (typeof v === "string" && /^-?\d+\.\d{8}$/.test(v))
-      text = k === "return" || k === "max_drawdown" ? fmtPct(num(v)) : ratios.has(k) ? num(v).toFixed(3) : fmtMoney(v);
+      text = k === "return" ? fmtPct(num(v)) : k === "max_drawdown" ? (num(v) * 100).toFixed(2) + " %" : ratios.has(k) ? num(v).toFixed(3) : fmtMoney(v);
     dl.append(el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, text));
   }
   box.append(dl);
