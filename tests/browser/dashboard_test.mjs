@@ -153,6 +153,14 @@ try {
   if (rest.status !== "paused") fail(`the API says session ${id} is ${rest.status}, not paused`);
   console.log(`session ${id} paused through the UI`);
 
+  // Create a session from the strategy list: it shows up as a new row, running.
+  await page.selectOption("#create-strategy", "ema_crossover_10s");
+  await page.fill("#create-name", "made-in-browser");
+  await page.click("#create-form button[type=submit]");
+  const made = page.locator("#sessions-body tr[data-session]", {hasText: "made-in-browser"});
+  await made.locator("[data-role=status]", {hasText: "running"}).waitFor();
+  console.log(`session ${await made.getAttribute("data-session")} created through the UI`);
+
   // A session page: the candlestick chart draws on its canvas, the tables load.
   const other = await page.locator("#sessions-body tr[data-session]").evaluateAll(
     (trs, paused) => trs.map((t) => t.dataset.session).find((s) => s !== paused), id);
