@@ -43,8 +43,16 @@ int cmd_run(const run_args& args) {
   req.exit_at_end = args.exit_at_end;
   try {
     req.api = make_api_options(cfg.api, args.listen, req.database);
-    if (req.api)
-      req.api->dashboard_dir = args.dashboard.empty() ? std::string(PAPERTRADER_DASHBOARD_DIR) : args.dashboard;
+    if (req.api) {
+      auto& dir = req.api->dashboard_dir;
+      dir = args.dashboard.empty() ? std::string(PAPERTRADER_DASHBOARD_DIR) : args.dashboard;
+      namespace fs = std::filesystem;
+      if (!fs::is_regular_file(fs::path(dir) / "index.html"))
+        spdlog::warn("dashboard: no index.html in {}; / answers 404 (see --dashboard)", dir);
+      else if (!fs::is_regular_file(fs::path(dir) / "node_modules/lightweight-charts/dist/"
+                                                    "lightweight-charts.standalone.production.js"))
+        spdlog::warn("dashboard: the chart library is missing: run npm ci --prefix {}", dir);
+    }
   } catch (const std::runtime_error& e) {
     std::cerr << "error: " << e.what() << '\n';
     return exit_usage;
