@@ -15,6 +15,7 @@ const state = {
   token: "",
   sessions: new Map(),   // id → latest summary (REST row merged with pushes)
   equity: new Map(),     // id → [{t (s), v}] equity history, from REST then pushes
+  equityLoaded: new Set(), // ids whose equity history came over REST (pushes only append)
   markets: new Map(),    // symbol → latest market push
   marketInfo: new Map(), // symbol → GET /market/{symbol} (feed health), loaded once per page view
   marketRate: new Map(), // symbol → [[wall ms, events]] of the last 5 s of pushes (events/s)
@@ -292,6 +293,8 @@ function renderFeed() {
   const f = $("#feed");
   const parts = [];
   for (const m of state.markets.values()) parts.push(`${m.symbol} ${fmtMoney(marketPrice(m))} · ${fmtTime(m.ts_event_ms).slice(11)}`);
+  if (!parts.length)
+    for (const info of state.marketInfo.values()) parts.push(`${info.symbol} · last event ${fmtTime(info.last_event_ms).slice(11)}`);
   f.textContent = parts.length ? parts.join("   ") : "feed: waiting";
   const body = $("#feed-body");
   if (!body) return;
@@ -341,6 +344,7 @@ function parseRoute() {
 async function restart() {
   state.sessions.clear();
   state.equity.clear();
+  state.equityLoaded.clear();
   try {
     const page = await api("/sessions?limit=1000");
     for (const s of page.items) state.sessions.set(s.id, Object.assign(state.sessions.get(s.id) || {}, s));
@@ -448,7 +452,8 @@ el("th", {}, "Event time"), el("th", {}, "Source"))),
 }
 
 async function loadSparkline(id) {
-  if (state.equity.has(id)) return;
+  if (state.equityLoaded.has(id)) return;
+  state.equityLoaded.add(id);
   try {
     const items = await apiAll(`/sessions/${id}/equity`, 5);
     const pushed = state.equity.get(id) || [];
@@ -458,7 +463,7 @@ async function loadSparkline(id) {
     const s = state.sessions.get(id);
     if (s && state.route.page === "overview") renderSessionRow(s);
   } catch (_) {
-    /* the sparkline fills from pushes */
+    state.equityLoaded.delete(id); // the sparkline fills from pushes; the next overview asks again
   }
 }
 
@@ -524,6 +529,7 @@ function renderCreateForm() {
 
 function loadStrategies(select) {
   select.textContent = "";
+  if (!state.strategies.length) select.append(el("option", {value: "", disabled: true, selected: true}, "no strategies found (config/strategies/)"));
   for (const s of state.strategies) {
     const value = s.file.replace(/\.ya?ml$/, "");
     select.append(el("option", {value, disabled: !!s.error},
@@ -780,6 +786,7 @@ async function loadSessionPage(page) {
     const list = points.map((p) => ({t: Math.floor(p.ts_event_ms / 1000), v: num(p.equity), mark: num(p.mark_price)}));
     for (const p of pushed) if (!list.length || p.t > list[list.length - 1].t) list.push(p);
     state.equity.set(page.id, list);
+    state.equityLoaded.add(page.id);
     drawCurves(page);
     // History candles from the equity curve's mark prices (sampled every equity interval); the
     // live candles then come from the market pushes' trades.
