@@ -47,7 +47,7 @@ sessions:
 
 let output = "";
 const server = spawn(binary, ["run", "--config", path.join(dir, "papertrader.yaml"), "--replay", recording,
-                              "--speed", "4", "--listen", "127.0.0.1:0"],
+                              "--speed", "8", "--listen", "127.0.0.1:0"],
                      {env: {...process.env, PAPERTRADER_API_TOKEN: TOKEN}, stdio: ["ignore", "pipe", "pipe"]});
 // Everything the server prints is kept (for the waits and the failure report).
 server.stdout.on("data", (c) => (output += c));
@@ -134,7 +134,7 @@ try {
   await page.waitForFunction((before) => {
     const cells = [...document.querySelectorAll("#sessions-body td[data-role=fills]")];
     return cells.map((c) => Number(c.textContent) || 0).reduce((a, b) => a + b, 0) > before;
-  }, fillsBefore, {timeout: WAIT_MS});
+  }, fillsBefore, {timeout: 2 * WAIT_MS});
   const fillsAfter = await fillsOf();
   if (!(await page.evaluate(() => window.__loadedOnce === true))) fail("the page reloaded");
   console.log(`fills grew live: ${fillsBefore} -> ${fillsAfter}`);
