@@ -361,6 +361,7 @@ async function restart() {
 }
 
 function route() {
+  $("#toast").hidden = true; // it spoke of the page being left
   if (state.page) destroyPage();
   state.route = parseRoute();
   wsSubscribe();
@@ -851,7 +852,7 @@ function renderFills(page) {
   box.textContent = "";
   box.append(table([
     {label: "#", get: (f) => f.fill_id},
-    {label: "Time", get: (f) => fmtTime(f.ts_event_ms)},
+    {label: "Time", get: (f) => el("span", {title: fmtTime(f.ts_event_ms)}, fmtTime(f.ts_event_ms).slice(11))},
     {label: "Side", get: (f) => f.side, cls: (f) => (f.side === "buy" ? "pos" : "neg")},
     {label: "Price", num: true, get: (f) => fmtMoney(f.price)},
     {label: "Qty", num: true, get: (f) => fmtQty(f.qty)},
@@ -888,7 +889,7 @@ function renderDecisions(page, fresh) {
   const box = $("#decisions");
   box.textContent = "";
   box.append(table([
-    {label: "Time", get: (d) => fmtTime(d.ts_event_ms)},
+    {label: "Time", get: (d) => el("span", {title: fmtTime(d.ts_event_ms)}, fmtTime(d.ts_event_ms).slice(11))},
     {label: "Rule", get: (d) => d.rule},
     {label: "Action", get: (d) => d.action},
     {label: "Inputs", get: (d) => el("code", {class: "small"}, d.inputs)},
@@ -966,6 +967,7 @@ function renderMetrics(m) {
 
 window.addEventListener("hashchange", route);
 setupTokenDialog();
+$("#toast").addEventListener("click", () => ($("#toast").hidden = true));
 loadToken();
 if (!state.token) {
   setConn("no token", false);
