@@ -104,11 +104,18 @@ class ApiError extends Error {
 async function api(path, options = {}) {
   const headers = {Authorization: `Bearer ${state.token}`};
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(API + path, {
-    method: options.method || "GET",
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
+  let res;
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(API + path, {
+      method: options.method || "GET",
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    // Rate limited (many sessions loading at once): wait as the server says, a few times.
+    if (res.status !== 429 || attempt >= 3) break;
+    const wait_s = Math.min(Number(res.headers.get("Retry-After")) || 1, 10);
+    await new Promise((resolve) => setTimeout(resolve, wait_s * 1000));
+  }
   let data = null;
   try {
     data = await res.json();
@@ -449,7 +456,15 @@ el("th", {}, "Event time"), el("th", {}, "Source"))),
   loadMarketInfo();
   const ids = [...state.sessions.keys()].sort((a, b) => a - b);
   for (const id of ids) renderSessionRow(state.sessions.get(id));
-  for (const id of ids) loadSparkline(id);
+  loadSparklines(ids);
+}
+
+// One session after the other, so that many sessions do not use up the token's rate limit at once.
+async function loadSparklines(ids) {
+  for (const id of ids) {
+    if (state.route.page !== "overview") return;
+    await loadSparkline(id);
+  }
 }
 
 async function loadSparkline(id) {
@@ -608,7 +623,8 @@ function renderSessionPage(id) {
   }
   $("#crumbs").textContent = "";
   $("#crumbs").append(el("a", {href: "#/"}, "Sessions"), " / ", `${s.id} ${s.name}`);
-  const strategy = state.strategies.find((x) => x.name === s.strategy_name);
+  const file = (s.strategy_file || "").split("/").pop();
+  const strategy = state.strategies.find((x) => x.name === s.strategy_name) || state.strategies.find((x) => x.file === file);
   const tfSeconds = timeframeSeconds(strategy ? strategy.timeframe : "");
 
   const head = el("section", {class: "card session-head", id: "session-head"});
