@@ -2,8 +2,9 @@
 # Crash test: `papertrader run` replays the real BTCUSDT stream recording with several sessions,
 # is killed with SIGKILL at random moments (seeded, logged) and started again on the same
 # database each time, until the replay finishes. Then:
-#   - every fill a client was told about (the fill counts of GET /api/v1/sessions, the fills of
-#     GET /api/v1/sessions/{id}/fills, polled until each kill) is in the database;
+#   - every fill a client was told about (the fill counts pushed over the WebSocket to
+#     pt_ws_recorder, the fills served by GET /api/v1/sessions/{id}/fills) is in the database
+#     as each kill left it, before the restart;
 #   - no fill is stored twice, and no session got a second row;
 #   - PRAGMA integrity_check is ok;
 #   - every session's fills, orders, decisions, equity points and final account equal those of the
@@ -49,6 +50,20 @@ now_ms() { date +%s%3N; }
 
 export PAPERTRADER_API_TOKEN=crash-test-token-0123
 strategies=$repo/config/strategies
+# A busy strategy for this 11-minute recording: 2 s bars, stop loss, trailing stop and cooldown
+# (so restore has protective anchors and cooldowns to rebuild), about 24 fills.
+cat >"$work/fast.yaml" <<EOF
+name: crash-fast
+symbol: BTCUSDT
+timeframe: 2s
+indicators:
+  fast: {type: ema, period: 3}
+  slow: {type: ema, period: 8}
+entry: crosses_above(fast, slow)
+exit: crosses_below(fast, slow)
+risk: {stop_loss: {percent: 0.05}, trailing_stop: {percent: 0.03}, cooldown: 10s}
+sizing: {percent_of_equity: 50}
+EOF
 cat >"$work/papertrader.yaml" <<EOF
 database: $work/unused.db
 feed:
@@ -59,7 +74,10 @@ sessions:
   - {name: rsi-5s, strategy: $strategies/rsi_scalper_5s.yaml}
   - {name: ema-10s-small, strategy: $strategies/ema_crossover_10s.yaml, initial_cash: 700}
   - {name: rsi-5s-fee, strategy: $strategies/rsi_scalper_5s.yaml, taker_fee_bps: 25}
+  - {name: fast, strategy: $work/fast.yaml}
+  - {name: fast-small, strategy: $work/fast.yaml, initial_cash: 900, slippage_bps: 2}
 EOF
+sessions=6
 
 echo "crash_test: seed $seed, $kills kills, replay speed $speed, work folder $work"
 RANDOM=$seed
@@ -96,6 +114,27 @@ poll() { # $1 = log file; records what the API tells a client now
   done
 }
 
+q() { sqlite3 "$1" "$2"; }
+# Every fill a client was told about during the run that just ended is in the database as the
+# kill left it (before any restart could redo it): a fill is reported only once committed.
+told_counts=0
+told_ids=0
+check_told() {
+  local kind id n stored
+  while read -r kind id n; do
+    if [ "$kind" = count ]; then
+      stored=$(q "$db" "SELECT COUNT(*) FROM fills WHERE session_id = $id")
+      [ "$stored" -ge "$n" ] || fail "run $run, session $id: a client was told of $n fills, the database has $stored"
+      told_counts=$((told_counts + 1))
+    else
+      [ "$(q "$db" "SELECT COUNT(*) FROM fills WHERE session_id = $id AND fill_id = $n")" = 1 ] ||
+        fail "run $run, session $id: fill $n was served to a client but is not in the database"
+      told_ids=$((told_ids + 1))
+    fi
+  done < <(sort -u "$told")
+  : >"$told"
+}
+
 finished=0
 run=0
 killed=0
@@ -128,6 +167,7 @@ while [ "$finished" = 0 ]; do
   pid=""
   rec_pid=""
   if [ "$rc" = 137 ]; then killed=$((killed + 1)); fi
+  check_told
   grep -h "restored\|will be restored\|fed as fast as possible" "$log" | sed 's/^/    /' || true
   if [ "$rc" = 0 ]; then
     finished=1
@@ -144,28 +184,14 @@ echo "crash_test: $run runs, $killed killed with SIGKILL"
 [ "$killed" -gt 0 ] || fail "no run was killed: the kill moments all came after the end of the replay"
 
 # 3. The checks.
-q() { sqlite3 "$1" "$2"; }
 [ "$(q "$db" "PRAGMA integrity_check")" = ok ] || fail "integrity_check: $(q "$db" "PRAGMA integrity_check")"
 dup=$(q "$db" "SELECT COUNT(*) FROM (SELECT session_id, fill_id FROM fills GROUP BY 1, 2 HAVING COUNT(*) > 1)")
 [ "$dup" = 0 ] || fail "$dup fill(s) stored twice"
 rows=$(q "$db" "SELECT COUNT(*) FROM sessions")
-[ "$rows" = 4 ] || fail "$rows session rows instead of 4 (a session came back as a new one)"
+[ "$rows" = "$sessions" ] || fail "$rows session rows instead of $sessions (a session came back as a new one)"
 unfinished=$(q "$db" "SELECT COUNT(*) FROM sessions WHERE status <> 'finished'")
 [ "$unfinished" = 0 ] || fail "$unfinished session(s) did not finish"
 
-told_counts=0
-told_ids=0
-while read -r kind id n; do
-  if [ "$kind" = count ]; then
-    stored=$(q "$db" "SELECT COUNT(*) FROM fills WHERE session_id = $id")
-    [ "$stored" -ge "$n" ] || fail "session $id: a client was told of $n fills, the database has $stored"
-    told_counts=$((told_counts + 1))
-  else
-    [ "$(q "$db" "SELECT COUNT(*) FROM fills WHERE session_id = $id AND fill_id = $n")" = 1 ] ||
-      fail "session $id: fill $n was served to a client but is not in the database"
-    told_ids=$((told_ids + 1))
-  fi
-done < <(sort -u "$told")
 echo "crash_test: $told_counts distinct fill counts pushed over the WebSocket and $told_ids fill ids served by" \
   "REST, all in the database"
 [ "$told_counts" -gt 0 ] || fail "the WebSocket client was told nothing: the check checked nothing"
@@ -187,5 +213,5 @@ compare decisions "SELECT s.name, d.ts_event_ms, d.rule, d.inputs, d.action, d.o
 compare "equity points" "SELECT s.name, e.ts_event_ms, e.equity_raw, e.cash_raw, e.position_qty_raw,
   e.mark_price_raw FROM equity_points e JOIN sessions s USING (session_id) ORDER BY s.name, e.rowid"
 fills=$(q "$db" "SELECT COUNT(*) FROM fills")
-echo "crash_test: OK: $fills fills in 4 sessions equal the run without crashes (fills, orders, decisions," \
+echo "crash_test: OK: $fills fills in $sessions sessions equal the run without crashes (fills, orders, decisions," \
   "equity points, accounts); no duplicate; integrity_check ok"
