@@ -223,6 +223,10 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
         if (!rs.active || st.restore_checked || position < rs.events)
           return;
         st.restore_checked = true;
+        // The stored status wins over commands whose own rows did not make it before a crash
+        // (the status is written first, by the supervisor).
+        if (st.next_pause == rs.pauses.size() && ex.paused() != rs.paused)
+          ex.set_paused(rs.paused);
         cut = {out.orders.size(), out.fills.size(), out.decisions.size(), b.equity.size()};
         check_restored(cfg, ex.account(), position);
       };

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "actors/migrations.hpp"
 #include "actors/sqlite.hpp"
@@ -121,6 +122,28 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
                  row.restore.cash.to_string(), row.restore.position_qty.to_string());
   }
   return plan;
+}
+
+void prune_history(const std::string& database, int64_t equity_points_ms, int64_t decisions_ms) {
+  if (database.empty() || !std::filesystem::exists(database) || (equity_points_ms <= 0 && decisions_ms <= 0))
+    return;
+  auto db = open_database(database);
+  sql::transaction tx(*db);
+  auto prune = [&](const char* table, int64_t keep_ms) -> int64_t {
+    if (keep_ms <= 0)
+      return 0;
+    sql::statement st(*db, std::string("DELETE FROM ") + table +
+                             " WHERE ts_event_ms < (SELECT s.last_event_ms FROM sessions s WHERE s.session_id = " +
+                             table + ".session_id) - ?1");
+    st.bind(1, keep_ms);
+    st.run();
+    return sqlite3_changes(db->handle());
+  };
+  auto equity = prune("equity_points", equity_points_ms);
+  auto decisions = prune("decisions", decisions_ms);
+  tx.commit();
+  if (equity + decisions > 0)
+    spdlog::info("retention: deleted {} equity point(s) and {} decision(s) from {}", equity, decisions, database);
 }
 
 } // namespace pt

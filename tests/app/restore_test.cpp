@@ -106,6 +106,10 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
   ASSERT_EQ(events.size(), 4000u);
   std::vector<session_config> configs{make_session("ema_crossover.yaml", "ema"),
                                       make_session("rsi_mean_reversion.yaml", "rsi")};
+  // rsi is paused and resumed by an operator, as its stored commands say (before and after the
+  // cut); the restored session must re-apply them at the same positions.
+  const std::vector<std::pair<int64_t, bool>> rsi_commands{{500, true}, {1500, false}, {3000, true}};
+  configs[1].restore.pauses = rsi_commands;
   auto reference = in_dir("reference.db");
   auto full = run_stored(reference, configs, events, 64);
   ASSERT_EQ(full.size(), 2u);
@@ -117,7 +121,12 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
   {
     auto db = open_database(restored);
     db->exec("UPDATE sessions SET status = 'running'"); // as a killed run leaves them
+    db->exec("INSERT INTO session_commands (session_id, feed_events, command) SELECT session_id, 500, 'pause' "
+             "FROM sessions WHERE name = 'rsi' UNION ALL SELECT session_id, 1500, 'resume' FROM sessions WHERE "
+             "name = 'rsi' UNION ALL SELECT session_id, 3000, 'pause' FROM sessions WHERE name = 'rsi'");
   }
+  for (auto& c : configs)
+    c.restore.pauses.clear(); // from here on, what the database says
   auto again = configs;
   auto plan = restore_sessions(restored, again);
   EXPECT_EQ(plan.restored, 2);
@@ -131,6 +140,8 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
     EXPECT_GT(c.restore.fills, 0) << c.name << " should have traded before the cut";
   }
   EXPECT_EQ(plan.fast_forward_events.count("BTCUSDT"), 1u);
+  EXPECT_TRUE(again[0].restore.pauses.empty());
+  EXPECT_EQ(again[1].restore.pauses, rsi_commands);
   auto reports = run_stored(restored, again, events, 37);
   ASSERT_EQ(reports.size(), 2u);
   for (size_t i = 0; i < 2; ++i)
@@ -152,6 +163,9 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
   const char* equity = "SELECT s.name, e.ts_event_ms, e.equity_raw FROM equity_points e "
                        "JOIN sessions s USING (session_id) ORDER BY s.name, e.rowid";
   EXPECT_EQ(rows(restored, equity, 3), rows(reference, equity, 3));
+  // The pauses did act (an entry was blocked), so re-applying them was needed.
+  EXPECT_FALSE(rows(reference, "SELECT 1 FROM decisions d JOIN sessions s USING (session_id) WHERE s.name = 'rsi' "
+                               "AND d.action LIKE '%paused%'", 1).empty());
 }
 
 TEST_F(Restore, OnlyRunningAndPausedRowsComeBackAndOnlyForAConfigSessionOfTheSameName) {
@@ -190,6 +204,34 @@ TEST_F(Restore, OnlyRunningAndPausedRowsComeBackAndOnlyForAConfigSessionOfTheSam
   auto none = restore_sessions(in_dir("absent.db"), configs);
   EXPECT_EQ(none.restored, 0);
   EXPECT_FALSE(std::filesystem::exists(in_dir("absent.db")));
+}
+
+TEST_F(Restore, RetentionDeletesOnlyOldEquityPointsAndDecisionsOfEachSession) {
+  auto db_path = in_dir("pt.db");
+  {
+    auto db = open_database(db_path);
+    db->exec("INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, "
+             "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, "
+             "updated_at_ms, last_event_ms) VALUES ('a', 'x', 'f', '', 'BTCUSDT', 'finished', 1, 0, 0, 1, 1, 0, 0, "
+             "100000), ('b', 'x', 'f', '', 'BTCUSDT', 'finished', 1, 0, 0, 1, 1, 0, 0, 10000)");
+    for (int64_t ts : {1000, 20000, 60000, 99000}) {
+      for (int64_t id : {1, 2}) {
+        sql::statement e(*db, "INSERT INTO equity_points VALUES (?1, ?2, 1, 1, 0, 0)");
+        e.bind(1, id).bind(2, ts).run();
+        sql::statement d(*db, "INSERT INTO decisions VALUES (?1, ?2, 'entry', '', 'buy', NULL)");
+        d.bind(1, id).bind(2, ts).run();
+      }
+    }
+  }
+  prune_history(db_path, 50'000, 0); // equity points only: 50 s back from each session's last event
+  const char* left = "SELECT session_id || ':' || ts_event_ms FROM equity_points ORDER BY session_id, ts_event_ms";
+  // a (last event 100 s): 60 s and 99 s stay; b (last event 10 s): all stay.
+  EXPECT_EQ(rows(db_path, left, 1),
+            (std::vector<std::string>{"1:60000|", "1:99000|", "2:1000|", "2:20000|", "2:60000|", "2:99000|"}));
+  EXPECT_EQ(rows(db_path, "SELECT COUNT(*) FROM decisions", 1), std::vector<std::string>{"8|"});
+  prune_history(db_path, 0, 1); // decisions only, all but the last millisecond's
+  EXPECT_EQ(rows(db_path, "SELECT session_id || ':' || ts_event_ms FROM decisions ORDER BY 1", 1),
+            (std::vector<std::string>{"2:20000|", "2:60000|", "2:99000|"})); // b's times are past its last event
 }
 
 } // namespace
