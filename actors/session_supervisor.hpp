@@ -64,7 +64,11 @@ struct supervisor_state {
 ///   stop, stopped).
 /// - `session_summary` from a tracker: progress (account, fills, events, drawdown) for `status_atom`.
 /// - `stop_atom`: the operator stops the run (SIGINT/SIGTERM); sessions that settle from now on
-///   end as "stopped" rather than "finished", in their reports and in the database.
+///   end as "stopped" rather than "finished" in their reports, while the database keeps the status
+///   they had ("running" or "paused"), with their feed position: the next run on that database
+///   restores them (docs/operations.md, "Restore").
+/// - A config with `restore.active` already has its id and row: it is spawned without asking the
+///   persister for a row, and is "paused" once subscribed when its stored status was.
 /// - `await_atom` → `std::vector<session_report>` once every session (start-up and created) has
 ///   finished, stopped or failed (a failed session's report has its figures as last known and
 ///   `failure` logged).
