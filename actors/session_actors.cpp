@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
+#include "actors/session_activity.hpp"
 
 namespace pt {
 
@@ -376,8 +377,13 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
         p.feed_events = r.events;
         // Fills are reported (to the supervisor, and through it to API clients) once committed.
         auto summary = summary_of(r);
-        store(std::move(p), [self, supervisor, summary, filled](bool committed) {
+        std::optional<session_activity> activity;
+        if (!refeeding && (!p.orders.empty() || !p.fills.empty() || !p.decisions.empty()))
+          activity = session_activity{r.session_id, p.orders, p.fills, p.decisions};
+        store(std::move(p), [self, supervisor, summary, filled, activity = std::move(activity)](bool committed) {
           auto& st = self->state;
+          if (committed && activity)
+            self->send(supervisor, *activity);
           if (filled && committed) {
             st.last_progress_wall_ms = wall_ms();
             self->send(supervisor, summary);
@@ -390,7 +396,11 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
         });
         if (filled)
           return;
-      } else if (filled && !persister) {
+      } else if (!persister && !refeeding && (!b.orders.empty() || !b.fills.empty() || !b.decisions.empty())) {
+        // Nothing is stored: the batch's activity goes out at once.
+        self->send(supervisor, session_activity{r.session_id, b.orders, b.fills, b.decisions});
+      }
+      if (filled && !persister) {
         self->state.last_progress_wall_ms = wall_ms();
         self->send(supervisor, summary_of(r));
         return;

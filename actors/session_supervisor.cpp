@@ -7,6 +7,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/persister.hpp"
+#include "actors/session_activity.hpp"
 #include "actors/session_actors.hpp"
 
 namespace pt {
@@ -227,6 +228,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& ws = self->state.watchers;
     auto before = ws.size();
+    auto& aw = self->state.activity_watchers;
+    aw.erase(std::remove_if(aw.begin(), aw.end(), [&](const caf::actor& w) { return w.address() == down.source; }),
+             aw.end());
     ws.erase(std::remove_if(ws.begin(), ws.end(), [&](const caf::actor& w) { return w.address() == down.source; }),
              ws.end());
     if (ws.size() != before)
@@ -379,6 +383,19 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       for (auto& [id, s] : self->state.sessions)
         out.push_back(summary_of(s));
       return out;
+    },
+    [self](watch_atom, caf::actor& watcher, activity_atom) {
+      self->monitor(watcher);
+      self->state.watchers.push_back(watcher);
+      self->state.activity_watchers.push_back(std::move(watcher));
+      std::vector<session_summary> out;
+      for (auto& [id, s] : self->state.sessions)
+        out.push_back(summary_of(s));
+      return out;
+    },
+    [self](session_activity& a) {
+      for (auto& w : self->state.activity_watchers)
+        self->send(w, a);
     },
     [self](status_atom) {
       std::vector<session_summary> out;

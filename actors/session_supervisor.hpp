@@ -42,6 +42,7 @@ struct supervisor_state {
   int64_t next_local_id = 1;   ///< without a persister: the next session id
   bool stopping = false;       ///< an operator stopped the run: sessions that end now are "stopped"
   std::vector<caf::actor> watchers; ///< monitored; each receives every summary stored (`watch_atom`)
+  std::vector<caf::actor> activity_watchers; ///< those of `watchers` that also get `session_activity`
   std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
   caf::response_promise started;
   std::vector<caf::response_promise> awaiting;
@@ -96,6 +97,9 @@ struct supervisor_state {
 ///   `session_summary` each time the supervisor stores one: every progress report of a tracker
 ///   and every status change (running, paused, resumed, stopped, finished, failed). Never one
 ///   message per market event.
+/// - `(watch_atom, caf::actor watcher, activity_atom)` → the same, and `watcher` also receives
+///   every `session_activity` (actors/session_activity.hpp) a tracker reports: a batch's orders,
+///   fills and decisions once committed, before the summary of that batch.
 /// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
 ///   diagnostics and tests (killing it fails that session alone).
 /// A session whose actors terminate is marked failed with the reason; the others go on.

@@ -225,6 +225,7 @@ function connect() {
     state.wsSeq = m.seq;
     if (m.type === "session") onSessionPush(m.session);
     else if (m.type === "market") onMarketPush(m);
+    else if (m.type === "fill") onFillPush(m);
     else if (m.type === "error") console.warn("push error", m.error);
   };
   ws.onclose = () => {
@@ -668,7 +669,7 @@ function renderSessionPage(id) {
                                    priceFormat: {type: "custom", formatter: (v) => v.toFixed(2) + " %"}});
   const page = {
     id, symbol: s.symbol, tf: tfSeconds, charts: [price, equity, dd], candles, equityLine, ddLine, price,
-    bars: new Map(), overlays: new Map(), fills: [], lastFillId: 0, decisionsAfter: 0, decisions: [],
+    bars: new Map(), overlays: new Map(), fills: [], fillIds: new Set(), lastFillId: 0, decisionsAfter: 0, decisions: [],
     refreshing: false, refreshAgain: false,
   };
   state.page = page;
@@ -728,6 +729,26 @@ function onPageMarketPush(m) {
   }
 }
 
+/// Adds fills (from REST or pushes) not seen yet, kept in fill id order.
+function addFills(page, fills) {
+  let added = false;
+  for (const f of fills) {
+    if (page.fillIds.has(f.fill_id)) continue;
+    page.fillIds.add(f.fill_id);
+    page.fills.push(f);
+    added = true;
+  }
+  if (added) page.fills.sort((a, b) => a.fill_id - b.fill_id);
+  return added;
+}
+
+/// A `fill` push of the open session page: shown at once (it is stored already).
+function onFillPush(m) {
+  const page = state.page;
+  if (!page || page.id !== m.session_id || !m.fill) return;
+  if (addFills(page, [m.fill])) renderFills(page);
+}
+
 /// Folds one price at event time `ms` into the candle of its bucket.
 function updateBar(page, ms, px) {
   if (!Number.isFinite(px) || px <= 0) return;
@@ -781,6 +802,40 @@ function loadHistoryBars(page, points) {
   page.candles.setData([...page.bars.values()]);
 }
 
+/// "10s", "1m", "4h", "1d": the API's timeframe of `seconds`.
+function timeframeText(seconds) {
+  for (const [unit, n] of [["d", 86400], ["h", 3600], ["m", 60]]) if (seconds % n === 0) return seconds / n + unit;
+  return seconds + "s";
+}
+
+/// History candles from `GET /sessions/{id}/candles` (the broadcaster's bars of the page's
+/// timeframe, the forming one last), merged with the live bars already drawn; false when the API
+/// has none (an ended session answers 404 no_candles), so the caller falls back.
+async function loadCandleBars(page) {
+  let items;
+  try {
+    items = (await api(`/sessions/${page.id}/candles?timeframe=${timeframeText(page.tf)}&limit=1000`)).items;
+  } catch (e) {
+    return false;
+  }
+  if (state.page !== page || !items.length) return false;
+  const merged = new Map();
+  for (const c of items) {
+    const t = Math.floor(c.open_time_ms / 1000);
+    merged.set(t, {time: t, open: num(c.open), high: num(c.high), low: num(c.low), close: num(c.close)});
+  }
+  for (const [t, live] of page.bars) {
+    const bar = merged.get(t);
+    if (!bar) merged.set(t, live);
+    else bar.high = Math.max(bar.high, live.high), bar.low = Math.min(bar.low, live.low), bar.close = live.close;
+  }
+  page.bars = new Map([...merged].sort((a, b) => a[0] - b[0]));
+  page.lastBarT = Math.max(page.lastBarT || 0, [...page.bars.keys()].pop());
+  page.historyLoaded = true;
+  page.candles.setData([...page.bars.values()]);
+  return true;
+}
+
 function drawCurves(page) {
   const points = state.equity.get(page.id) || [];
   page.equityLine.setData(points.map((p) => ({time: p.t, value: p.v})));
@@ -805,9 +860,10 @@ async function loadSessionPage(page) {
     state.equity.set(page.id, list);
     state.equityLoaded.add(page.id);
     drawCurves(page);
-    // History candles from the equity curve's mark prices (sampled every equity interval); the
+    // History candles from the candles API; for an ended session (the broadcaster builds none
+    // for it any more), from the equity curve's mark prices (sampled every equity interval). The
     // live candles then come from the market pushes' trades.
-    loadHistoryBars(page, points);
+    if (!(await loadCandleBars(page)) && state.page === page) loadHistoryBars(page, points);
   } catch (e) {
     toast("could not load the equity curve: " + e.message, true);
     loadHistoryBars(page, []);
@@ -835,7 +891,7 @@ async function refreshTables(page) {
       ]);
       if (state.page !== page) return;
       for (const f of fills) page.lastFillId = Math.max(page.lastFillId, f.fill_id);
-      page.fills.push(...fills);
+      addFills(page, fills);
       for (const d of decisions) page.decisionsAfter = Math.max(page.decisionsAfter, d.id);
       page.decisions.push(...decisions);
       renderFills(page);
