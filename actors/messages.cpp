@@ -1,6 +1,7 @@
 #include "actors/messages.hpp"
 
 #include "actors/persister.hpp"
+#include "actors/session_activity.hpp"
 #include "actors/session_errc.hpp"
 
 namespace pt {
@@ -21,6 +22,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<session_report>>("pt::session_reports");
   cfg.add_message_type<session_row>("pt::session_row");
   cfg.add_message_type<session_summary>("pt::session_summary");
+  cfg.add_message_type<session_activity>("pt::session_activity");
   cfg.add_message_type<std::vector<session_summary>>("pt::session_summaries");
   cfg.add_error_category(session_errc_category, render_session_error);
 }

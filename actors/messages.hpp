@@ -130,6 +130,9 @@ struct session_batch {
   std::vector<equity_point> equity;      ///< from the paper executor: sampled equity curve points
   account_snapshot account;              ///< from the paper executor: after the last event
   double max_drawdown = 0;               ///< from the paper executor: so far, fraction of peak
+  /// From the paper executor of a restored session: fills of events before its restore position,
+  /// rebuilt by the re-feed; already stored and reported, so only counted, never stored again.
+  std::vector<fill> replayed_fills;
 };
 
 /// What the persister writes for one session after one batch.
@@ -145,6 +148,8 @@ struct persist_batch {
   /// false: only `status` is written (a status change from the supervisor, whose figures may lag
   /// the tracker's); the account columns keep what the tracker last stored.
   bool has_account = true;
+  int64_t feed_events = -1;              ///< market events processed after this batch (-1 = unchanged)
+  std::string command;                   ///< "pause" or "resume" taking effect at `feed_events`; empty = none
 };
 
 // -- session lifecycle --------------------------------------------------------------------------
@@ -345,13 +350,13 @@ typename Inspector::result_type inspect(Inspector& f, signal_raised& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_batch& x) {
   return f(caf::meta::type_name("session_batch"), x.market, x.bars, x.signals, x.orders, x.fills, x.decisions,
-           x.equity, x.account, x.max_drawdown);
+           x.equity, x.account, x.max_drawdown, x.replayed_fills);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, persist_batch& x) {
   return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.decisions, x.account,
-           x.status, x.failure, x.has_account);
+           x.status, x.failure, x.has_account, x.feed_events, x.command);
 }
 
 template <class Inspector>

@@ -30,11 +30,18 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   sql::statement account_stmt(db,
     "UPDATE sessions SET cash_raw = ?2, position_qty_raw = ?3, cost_basis_raw = ?4, realized_pnl_raw = ?5, "
     "fees_raw = ?6, mark_price_raw = ?7, equity_raw = ?8, last_event_ms = ?9, "
-    "status = COALESCE(NULLIF(?10, ''), status), updated_at_ms = ?11 WHERE session_id = ?1");
+    "status = COALESCE(NULLIF(?10, ''), status), updated_at_ms = ?11, "
+    "feed_events = CASE WHEN ?12 < 0 THEN feed_events ELSE ?12 END WHERE session_id = ?1");
+  sql::statement command_stmt(db, "INSERT INTO session_commands (session_id, feed_events, command) VALUES (?1, ?2, ?3)");
   sql::statement status_stmt(db, "UPDATE sessions SET status = ?2, updated_at_ms = ?3, "
                                  "failure = COALESCE(NULLIF(?4, ''), failure) WHERE session_id = ?1");
   int64_t now = wall_ms();
   for (auto& b : batches) {
+    if (!b.command.empty()) {
+      command_stmt.bind(1, b.session_id).bind(2, b.feed_events).bind(3, std::string_view(b.command));
+      command_stmt.run();
+      continue;
+    }
     for (auto& o : b.orders) {
       order_stmt.bind(1, b.session_id).bind(2, o.order_id).bind(3, std::string_view(to_string(o.order_side)));
       order_stmt.bind(4, o.qty.raw()).bind(5, std::string_view(to_string(o.status))).bind(7, o.ts_event_ms);
@@ -76,7 +83,7 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
     account_stmt.bind(1, b.session_id).bind(2, a.cash.raw()).bind(3, a.position_qty.raw());
     account_stmt.bind(4, a.cost_basis.raw()).bind(5, a.realized_pnl.raw()).bind(6, a.fees.raw());
     account_stmt.bind(7, a.mark.raw()).bind(8, a.equity.raw()).bind(9, a.ts_event_ms);
-    account_stmt.bind(10, std::string_view(b.status)).bind(11, now);
+    account_stmt.bind(10, std::string_view(b.status)).bind(11, now).bind(12, b.feed_events);
     account_stmt.run();
   }
 }
@@ -88,6 +95,8 @@ void commit_pending(caf::stateful_actor<persister_state>* self) {
     return;
   auto batches = std::move(st.pending);
   st.pending.clear();
+  auto acks = std::move(st.acks);
+  st.acks.clear();
   try {
     sql::transaction tx(*st.db);
     write_batches(*st.db, batches);
@@ -95,9 +104,13 @@ void commit_pending(caf::stateful_actor<persister_state>* self) {
     ++st.commits;
     for (auto& b : batches)
       st.fills_committed += static_cast<int64_t>(b.fills.size());
+    for (auto& rp : acks)
+      rp.deliver(ok_atom::value);
   } catch (const std::exception& e) {
     ++st.failures;
     spdlog::error("persister: commit of {} batch(es) failed and was rolled back: {}", batches.size(), e.what());
+    for (auto& rp : acks)
+      rp.deliver(caf::make_error(caf::sec::runtime_error, std::string("commit failed: ") + e.what()));
   }
 }
 
@@ -131,6 +144,16 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
         self->state.commit_queued = true;
         self->send(self, commit_atom::value);
       }
+    },
+    [self](await_atom, persist_batch& b) {
+      auto rp = self->make_response_promise();
+      self->state.pending.push_back(std::move(b));
+      self->state.acks.push_back(rp);
+      if (!self->state.commit_queued) {
+        self->state.commit_queued = true;
+        self->send(self, commit_atom::value);
+      }
+      return rp;
     },
     [self](commit_atom) { commit_pending(self); },
     [self](flush_atom) {

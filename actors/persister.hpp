@@ -34,6 +34,7 @@ typename Inspector::result_type inspect(Inspector& f, session_row& x) {
 struct persister_state {
   std::shared_ptr<sql::database> db;
   std::vector<persist_batch> pending;
+  std::vector<caf::response_promise> acks; ///< of `(await_atom, persist_batch)`, answered after the commit
   bool commit_queued = false;
   int64_t commits = 0;
   int64_t fills_committed = 0;
@@ -49,6 +50,10 @@ struct persister_state {
 ///   transaction (group commit), triggered by a `commit_atom` the actor sends itself, which
 ///   arrives after everything already in its mailbox. A batch with `has_account == false` (a
 ///   status change from the supervisor) writes `sessions.status` only.
+/// - `(await_atom, persist_batch)` → `ok_atom` once that batch is committed (an error when its
+///   transaction failed): queued and committed like a plain `persist_batch`. The position tracker
+///   sends fills this way and reports them only on the answer (a client never hears of a fill that
+///   is not in the database).
 /// - `flush_atom` → `ok_atom` once everything received before it is committed.
 /// A failed transaction is logged and counted, never thrown out of the handler.
 caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db);

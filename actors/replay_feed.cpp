@@ -64,10 +64,27 @@ void replay_feed::run(std::unique_ptr<market_file_source> source) {
   std::optional<int64_t> first_ts;
   std::string symbol;
   market_event ev;
+  std::map<std::string, int64_t> seen; // events read per symbol, for `fast_forward_events`
+  bool fast_forwarding = !options_.fast_forward_events.empty();
   while (!stop_requested_ && source->next(symbol, ev)) {
     if (!first_ts)
       first_ts = ev.ts_event_ms;
-    if (options_.speed > 0) {
+    if (fast_forwarding) {
+      ++seen[symbol];
+      bool any_left = false;
+      for (auto& [sym, n] : options_.fast_forward_events)
+        any_left = any_left || seen[sym] <= n;
+      if (!any_left) {
+        // The first event past every restored position: the pace starts here, it is due now.
+        fast_forwarding = false;
+        if (options_.speed > 0)
+          wall_start = clock::now() - std::chrono::microseconds(static_cast<int64_t>(
+                                          static_cast<double>(ev.ts_event_ms - *first_ts) * 1000.0 / options_.speed));
+        spdlog::info("replay: {} events fed as fast as possible for restored sessions; pace from event time {} ms",
+                     stats_.events + static_cast<int64_t>(pending[symbol].size()), ev.ts_event_ms);
+      }
+    }
+    if (options_.speed > 0 && !fast_forwarding) {
       auto due = wall_start + std::chrono::microseconds(static_cast<int64_t>(
                                   static_cast<double>(ev.ts_event_ms - *first_ts) * 1000.0 / options_.speed));
       if (due > clock::now()) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -19,6 +20,9 @@ struct replay_options {
   std::optional<std::string> symbol; ///< overrides a CSV's symbol
   double speed = 0;                  ///< event-time multiplier: 1 = real time, 10 = ten times; 0 = as fast as possible
   size_t max_batch = 512;            ///< events per batch at most
+  /// Per symbol: this many first events go out as fast as possible whatever `speed` is (restored
+  /// sessions are re-fed up to their stored position); the pace starts after them.
+  std::map<std::string, int64_t> fast_forward_events;
 };
 
 /// What a replay did, for logs and tests.

@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <limits>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
+#include "actors/session_activity.hpp"
 
 namespace pt {
 
@@ -42,6 +44,33 @@ std::string utc_minute(int64_t ts_ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
+}
+
+// Where a batch's outputs start to be new (see `paper_executor`): counts of each kind before.
+struct replay_cut {
+  size_t orders = 0;
+  size_t fills = 0;
+  size_t decisions = 0;
+  size_t equity = 0;
+};
+
+// A restored session at its restore position: its re-fed account against the stored one.
+void check_restored(const session_config& cfg, const ledger& l, int64_t position) {
+  const auto& rs = cfg.restore;
+  int differences = (l.cash() != rs.cash) + (l.position_qty() != rs.position_qty) +
+                    (l.realized_pnl() != rs.realized_pnl) + (l.fees() != rs.fees);
+  if (differences == 0) {
+    spdlog::info("session {} ({}) restored: {} events re-fed, account as stored (cash {}, position {}, fees {}); "
+                 "continuing from event {}",
+                 cfg.session_id, cfg.name, position, rs.cash.to_string(), rs.position_qty.to_string(),
+                 rs.fees.to_string(), position + 1);
+    return;
+  }
+  spdlog::warn("session {} ({}) restored with {} difference(s) after {} events re-fed: cash {} (stored {}), "
+               "position {} (stored {}), realized {} (stored {}), fees {} (stored {})",
+               cfg.session_id, cfg.name, differences, position, l.cash().to_string(), rs.cash.to_string(),
+               l.position_qty().to_string(), rs.position_qty.to_string(), l.realized_pnl().to_string(),
+               rs.realized_pnl.to_string(), l.fees().to_string(), rs.fees.to_string());
 }
 
 } // namespace
@@ -177,7 +206,7 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
   self->state.curve.emplace(cfg.equity_interval_ms);
   self->state.risk_atr = compiled->risk_atr;
   return {
-    [self, next](session_batch& b) {
+    [self, next, cfg](session_batch& b) {
       auto& st = self->state;
       auto& ex = *st.exchange;
       auto& curve = *st.curve;
@@ -186,7 +215,24 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
       size_t next_signal = 0;
       size_t next_row = 0;
       std::optional<double> atr;
+      // Outputs before this point belong to events a restored session had already committed.
+      replay_cut cut;
+      auto at_position = [&](int64_t position) {
+        const auto& rs = cfg.restore;
+        for (; st.next_pause < rs.pauses.size() && rs.pauses[st.next_pause].first <= position; ++st.next_pause)
+          ex.set_paused(rs.pauses[st.next_pause].second);
+        if (!rs.active || st.restore_checked || position < rs.events)
+          return;
+        st.restore_checked = true;
+        // The stored status wins over commands whose own rows did not make it before a crash
+        // (the status is written first, by the supervisor).
+        if (st.next_pause == rs.pauses.size() && ex.paused() != rs.paused)
+          ex.set_paused(rs.paused);
+        cut = {out.orders.size(), out.fills.size(), out.decisions.size(), b.equity.size()};
+        check_restored(cfg, ex.account(), position);
+      };
       for (size_t i = 0; i < events.size(); ++i) {
+        at_position(st.events + static_cast<int64_t>(i));
         size_t fills_before = out.fills.size();
         ex.on_market(events[i], out);
         bool bar_closed_here = false;
@@ -206,6 +252,15 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
               b.equity.push_back(*p);
         }
       }
+      st.events += static_cast<int64_t>(events.size());
+      at_position(st.events);
+      if (cfg.restore.active && !st.restore_checked) // the whole batch is before the restore position
+        cut = {out.orders.size(), out.fills.size(), out.decisions.size(), b.equity.size()};
+      b.replayed_fills.assign(out.fills.begin(), out.fills.begin() + static_cast<std::ptrdiff_t>(cut.fills));
+      out.orders.erase(out.orders.begin(), out.orders.begin() + static_cast<std::ptrdiff_t>(cut.orders));
+      out.fills.erase(out.fills.begin(), out.fills.begin() + static_cast<std::ptrdiff_t>(cut.fills));
+      out.decisions.erase(out.decisions.begin(), out.decisions.begin() + static_cast<std::ptrdiff_t>(cut.decisions));
+      b.equity.erase(b.equity.begin(), b.equity.begin() + static_cast<std::ptrdiff_t>(cut.equity));
       b.orders = std::move(out.orders);
       b.fills = std::move(out.fills);
       b.decisions = std::move(out.decisions);
@@ -215,13 +270,16 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
       self->send(next, std::move(b));
     },
     [self, next](end_data_atom) { self->send(next, end_data_atom::value); },
-    [self, cfg](pause_atom) {
+    [self, next, cfg](pause_atom) {
       self->state.exchange->set_paused(true);
-      spdlog::info("session {} ({}) paused: no new entries; protective exits go on", cfg.session_id, cfg.name);
+      spdlog::info("session {} ({}) paused after {} events: no new entries; protective exits go on", cfg.session_id,
+                   cfg.name, self->state.events);
+      self->send(next, pause_atom::value, self->state.events);
     },
-    [self, cfg](resume_atom) {
+    [self, next, cfg](resume_atom) {
       self->state.exchange->set_paused(false);
-      spdlog::info("session {} ({}) resumed", cfg.session_id, cfg.name);
+      spdlog::info("session {} ({}) resumed after {} events", cfg.session_id, cfg.name, self->state.events);
+      self->send(next, resume_atom::value, self->state.events);
     },
     [self, next, cfg](stop_atom, bool flatten) {
       // The operator's stop, after every batch the session was sent: what is pending is
@@ -263,8 +321,37 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
   r.final.initial_cash = cfg.initial_cash;
   r.final.cash = cfg.initial_cash;
   r.final.equity = cfg.initial_cash;
+  // Stores `p`; `then(committed)` runs once it is committed (true) or its commit failed (false).
+  auto store = [self, persister](persist_batch p, std::function<void(bool)> then) {
+    if (!persister) {
+      then(true);
+      return;
+    }
+    ++self->state.acks_pending;
+    self->request(persister, caf::infinite, await_atom::value, std::move(p))
+      .then(
+        [self, then](ok_atom) {
+          --self->state.acks_pending;
+          then(true);
+        },
+        [self, then](caf::error& err) {
+          --self->state.acks_pending;
+          spdlog::error("session {}: a batch was not stored: {}", self->state.report.session_id,
+                        self->system().render(err));
+          then(false);
+        });
+  };
+  auto store_command = [self, persister](const char* command, int64_t events) {
+    if (!persister)
+      return;
+    persist_batch p;
+    p.session_id = self->state.report.session_id;
+    p.command = command;
+    p.feed_events = events;
+    self->send(persister, std::move(p));
+  };
   return {
-    [self, supervisor, persister](session_batch& b) {
+    [self, supervisor, persister, cfg, store](session_batch& b) {
       auto& r = self->state.report;
       bool filled = !b.fills.empty();
       r.events += static_cast<int64_t>(batch_size(b.market));
@@ -273,10 +360,12 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
       for (auto& o : b.orders)
         if (o.status == order_status::rejected)
           ++r.orders_rejected;
+      r.fills.insert(r.fills.end(), b.replayed_fills.begin(), b.replayed_fills.end());
       r.fills.insert(r.fills.end(), b.fills.begin(), b.fills.end());
       r.decisions.insert(r.decisions.end(), b.decisions.begin(), b.decisions.end());
       r.final = b.account;
       r.max_drawdown = b.max_drawdown;
+      bool refeeding = cfg.restore.active && r.events < cfg.restore.events;
       if (persister && (!b.orders.empty() || !b.fills.empty() || !b.equity.empty() || !b.decisions.empty())) {
         persist_batch p;
         p.session_id = r.session_id;
@@ -285,38 +374,66 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
         p.equity = std::move(b.equity);
         p.decisions = std::move(b.decisions);
         p.account = b.account;
-        self->send(persister, std::move(p));
+        p.feed_events = r.events;
+        // Fills are reported (to the supervisor, and through it to API clients) once committed.
+        auto summary = summary_of(r);
+        std::optional<session_activity> activity;
+        if (!refeeding && (!p.orders.empty() || !p.fills.empty() || !p.decisions.empty()))
+          activity = session_activity{r.session_id, p.orders, p.fills, p.decisions};
+        store(std::move(p), [self, supervisor, summary, filled, activity = std::move(activity)](bool committed) {
+          auto& st = self->state;
+          if (committed && activity)
+            self->send(supervisor, *activity);
+          if (filled && committed) {
+            st.last_progress_wall_ms = wall_ms();
+            self->send(supervisor, summary);
+          } else if (!filled && st.acks_pending == 0 &&
+                     wall_ms() - st.last_progress_wall_ms >= position_tracker_state::progress_interval_ms) {
+            // Everything counted so far is committed: the latest figures may go out.
+            st.last_progress_wall_ms = wall_ms();
+            self->send(supervisor, summary_of(st.report));
+          }
+        });
+        if (filled)
+          return;
+      } else if (!persister && !refeeding && (!b.orders.empty() || !b.fills.empty() || !b.decisions.empty())) {
+        // Nothing is stored: the batch's activity goes out at once.
+        self->send(supervisor, session_activity{r.session_id, b.orders, b.fills, b.decisions});
       }
-      // Progress for the supervisor: at most one message per batch, and only when the batch
-      // filled or `progress_interval_ms` of wall time have passed since the last one.
+      if (filled && !persister) {
+        self->state.last_progress_wall_ms = wall_ms();
+        self->send(supervisor, summary_of(r));
+        return;
+      }
+      // Progress without fills: at most every `progress_interval_ms` of wall time, and only when
+      // every fill counted in it is committed; none while a restored session is re-fed.
       auto now = wall_ms();
-      if (filled || now - self->state.last_progress_wall_ms >= position_tracker_state::progress_interval_ms) {
+      if (!refeeding && self->state.acks_pending == 0 &&
+          now - self->state.last_progress_wall_ms >= position_tracker_state::progress_interval_ms) {
         self->state.last_progress_wall_ms = now;
         self->send(supervisor, summary_of(r));
       }
     },
-    [self, supervisor, persister](stop_atom, bool) {
+    [store_command](pause_atom, int64_t events) { store_command("pause", events); },
+    [store_command](resume_atom, int64_t events) { store_command("resume", events); },
+    [self, supervisor, store](stop_atom, bool) {
       auto& r = self->state.report;
       r.status = "stopped";
-      if (persister) {
-        persist_batch p;
-        p.session_id = r.session_id;
-        p.account = r.final;
-        p.status = "stopped";
-        self->send(persister, std::move(p));
-      }
-      self->send(supervisor, r);
+      persist_batch p;
+      p.session_id = r.session_id;
+      p.account = r.final;
+      p.status = "stopped";
+      p.feed_events = r.events;
+      store(std::move(p), [self, supervisor](bool) { self->send(supervisor, self->state.report); });
     },
-    [self, supervisor, persister](end_data_atom) {
+    [self, supervisor, store](end_data_atom) {
       auto& r = self->state.report;
-      if (persister) {
-        persist_batch p;
-        p.session_id = r.session_id;
-        p.account = r.final;
-        p.status = "finished";
-        self->send(persister, std::move(p));
-      }
-      self->send(supervisor, r);
+      persist_batch p;
+      p.session_id = r.session_id;
+      p.account = r.final;
+      p.status = "finished";
+      p.feed_events = r.events;
+      store(std::move(p), [self, supervisor](bool) { self->send(supervisor, self->state.report); });
     },
   };
 }

@@ -58,13 +58,21 @@ struct paper_executor_state {
   std::optional<paper_exchange> exchange;
   std::optional<equity_curve> curve;
   std::optional<size_t> risk_atr; ///< column of the risk ATR in each row
+  int64_t events = 0;             ///< market events processed so far (the session's feed position)
+  size_t next_pause = 0;          ///< next entry of `restore.pauses` to apply
+  bool restore_checked = false;   ///< a restored session reached its restore position
   static inline const char* name = "paper_executor";
 };
 
 /// Replays the batch's events into the virtual exchange, acting on each signal right after the
 /// event that raised it; adds order updates, fills, decisions, equity points and the account.
+/// A restored session (`session_config::restore`) re-applies its stored pause/resume commands at
+/// their positions, and moves the outputs of its first `restore.events` events out of the batch
+/// (its fills into `replayed_fills`): they are committed already. At that position it compares
+/// its account with the stored one and logs the outcome (a warning when they differ).
 /// Lifecycle: `pause_atom` / `resume_atom` set the exchange's paused flag (no new entries, see
-/// `paper_exchange::set_paused`). `(stop_atom, bool flatten)` cancels pending orders and, with
+/// `paper_exchange::set_paused`). Each is forwarded to
+/// `next` as `(pause_atom|resume_atom, int64_t events)`, the position at which it took effect. `(stop_atom, bool flatten)` cancels pending orders and, with
 /// `flatten`, sells the position at the current bid (`paper_exchange::flatten`); it forwards
 /// those as one more `session_batch` (with no market events), then `(stop_atom, flatten)`.
 caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
@@ -75,16 +83,21 @@ struct position_tracker_state {
   session_report report;
   int64_t equity_interval_ms = 0;
   int64_t last_progress_wall_ms = 0; ///< steady clock, when the last progress summary went out
+  int64_t acks_pending = 0;          ///< batches sent to the persister whose commit is not yet answered
   /// Longest wall time between two progress summaries while batches keep coming, ms.
   static constexpr int64_t progress_interval_ms = 500;
   static inline const char* name = "position_tracker";
 };
 
 /// Keeps the session's position, P&L and fills; sends what must be stored to the persister
-/// (if any) and, at the end of data, the `session_report` to the supervisor.
-/// Progress: after a batch, a `session_summary` (status "running"; the supervisor owns the
-/// status) goes to the supervisor when the batch had fills or `progress_interval_ms` of wall time
-/// passed since the last one — never one message per tick.
+/// (if any) as `(await_atom, persist_batch)` with the feed position, and, at the end of data, the
+/// `session_report` to the supervisor — once the persister has committed what came before.
+/// Progress: a `session_summary` (status "running"; the supervisor owns the status) goes to the
+/// supervisor when the persister confirms the commit of a batch with fills (the summary as of that
+/// batch: nobody hears of a fill before it is stored), or when `progress_interval_ms` of wall time
+/// passed since the last one and nothing waits for a commit — never one message per tick. While a
+/// restored session is re-fed (before its restore position) no progress is sent.
+/// `(pause_atom|resume_atom, int64_t events)`: stored as a command at that feed position.
 /// `(stop_atom, bool)`: the report becomes final with status "stopped", stored as such, and is
 /// sent to the supervisor.
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,

@@ -7,6 +7,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/persister.hpp"
+#include "actors/session_activity.hpp"
 #include "actors/session_actors.hpp"
 
 namespace pt {
@@ -156,10 +157,17 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
         auto& s = self->state.sessions[id];
         if (s.status != "starting")
           return;
-        s.status = "running";
-        spdlog::info("session {} ({}) running: {} on {} {}, cash {}", id, s.config.name, s.config.strategy.name,
-                     s.config.symbol, format_timeframe(s.config.strategy.timeframe_ms),
-                     s.config.initial_cash.to_string());
+        const auto& rs = s.config.restore;
+        s.status = rs.active && rs.paused ? "paused" : "running";
+        if (rs.active)
+          spdlog::info("session {} ({}) restoring as {}: {} on {}, re-feeding {} events ({} fills committed, "
+                       "{} pause/resume commands)",
+                       id, s.config.name, s.status, s.config.strategy.name, s.config.symbol, rs.events, rs.fills,
+                       rs.pauses.size());
+        else
+          spdlog::info("session {} ({}) running: {} on {} {}, cash {}", id, s.config.name, s.config.strategy.name,
+                       s.config.symbol, format_timeframe(s.config.strategy.timeframe_ms),
+                       s.config.initial_cash.to_string());
         notify(self, s);
         if (s.created) {
           if (s.create_reply.pending())
@@ -220,6 +228,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& ws = self->state.watchers;
     auto before = ws.size();
+    auto& aw = self->state.activity_watchers;
+    aw.erase(std::remove_if(aw.begin(), aw.end(), [&](const caf::actor& w) { return w.address() == down.source; }),
+             aw.end());
     ws.erase(std::remove_if(ws.begin(), ws.end(), [&](const caf::actor& w) { return w.address() == down.source; }),
              ws.end());
     if (ws.size() != before)
@@ -241,6 +252,10 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       for (size_t i = 0; i < st.configs.size(); ++i) {
         auto cfg = st.configs[i];
         auto warmup = i < st.warmups.size() ? st.warmups[i] : warmup_history{};
+        if (cfg.restore.active) { // it has its id and its row already
+          spawn_pipeline(self, std::move(cfg), std::move(warmup));
+          continue;
+        }
         if (!st.persister) {
           cfg.session_id = st.next_local_id++;
           spawn_pipeline(self, std::move(cfg), std::move(warmup));
@@ -278,14 +293,17 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         s->progress = pt::summary_of(report);
         return;
       }
+      auto was = s->status;
       s->status = self->state.stopping || tracker_stopped ? "stopped" : "finished";
       report.status = s->status;
       if (s->status == "stopped" && !tracker_stopped && self->state.persister) {
-        // The tracker stored "finished" just before its report; this comes after it.
+        // The run was stopped (SIGINT/SIGTERM), not the session: the tracker stored "finished"
+        // just before its report; the status it had goes back over it, so the session is restored
+        // when the run starts again on this database.
         persist_batch p;
         p.session_id = report.session_id;
         p.account = report.final;
-        p.status = "stopped";
+        p.status = was == "paused" ? "paused" : "running";
         self->send(self->state.persister, std::move(p));
       }
       spdlog::info("session {} ({}) {}: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
@@ -365,6 +383,19 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       for (auto& [id, s] : self->state.sessions)
         out.push_back(summary_of(s));
       return out;
+    },
+    [self](watch_atom, caf::actor& watcher, activity_atom) {
+      self->monitor(watcher);
+      self->state.watchers.push_back(watcher);
+      self->state.activity_watchers.push_back(std::move(watcher));
+      std::vector<session_summary> out;
+      for (auto& [id, s] : self->state.sessions)
+        out.push_back(summary_of(s));
+      return out;
+    },
+    [self](session_activity& a) {
+      for (auto& w : self->state.activity_watchers)
+        self->send(w, a);
     },
     [self](status_atom) {
       std::vector<session_summary> out;

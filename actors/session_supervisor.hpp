@@ -42,6 +42,7 @@ struct supervisor_state {
   int64_t next_local_id = 1;   ///< without a persister: the next session id
   bool stopping = false;       ///< an operator stopped the run: sessions that end now are "stopped"
   std::vector<caf::actor> watchers; ///< monitored; each receives every summary stored (`watch_atom`)
+  std::vector<caf::actor> activity_watchers; ///< those of `watchers` that also get `session_activity`
   std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
   caf::response_promise started;
   std::vector<caf::response_promise> awaiting;
@@ -64,7 +65,11 @@ struct supervisor_state {
 ///   stop, stopped).
 /// - `session_summary` from a tracker: progress (account, fills, events, drawdown) for `status_atom`.
 /// - `stop_atom`: the operator stops the run (SIGINT/SIGTERM); sessions that settle from now on
-///   end as "stopped" rather than "finished", in their reports and in the database.
+///   end as "stopped" rather than "finished" in their reports, while the database keeps the status
+///   they had ("running" or "paused"), with their feed position: the next run on that database
+///   restores them (docs/operations.md, "Restore").
+/// - A config with `restore.active` already has its id and row: it is spawned without asking the
+///   persister for a row, and is "paused" once subscribed when its stored status was.
 /// - `await_atom` → `std::vector<session_report>` once every session (start-up and created) has
 ///   finished, stopped or failed (a failed session's report has its figures as last known and
 ///   `failure` logged).
@@ -92,6 +97,9 @@ struct supervisor_state {
 ///   `session_summary` each time the supervisor stores one: every progress report of a tracker
 ///   and every status change (running, paused, resumed, stopped, finished, failed). Never one
 ///   message per market event.
+/// - `(watch_atom, caf::actor watcher, activity_atom)` → the same, and `watcher` also receives
+///   every `session_activity` (actors/session_activity.hpp) a tracker reports: a batch's orders,
+///   fills and decisions once committed, before the summary of that batch.
 /// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
 ///   diagnostics and tests (killing it fails that session alone).
 /// A session whose actors terminate is marked failed with the reason; the others go on.

@@ -81,7 +81,25 @@ app_config load_app_config(const std::string& path) {
     p.add(root, "the config is a YAML mapping with database, feed, defaults and sessions");
     p.throw_if_any();
   }
-  p.reject_unknown_keys(root, {"database", "feed", "defaults", "api", "sessions"}, "the config");
+  p.reject_unknown_keys(root, {"database", "feed", "defaults", "retention", "api", "sessions"}, "the config");
+  if (auto r = root["retention"]) {
+    if (!r.IsMap()) {
+      p.add(r, "retention must be a mapping (equity_points, decisions)");
+    } else {
+      p.reject_unknown_keys(r, {"equity_points", "decisions"}, "retention");
+      for (auto [key, out] : {std::pair{"equity_points", &cfg.retain_equity_points_ms},
+                              std::pair{"decisions", &cfg.retain_decisions_ms}}) {
+        auto n = r[key];
+        if (!n)
+          continue;
+        auto ms = n.IsScalar() ? parse_timeframe_ms(n.Scalar()) : std::nullopt;
+        if (!ms)
+          p.add(n, std::string("retention.") + key + " must look like 12h, 30d or 8w");
+        else
+          *out = *ms;
+      }
+    }
+  }
   if (auto api = root["api"])
     read_api_settings(api, cfg.api, p);
   if (auto db = root["database"]) {

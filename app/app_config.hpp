@@ -56,6 +56,7 @@ struct api_settings {
 /// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
 ///            qty_step: 0.00001, equity_interval: 1m,
 ///            fill_profile: realistic}        # or optimistic / pessimistic (docs/execution.md)
+/// retention: {equity_points: 90d, decisions: 90d}   # absent = keep forever
 /// sessions:
 ///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000}
 /// ```
@@ -68,6 +69,10 @@ struct app_config {
   std::string rest_url = "https://api.binance.com";       ///< REST base URL (exchange filters)
   bool warmup = true; ///< live runs: feed each session REST klines as history before live data
   session_defaults defaults;
+  /// `retention: {equity_points: 90d, decisions: 90d}`: history older than this, counted back
+  /// from each session's last event, is deleted at start-up; 0 (absent) = kept forever.
+  int64_t retain_equity_points_ms = 0;
+  int64_t retain_decisions_ms = 0;
   api_settings api;                       ///< the REST API server
   std::vector<session_config> sessions;   ///< ids not assigned yet
 };

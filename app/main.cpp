@@ -222,6 +222,8 @@ int main(int argc, char** argv) {
   std::string listen_text;
   auto* listen_opt = run_cmd->add_option(
     "--listen", listen_text, "REST API address HOST:PORT (default: the config's, 127.0.0.1:8080); '' = no API");
+  run_cmd->add_option("--dashboard", run.dashboard,
+                      "Folder of the dashboard served at / (default: " PAPERTRADER_DASHBOARD_DIR ")");
   run_cmd->add_flag("--exit-at-end", run.exit_at_end,
                     "Exit when the replay ends (or the live server closes the stream) instead of serving on");
 

@@ -11,6 +11,7 @@
 #include "app/api_wiring.hpp"
 #include "app/app_config.hpp"
 #include "app/report.hpp"
+#include "app/restore.hpp"
 #include "app/runner.hpp"
 #include "app/warmup.hpp"
 #include "web/base_url.hpp"
@@ -43,6 +44,16 @@ int cmd_run(const run_args& args) {
   req.exit_at_end = args.exit_at_end;
   try {
     req.api = make_api_options(cfg.api, args.listen, req.database);
+    if (req.api) {
+      auto& dir = req.api->dashboard_dir;
+      dir = args.dashboard.empty() ? std::string(PAPERTRADER_DASHBOARD_DIR) : args.dashboard;
+      namespace fs = std::filesystem;
+      if (!fs::is_regular_file(fs::path(dir) / "index.html"))
+        spdlog::warn("dashboard: no index.html in {}; / answers 404 (see --dashboard)", dir);
+      else if (!fs::is_regular_file(fs::path(dir) / "node_modules/lightweight-charts/dist/"
+                                                    "lightweight-charts.standalone.production.js"))
+        spdlog::warn("dashboard: the chart library is missing: run npm ci --prefix {}", dir);
+    }
   } catch (const std::runtime_error& e) {
     std::cerr << "error: " << e.what() << '\n';
     return exit_usage;
@@ -62,6 +73,27 @@ int cmd_run(const run_args& args) {
     req.replay.speed = *speed;
   } else {
     req.replay.speed = cfg.replay_speed.value_or(1.0);
+  }
+  try {
+    // Sessions the database holds as running or paused come back (docs/operations.md, "Restore").
+    bool live_feed = req.replay.path.empty() || !args.live_url.empty();
+    prune_history(req.database, cfg.retain_equity_points_ms, cfg.retain_decisions_ms);
+    auto sessions = req.sessions;
+    auto plan = restore_sessions(req.database, sessions);
+    if (!live_feed) {
+      req.sessions = std::move(sessions);
+      req.replay.fast_forward_events = plan.fast_forward_events;
+      if (plan.restored + plan.skipped > 0)
+        spdlog::info("restore: {} session(s) restored from {}, {} not restorable", plan.restored, req.database,
+                     plan.skipped);
+    } else if (plan.restored > 0) {
+      spdlog::warn("restore: {} session(s) of {} were running or paused, but a live feed cannot re-feed them the "
+                   "market data they saw; they start anew with new ids (their rows stay as history)",
+                   plan.restored, req.database);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: database " << req.database << ": " << e.what() << '\n';
+    return exit_usage;
   }
   if (req.replay.path.empty() || !args.live_url.empty()) {
     // The live Binance feed: every symbol a session trades, trades + best bid/ask + depth.

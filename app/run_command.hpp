@@ -17,6 +17,7 @@ struct run_args {
   bool exit_at_end = false;
   bool no_warmup = false;
   std::optional<std::string> listen; ///< --listen, when given
+  std::string dashboard;              ///< --dashboard: the dashboard's folder; "" = the source tree's web/dashboard
 };
 
 /// `papertrader run`: loads the config, picks the feed (a replay, or the live connector with the

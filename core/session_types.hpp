@@ -14,6 +14,25 @@
 
 namespace pt {
 
+/// Where a restored session was when the process went down, read from the database at start-up
+/// (see docs/operations.md, "Restore"). The session is fed again from the start of the replay:
+/// the outputs (orders, fills, decisions, equity points) of its first `events` market events are
+/// already committed, so they are rebuilt in memory but neither stored nor reported again; from
+/// event `events` on it runs normally.
+struct session_restore {
+  bool active = false;           ///< this session is a restored one
+  int64_t events = 0;            ///< market events processed at its last commit (its feed position)
+  bool paused = false;           ///< its stored status was "paused"
+  /// Pause (true) and resume (false) commands as they took effect: before the market event of
+  /// that position (events processed then), in order.
+  std::vector<std::pair<int64_t, bool>> pauses;
+  money cash;                    ///< the account as last committed, to check the re-feed against
+  quantity position_qty;
+  money realized_pnl;
+  money fees;
+  int64_t fills = 0;             ///< fills committed
+};
+
 /// Everything needed to start one session: its strategy, market and account settings.
 struct session_config {
   int64_t session_id = 0;      ///< stable id (assigned by the persister, or 1..N in a backtest)
@@ -25,6 +44,7 @@ struct session_config {
   money initial_cash = money::from_units(10'000);
   execution_params execution;
   int64_t equity_interval_ms = 60'000; ///< equity curve sampling, event time
+  session_restore restore;     ///< set when the session comes back from the database
 };
 
 /// An account at a moment: the ledger's figures plus the mark used to value the position.

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh --target papertrader
+# The dashboard's chart library, exactly as locked in web/dashboard/package-lock.json.
+npm ci --prefix web/dashboard --no-audit --no-fund --loglevel=error
 if [ $# -eq 0 ]; then
   recording=../shared/data/streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz
   if [ -f "$recording" ]; then

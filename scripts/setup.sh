@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev        # config and strategy files
   libspdlog-dev          # logging
   libsqlite3-dev         # persistence
+  sqlite3 curl jq        # the crash test (scripts/crash_test.sh) checks the database and the API
   libcli11-dev           # command line
   libssl-dev             # TLS for the live Binance feed
   libboost-dev           # Asio and Beast, header-only (web/)
@@ -17,6 +18,7 @@ packages=(
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev       # benchmarks (bench/)
   clang libclang-rt-14-dev  # libFuzzer for the parser fuzz target (fuzz/)
+  chromium               # the dashboard's browser test (tests/browser, headless)
 )
 
 missing=()

@@ -27,7 +27,7 @@ void write_schema_type(json_out& j, const std::string& name) {
 
 void write_parameter(json_out& j, const std::string& name, bool in_path) {
   j.w().StartObject();
-  j.str("name", name).str("in", in_path ? "path" : "query").boolean("required", in_path);
+  j.str("name", name).str("in", in_path ? "path" : "query").boolean("required", in_path || name == "timeframe");
   write_schema_type(j, name);
   j.w().EndObject();
 }

@@ -129,6 +129,46 @@ push_ptr market_message(const market_batch& b) {
   return std::make_shared<const push_message>(push_message{key, j.text()});
 }
 
+std::vector<push_ptr> activity_messages(const session_activity& a) {
+  std::vector<push_ptr> out;
+  auto channel = session_key(a.session_id);
+  auto message = [&](const char* type, const std::function<void(json_out&)>& item) {
+    json_out j;
+    j.w().StartObject();
+    j.str("type", type).str("channel", channel).i64("session_id", a.session_id).key(type);
+    j.w().StartObject();
+    item(j);
+    j.w().EndObject();
+    j.w().EndObject();
+    out.push_back(std::make_shared<const push_message>(push_message{"", j.text()}));
+  };
+  for (auto& d : a.decisions)
+    message("decision", [&](json_out& j) {
+      j.i64("ts_event_ms", d.ts_event_ms).str("rule", d.rule).str("inputs", d.inputs).str("action", d.action);
+      if (d.order_id > 0)
+        j.i64("order_id", d.order_id);
+      else
+        j.null("order_id");
+    });
+  for (auto& o : a.orders)
+    message("order", [&](json_out& j) {
+      j.i64("order_id", o.order_id).str("side", to_string(o.order_side)).str("type", "market");
+      j.decimal("qty", o.qty.raw()).str("status", to_string(o.status));
+      if (o.reason == reject_reason::none)
+        j.null("reject_reason");
+      else
+        j.str("reject_reason", to_string(o.reason));
+      j.i64("updated_ms", o.ts_event_ms);
+    });
+  for (auto& f : a.fills)
+    message("fill", [&](json_out& j) {
+      j.i64("fill_id", f.fill_id).i64("order_id", f.order_id).i64("ts_event_ms", f.ts_event_ms);
+      j.str("side", to_string(f.fill_side)).decimal("price", f.px.raw()).decimal("qty", f.qty.raw());
+      j.decimal("fee", f.fee.raw()).str("liquidity", to_string(f.role));
+    });
+  return out;
+}
+
 push_ptr plain_message(const std::string& type, const std::function<void(json_out&)>& members) {
   json_out j;
   j.w().StartObject();

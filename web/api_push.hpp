@@ -17,6 +17,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/session_activity.hpp"
 #include "web/api_json.hpp"
 
 namespace pt {
@@ -81,6 +82,13 @@ push_ptr session_message(const session_summary& s);
 /// (from a book ticker or the top of a depth book) and last trade; null when it has neither.
 push_ptr market_message(const market_batch& b);
 
+/// The typed messages of one committed batch of a session (`session_activity`), cause first:
+/// `decision` per decision-log row, then `order` per order update, then `fill` per fill; each
+/// `{"type", "channel": "session:<id>", "session_id", "order"|"fill"|"decision": {…}}` whose
+/// object has the members of one item of `GET /sessions/{id}/orders|fills|decisions` (decisions
+/// without the row id). No coalescing key: each is an event, not a newer state of one.
+std::vector<push_ptr> activity_messages(const session_activity& a);
+
 /// A server → client message of a `type` with no coalescing key: `{"type":type, …}` where
 /// `members` (may be empty) writes the other members.
 push_ptr plain_message(const std::string& type, const std::function<void(json_out&)>& members = {});
@@ -106,6 +114,8 @@ public:
   std::vector<std::string> channels(int64_t client) const;
   /// Stores a session's latest summary and sends it to "sessions" and "session:<id>" subscribers.
   void publish_session(const session_summary& s);
+  /// Sends `activity_messages(a)` to the subscribers of "session:<id>" (not to "sessions").
+  void publish_activity(const session_activity& a);
   /// Sends a market message to the subscribers of "market:<symbol>".
   void publish_market(const std::string& symbol, push_ptr m);
 
@@ -129,8 +139,9 @@ struct push_hub_state {
   static inline const char* name = "push_hub";
 };
 
-/// Feeds `registry`: watches `supervisor` (`watch_atom`) and turns every `session_summary` into
-/// a `session` message; subscribes to `broadcaster` for a symbol on `(subscribe_atom, symbol)`
+/// Feeds `registry`: watches `supervisor` (`(watch_atom, self, activity_atom)`) and turns every
+/// `session_summary` into a `session` message and every `session_activity` into its typed
+/// messages (`push_registry::publish_activity`); subscribes to `broadcaster` for a symbol on `(subscribe_atom, symbol)`
 /// and unsubscribes on `(unsub_atom, symbol)` (the registry's demand callback sends these), and
 /// turns each `market_batch` into one `market` message. Either actor may be invalid.
 caf::behavior push_hub(caf::stateful_actor<push_hub_state>* self, std::shared_ptr<push_registry> registry,

@@ -97,6 +97,24 @@ void push_registry::publish_session(const session_summary& s) {
     sink->deliver(m);
 }
 
+void push_registry::publish_activity(const session_activity& a) {
+  auto messages = activity_messages(a);
+  if (messages.empty())
+    return;
+  auto channel = "session:" + std::to_string(a.session_id);
+  std::vector<std::shared_ptr<push_sink>> to;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, c] : clients_)
+      if (c.channels.count(channel))
+        if (auto sink = c.sink.lock())
+          to.push_back(std::move(sink));
+  }
+  for (auto& sink : to)
+    for (auto& m : messages)
+      sink->deliver(m);
+}
+
 void push_registry::publish_market(const std::string& symbol, push_ptr m) {
   if (!m)
     return;
@@ -118,7 +136,7 @@ caf::behavior push_hub(caf::stateful_actor<push_hub_state>* self, std::shared_pt
   self->state.registry = std::move(registry);
   self->state.broadcaster = std::move(broadcaster);
   if (supervisor)
-    self->request(supervisor, caf::infinite, watch_atom::value, caf::actor{self})
+    self->request(supervisor, caf::infinite, watch_atom::value, caf::actor{self}, activity_atom::value)
       .then(
         [self](std::vector<session_summary>& now) {
           for (auto& s : now)
@@ -127,6 +145,7 @@ caf::behavior push_hub(caf::stateful_actor<push_hub_state>* self, std::shared_pt
         [self](caf::error& err) { spdlog::warn("push hub: cannot watch the sessions: {}", self->system().render(err)); });
   return {
     [self](session_summary& s) { self->state.registry->publish_session(s); },
+    [self](session_activity& a) { self->state.registry->publish_activity(a); },
     [self](market_batch& b) { self->state.registry->publish_market(b.symbol, market_message(b)); },
     [self](subscribe_atom, const std::string& symbol) {
       if (!self->state.broadcaster)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "web/api_static.hpp"
+
 namespace pt {
 
 namespace {
@@ -68,6 +70,10 @@ void api_router::handle(api_request req, api_reply reply) {
   };
 
   const std::string prefix = api_prefix;
+  if (req.path.compare(0, 5, "/api/") != 0 && req.path != "/api") { // the dashboard's files
+    serve_static(ctx_, req, [answer = std::move(answer)](api_response res) { answer("static", std::move(res)); });
+    return;
+  }
   if (req.path.compare(0, prefix.size(), prefix) != 0 || req.path.size() == prefix.size()) {
     answer(route_name, json_error(404, "not_found", "no such path: " + req.path));
     return;

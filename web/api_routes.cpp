@@ -10,6 +10,7 @@
 
 #include "actors/sqlite.hpp"
 #include "web/api_actor_bridge.hpp"
+#include "web/api_candles.hpp"
 #include "web/api_json.hpp"
 #include "web/api_lifecycle.hpp"
 #include "web/api_strategies.hpp"
@@ -201,6 +202,7 @@ std::vector<api_route> api_routes() {
                    return *bad;
                  return query_session_metrics(db, id);
                })});
+  add_candle_routes(r);
   add_lifecycle_routes(r);
   r.push_back({"GET", "/market/{symbol}", true, false, "The broadcaster's stats of a symbol and the live feed's health",
                {}, "", market});

@@ -35,7 +35,8 @@ struct api_options {
   size_t body_limit_bytes = 1 << 20;   ///< larger request bodies get 413
   std::string database;                ///< SQLite file read (read-only) for history; empty = none
   int io_threads = 1;                  ///< Beast io_context threads
-  int db_threads = 2;                  ///< worker threads for SQLite reads
+  int db_threads = 2;                  ///< worker threads for SQLite reads (and dashboard files)
+  std::string dashboard_dir;           ///< the dashboard's files, served at `/` (web/api_static.hpp); "" = none
 };
 
 /// One problem found in a strategy text, 1-based line and column (0 when unknown).

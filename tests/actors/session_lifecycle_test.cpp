@@ -19,6 +19,7 @@
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"
 #include "tests/support/builders.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/plain_session.hpp"
 #include "tests/support/process.hpp"
 
@@ -441,6 +442,19 @@ TEST(SessionLifecycle, EveryStatusChangeIsStored) {
   r.must(resume_atom::value, int64_t{1});
   r.flush();
   EXPECT_EQ(status_in_db(*db, 1), "running");
+  // Both commands are stored with the feed position at which they took effect (restore re-applies
+  // them there): after the 2,000 events fed before them. They travel the session's pipeline, so
+  // they are stored a little after the status.
+  auto commands = [&] {
+    sql::statement st(*db, "SELECT feed_events || ' ' || command FROM session_commands WHERE session_id = 1 "
+                           "ORDER BY rowid");
+    std::vector<std::string> out;
+    while (st.step())
+      out.push_back(st.column_text(0));
+    return out;
+  };
+  EXPECT_TRUE(eventually([&] { return commands().size() == 2; }, std::chrono::seconds(10)));
+  EXPECT_EQ(commands(), (std::vector<std::string>{"2000 pause", "2000 resume"}));
   auto created = r.must(create_atom::value, always_long("created"));
   EXPECT_EQ(created.session_id, 2); // from the persister, like start-up sessions
   EXPECT_EQ(status_in_db(*db, 2), "running");

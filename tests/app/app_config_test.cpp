@@ -172,6 +172,17 @@ TEST_F(AppConfigTemp, AbsoluteReplayPathIsKeptAndNoFeedMeansLive) {
   EXPECT_TRUE(live.sessions.empty());
 }
 
+TEST_F(AppConfigTemp, RetentionIsForeverUnlessGiven) {
+  auto none = load_app_config(write("config.yaml", "database: a.db\n"));
+  EXPECT_EQ(none.retain_equity_points_ms, 0);
+  EXPECT_EQ(none.retain_decisions_ms, 0);
+  auto some = load_app_config(write("config.yaml", "retention: {equity_points: 30d, decisions: 2w}\n"));
+  EXPECT_EQ(some.retain_equity_points_ms, 30LL * 86'400'000);
+  EXPECT_EQ(some.retain_decisions_ms, 14LL * 86'400'000);
+  expect_problems("retention:\n  equity_points: forever\n",
+                  {{"2:18", "retention.equity_points must look like 12h, 30d or 8w"}});
+}
+
 TEST_F(AppConfigTemp, WarmupIsOnUnlessTheFeedSaysNo) {
   EXPECT_TRUE(load_app_config(write("config.yaml", "database: a.db\n")).warmup);
   EXPECT_FALSE(load_app_config(write("config.yaml", "feed: {warmup: false}\n")).warmup);

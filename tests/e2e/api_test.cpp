@@ -187,6 +187,24 @@ TEST_F(ApiE2E, OrdersEquityAndDecisions) {
   EXPECT_EQ(http_get(port_, "/api/v1/sessions/1/decisions?side=buy", admin).status, 400); // not a filter here
 }
 
+TEST_F(ApiE2E, CandlesCheckTheirInput) {
+  // The sessions have finished: the broadcaster builds no candles for them any more.
+  auto gone = http_get(port_, "/api/v1/sessions/1/candles?timeframe=10s", reader);
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  EXPECT_EQ(error_code_of(gone), "no_candles");
+  auto unknown = http_get(port_, "/api/v1/sessions/99/candles?timeframe=10s", reader);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(error_code_of(unknown), "unknown_session");
+  for (auto bad : {"timeframe=7q", "timeframe=0m", "", "timeframe=1m&limit=0", "timeframe=1m&limit=x",
+                   "timeframe=1m&side=buy"}) {
+    auto r = http_get(port_, std::string("/api/v1/sessions/1/candles?") + bad, reader);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+    EXPECT_EQ(error_code_of(r), "invalid_parameter") << bad;
+  }
+  EXPECT_EQ(http_get(port_, "/api/v1/sessions/x/candles?timeframe=1m", reader).status, 400);
+  EXPECT_EQ(http_get(port_, "/api/v1/sessions/1/candles?timeframe=1m", "wrong").status, 401);
+}
+
 TEST_F(ApiE2E, PositionsAndMetricsComeFromTheSessionRow) {
   auto s = json_of(http_get(port_, "/api/v1/sessions/1", admin));
   auto m = json_of(http_get(port_, "/api/v1/sessions/1/metrics", admin));
@@ -256,7 +274,7 @@ TEST_F(ApiE2E, OpenApiDocumentIsValid) {
     << "run: npm ci --prefix tests/openapi";
   auto check = run_command("node " + script + " " + file, dir_);
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("valid: 18 paths"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("valid: 19 paths"), std::string::npos) << check.out;
 }
 
 TEST_F(ApiE2E, SessionCommandsReachTheSupervisor) {

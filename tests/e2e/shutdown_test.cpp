@@ -51,11 +51,24 @@ TEST(ShutdownE2E, SigtermDuringAReplayStopsTheFeedAndCommits) {
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait_exit(30s), 0) << p.output();
   EXPECT_NE(p.output().find("replay stopped"), std::string::npos) << p.output();
+  {
+    // The run stopped, not the session: it stays running, with its feed position, to come back.
+    sql::database db(dir + "/pt.db", true);
+    EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions WHERE status = 'running'"), 1);
+    EXPECT_GT(count(db, "SELECT feed_events FROM sessions"), 0);
+    sql::statement st(db, "PRAGMA integrity_check");
+    ASSERT_TRUE(st.step());
+    EXPECT_EQ(st.column_text(0), "ok");
+  }
+  // The next run on the same database restores it (same id, same row) and takes it to the end.
+  child_process again({binary(), "run", "--listen", "", "--speed", "max", "--exit-at-end", "--config",
+                       write_config(dir, "1")});
+  EXPECT_EQ(again.wait_exit(60s), 0) << again.output();
+  EXPECT_NE(again.output().find("session 1 (ema) restored:"), std::string::npos) << again.output();
+  EXPECT_NE(again.output().find("account as stored"), std::string::npos) << again.output();
   sql::database db(dir + "/pt.db", true);
-  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions WHERE status = 'stopped'"), 1);
-  sql::statement st(db, "PRAGMA integrity_check");
-  ASSERT_TRUE(st.step());
-  EXPECT_EQ(st.column_text(0), "ok");
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions"), 1);
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions WHERE status = 'finished'"), 1);
 }
 
 } // namespace

@@ -1,0 +1,149 @@
+#include "app/restore.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include "actors/migrations.hpp"
+#include "actors/sqlite.hpp"
+#include "app/strategy_loader.hpp"
+
+namespace pt {
+
+namespace {
+
+// One restorable row of `sessions`.
+struct stored_session {
+  int64_t id = 0;
+  std::string name;
+  std::string strategy_file;
+  std::string strategy_yaml;
+  std::string symbol;
+  std::string status;
+  int64_t initial_cash_raw = 0;
+  int64_t taker_fee_bps_raw = 0;
+  int64_t slippage_bps_raw = 0;
+  session_restore restore;
+};
+
+std::vector<stored_session> read_rows(sql::database& db) {
+  std::vector<stored_session> out;
+  sql::statement st(db,
+    "SELECT session_id, name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
+    "slippage_bps_raw, cash_raw, position_qty_raw, realized_pnl_raw, fees_raw, feed_events, "
+    "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id) "
+    "FROM sessions s WHERE status IN ('starting', 'running', 'paused') ORDER BY session_id");
+  while (st.step()) {
+    stored_session r;
+    r.id = st.column_int(0);
+    r.name = st.column_text(1);
+    r.strategy_file = st.column_text(2);
+    r.strategy_yaml = st.column_text(3);
+    r.symbol = st.column_text(4);
+    r.status = st.column_text(5);
+    r.initial_cash_raw = st.column_int(6);
+    r.taker_fee_bps_raw = st.column_int(7);
+    r.slippage_bps_raw = st.column_int(8);
+    auto& rs = r.restore;
+    rs.active = true;
+    rs.paused = r.status == "paused";
+    rs.cash = money::from_raw(st.column_int(9));
+    rs.position_qty = quantity::from_raw(st.column_int(10));
+    rs.realized_pnl = money::from_raw(st.column_int(11));
+    rs.fees = money::from_raw(st.column_int(12));
+    rs.events = st.column_int(13);
+    rs.fills = st.column_int(14);
+    out.push_back(std::move(r));
+  }
+  sql::statement commands(db, "SELECT feed_events, command FROM session_commands WHERE session_id = ?1 "
+                              "ORDER BY rowid");
+  for (auto& r : out) {
+    commands.bind(1, r.id);
+    while (commands.step())
+      r.restore.pauses.emplace_back(commands.column_int(0), commands.column_text(1) == "pause");
+    commands.reset();
+  }
+  return out;
+}
+
+} // namespace
+
+restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions) {
+  restore_plan plan;
+  if (database.empty() || !std::filesystem::exists(database))
+    return plan;
+  std::vector<stored_session> rows;
+  {
+    auto db = open_database(database); // migrated: an older file gains the restore columns
+    rows = read_rows(*db);
+  }
+  std::vector<bool> taken(sessions.size(), false);
+  for (auto& row : rows) {
+    session_config* cfg = nullptr;
+    for (size_t i = 0; i < sessions.size() && !cfg; ++i)
+      if (!taken[i] && !sessions[i].restore.active && sessions[i].name == row.name &&
+          sessions[i].symbol == row.symbol) {
+        taken[i] = true;
+        cfg = &sessions[i];
+      }
+    if (!cfg) {
+      // Created over the API: it joined the feed at a position that is not stored, so a re-feed
+      // from the start cannot rebuild it exactly (docs/operations.md, "Not done").
+      spdlog::warn("session {} ({}) is not restored: no session of the config has its name and symbol {} (a "
+                   "session created over the API); its row stays {}",
+                   row.id, row.name, row.symbol, row.status);
+      ++plan.skipped;
+      continue;
+    }
+    if (cfg->strategy_text != row.strategy_yaml) {
+      try {
+        auto loaded = load_strategy_text(row.strategy_yaml, row.strategy_file);
+        spdlog::warn("session {} ({}): its strategy file {} changed since it started; it is restored with the "
+                       "strategy it was started with (stored in the database)",
+                       row.id, row.name, row.strategy_file);
+        cfg->strategy = loaded.spec;
+        cfg->strategy_text = row.strategy_yaml;
+      } catch (const std::exception& e) {
+        spdlog::error("session {} ({}) cannot be restored: its stored strategy does not load: {}", row.id, row.name,
+                      e.what());
+        ++plan.skipped;
+        continue;
+      }
+    }
+    cfg->session_id = row.id;
+    cfg->restore = row.restore;
+    ++plan.restored;
+    auto& ff = plan.fast_forward_events[row.symbol];
+    ff = std::max(ff, row.restore.events);
+    spdlog::info("session {} ({}) will be restored from {}: {}, {} events processed, {} fills, cash {}, position {}",
+                 row.id, row.name, database, row.status, row.restore.events, row.restore.fills,
+                 row.restore.cash.to_string(), row.restore.position_qty.to_string());
+  }
+  return plan;
+}
+
+void prune_history(const std::string& database, int64_t equity_points_ms, int64_t decisions_ms) {
+  if (database.empty() || !std::filesystem::exists(database) || (equity_points_ms <= 0 && decisions_ms <= 0))
+    return;
+  auto db = open_database(database);
+  sql::transaction tx(*db);
+  auto prune = [&](const char* table, int64_t keep_ms) -> int64_t {
+    if (keep_ms <= 0)
+      return 0;
+    sql::statement st(*db, std::string("DELETE FROM ") + table +
+                             " WHERE ts_event_ms < (SELECT s.last_event_ms FROM sessions s WHERE s.session_id = " +
+                             table + ".session_id) - ?1");
+    st.bind(1, keep_ms);
+    st.run();
+    return sqlite3_changes(db->handle());
+  };
+  auto equity = prune("equity_points", equity_points_ms);
+  auto decisions = prune("decisions", decisions_ms);
+  tx.commit();
+  if (equity + decisions > 0)
+    spdlog::info("retention: deleted {} equity point(s) and {} decision(s) from {}", equity, decisions, database);
+}
+
+} // namespace pt

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/app_config.hpp"
+#include "core/session_types.hpp"
+
+namespace pt {
+
+/// What `restore_sessions` found in the database.
+struct restore_plan {
+  int64_t restored = 0;   ///< sessions that come back (they carry `session_config::restore`)
+  int64_t skipped = 0;    ///< running or paused rows that cannot come back (logged why)
+  /// Per symbol, the largest restore position: the replay feeds that many events at full speed.
+  std::map<std::string, int64_t> fast_forward_events;
+};
+
+/// Brings back, from the database at `database` (nothing happens if the file does not exist), every
+/// session whose stored status is `running` or `paused` (see docs/operations.md, "Restore"):
+/// - a session of the config (`sessions`) with the same name and symbol as such a row takes that
+///   row's id and its restore position (`session_config::restore`: feed position, pause/resume
+///   commands, the committed account and fill count); its strategy is the stored text when that
+///   differs from the file's now (logged);
+/// - a row no config session matches (a session created over the API) is not restored (logged,
+///   counted in `skipped`): where it joined the feed is not stored.
+/// Sessions of the config that match no row are left as they are: they start anew.
+/// Throws `sql::error` when the database cannot be opened or migrated.
+restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions);
+
+/// Deletes, from the database at `database` (nothing happens if the file does not exist), the
+/// equity points older than `equity_points_ms` and the decisions older than `decisions_ms`,
+/// counted back from each session's latest event time (`sessions.last_event_ms`); 0 keeps them
+/// all. Logs how many rows went. Fills, orders and accounts are never pruned. Throws `sql::error`.
+void prune_history(const std::string& database, int64_t equity_points_ms, int64_t decisions_ms);
+
+} // namespace pt
