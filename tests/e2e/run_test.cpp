@@ -84,7 +84,7 @@ TEST(RunE2E, ReplayAtTenTimesStoresTheSameFillsAsABacktest) {
   ASSERT_TRUE(ema_json.IsArray() && rsi_json.IsArray());
 
   sql::database db(dir + "/pt.db", true);
-  EXPECT_EQ(db.pragma_int("user_version"), 3); // 0001_initial, 0002_decisions, 0003_session_failure
+  EXPECT_EQ(db.pragma_int("user_version"), 4); // 0001_initial … 0004_feed_position
   {
     sql::statement st(db, "PRAGMA integrity_check");
     ASSERT_TRUE(st.step());
