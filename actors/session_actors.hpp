@@ -82,6 +82,8 @@ struct position_tracker_state {
 
 /// Keeps the session's position, P&L and fills; sends what must be stored to the persister
 /// (if any) and, at the end of data, the `session_report` to the supervisor.
+/// When `fill_latency::enabled()`, records for each fill of a batch the time since the batch
+/// arrived at the broadcaster (actors/fill_latency.hpp).
 /// Progress: after a batch, a `session_summary` (status "running"; the supervisor owns the
 /// status) goes to the supervisor when the batch had fills or `progress_interval_ms` of wall time
 /// passed since the last one — never one message per tick.
