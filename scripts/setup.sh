@@ -17,6 +17,8 @@ packages=(
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev       # benchmarks (bench/)
   clang libclang-rt-14-dev  # libFuzzer for the parser fuzz target (fuzz/)
+  wrk curl                # the API benchmark (scripts/bench_api.sh)
+  linux-perf             # profiling the benchmarks (perf record -g)
 )
 
 missing=()
