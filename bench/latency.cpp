@@ -29,6 +29,7 @@
 #include "actors/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/replay_feed.hpp"
+#include "actors/scheduler_policy.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"
 
@@ -106,6 +107,7 @@ int main(int argc, char** argv) {
     caf::actor_system_config cfg;
     register_message_types(cfg);
     cfg.set("scheduler.max-threads", threads);
+    use_sharing_scheduler(cfg); // as papertrader run
     caf::actor_system system{cfg};
     auto persister_actor = system.spawn(persister, db);
     auto broadcaster = system.spawn(market_data_broadcaster);

@@ -29,6 +29,7 @@
 #include "actors/messages.hpp"
 #include "actors/migrations.hpp"
 #include "actors/persister.hpp"
+#include "actors/scheduler_policy.hpp"
 
 namespace {
 
@@ -100,6 +101,7 @@ double run_mode(const std::filesystem::path& dir, bool burst, size_t sessions, i
     caf::actor_system_config cfg;
     register_message_types(cfg);
     cfg.set("scheduler.max-threads", 2);
+    use_sharing_scheduler(cfg); // as papertrader run
     caf::actor_system system{cfg};
     auto p = system.spawn(persister, db);
     caf::scoped_actor self{system};
