@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/fill_latency.hpp"
 #include "actors/messages.hpp"
 
 namespace pt {
@@ -73,6 +74,7 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
       return ok_atom::value;
     },
     [self](market_batch& batch) {
+      batch.arrival_ns = steady_now_ns();
       ++self->state.batches_in;
       auto& feed = self->state.symbols[batch.symbol];
       static const std::vector<market_event> no_events;

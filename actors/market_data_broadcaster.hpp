@@ -39,7 +39,8 @@ struct broadcaster_state {
 ///   one leaves (unsubscribes or terminates); right away, `{symbol, true}` for every symbol
 ///   already wanted. Monitored; dropped when it terminates.
 /// - `market_batch` → `ok_atom`: one immutable batch, sent as one shared message to every
-///   subscriber of its symbol (copy-on-write, never copied per subscriber).
+///   subscriber of its symbol (copy-on-write, never copied per subscriber); stamped with its
+///   steady-clock arrival time (`market_batch::arrival_ns`) for the event-to-fill latency.
 /// - `end_data_atom` → `ok_atom`: the feed has ended; forwarded once to every subscriber.
 /// - `status_atom` → `std::vector<symbol_stats>`: every symbol seen, by name.
 /// - `(candles_atom, symbol, int64_t timeframe_ms, int64_t n)` → `candle_history`: the last n

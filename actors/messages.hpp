@@ -53,6 +53,9 @@ struct market_batch {
   /// Bars that closed during this batch, built by the broadcaster once per (symbol, timeframe)
   /// for every timeframe a live subscriber asked for; null when none was asked for.
   std::shared_ptr<const batch_candles> candles;
+  /// Steady-clock time (ns) the batch reached the broadcaster, stamped there; 0 before. Local to
+  /// one process (see actors/fill_latency.hpp); not serialized.
+  int64_t arrival_ns = 0;
 };
 
 /// Size of a batch (0 for an empty one).

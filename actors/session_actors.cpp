@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/fill_latency.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_activity.hpp"
 
@@ -354,6 +355,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
     [self, supervisor, persister, cfg, store](session_batch& b) {
       auto& r = self->state.report;
       bool filled = !b.fills.empty();
+      fill_latency::on_fills(b.market.arrival_ns, b.fills.size());
       r.events += static_cast<int64_t>(batch_size(b.market));
       for (auto& row : b.bars)
         r.bars += row.closed ? 1 : 0;

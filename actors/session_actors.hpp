@@ -98,6 +98,8 @@ struct position_tracker_state {
 /// passed since the last one and nothing waits for a commit — never one message per tick. While a
 /// restored session is re-fed (before its restore position) no progress is sent.
 /// `(pause_atom|resume_atom, int64_t events)`: stored as a command at that feed position.
+/// When `fill_latency::enabled()`, records for each fill of a batch the time since the batch
+/// arrived at the broadcaster (actors/fill_latency.hpp).
 /// `(stop_atom, bool)`: the report becomes final with status "stopped", stored as such, and is
 /// sent to the supervisor.
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,

@@ -15,6 +15,7 @@
 #include "actors/messages.hpp"
 #include "actors/migrations.hpp"
 #include "actors/persister.hpp"
+#include "actors/scheduler_policy.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/signal_block.hpp"
 #include "web/feed_control.hpp"
@@ -40,6 +41,7 @@ run_outcome run_sessions(const run_request& request) {
   }
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  use_sharing_scheduler(cfg);
   caf::actor_system system{cfg};
   caf::actor persister_actor = db ? system.spawn(persister, db) : caf::actor{};
   auto broadcaster = system.spawn(market_data_broadcaster);

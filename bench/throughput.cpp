@@ -2,9 +2,12 @@
 // single-threaded loop over the same core code (session_runner), measured in the same run.
 //
 //   papertrader_throughput [--sessions 1,100,1000,10000] [--repeat 3] [--data FILE] [--threads N]
+//                          [--policy stealing|sharing]
 //
 // Prints one Markdown row per session count: median session-events per second of each, their
-// ratio, and resident memory per session.
+// ratio, the actors' start-up time (spawning, compiling and subscribing every session; part of
+// their run time, as building the runners is part of the plain loop's), and resident memory per
+// session.
 
 #include <algorithm>
 #include <chrono>
@@ -95,15 +98,17 @@ double plain_loop_seconds(const std::vector<session_config>& sessions, const std
 
 struct actor_result {
   double seconds = 0;
+  double startup_seconds = 0; ///< until every session was started and subscribed
   int64_t rss_per_session = 0;
   size_t fills = 0;
 };
 
 actor_result actors_run(const std::vector<session_config>& sessions, const std::vector<market_event>& events,
-                        const std::string& symbol, int threads) {
+                        const std::string& symbol, int threads, const std::string& policy) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
   cfg.set("scheduler.max-threads", threads);
+  cfg.set("scheduler.policy", caf::atom_from_string(policy));
   caf::actor_system system{cfg};
   int64_t rss_before = rss_bytes();
   auto start = clock_type::now();
@@ -112,6 +117,7 @@ actor_result actors_run(const std::vector<session_config>& sessions, const std::
   caf::scoped_actor self{system};
   self->request(supervisor, caf::infinite, start_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
   int64_t rss_started = rss_bytes();
+  double startup = std::chrono::duration<double>(clock_type::now() - start).count();
   for (size_t pos = 0; pos < events.size(); pos += batch_events) {
     market_batch b;
     b.symbol = symbol;
@@ -130,6 +136,7 @@ actor_result actors_run(const std::vector<session_config>& sessions, const std::
       },
       [](caf::error&) {});
   r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  r.startup_seconds = startup;
   r.rss_per_session = (rss_started - rss_before) / static_cast<int64_t>(std::max<size_t>(1, sessions.size()));
   self->send_exit(supervisor, caf::exit_reason::user_shutdown);
   self->send_exit(broadcaster, caf::exit_reason::user_shutdown);
@@ -139,14 +146,14 @@ actor_result actors_run(const std::vector<session_config>& sessions, const std::
 // RSS per session measured in a fresh child process, so memory freed by earlier runs in this
 // process (and kept by the allocator) cannot hide what the sessions take.
 int64_t fresh_rss_per_session(const std::vector<session_config>& sessions, const std::vector<market_event>& events,
-                              const std::string& symbol, int threads) {
+                              const std::string& symbol, int threads, const std::string& policy) {
   int fds[2];
   if (pipe(fds) != 0)
     return -1;
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    int64_t rss = actors_run(sessions, events, symbol, threads).rss_per_session;
+    int64_t rss = actors_run(sessions, events, symbol, threads, policy).rss_per_session;
     ssize_t written = write(fds[1], &rss, sizeof rss);
     _exit(written == sizeof rss ? 0 : 1);
   }
@@ -177,6 +184,9 @@ int main(int argc, char** argv) {
   app.add_option("--sessions", counts, "Session counts to measure")->delimiter(',')->capture_default_str();
   app.add_option("--repeat", repeat, "Runs per measurement (the median is reported)")->capture_default_str();
   app.add_option("--threads", threads, "Actor scheduler threads")->capture_default_str();
+  std::string policy = "sharing";
+  app.add_option("--policy", policy, "CAF scheduler policy: sharing (as papertrader run) or stealing (CAF's default)")
+    ->capture_default_str()->check(CLI::IsMember({"stealing", "sharing"}));
   app.add_option("--data", data, "Recorded market data to replay")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
@@ -186,24 +196,25 @@ int main(int argc, char** argv) {
   std::printf("data: %s (%zu events, %s)\n\n", std::filesystem::path(data).filename().c_str(), events.size(),
               symbol.c_str());
   std::printf("| sessions | session-events | plain loop, 1 thread (ev/s) | actors, %d threads (ev/s) | actors / plain | "
-              "RSS per session (KB) | fills |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+              "actors' start-up (s) | RSS per session (KB) | fills |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
               threads);
   for (size_t n : counts) {
     auto sessions = make_sessions(n, symbol, strategies);
-    std::vector<double> plain, actor;
+    std::vector<double> plain, actor, startup;
     int64_t rss = 0;
     size_t plain_fills = 0, actor_fills = 0;
-    rss = fresh_rss_per_session(sessions, events, symbol, threads);
+    rss = fresh_rss_per_session(sessions, events, symbol, threads, policy);
     for (int i = 0; i < repeat; ++i) {
       plain.push_back(plain_loop_seconds(sessions, events, plain_fills));
-      auto r = actors_run(sessions, events, symbol, threads);
+      auto r = actors_run(sessions, events, symbol, threads, policy);
       actor.push_back(r.seconds);
+      startup.push_back(r.startup_seconds);
       actor_fills = r.fills;
     }
     double work = static_cast<double>(n) * static_cast<double>(events.size());
     double plain_rate = work / median(plain), actor_rate = work / median(actor);
-    std::printf("| %zu | %.0f | %.3g | %.3g | %.2f | %.1f | %zu%s |\n", n, work, plain_rate, actor_rate,
-                actor_rate / plain_rate, static_cast<double>(rss) / 1024.0, actor_fills,
+    std::printf("| %zu | %.0f | %.3g | %.3g | %.2f | %.2f | %.1f | %zu%s |\n", n, work, plain_rate, actor_rate,
+                actor_rate / plain_rate, median(startup), static_cast<double>(rss) / 1024.0, actor_fills,
                 plain_fills == actor_fills ? "" : " (plain loop differs!)");
     std::fflush(stdout);
   }

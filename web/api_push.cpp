@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 
 #include "web/api_json.hpp"
 #include "web/api_lifecycle.hpp"
@@ -18,6 +19,13 @@ constexpr const char* session_prefix = "session:";
 constexpr const char* market_prefix = "market:";
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Wall-clock time (µs since the Unix epoch) a message is rendered: clients measure their
+// delivery lag against it (bench/ws_fanout.cpp).
+int64_t server_now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 std::string session_key(int64_t id) { return session_prefix + std::to_string(id); }
 
@@ -80,7 +88,7 @@ push_ptr session_message(const session_summary& s) {
   auto key = session_key(s.session_id);
   json_out j;
   j.w().StartObject();
-  j.str("type", "session").str("channel", key).key("session");
+  j.str("type", "session").str("channel", key).i64("server_ts_us", server_now_us()).key("session");
   j.w().RawValue(body.c_str(), body.size(), rapidjson::kObjectType);
   j.w().EndObject();
   return std::make_shared<const push_message>(push_message{key, j.text()});
@@ -109,7 +117,7 @@ push_ptr market_message(const market_batch& b) {
   json_out j;
   j.w().StartObject();
   j.str("type", "market").str("channel", key).str("symbol", b.symbol).i64("batch", b.seq);
-  j.i64("events", static_cast<int64_t>(batch_size(b))).i64("ts_event_ms", last_ms);
+  j.i64("events", static_cast<int64_t>(batch_size(b))).i64("ts_event_ms", last_ms).i64("server_ts_us", server_now_us());
   if (top)
     j.decimal("bid", top->bid_px.raw()).decimal("bid_qty", top->bid_qty.raw())
       .decimal("ask", top->ask_px.raw()).decimal("ask_qty", top->ask_qty.raw());

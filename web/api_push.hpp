@@ -75,11 +75,13 @@ public:
 /// integer) or "market:<SYMBOL>" (upper-case letters and digits, at most 20).
 bool valid_channel(const std::string& channel);
 
-/// The `session` message of a summary (key "session:<id>").
+/// The `session` message of a summary (key "session:<id>"), with `server_ts_us` (wall clock, µs
+/// since the Unix epoch, when it was rendered).
 push_ptr session_message(const session_summary& s);
 
 /// The `market` message of one batch (key "market:<symbol>"): the batch's last best bid/ask
-/// (from a book ticker or the top of a depth book) and last trade; null when it has neither.
+/// (from a book ticker or the top of a depth book) and last trade, and `server_ts_us` (wall clock,
+/// µs since the Unix epoch, when it was rendered); null when it has neither.
 push_ptr market_message(const market_batch& b);
 
 /// The typed messages of one committed batch of a session (`session_activity`), cause first:

@@ -1,6 +1,7 @@
 // The WebSocket push plumbing without a network: the per-client coalescing queue, the channel
 // names, the messages and the registry's fan-out and market demand.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -110,6 +111,12 @@ TEST(PushMessages, AMarketMessageHasTheLastTopAndTradeOfTheBatch) {
   EXPECT_EQ(d["events"].GetInt(), 3);
   EXPECT_EQ(d["last_trade"]["id"].GetInt(), 2);
   EXPECT_STREQ(d["last_trade"]["aggressor"].GetString(), "sell");
+  // Rendered just now, in µs since the epoch: clients measure their delivery lag against it.
+  auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::system_clock::now().time_since_epoch()).count();
+  ASSERT_TRUE(d.HasMember("server_ts_us")) << m->json;
+  EXPECT_LE(d["server_ts_us"].GetInt64(), now_us);
+  EXPECT_GT(d["server_ts_us"].GetInt64(), now_us - 60'000'000);
   EXPECT_EQ(market_message(market_batch{"BTCUSDT", 1, std::make_shared<std::vector<market_event>>(), nullptr}),
             nullptr);
 }
