@@ -320,7 +320,7 @@ typename Inspector::result_type inspect(Inspector& f, order& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fill& x) {
   return f(caf::meta::type_name("fill"), x.fill_id, x.order_id, x.ts_event_ms, x.fill_side, x.px, x.qty, x.fee,
-           x.role);
+           x.role, x.reference_px);
 }
 
 template <class Inspector>
@@ -337,7 +337,8 @@ typename Inspector::result_type inspect(Inspector& f, account_snapshot& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_report& x) {
   return f(caf::meta::type_name("session_report"), x.session_id, x.name, x.strategy, x.symbol, x.initial_cash,
-           x.fills, x.decisions, x.final, x.max_drawdown, x.events, x.bars, x.orders_rejected, x.status, x.failure);
+           x.fills, x.decisions, x.final, x.max_drawdown, x.events, x.bars, x.orders_rejected, x.status, x.failure,
+           x.equity, x.equity_interval_ms, x.slippage_bps);
 }
 
 template <class Inspector>

@@ -319,6 +319,8 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
   r.strategy = cfg.strategy.name;
   r.symbol = cfg.symbol;
   r.initial_cash = cfg.initial_cash;
+  r.equity_interval_ms = cfg.equity_interval_ms;
+  r.slippage_bps = cfg.execution.slippage_bps;
   r.final.initial_cash = cfg.initial_cash;
   r.final.cash = cfg.initial_cash;
   r.final.equity = cfg.initial_cash;
@@ -365,6 +367,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
       r.fills.insert(r.fills.end(), b.replayed_fills.begin(), b.replayed_fills.end());
       r.fills.insert(r.fills.end(), b.fills.begin(), b.fills.end());
       r.decisions.insert(r.decisions.end(), b.decisions.begin(), b.decisions.end());
+      r.equity.insert(r.equity.end(), b.equity.begin(), b.equity.end());
       r.final = b.account;
       r.max_drawdown = b.max_drawdown;
       bool refeeding = cfg.restore.active && r.events < cfg.restore.events;

@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <spdlog/fmt/fmt.h>
 
+#include "web/performance_json.hpp"
+
 namespace pt {
 
 double return_percent(const session_report& r) {
@@ -14,6 +16,28 @@ double return_percent(const session_report& r) {
     return 0;
   return (r.final.equity - r.initial_cash).to_double() / r.initial_cash.to_double() * 100.0;
 }
+
+std::optional<performance_metrics> performance_of(const session_report& r, std::string* error) {
+  metrics_input in;
+  in.initial_cash = r.initial_cash;
+  in.equity = r.equity;
+  in.fills = r.fills;
+  in.period_ms = r.equity_interval_ms > 0 ? r.equity_interval_ms : 60'000;
+  in.slippage_bps = r.slippage_bps;
+  if (r.final.ts_event_ms > 0)
+    in.end_ms = r.final.ts_event_ms;
+  if (r.final.mark.is_positive())
+    in.end_mark = r.final.mark;
+  return compute_performance(in, error);
+}
+
+namespace {
+
+std::string ratio_text(const std::optional<double>& x, double scale = 1.0, const char* suffix = "") {
+  return x ? fmt::format("{:.3f}{}", *x * scale, suffix) : std::string("-");
+}
+
+} // namespace
 
 void print_summary_table(std::ostream& out, const std::vector<session_report>& reports) {
   out << fmt::format("{:>3}  {:<20} {:<22} {:<9} {:>6} {:>14} {:>15} {:>16} {:>9} {:>7}  {}\n", "id", "session",
@@ -24,6 +48,21 @@ void print_summary_table(std::ostream& out, const std::vector<session_report>& r
                        r.final.fees.to_string(), r.final.realized_pnl.to_string(), r.final.equity.to_string(),
                        return_percent(r), r.max_drawdown * 100.0, r.status,
                        r.failure.empty() ? "" : " (" + r.failure + ")");
+  }
+  out << fmt::format("\n{:>3}  {:>6} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>14} {:>12}\n", "id", "trips",
+                     "win", "PF", "Sharpe", "Sortino", "Calmar", "exposure", "turnover", "slippage", "DD duration");
+  for (auto& r : reports) {
+    std::string error;
+    auto m = performance_of(r, &error);
+    if (!m) {
+      out << fmt::format("{:>3}  metrics not computed: {}\n", r.session_id, error);
+      continue;
+    }
+    out << fmt::format("{:>3}  {:>6} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>14} {:>11.1f}h\n", r.session_id,
+                       m->round_trips, ratio_text(m->win_rate, 100.0, "%"), ratio_text(m->profit_factor),
+                       ratio_text(m->sharpe), ratio_text(m->sortino), ratio_text(m->calmar),
+                       ratio_text(m->exposure, 100.0, "%"), ratio_text(m->turnover), m->slippage_cost.to_string(),
+                       static_cast<double>(m->max_drawdown_duration_ms) / 3'600'000.0);
   }
 }
 
@@ -95,6 +134,14 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
     w.Double(r.max_drawdown);
     w.Key("return_pct");
     w.Double(return_percent(r));
+    std::string error;
+    w.Key("performance");
+    if (auto m = performance_of(r, &error)) {
+      write_performance(w, *m);
+    } else {
+      w.Null();
+      kv("performance_error", error);
+    }
     w.EndObject();
   }
   w.EndArray();

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "core/performance_metrics.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
@@ -11,13 +13,22 @@ namespace pt {
 /// Return on initial cash in percent: (equity − initial) / initial × 100. 0 if initial is 0.
 double return_percent(const session_report& r);
 
-/// Prints one row per session: fills, fees, realized P&L, equity, return, max drawdown, status.
+/// The session's performance metrics (core/performance_metrics.hpp) from its fills and equity
+/// curve, valued at its final mark; the return period is its `equity_interval_ms` (60 s if 0).
+/// nullopt with `error` set when they cannot be computed (see `compute_performance`).
+std::optional<performance_metrics> performance_of(const session_report& r, std::string* error = nullptr);
+
+/// Prints one row per session: fills, fees, realized P&L, equity, return, max drawdown, status;
+/// then one row of performance metrics per session (round trips, win rate, profit factor,
+/// Sharpe, Sortino, Calmar, exposure, turnover, slippage cost; "-" where not defined).
 void print_summary_table(std::ostream& out, const std::vector<session_report>& reports);
 
 /// The reports as a JSON document (RapidJSON): an array with, per session, `session_id`, `name`,
 /// `strategy`, `symbol`, `status`, `initial_cash`, `fills` (each `ts_ms`, `side` buy/sell, `price`,
 /// `qty`, `fee`, `liquidity` maker/taker) and `final` (`cash`, `position_qty`, `mark_price`,
-/// `equity`, `realized_pnl`, `fees`), plus `max_drawdown` (fraction) and `return_pct`.
+/// `equity`, `realized_pnl`, `fees`), plus `max_drawdown` (fraction), `return_pct` and
+/// `performance`: the object of web/performance_json.hpp (docs/execution.md, "## Metrics"), or
+/// null with `performance_error` saying why.
 /// Money, prices and quantities are decimal strings with 8 decimals.
 std::string reports_to_json(const std::vector<session_report>& reports);
 

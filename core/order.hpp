@@ -60,6 +60,9 @@ struct fill {
   quantity qty;
   money fee;                   ///< charged in quote currency
   liquidity role = liquidity::taker;
+  /// The price before slippage (arrival / reference: the quote or book level the order was priced
+  /// from); 0 when not recorded. Slippage cost = |px − reference_px| · qty (core/performance_metrics).
+  price reference_px;
 };
 
 } // namespace pt

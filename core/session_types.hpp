@@ -91,6 +91,9 @@ struct session_report {
   int64_t orders_rejected = 0;
   std::string status = "running"; ///< "running", "finished", "stopped" or "failed"
   std::string failure;             ///< why, when failed
+  std::vector<equity_point> equity;    ///< the sampled equity curve (the points persisted), in order
+  int64_t equity_interval_ms = 60'000; ///< the session's equity sampling; the metrics' return period
+  bps slippage_bps;                    ///< the session's setting, to estimate slippage cost
 };
 
 } // namespace pt

@@ -5,13 +5,14 @@
 #include <algorithm>
 
 #include "web/api_json.hpp"
+#include "web/performance_json.hpp"
 
 namespace pt {
 
 namespace {
 
 bool is_integer_param(const std::string& name) {
-  static const std::vector<std::string> ints{"id", "limit", "offset", "after", "from_ms", "to_ms"};
+  static const std::vector<std::string> ints{"id", "limit", "offset", "after", "from_ms", "to_ms", "period_ms"};
   return std::find(ints.begin(), ints.end(), name) != ints.end();
 }
 
@@ -47,7 +48,7 @@ std::string operation_id(const api_route& r) {
 }
 
 void write_response(json_out& j, const char* status, const char* description, const char* content_type,
-                    bool error_schema) {
+                    bool error_schema, const char* schema_ref = nullptr) {
   j.key(status);
   j.w().StartObject();
   j.str("description", description).key("content");
@@ -58,6 +59,8 @@ void write_response(json_out& j, const char* status, const char* description, co
   j.w().StartObject();
   if (error_schema)
     j.str("$ref", "#/components/schemas/Error");
+  else if (schema_ref)
+    j.str("$ref", schema_ref);
   else
     j.str("type", content_type == std::string("application/json") ? "object" : "string");
   j.w().EndObject();
@@ -135,7 +138,8 @@ void write_operation(json_out& j, const api_route& r) {
     j.w().EndObject();
     write_response(j, "426", "Not a WebSocket upgrade request", "application/json", true);
   } else {
-    write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false);
+    write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false,
+                   r.pattern == "/sessions/{id}/metrics" ? "#/components/schemas/SessionMetrics" : nullptr);
   }
   write_response(j, "400", "Bad request: unknown parameter, wrong type, malformed body", "application/json", true);
   if (r.needs_auth) {
@@ -150,6 +154,71 @@ void write_operation(json_out& j, const api_route& r) {
     write_response(j, "404", "Unknown id or symbol", "application/json", true);
   if (!r.body.empty())
     write_response(j, "413", "Body larger than the limit", "application/json", true);
+  j.w().EndObject();
+  j.w().EndObject();
+}
+
+// One property's schema: decimals are strings of 8 decimals, numbers doubles, integers int64.
+void write_typed(json_out& j, const char* name, metric_kind kind, bool nullable) {
+  j.key(name);
+  j.w().StartObject();
+  switch (kind) {
+  case metric_kind::decimal:
+    j.str("type", "string").str("pattern", "^-?[0-9]+\\.[0-9]{8}$");
+    break;
+  case metric_kind::number:
+    j.str("type", "number").str("format", "double");
+    break;
+  case metric_kind::integer:
+    j.str("type", "integer").str("format", "int64");
+    break;
+  case metric_kind::boolean:
+    j.str("type", "boolean");
+    break;
+  }
+  if (nullable)
+    j.boolean("nullable", true);
+  j.w().EndObject();
+}
+
+// GET /sessions/{id}/metrics: the session row's figures and the `performance` object
+// (web/performance_json.hpp; formulas in docs/execution.md, "## Metrics").
+void write_session_metrics_schema(json_out& j) {
+  j.key("SessionMetrics");
+  j.w().StartObject();
+  j.str("type", "object").key("required");
+  j.w().StartArray();
+  for (const char* f : {"session_id", "status", "equity", "performance"})
+    j.w().String(f);
+  j.w().EndArray();
+  j.key("properties");
+  j.w().StartObject();
+  write_typed(j, "session_id", metric_kind::integer, false);
+  j.key("status");
+  j.w().StartObject();
+  j.str("type", "string");
+  j.w().EndObject();
+  for (const char* f : {"initial_cash", "cash", "equity", "realized_pnl", "unrealized_pnl", "fees", "return",
+                        "max_drawdown"})
+    write_typed(j, f, metric_kind::decimal, false);
+  write_typed(j, "equity_points", metric_kind::integer, false);
+  j.key("performance");
+  j.w().StartObject();
+  j.str("type", "object").boolean("nullable", true).key("required");
+  j.w().StartArray();
+  for (auto& f : performance_fields())
+    j.w().String(f.name);
+  j.w().EndArray();
+  j.key("properties");
+  j.w().StartObject();
+  for (auto& f : performance_fields())
+    write_typed(j, f.name, f.kind, f.nullable);
+  j.w().EndObject();
+  j.w().EndObject();
+  j.key("performance_error");
+  j.w().StartObject();
+  j.str("type", "string").str("description", "why performance is null");
+  j.w().EndObject();
   j.w().EndObject();
   j.w().EndObject();
 }
@@ -187,9 +256,10 @@ void write_components(json_out& j) {
   j.w().EndObject();
   j.w().EndObject();
   j.w().EndObject();
-  j.w().EndObject();
-  j.w().EndObject();
-  j.w().EndObject();
+  j.w().EndObject(); // Error
+  write_session_metrics_schema(j);
+  j.w().EndObject(); // schemas
+  j.w().EndObject(); // components
 }
 
 } // namespace

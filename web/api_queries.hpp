@@ -22,8 +22,12 @@ api_response query_session(sql::database& db, int64_t id);
 /// mark price, unrealized P&L) from the session row.
 api_response query_positions(sql::database& db, int64_t id);
 
-/// `GET /sessions/{id}/metrics`: P&L, fees, equity, return and max drawdown (from equity points).
-api_response query_session_metrics(sql::database& db, int64_t id);
+/// `GET /sessions/{id}/metrics[?period_ms=]`: P&L, fees, equity, return and max drawdown (from
+/// equity points), and `performance`: `compute_performance` over the stored fills and equity points,
+/// valued at the row's mark and last event, returns sampled every `period_ms` (1000 ms … 365 days,
+/// default 60,000 = the default equity interval). 400 when period_ms is out of range or splits the
+/// session into more than `max_return_periods` periods.
+api_response query_session_metrics(sql::database& db, int64_t id, const api_request& req);
 
 /// `GET /sessions/{id}/orders?after=&limit=&side=&status=`: orders by order id.
 api_response query_orders(sql::database& db, int64_t id, const api_request& req);

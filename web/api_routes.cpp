@@ -196,12 +196,9 @@ std::vector<api_route> api_routes() {
                    return *bad;
                  return query_positions(db, id);
                })});
-  r.push_back({"GET", "/sessions/{id}/metrics", true, false, "A session's P&L, fees, return and max drawdown", {}, "",
-               session_route([](sql::database& db, int64_t id, const api_request& req) {
-                 if (auto bad = reject_unknown_params(req, {}))
-                   return *bad;
-                 return query_session_metrics(db, id);
-               })});
+  r.push_back({"GET", "/sessions/{id}/metrics", true, false,
+               "A session's P&L, fees, return, drawdown and performance metrics (docs/execution.md)", {"period_ms"},
+               "", session_route(query_session_metrics)});
   add_candle_routes(r);
   add_lifecycle_routes(r);
   r.push_back({"GET", "/market/{symbol}", true, false, "The broadcaster's stats of a symbol and the live feed's health",

@@ -3,8 +3,11 @@
 #include "web/api_queries.hpp"
 
 #include <algorithm>
+#include <vector>
 
+#include "core/performance_metrics.hpp"
 #include "web/api_json.hpp"
+#include "web/performance_json.hpp"
 
 namespace pt {
 
@@ -126,25 +129,75 @@ api_response query_positions(sql::database& db, int64_t id) {
   return json_ok(j.text());
 }
 
-api_response query_session_metrics(sql::database& db, int64_t id) {
+api_response query_session_metrics(sql::database& db, int64_t id, const api_request& req) {
+  if (auto bad = reject_unknown_params(req, {"period_ms"}))
+    return *bad;
+  bool ok = true;
+  int64_t period_ms = query_int(req, "period_ms", 1000, 365LL * 86'400'000LL, ok).value_or(60'000);
+  if (!ok)
+    return json_error(400, "invalid_parameter", "period_ms must be an integer from 1000 to 31536000000");
   sql::statement st(db, "SELECT initial_cash_raw, cash_raw, position_qty_raw, cost_basis_raw, realized_pnl_raw, "
-                        "fees_raw, mark_price_raw, equity_raw, status FROM sessions WHERE session_id = ?1");
+                        "fees_raw, mark_price_raw, equity_raw, status, slippage_bps_raw, last_event_ms "
+                        "FROM sessions WHERE session_id = ?1");
   st.bind(1, id);
   if (!st.step())
     return unknown_session(id);
   int64_t initial = st.column_int(0), equity = st.column_int(7);
   int64_t unrealized = unrealized_raw(st.column_int(2), st.column_int(6), st.column_int(3));
+  metrics_input in;
+  in.initial_cash = money::from_raw(initial);
+  in.period_ms = period_ms;
+  in.slippage_bps = bps::from_raw(st.column_int(9));
+  if (st.column_int(10) > 0)
+    in.end_ms = st.column_int(10);
+  if (st.column_int(6) > 0)
+    in.end_mark = price::from_raw(st.column_int(6));
   // Max drawdown: the largest fall from a running peak of the stored equity curve, as a fraction.
-  sql::statement eq(db, "SELECT equity_raw FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
+  sql::statement eq(db, "SELECT ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
+                        "FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
   eq.bind(1, id);
   int64_t peak = initial, max_dd_raw = 0, points = 0;
   while (eq.step()) {
-    int64_t e = eq.column_int(0);
+    int64_t e = eq.column_int(1);
     ++points;
     peak = std::max(peak, e);
     if (peak > 0)
       max_dd_raw = std::max(max_dd_raw, mul_div_raw(peak - e, fixed_scale, peak).value_or(0));
+    in.equity.push_back(equity_point{eq.column_int(0), money::from_raw(e), money::from_raw(eq.column_int(2)),
+                                     quantity::from_raw(eq.column_int(3)), price::from_raw(eq.column_int(4))});
   }
+  sql::statement fl(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity "
+                        "FROM fills WHERE session_id = ?1 ORDER BY fill_id");
+  fl.bind(1, id);
+  while (fl.step()) {
+    fill f;
+    f.fill_id = fl.column_int(0);
+    f.order_id = fl.column_int(1);
+    f.ts_event_ms = fl.column_int(2);
+    f.fill_side = fl.column_text(3) == "sell" ? side::sell : side::buy;
+    f.px = price::from_raw(fl.column_int(4));
+    f.qty = quantity::from_raw(fl.column_int(5));
+    f.fee = money::from_raw(fl.column_int(6));
+    f.role = fl.column_text(7) == "maker" ? liquidity::maker : liquidity::taker;
+    in.fills.push_back(f);
+  }
+  // The same window compute_performance uses, to answer a too-fine period_ms with a 400.
+  std::vector<int64_t> times;
+  if (!in.equity.empty())
+    times.insert(times.end(), {in.equity.front().ts_event_ms, in.equity.back().ts_event_ms});
+  if (!in.fills.empty())
+    times.insert(times.end(), {in.fills.front().ts_event_ms, in.fills.back().ts_event_ms});
+  if (in.end_ms)
+    times.push_back(*in.end_ms);
+  if (!times.empty()) {
+    auto [lo, hi] = std::minmax_element(times.begin(), times.end());
+    if ((*hi - *lo) / period_ms > max_return_periods)
+      return json_error(400, "invalid_parameter",
+                        "period_ms " + std::to_string(period_ms) + " splits the session into more than " +
+                          std::to_string(max_return_periods) + " periods");
+  }
+  std::string error;
+  auto perf = compute_performance(in, &error);
   json_out j;
   j.w().StartObject();
   j.i64("session_id", id)
@@ -158,6 +211,13 @@ api_response query_session_metrics(sql::database& db, int64_t id) {
     .decimal("return", initial > 0 ? mul_div_raw(equity - initial, fixed_scale, initial).value_or(0) : 0)
     .decimal("max_drawdown", max_dd_raw)
     .i64("equity_points", points);
+  j.key("performance");
+  if (perf) {
+    write_performance(j.w(), *perf);
+  } else {
+    j.w().Null();
+    j.str("performance_error", error);
+  }
   j.w().EndObject();
   return json_ok(j.text());
 }

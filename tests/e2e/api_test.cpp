@@ -14,6 +14,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/ledger_replay.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {
@@ -216,6 +217,60 @@ TEST_F(ApiE2E, PositionsAndMetricsComeFromTheSessionRow) {
   auto p = http_get(port_, "/api/v1/sessions/1/positions", admin);
   ASSERT_EQ(p.status, 200);
   EXPECT_TRUE(json_of(p)["items"].IsArray());
+}
+
+TEST_F(ApiE2E, PerformanceMetricsAgreeWithTheFills) {
+  auto r = http_get(port_, "/api/v1/sessions/1/metrics", admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto m = json_of(r);
+  ASSERT_TRUE(m["performance"].IsObject()) << r.body;
+  const auto& p = m["performance"];
+  EXPECT_STREQ(p["fees"].GetString(), m["fees"].GetString());
+  EXPECT_STREQ(p["final_equity"].GetString(), m["equity"].GetString());
+  EXPECT_STREQ(p["realized_pnl"].GetString(), m["realized_pnl"].GetString());
+  EXPECT_EQ(p["period_ms"].GetInt64(), 60'000);
+  EXPECT_DOUBLE_EQ(p["periods_per_year"].GetDouble(), 525'600.0);
+  // Round trips, wins and gross profit/loss recomputed from GET /fills.
+  auto fills = json_of(http_get(port_, "/api/v1/sessions/1/fills?limit=1000", admin));
+  int64_t pos = 0, trip = 0, trips = 0, wins = 0, gross_win = 0, gross_loss = 0, fees = 0;
+  for (auto& f : fills["items"].GetArray()) {
+    int64_t value = mul_div_half_even(decimal_raw(str(f, "price")), decimal_raw(str(f, "qty")), 100'000'000);
+    int64_t fee = decimal_raw(str(f, "fee"));
+    bool buy = str(f, "side") == "buy";
+    trip += (buy ? -value : value) - fee;
+    fees += fee;
+    pos += buy ? decimal_raw(str(f, "qty")) : -decimal_raw(str(f, "qty"));
+    if (pos == 0) {
+      ++trips;
+      (trip > 0 ? gross_win : gross_loss) += trip > 0 ? trip : -trip;
+      wins += trip > 0 ? 1 : 0;
+      trip = 0;
+    }
+  }
+  ASSERT_GE(trips, 1);
+  EXPECT_EQ(p["round_trips"].GetInt64(), trips);
+  EXPECT_EQ(p["wins"].GetInt64(), wins);
+  EXPECT_EQ(decimal_raw(str(p, "gross_profit")), gross_win);
+  EXPECT_EQ(decimal_raw(str(p, "gross_loss")), gross_loss);
+  EXPECT_EQ(decimal_raw(str(p, "fees")), fees);
+  EXPECT_EQ(p["fills"].GetInt64(), static_cast<int64_t>(fills["items"].Size()));
+  ASSERT_TRUE(p["win_rate"].IsNumber());
+  EXPECT_DOUBLE_EQ(p["win_rate"].GetDouble(), static_cast<double>(wins) / static_cast<double>(trips));
+  if (gross_loss > 0) {
+    EXPECT_NEAR(p["profit_factor"].GetDouble(), static_cast<double>(gross_win) / static_cast<double>(gross_loss), 1e-12);
+  } else {
+    EXPECT_TRUE(p["profit_factor"].IsNull());
+  }
+  ASSERT_TRUE(p["exposure"].IsNumber());
+  EXPECT_GE(p["exposure"].GetDouble(), 0.0);
+  EXPECT_LE(p["exposure"].GetDouble(), 1.0);
+  EXPECT_TRUE(is_decimal8(p["slippage_cost"].GetString()));
+  // A finer return period: 1 s → 365 · 86400 periods a year; bad periods are refused.
+  auto fine = json_of(http_get(port_, "/api/v1/sessions/1/metrics?period_ms=1000", admin));
+  EXPECT_DOUBLE_EQ(fine["performance"]["periods_per_year"].GetDouble(), 31'536'000.0);
+  EXPECT_GT(fine["performance"]["returns"].GetInt64(), p["returns"].GetInt64());
+  for (auto bad : {"?period_ms=10", "?period_ms=abc", "?period_ms=0", "?period=1000"})
+    EXPECT_EQ(http_get(port_, std::string("/api/v1/sessions/1/metrics") + bad, admin).status, 400) << bad;
 }
 
 TEST_F(ApiE2E, MarketStatsOfTheBroadcaster) {

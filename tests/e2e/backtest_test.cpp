@@ -51,6 +51,63 @@ std::map<int64_t, int64_t> kline_opens(const std::string& path) {
   return opens;
 }
 
+// The report's `performance` object against the session's own fills and final account:
+// fees, final equity, round trips and gross profit/loss recomputed by hand, ratios in range.
+void check_performance(const rapidjson::Value& session) {
+  ASSERT_TRUE(session.HasMember("performance") && session["performance"].IsObject())
+    << (session.HasMember("performance_error") ? str(session, "performance_error") : std::string("missing"));
+  const auto& p = session["performance"];
+  const auto& fin = session["final"];
+  EXPECT_EQ(str(p, "fees"), str(fin, "fees"));
+  EXPECT_EQ(str(p, "final_equity"), str(fin, "equity"));
+  EXPECT_EQ(str(p, "realized_pnl"), str(fin, "realized_pnl"));
+  EXPECT_EQ(str(p, "cost_basis"), str(fin, "cost_basis"));
+  int64_t pos = 0, trip = 0, trips = 0, wins = 0, gross_win = 0, gross_loss = 0, open_fees = 0;
+  for (const auto& f : session["fills"].GetArray()) {
+    int64_t q = decimal_raw(str(f, "qty"));
+    int64_t value = mul_div_half_even(decimal_raw(str(f, "price")), q, 100'000'000);
+    int64_t fee = decimal_raw(str(f, "fee"));
+    bool buy = str(f, "side") == "buy";
+    trip += (buy ? -value : value) - fee;
+    open_fees += fee;
+    pos += buy ? q : -q;
+    if (pos == 0) {
+      ++trips;
+      if (trip > 0) {
+        ++wins;
+        gross_win += trip;
+      } else {
+        gross_loss -= trip;
+      }
+      trip = open_fees = 0;
+    }
+  }
+  EXPECT_EQ(p["round_trips"].GetInt64(), trips);
+  EXPECT_EQ(p["wins"].GetInt64(), wins);
+  EXPECT_EQ(decimal_raw(str(p, "gross_profit")), gross_win);
+  EXPECT_EQ(decimal_raw(str(p, "gross_loss")), gross_loss);
+  // Σ closed trips + the open one (unrealized − its fees so far) = final equity − initial cash.
+  int64_t unrealized = p["unrealized_pnl"].IsNull() ? 0 : decimal_raw(str(p, "unrealized_pnl"));
+  int64_t open_part = pos > 0 ? unrealized - open_fees : 0;
+  EXPECT_EQ(gross_win - gross_loss + open_part, decimal_raw(str(fin, "equity")) - decimal_raw(str(session, "initial_cash")));
+  if (trips > 0) {
+    EXPECT_DOUBLE_EQ(p["win_rate"].GetDouble(), static_cast<double>(wins) / static_cast<double>(trips));
+    if (gross_loss > 0) {
+      EXPECT_NEAR(p["profit_factor"].GetDouble(), static_cast<double>(gross_win) / static_cast<double>(gross_loss),
+                  1e-12);
+    }
+  }
+  for (const char* ratio : {"exposure", "win_rate"})
+    if (!p[ratio].IsNull()) {
+      EXPECT_GE(p[ratio].GetDouble(), 0.0) << ratio;
+      EXPECT_LE(p[ratio].GetDouble(), 1.0) << ratio;
+    }
+  EXPECT_GE(p["max_drawdown"].GetDouble(), 0.0);
+  EXPECT_LT(p["max_drawdown"].GetDouble(), 1.0);
+  EXPECT_GT(p["returns"].GetInt64(), 1000); // 6 weeks of minutes
+  EXPECT_TRUE(p["sharpe"].IsNumber());
+}
+
 TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
   auto run = backtest({"ema_crossover.yaml", "rsi_mean_reversion.yaml"}, klines_1m);
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
@@ -81,7 +138,9 @@ TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
       EXPECT_EQ(decimal_raw(str(f, "price")), opens[open_time]);
     }
     EXPECT_GT(by_rule, 10u);
+    check_performance(session);
   }
+  EXPECT_NE(run.result.out.find("Sharpe"), std::string::npos) << run.result.out;
 }
 
 TEST(BacktestE2E, TradesCsvRunsAndReconciles) {
