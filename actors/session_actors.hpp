@@ -71,10 +71,11 @@ struct paper_executor_state {
 /// (its fills into `replayed_fills`): they are committed already. At that position it compares
 /// its account with the stored one and logs the outcome (a warning when they differ).
 /// Lifecycle: `pause_atom` / `resume_atom` set the exchange's paused flag (no new entries, see
-/// `paper_exchange::set_paused`). Each is forwarded to
-/// `next` as `(pause_atom|resume_atom, int64_t events)`, the position at which it took effect. `(stop_atom, bool flatten)` cancels pending orders and, with
-/// `flatten`, sells the position at the current bid (`paper_exchange::flatten`); it forwards
-/// those as one more `session_batch` (with no market events), then `(stop_atom, flatten)`.
+/// `paper_exchange::set_paused`); each is forwarded to `next` as
+/// `(pause_atom|resume_atom, int64_t events)`, the position at which it took effect.
+/// `(stop_atom, bool flatten)` cancels pending orders and, with `flatten`, sells the position at
+/// the current bid (`paper_exchange::flatten`); it forwards those as one more `session_batch`
+/// (with no market events), then `(stop_atom, flatten)`.
 caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
                              caf::actor next);
 
