@@ -49,7 +49,8 @@ std::string candles_json(int64_t id, const candle_history& h, const std::vector<
   };
   for (auto& c : h.closed)
     bar(c, true);
-  if (h.has_forming)
+  // The aggregator may still hold the bar it just closed as its forming one: shown once, closed.
+  if (h.has_forming && (h.closed.empty() || h.forming.open_time_ms > h.closed.back().open_time_ms))
     bar(h.forming, false);
   j.w().EndArray();
   j.w().EndObject();

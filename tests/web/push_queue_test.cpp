@@ -158,5 +158,62 @@ TEST(PushRegistry, FansOutByChannelAndTellsMarketDemandOnce) {
   EXPECT_EQ(a->got.size(), 3u);
 }
 
+TEST(PushMessages, ActivityIsTypedCauseFirstAndGoesToItsSessionChannelOnly) {
+  session_activity a;
+  a.session_id = 3;
+  order o;
+  o.order_id = 7;
+  o.ts_event_ms = 1000;
+  o.qty = quantity::from_raw(15000000);
+  o.status = order_status::filled;
+  a.orders.push_back(o);
+  fill f;
+  f.fill_id = 4;
+  f.order_id = 7;
+  f.ts_event_ms = 1000;
+  f.fill_side = side::sell;
+  f.px = price::from_units(61234);
+  f.qty = quantity::from_raw(15000000);
+  f.fee = money::from_raw(918510000);
+  a.fills.push_back(f);
+  a.decisions.push_back({1000, "exit", "ema_fast=1, ema_slow=2", "sell 0.15 submitted", 7});
+  auto ms = activity_messages(a);
+  ASSERT_EQ(ms.size(), 3u);
+  std::vector<std::string> types;
+  for (auto& m : ms) {
+    rapidjson::Document d;
+    d.Parse(m->json.c_str());
+    ASSERT_FALSE(d.HasParseError()) << m->json;
+    EXPECT_EQ(d["channel"], "session:3");
+    EXPECT_EQ(d["session_id"].GetInt64(), 3);
+    EXPECT_TRUE(m->key.empty()) << "events never coalesce";
+    types.push_back(d["type"].GetString());
+    if (types.back() == "fill") {
+      EXPECT_EQ(d["fill"]["fill_id"].GetInt64(), 4);
+      EXPECT_EQ(d["fill"]["side"], "sell");
+      EXPECT_EQ(d["fill"]["price"], "61234.00000000");
+      EXPECT_EQ(d["fill"]["qty"], "0.15000000");
+      EXPECT_EQ(d["fill"]["fee"], "9.18510000");
+      EXPECT_EQ(d["fill"]["liquidity"], "taker");
+    } else if (types.back() == "order") {
+      EXPECT_EQ(d["order"]["status"], "filled");
+      EXPECT_TRUE(d["order"]["reject_reason"].IsNull());
+    } else {
+      EXPECT_EQ(d["decision"]["order_id"].GetInt64(), 7);
+    }
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"decision", "order", "fill"}));
+
+  push_registry reg([](const std::string&, bool) {});
+  auto mine = std::make_shared<kept>(), all = std::make_shared<kept>(), other = std::make_shared<kept>();
+  reg.subscribe(reg.add(mine), "session:3");
+  reg.subscribe(reg.add(all), "sessions");
+  reg.subscribe(reg.add(other), "session:4");
+  reg.publish_activity(a);
+  EXPECT_EQ(mine->got.size(), 3u);
+  EXPECT_TRUE(all->got.empty());
+  EXPECT_TRUE(other->got.empty());
+}
+
 } // namespace
 } // namespace pt::test
