@@ -19,7 +19,7 @@ packages=(
   libbenchmark-dev       # benchmarks (bench/)
   clang libclang-rt-14-dev  # libFuzzer for the parser fuzz target (fuzz/)
   chromium               # the dashboard's browser test (tests/browser, headless)
-  wrk curl                # the API benchmark (scripts/bench_api.sh)
+  wrk                    # the API benchmark (scripts/bench_api.sh)
   linux-perf             # profiling the benchmarks (perf record -g)
 )
 
