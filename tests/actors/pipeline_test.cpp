@@ -15,21 +15,12 @@
 #include "app/strategy_loader.hpp"
 #include "tests/support/plain_session.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/recorded_events.hpp"
 
 namespace pt::test {
 namespace {
 
 constexpr auto timeout = std::chrono::seconds(60);
-
-std::vector<market_event> read_events(const std::string& path, size_t limit) {
-  market_file_source src(path);
-  std::vector<market_event> events;
-  std::string symbol;
-  market_event ev;
-  while (events.size() < limit && src.next(symbol, ev))
-    events.push_back(ev);
-  return events;
-}
 
 session_config make_session(const std::string& strategy_file, const std::string& name) {
   session_config cfg;
@@ -94,7 +85,7 @@ void expect_same_fills(const std::vector<fill>& actual, const std::vector<fill>&
 }
 
 TEST(Pipeline, ActorsTradeExactlyLikeThePlainLoopWhateverTheBatching) {
-  auto events = read_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 6000);
+  auto events = recorded_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 6000);
   ASSERT_EQ(events.size(), 6000u);
   std::vector<session_config> configs{make_session("ema_crossover.yaml", "ema"),
                                       make_session("rsi_mean_reversion.yaml", "rsi")};
@@ -112,7 +103,7 @@ TEST(Pipeline, ActorsTradeExactlyLikeThePlainLoopWhateverTheBatching) {
 }
 
 TEST(Pipeline, AWarmedSessionTradesLikeThePlainLoopWarmedTheSameWay) {
-  auto all = read_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 3000);
+  auto all = recorded_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 3000);
   ASSERT_EQ(all.size(), 3000u);
   // The first 200 hourly bars are the history, the rest arrive live in batches.
   std::vector<candle> history;
@@ -137,7 +128,7 @@ TEST(Pipeline, AWarmedSessionTradesLikeThePlainLoopWarmedTheSameWay) {
 }
 
 TEST(Pipeline, ABrokenSessionFailsAloneAndOthersAreUnchanged) {
-  auto events = read_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 3000);
+  auto events = recorded_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 3000);
   auto good = make_session("ema_crossover.yaml", "good");
   auto broken = make_session("rsi_mean_reversion.yaml", "broken");
   broken.strategy.entry_rule = "rsi <"; // cannot compile: the signal detector refuses to start

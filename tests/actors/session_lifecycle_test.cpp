@@ -22,6 +22,7 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/plain_session.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/recorded_events.hpp"
 
 namespace pt::test {
 namespace {
@@ -31,16 +32,6 @@ constexpr auto timeout = std::chrono::seconds(60);
 const char* trades_file = "trades/BTCUSDT-trades-2024-08-08T235415Z_2024-08-09T000505Z.csv";
 const char* stream_file = "streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz";
 const char* klines_file = "klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz";
-
-std::vector<market_event> read_events(const std::string& path, size_t limit = SIZE_MAX) {
-  market_file_source src(path);
-  std::vector<market_event> events;
-  std::string symbol;
-  market_event ev;
-  while (events.size() < limit && src.next(symbol, ev))
-    events.push_back(ev);
-  return events;
-}
 
 // Buys at every 10 s bar close when flat and never exits on a signal: it is long almost all the
 // time, so a protective stop (when given) does the selling.
@@ -220,7 +211,7 @@ bool is_session_error(const caf::error& e, session_errc code) {
 }
 
 TEST(SessionLifecycle, PausedSessionMakesNoEntriesButItsStopLossStillSells) {
-  auto events = read_events(shared_data(trades_file));
+  auto events = recorded_events(shared_data(trades_file));
   ASSERT_GT(events.size(), 10'000u);
   auto cfg = always_long("paused", "risk:\n  stop_loss: {percent: 0.1}\n");
   // Unpaused, the session buys, is stopped out, and buys again at the next bar.
@@ -282,7 +273,7 @@ price expected_flatten_px(const std::vector<market_event>& events, size_t n, bps
 }
 
 TEST(SessionLifecycle, StopWithFlattenSellsAtTheBidAndTakesNoMoreData) {
-  auto events = read_events(shared_data(stream_file));
+  auto events = recorded_events(shared_data(stream_file));
   ASSERT_GT(events.size(), 10'000u);
   auto cfg = always_long("flatten");
   size_t stop_at = events.size() / 2;
@@ -328,7 +319,7 @@ TEST(SessionLifecycle, StopWithFlattenSellsAtTheBidAndTakesNoMoreData) {
 }
 
 TEST(SessionLifecycle, StopWithoutFlattenKeepsThePosition) {
-  auto events = read_events(shared_data(stream_file));
+  auto events = recorded_events(shared_data(stream_file));
   auto cfg = always_long("keep");
   size_t stop_at = events.size() / 2;
   rig r({cfg});
@@ -384,7 +375,7 @@ TEST(SessionLifecycle, InvalidTransitionsAndUnknownSessionsAreErrors) {
 }
 
 TEST(SessionLifecycle, CreateAddsARunningSessionThatTradesAndStatusListsAll) {
-  auto events = read_events(shared_data(klines_file), 3000);
+  auto events = recorded_events(shared_data(klines_file), 3000);
   auto ema = from_file("ema_crossover.yaml", "ema");
   auto rsi = from_file("rsi_mean_reversion.yaml", "rsi");
   rig r({ema});
@@ -418,7 +409,7 @@ TEST(SessionLifecycle, CreateAddsARunningSessionThatTradesAndStatusListsAll) {
 }
 
 TEST(SessionLifecycle, AKilledSessionFailsAloneAndTheOthersTradeAsWithoutIt) {
-  auto events = read_events(shared_data(klines_file), 3000);
+  auto events = recorded_events(shared_data(klines_file), 3000);
   auto good = from_file("ema_crossover.yaml", "good");
   auto victim = from_file("rsi_mean_reversion.yaml", "victim");
   auto other = from_file("rsi_mean_reversion.yaml", "other");
@@ -448,7 +439,7 @@ std::string status_in_db(sql::database& db, int64_t id) {
 TEST(SessionLifecycle, EveryStatusChangeIsStored) {
   auto dir = make_temp_dir("lifecycle");
   std::shared_ptr<sql::database> db = open_database(dir + "/pt.db");
-  auto events = read_events(shared_data(stream_file), 4000);
+  auto events = recorded_events(shared_data(stream_file), 4000);
   rig r({always_long("stored")}, db);
   r.feed(events, 0, 2000);
   r.must(pause_atom::value, int64_t{1});

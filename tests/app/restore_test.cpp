@@ -18,22 +18,13 @@
 #include "app/restore.hpp"
 #include "app/strategy_loader.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/recorded_events.hpp"
 #include "tests/support/temp_dir_test.hpp"
 
 namespace pt::test {
 namespace {
 
 constexpr auto timeout = std::chrono::seconds(60);
-
-std::vector<market_event> read_events(const std::string& path, size_t limit) {
-  market_file_source src(path);
-  std::vector<market_event> events;
-  std::string symbol;
-  market_event ev;
-  while (events.size() < limit && src.next(symbol, ev))
-    events.push_back(ev);
-  return events;
-}
 
 session_config make_session(const std::string& strategy_file, const std::string& name) {
   session_config cfg;
@@ -102,7 +93,7 @@ std::vector<std::string> rows(const std::string& db_path, const std::string& que
 class Restore : public temp_dir_test {};
 
 TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOneStores) {
-  auto events = read_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 4000);
+  auto events = recorded_events(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"), 4000);
   ASSERT_EQ(events.size(), 4000u);
   std::vector<session_config> configs{make_session("ema_crossover.yaml", "ema"),
                                       make_session("rsi_mean_reversion.yaml", "rsi")};

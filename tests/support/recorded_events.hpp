@@ -2,6 +2,7 @@
 
 // The market events of a recorded data file, for tests that feed real data to core code.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,13 +12,14 @@
 
 namespace pt::test {
 
-/// Every event of the data file at `path` (any layout market_file_source reads), in file order.
-inline std::vector<market_event> recorded_events(const std::string& path) {
+/// The first `limit` events (all by default) of the data file at `path` (any layout
+/// market_file_source reads), in file order.
+inline std::vector<market_event> recorded_events(const std::string& path, size_t limit = SIZE_MAX) {
   market_file_source src(path);
   std::vector<market_event> events;
   std::string symbol;
   market_event ev;
-  while (src.next(symbol, ev))
+  while (events.size() < limit && src.next(symbol, ev))
     events.push_back(ev);
   return events;
 }
