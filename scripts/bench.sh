@@ -32,7 +32,7 @@ persist_cmd="build/papertrader_persist --sessions 1000 --rounds 50 --repeat 3"
 # total = 10000). It must print Markdown and set restore_seconds (empty = not measured).
 restore_seconds=""
 bench_restore() {
-  echo "restore: not measured in this run (session restore is not built on this branch yet)."
+  echo "restore: not measured in this run (no scenario yet; restore re-feeds the replay up to each session's stored position, docs/operations.md)."
 }
 
 echo "bench: core functions ($core_cmd)" >&2
