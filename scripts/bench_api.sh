@@ -28,7 +28,7 @@ server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -INT "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    timeout 10 tail --pid="$server_pid" -f /dev/null || true # until it exits, 10 s at most
     kill -KILL "$server_pid" 2>/dev/null || true
   fi
   rm -rf "$dir"
@@ -55,23 +55,28 @@ trap cleanup EXIT
   --listen 127.0.0.1:0 --no-warmup > "$dir/server.log" 2>&1 &
 server_pid=$!
 
-port=""
-for _ in $(seq 600); do
-  port=$(grep -oE 'api listening on 127\.0\.0\.1:[0-9]+' "$dir/server.log" | head -1 | sed 's/.*://' || true)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench_api: papertrader run ended:" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "bench_api: the API did not come up" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
+# Reads the server's log as it is written (tail -F) until a line matches PATTERN, then prints its
+# first group; gives up when the server ends or after 120 s. Waits on the log, not on time.
+await_log() { # PATTERN
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ $1 ]]; then
+      echo "${BASH_REMATCH[1]}"
+      return 0
+    fi
+  done < <(timeout 120 tail -n +1 -F --pid="$server_pid" "$dir/server.log" 2>/dev/null)
+  return 1
+}
+port=$(await_log 'api listening on 127\.0\.0\.1:([0-9]+)') ||
+  { echo "bench_api: the API did not come up:" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
 base="http://127.0.0.1:$port/api/v1"
 auth="Authorization: Bearer $token"
-# Wait until every session is running (its row exists) before measuring.
-for _ in $(seq 600); do
-  total=$(curl -s -H "$auth" "$base/sessions?status=running&limit=1" | grep -oE '"total":[0-9]+' | cut -d: -f2 || true)
-  [ "${total:-0}" -ge "$sessions" ] && break
-  sleep 0.1
-done
-[ "${total:-0}" -ge "$sessions" ] || { echo "bench_api: only ${total:-0} of $sessions sessions running" >&2; exit 1; }
+# Measure once every session runs: the supervisor logs "session N (bench-N) running" for the last.
+await_log "session ([0-9]+) \\(bench-$sessions\\) running" >/dev/null ||
+  { echo "bench_api: session bench-$sessions never ran:" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
+total=$(curl -s -H "$auth" "$base/sessions?status=running&limit=1" | grep -oE '"total":[0-9]+' | cut -d: -f2 || true)
+# Their rows may trail the log line by a commit: say so, the load is the same.
+[ "${total:-0}" -ge "$sessions" ] || echo "bench_api: ${total:-0} of $sessions sessions stored as running when measuring starts" >&2
 
 # wrk's --latency output → "requests/s p50 p99 non2xx" with latencies in ms.
 parse_wrk() {

@@ -46,7 +46,6 @@ cleanup() {
 trap cleanup EXIT
 
 fail() { echo "crash_test: FAILED: $*"; exit 1; }
-now_ms() { date +%s%3N; }
 
 export PAPERTRADER_API_TOKEN=crash-test-token-0123
 strategies=$repo/config/strategies
@@ -96,22 +95,31 @@ told=$work/told.txt # "session fill_count" lines and "session fill_id" lines, as
 recorder=${PT_WS_RECORDER:-$(dirname "$bin")/pt_ws_recorder}
 [ -x "$recorder" ] || { echo "crash_test: no WebSocket recorder $recorder (cmake target pt_ws_recorder)"; exit 2; }
 rec_pid=""
-poll() { # $1 = log file; records what the API tells a client now
-  local port
-  port=$(sed -n 's/.*api listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1" | tail -1)
-  [ -n "$port" ] || return 0
-  if [ -z "$rec_pid" ]; then
-    # A WebSocket client: every session summary pushed to it ("count ID FILLS" lines).
-    "$recorder" "$port" "$PAPERTRADER_API_TOKEN" "$told" 2>>"$work/recorder.log" &
-    rec_pid=$!
-  fi
-  local base="http://127.0.0.1:$port/api/v1" auth="Authorization: Bearer $PAPERTRADER_API_TOKEN"
+start_recorder() { # $1 = the API's port: a WebSocket client writes every session summary pushed
+  # to it ("count ID FILLS" lines, flushed at once) to $told
+  "$recorder" "$1" "$PAPERTRADER_API_TOKEN" "$told" 2>>"$work/recorder.log" &
+  rec_pid=$!
+}
+record_served() { # $1 = the API's port; records the fill ids the REST API serves a client now
+  local base="http://127.0.0.1:$1/api/v1" auth="Authorization: Bearer $PAPERTRADER_API_TOKEN"
   local list id
   list=$(curl -sf --max-time 2 -H "$auth" "$base/sessions?limit=100") || return 0
   for id in $(jq -r '.items[].id' <<<"$list" 2>/dev/null); do
     curl -sf --max-time 2 -H "$auth" "$base/sessions/$id/fills?limit=1000" |
       jq -r --arg id "$id" '.items[] | "fill \($id) \(.fill_id)"' >>"$told" 2>/dev/null || true
   done
+}
+# Reads lines of FILE as they are written (tail -F) until one matches PATTERN (prints its match)
+# or COUNT lines were read, or the process PID ended, or 120 s passed: waits on events, not time.
+follow() { # PID FILE COUNT [PATTERN]
+  local n=0 line
+  while [ "$n" -lt "$3" ] && IFS= read -r line; do
+    n=$((n + 1))
+    if [ -n "${4:-}" ] && [[ $line =~ $4 ]]; then
+      echo "${BASH_REMATCH[1]}"
+      return 0
+    fi
+  done < <(timeout 120 tail -n +1 -F --pid="$1" "$2" 2>/dev/null)
 }
 
 q() { sqlite3 "$1" "$2"; }
@@ -143,22 +151,19 @@ while [ "$finished" = 0 ]; do
   log=$work/run-$run.log
   "$bin" run --config "$work/papertrader.yaml" --db "$db" --listen 127.0.0.1:0 --exit-at-end >"$log" 2>&1 &
   pid=$!
-  start=$(now_ms)
-  if [ "$run" -le "$kills" ]; then
-    delay_ms=$((1000 + (RANDOM * 32768 + RANDOM) % 11000))
-    echo "crash_test: run $run: SIGKILL planned after $delay_ms ms"
+  # The API's port, from the line the run logs once it listens.
+  port=$(follow "$pid" "$log" 100000 'api listening on 127\.0\.0\.1:([0-9]+)')
+  if [ -n "$port" ]; then start_recorder "$port"; fi
+  if [ "$run" -le "$kills" ] && [ -n "$port" ]; then
+    # A random moment in the run's progress: after the k-th session summary pushed to the client.
+    pushes=$((5 + RANDOM % 100))
+    echo "crash_test: run $run: SIGKILL after $pushes pushed summaries"
+    follow "$pid" "$told" "$pushes" >/dev/null
+    record_served "$port"
+    kill -KILL "$pid" 2>/dev/null || true
   else
-    delay_ms=-1
     echo "crash_test: run $run: to the end of the replay"
   fi
-  while kill -0 "$pid" 2>/dev/null; do
-    poll "$log"
-    if [ "$delay_ms" -ge 0 ] && [ $(($(now_ms) - start)) -ge "$delay_ms" ]; then
-      kill -KILL "$pid"
-      break
-    fi
-    sleep 0.2
-  done
   set +e
   wait "$pid" 2>/dev/null
   rc=$?
