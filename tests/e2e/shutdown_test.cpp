@@ -47,7 +47,9 @@ TEST(ShutdownE2E, KeepsServingAfterTheReplayThenStopsOnSigint) {
 TEST(ShutdownE2E, SigtermDuringAReplayStopsTheFeedAndCommits) {
   auto dir = make_temp_dir("sigterm");
   child_process p({binary(), "run", "--listen", "127.0.0.1:0", "--config", write_config(dir, "1")});
-  ASSERT_TRUE(p.wait_for_output("running", 30s)) << p.output();
+  // Signalled once the session has taken market data (its first evaluation is logged), so there
+  // is a feed position to commit, however slow the machine.
+  ASSERT_TRUE(p.wait_for_output("first evaluation", 30s)) << p.output();
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait_exit(30s), 0) << p.output();
   EXPECT_NE(p.output().find("replay stopped"), std::string::npos) << p.output();
