@@ -26,9 +26,6 @@ enum class order_type {
 /// now or expires without any fill.
 enum class time_in_force { gtc, ioc, fok };
 
-/// Where an order is in its life (Binance's order statuses, plus `pending_new` while it travels
-/// to the exchange and `triggered` when a stop has fired).
-enum class exec_status { pending_new, new_order, triggered, partially_filled, filled, canceled, rejected, expired };
 
 /// "market", "limit", "limit_maker", "stop_loss", "stop_loss_limit", "take_profit",
 /// "take_profit_limit", "trailing_stop".
@@ -61,20 +58,6 @@ struct bracket_exits {
   price take_profit_px;               ///< a LIMIT sell resting at this price
 };
 
-/// How an order filled so far: the per-order execution report.
-struct fill_report {
-  int64_t order_id = 0;
-  std::optional<price> arrival_px; ///< mid at submission (nullopt when no price was known)
-  std::optional<price> avg_px;     ///< Σ px·qty / Σ qty over its fills (nullopt before any)
-  double slippage_bps = 0;         ///< (avg − arrival) / arrival · 1e4, signed so positive is worse (a buy paid more)
-  quantity filled_qty;
-  quantity maker_qty;              ///< filled as maker (resting)
-  quantity taker_qty;              ///< filled as taker (crossing)
-  money fees;
-  int64_t time_to_fill_ms = -1;    ///< submission → last fill, once filled in full; -1 otherwise
-  quantity queue_at_placement;     ///< estimated quantity ahead at its price when it went live
-  exec_status status = exec_status::pending_new;
-};
 
 /// An order as the exchange holds it.
 struct exchange_order {

@@ -58,6 +58,28 @@ std::optional<fill_profile> parse_fill_profile(std::string_view name);
 /// Fees are Binance's base rate (10 bps maker and taker) in all three.
 fill_params fill_profile_params(fill_profile p);
 
+/// A session's overrides of its profile's `fill_params`: each field set here replaces the
+/// profile's (config `fill:` block, `POST /sessions` `fill` object; docs/execution.md). Fees and
+/// `slippage_bps` are not here: they stay `execution_params` fields, as before.
+struct fill_overrides {
+  std::optional<bps> half_spread_bps;
+  std::optional<bool> walk_book;
+  std::optional<bps> beyond_book_bps;
+  std::optional<bool> remember_liquidity;
+  std::optional<bool> fill_on_touch;
+  std::optional<int64_t> queue_factor_pct;  ///< ≥ 0
+  std::optional<int64_t> trade_share_pct;   ///< 0–100
+  std::optional<latency_range> submit_latency;
+  std::optional<latency_range> ack_latency;
+  std::optional<latency_range> cancel_latency;
+  std::optional<uint64_t> seed;
+
+  /// True when no field is set.
+  bool empty() const;
+  /// `f` with every field set here replacing its value.
+  fill_params apply(fill_params f) const;
+};
+
 /// Draws latencies from `latency_range`s with a seeded std::mt19937_64, so a run is repeatable.
 class latency_sampler {
 public:

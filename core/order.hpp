@@ -40,6 +40,25 @@ const char* to_string(reject_reason r);
 /// Parses "buy" / "sell". nullopt otherwise.
 std::optional<side> parse_side(std::string_view text);
 
+/// Where an order is in its life (Binance's order statuses, plus `pending_new` while it travels
+/// to the exchange and `triggered` when a stop has fired).
+enum class exec_status { pending_new, new_order, triggered, partially_filled, filled, canceled, rejected, expired };
+
+/// How an order filled so far: the per-order execution report.
+struct fill_report {
+  int64_t order_id = 0;
+  std::optional<price> arrival_px; ///< mid at submission (nullopt when no price was known)
+  std::optional<price> avg_px;     ///< Σ px·qty / Σ qty over its fills (nullopt before any)
+  double slippage_bps = 0;         ///< (avg − arrival) / arrival · 1e4, signed so positive is worse (a buy paid more)
+  quantity filled_qty;
+  quantity maker_qty;              ///< filled as maker (resting)
+  quantity taker_qty;              ///< filled as taker (crossing)
+  money fees;
+  int64_t time_to_fill_ms = -1;    ///< submission → last fill, once filled in full; -1 otherwise
+  quantity queue_at_placement;     ///< estimated quantity ahead at its price when it went live
+  exec_status status = exec_status::pending_new;
+};
+
 /// A market order in a session's virtual exchange, as last updated.
 struct order {
   int64_t order_id = 0;        ///< per session, from 1
@@ -48,6 +67,8 @@ struct order {
   quantity qty;                ///< sized quantity (0 until sized)
   order_status status = order_status::accepted;
   reject_reason reason = reject_reason::none;
+  /// How it filled, for orders the virtual exchange executed (set on their updates).
+  std::optional<fill_report> report;
 };
 
 /// One simulated execution.

@@ -53,7 +53,7 @@ std::optional<price> market_fill_reference(side s, const market_state& state) {
 }
 
 fill_params session_fill_params(const execution_params& p) {
-  fill_params f = fill_profile_params(p.profile);
+  fill_params f = p.overrides.apply(fill_profile_params(p.profile));
   f.taker_fee_bps = p.taker_fee_bps;
   f.maker_fee_bps = p.maker_fee_bps;
   f.slippage_bps = f.slippage_bps + p.slippage_bps;

@@ -54,10 +54,12 @@ struct execution_params {
   /// the levels shown fills at the worst one moved by the profile's `beyond_book_bps`; the
   /// profile's slippage is added to `slippage_bps`. Fees stay the two fields above.
   fill_profile profile = fill_profile::realistic;
+  /// Per-session replacements of the profile's other parameters (latency, queue, …).
+  fill_overrides overrides;
 };
 
-/// The fill model parameters a session's market orders use: `p.profile`'s, with `p`'s fees and
-/// its slippage added to the profile's.
+/// The fill model parameters a session's orders use: `p.profile`'s, with `p.overrides` applied,
+/// `p`'s fees, and its slippage added to the profile's.
 fill_params session_fill_params(const execution_params& p);
 
 /// The price a market order of `s` fills at from `state`, before slippage: the best ask for a
