@@ -49,21 +49,27 @@ int64_t candle_aggregator::bucket_of(int64_t ts_ms) const {
   return q * timeframe_ms_ + origin;
 }
 
+void candle_aggregator::close_forming(std::vector<candle>& out) {
+  last_closed_open_ms_ = forming_->open_time_ms;
+  out.push_back(*forming_);
+  forming_.reset();
+}
+
 void candle_aggregator::advance_to(int64_t ts_ms, std::vector<candle>& out) {
-  if (forming_ && ts_ms > forming_->close_time_ms) {
-    out.push_back(*forming_);
-    forming_.reset();
-  }
+  if (forming_ && ts_ms > forming_->close_time_ms)
+    close_forming(out);
 }
 
 void candle_aggregator::merge(int64_t bucket, price o, price h, price l, price c, quantity v,
                               std::vector<candle>& out) {
-  if (forming_ && forming_->open_time_ms != bucket) {
-    // Input from another bucket: the open bar is complete. (Input from an earlier bucket,
-    // which a well-ordered feed never sends, also closes it rather than rewriting history.)
-    out.push_back(*forming_);
-    forming_.reset();
-  }
+  // Late input counts toward the next bar (see the class comment): never an earlier bucket
+  // than the forming bar's, nor one already given out.
+  if (forming_)
+    bucket = std::max(bucket, forming_->open_time_ms);
+  else if (last_closed_open_ms_)
+    bucket = std::max(bucket, *last_closed_open_ms_ + timeframe_ms_);
+  if (forming_ && forming_->open_time_ms != bucket)
+    close_forming(out); // input from a later bucket: the open bar is complete
   if (!forming_) {
     candle bar;
     bar.open_time_ms = bucket;
@@ -95,10 +101,8 @@ void candle_aggregator::on_kline(const kline& k, std::vector<candle>& out) {
   int64_t bucket = bucket_of(k.open_time_ms);
   merge(bucket, k.open, k.high, k.low, k.close, k.volume, out);
   // The kline ends at or after the bucket's last millisecond: the bar is complete now.
-  if (k.close_time_ms >= bucket + timeframe_ms_ - 1) {
-    out.push_back(*forming_);
-    forming_.reset();
-  }
+  if (k.close_time_ms >= bucket + timeframe_ms_ - 1 && forming_->open_time_ms == bucket)
+    close_forming(out);
 }
 
 void candle_aggregator::on_event(const market_event& ev, std::vector<candle>& out) {

@@ -35,6 +35,12 @@ std::string format_timeframe(int64_t timeframe_ms);
 /// produces no candle (there is nothing to print). A trade bar closes when an event at or past
 /// its end is seen (`advance_to`); a kline closes its bar as soon as the kline ends the bucket,
 /// so 1m klines into 1m candles, or sixty 1m klines into a 1h candle, come out without waiting.
+///
+/// Late input: a closed bar is never rewritten nor opened again. An input whose time falls in a
+/// bucket that has already closed (a trade stamped with its trade time that arrives after a book
+/// ticker moved time past the bar's end, as happens on Binance's combined stream) counts toward
+/// the next bar: the forming one if any, else the bar of the bucket right after the last closed.
+/// So open times of the bars given out strictly increase.
 class candle_aggregator {
 public:
   /// `timeframe_ms` must be positive.
@@ -64,10 +70,12 @@ public:
 
 private:
   int64_t bucket_of(int64_t ts_ms) const;
+  void close_forming(std::vector<candle>& out);
   void merge(int64_t bucket, price o, price h, price l, price c, quantity v, std::vector<candle>& out);
 
   int64_t timeframe_ms_;
   std::optional<candle> forming_;
+  std::optional<int64_t> last_closed_open_ms_; // open time of the last bar given out
 };
 
 /// A bar that closed while a batch of events was folded in, built outside the session (by the

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/market_file.hpp"
+#include "core/candle.hpp"
 #include "tests/support/temp_dir_test.hpp"
 
 namespace pt {
@@ -289,6 +290,40 @@ TEST(MarketFile, BtcStreamTradesBookTickersAndTheLocalBook) {
   EXPECT_EQ(book->syncs(), 1);
   EXPECT_EQ(book->gaps(), 0);
   EXPECT_EQ(book->book().update_id(), last_book_id);
+}
+
+// On the combined stream a trade, stamped with its trade time, can arrive after a bookTicker that
+// moved time past its bar's end. Bars built from the stream still open at strictly increasing
+// times, and every trade's quantity lands in exactly one bar.
+TEST(MarketFile, BarsFromTheBtcStreamNeverRepeatAnOpenTime) {
+  market_file_source src(data_file(btc_stream));
+  auto r = read_all(src);
+  for (int64_t tf : {int64_t{1'000}, int64_t{60'000}}) {
+    candle_aggregator agg(tf);
+    std::vector<candle> bars;
+    quantity traded;
+    int64_t late = 0, latest_ms = 0;
+    for (auto& [symbol, ev] : r.events) {
+      if (const auto* t = std::get_if<trade>(&ev.data)) {
+        traded += t->qty;
+        late += ev.ts_event_ms < latest_ms;
+      }
+      if (!std::holds_alternative<book_depth>(ev.data))
+        latest_ms = std::max(latest_ms, ev.ts_event_ms);
+      agg.on_event(ev, bars);
+    }
+    if (agg.forming())
+      bars.push_back(*agg.forming());
+    ASSERT_FALSE(bars.empty());
+    quantity in_bars;
+    for (size_t i = 0; i < bars.size(); ++i) {
+      in_bars += bars[i].volume;
+      if (i > 0)
+        EXPECT_GT(bars[i].open_time_ms, bars[i - 1].open_time_ms) << "timeframe " << tf << " bar " << i;
+    }
+    EXPECT_EQ(in_bars, traded) << "timeframe " << tf;
+    EXPECT_GT(late, 0) << "the recording has trades that arrive after a later quote";
+  }
 }
 
 TEST(MarketFile, LegacyStreamWithOrderIds) {

@@ -105,6 +105,31 @@ TEST(CandleAggregator, AdvanceToClosesTheBarOnlyPastItsEnd) {
   EXPECT_EQ(out.size(), 1u);
 }
 
+TEST(CandleAggregator, ALateTradeCountsTowardTheNextBarAndNeverReopensAClosedOne) {
+  candle_aggregator agg(minute_ms);
+  std::vector<candle> out;
+  agg.on_trade(t0 + 50'000, px("10"), qty("1"), out);
+  agg.advance_to(t0 + 61'000, out); // a quote past the bar's end closes it
+  ASSERT_EQ(out.size(), 1u);
+  agg.on_trade(t0 + 59'500, px("11"), qty("2"), out); // stamped inside the closed bar
+  EXPECT_EQ(out.size(), 1u);
+  ASSERT_TRUE(agg.forming().has_value());
+  EXPECT_EQ(agg.forming()->open_time_ms, t0 + minute_ms);
+  agg.on_trade(t0 + 62'000, px("12"), qty("1"), out);
+  agg.on_trade(t0 + 30'000, px("9"), qty("1"), out); // later still, while the next bar forms
+  agg.advance_to(t0 + 2 * minute_ms, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].open_time_ms, t0);
+  EXPECT_EQ(out[0].volume, qty("1"));
+  EXPECT_EQ(out[0].close, px("10"));
+  EXPECT_EQ(out[1].open_time_ms, t0 + minute_ms);
+  EXPECT_EQ(out[1].open, px("11"));
+  EXPECT_EQ(out[1].low, px("9"));
+  EXPECT_EQ(out[1].close, px("9"));
+  EXPECT_EQ(out[1].volume, qty("4"));
+  EXPECT_EQ(out[1].input_count, 3);
+}
+
 TEST(CandleAggregator, EmptyBucketsProduceNoBar) {
   candle_aggregator agg(minute_ms);
   std::vector<candle> out;
