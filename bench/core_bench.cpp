@@ -8,26 +8,35 @@
 
 #include "actors/market_file.hpp"
 #include "core/candle.hpp"
+#include "core/fill_model.hpp"
 #include "core/fixed_point.hpp"
 #include "core/indicators.hpp"
 #include "core/ledger.hpp"
 #include "core/rule.hpp"
+#include "core/virtual_exchange.hpp"
 
 namespace {
 
 using namespace pt;
 
+std::vector<market_event> read_events(const std::string& relative) {
+  market_file_source src(std::string(PAPERTRADER_SHARED_DATA) + "/" + relative);
+  std::vector<market_event> out;
+  std::string symbol;
+  market_event ev;
+  while (src.next(symbol, ev))
+    out.push_back(ev);
+  return out;
+}
+
 const std::vector<market_event>& recorded_trades() {
-  static const std::vector<market_event> events = [] {
-    market_file_source src(std::string(PAPERTRADER_SHARED_DATA) +
-                           "/trades/BTCUSDT-trades-2024-08-08T235415Z_2024-08-09T000505Z.csv");
-    std::vector<market_event> out;
-    std::string symbol;
-    market_event ev;
-    while (src.next(symbol, ev))
-      out.push_back(ev);
-    return out;
-  }();
+  static const auto events = read_events("trades/BTCUSDT-trades-2024-08-08T235415Z_2024-08-09T000505Z.csv");
+  return events;
+}
+
+// The BTCUSDT WebSocket recording: trades, bookTicker and the local book's top (depth).
+const std::vector<market_event>& recorded_stream() {
+  static const auto events = read_events("streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz");
   return events;
 }
 
@@ -108,6 +117,74 @@ void BM_LedgerRoundTrip(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LedgerRoundTrip);
+
+// The fill model's taker walk: a 2 BTC market buy against the book as it stood at each of the
+// recording's depth updates (the views are built beforehand, so only the walk is timed).
+void BM_TakerWalkBook(benchmark::State& state) {
+  std::vector<market_view> views;
+  market_view view;
+  for (const auto& ev : recorded_stream()) {
+    view.apply(ev);
+    if (std::holds_alternative<book_depth>(ev.data) && views.size() < 2000)
+      views.push_back(view);
+  }
+  fill_params params = fill_profile_params(fill_profile::realistic);
+  liquidity_memory memory;
+  taker_want want;
+  want.order_side = side::buy;
+  want.qty = quantity::from_units(2);
+  size_t i = 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(taker_slices(want, views[i++ % views.size()], params, memory));
+}
+BENCHMARK(BM_TakerWalkBook);
+
+// One market event through a virtual exchange holding a resting limit buy (queue model on every
+// trade at its price) and a trailing stop sell (re-anchored on every trade): the whole recording
+// per iteration, so the figure per item is the cost of one event.
+void BM_VirtualExchangeEvent(benchmark::State& state) {
+  const auto& events = recorded_stream();
+  int64_t fills = 0, rejected = 0;
+  for (auto _ : state) {
+    virtual_exchange ex(symbol_rules{}, fill_profile_params(fill_profile::realistic), money::from_units(100'000));
+    exchange_events out;
+    bool placed = false;
+    for (const auto& ev : events) {
+      ex.on_market(ev, out);
+      if (!placed && ex.market().best_bid()) {
+        order_request buy;
+        buy.type = order_type::market;
+        buy.qty = quantity::from_raw(10'000'000); // 0.1 BTC
+        ex.submit(buy, ev.ts_event_ms, out);
+        order_request rest;
+        rest.type = order_type::limit;
+        rest.qty = quantity::from_raw(1'000'000);
+        price below = *adjust_price_bps(*ex.market().best_bid(), bps::from_units(-50));
+        rest.limit_px = price::from_raw(below.raw() / ex.rules().tick_size.raw() * ex.rules().tick_size.raw());
+        ex.submit(rest, ev.ts_event_ms, out);
+        placed = true;
+      }
+      if (placed && ex.open_orders().size() < 2 && ex.base_free().is_positive()) {
+        order_request trail;
+        trail.type = order_type::trailing_stop;
+        trail.order_side = side::sell;
+        trail.qty = ex.base_free();
+        trail.callback_bps = bps::from_units(20);
+        ex.submit(trail, ev.ts_event_ms, out);
+      }
+      fills += static_cast<int64_t>(out.fills.size());
+      for (const auto& u : out.updates)
+        rejected += u.status == exec_status::rejected;
+      out.updates.clear();
+      out.fills.clear();
+    }
+    benchmark::DoNotOptimize(ex.equity());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(events.size()));
+  state.counters["fills_per_pass"] = static_cast<double>(fills) / static_cast<double>(state.iterations());
+  state.counters["rejected_per_pass"] = static_cast<double>(rejected) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_VirtualExchangeEvent)->Unit(benchmark::kMillisecond);
 
 } // namespace
 
