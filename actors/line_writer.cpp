@@ -8,10 +8,10 @@
 
 namespace pt {
 
-line_writer::line_writer(const std::string& path) : path_(path) {
+line_writer::line_writer(const std::string& path, bool append) : path_(path) {
   bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
   // "wT" writes plain text through the same zlib calls.
-  gzFile f = gzopen(path.c_str(), gz ? "wb6" : "wT");
+  gzFile f = gzopen(path.c_str(), gz ? (append ? "ab6" : "wb6") : (append ? "aT" : "wT"));
   if (f == nullptr)
     throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
   file_ = f;

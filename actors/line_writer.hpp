@@ -13,7 +13,9 @@ namespace pt {
 /// `write`/`close` when writing fails (disk full, …).
 class line_writer {
 public:
-  explicit line_writer(const std::string& path);
+  /// `append`: keep what the file holds and write after it (a plain file; a gzip file gains a new
+  /// gzip member, which readers join).
+  explicit line_writer(const std::string& path, bool append = false);
   ~line_writer();
   line_writer(const line_writer&) = delete;
   line_writer& operator=(const line_writer&) = delete;

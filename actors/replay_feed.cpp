@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/feed_gate.hpp"
 #include "actors/messages.hpp"
 
 namespace pt {
@@ -66,7 +67,10 @@ void replay_feed::run(std::unique_ptr<market_file_source> source) {
   market_event ev;
   std::map<std::string, int64_t> seen; // events read per symbol, for `fast_forward_events`
   bool fast_forwarding = !options_.fast_forward_events.empty();
+  trade_dedupe dedupe;
   while (!stop_requested_ && source->next(symbol, ev)) {
+    if (options_.dedupe_trades && !dedupe.admit(symbol, ev))
+      continue;
     if (!first_ts)
       first_ts = ev.ts_event_ms;
     if (fast_forwarding) {
@@ -108,10 +112,11 @@ void replay_feed::run(std::unique_ptr<market_file_source> source) {
   flush_all();
   stats_.completed = !stop_requested_;
   stats_.counters = source->counters();
-  self->request(broadcaster_, caf::infinite, end_data_atom::value)
-    .receive([](ok_atom) {}, [&](caf::error& err) {
-      spdlog::error("broadcaster did not take end of data: {}", system_.render(err));
-    });
+  if (options_.send_end_data)
+    self->request(broadcaster_, caf::infinite, end_data_atom::value)
+      .receive([](ok_atom) {}, [&](caf::error& err) {
+        spdlog::error("broadcaster did not take end of data: {}", system_.render(err));
+      });
   spdlog::info("replay {}: {} events in {} batches from {} lines; {} skipped, {} malformed",
                stats_.completed ? "finished" : "stopped", stats_.events, stats_.batches, stats_.counters.lines,
                stats_.counters.total_skipped(), stats_.counters.total_errors());

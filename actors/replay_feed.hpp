@@ -23,6 +23,11 @@ struct replay_options {
   /// Per symbol: this many first events go out as fast as possible whatever `speed` is (restored
   /// sessions are re-fed up to their stored position); the pace starts after them.
   std::map<std::string, int64_t> fast_forward_events;
+  /// Drop trades whose id is not above the last one fed for their symbol (`trade_dedupe`): the
+  /// rule the live feed applies, for re-feeding its journal.
+  bool dedupe_trades = false;
+  /// Send `end_data` at the end (false: the live feed follows the re-fed journal).
+  bool send_end_data = true;
 };
 
 /// What a replay did, for logs and tests.

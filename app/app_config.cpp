@@ -109,7 +109,15 @@ app_config load_app_config(const std::string& path) {
       cfg.database = db.Scalar();
   }
   if (auto feed = root["feed"]) {
-    p.reject_unknown_keys(feed, {"replay", "speed", "live_url", "rest_url", "warmup"}, "feed");
+    p.reject_unknown_keys(feed, {"replay", "speed", "live_url", "rest_url", "warmup", "journal"}, "feed");
+    if (auto j = feed["journal"]) {
+      if (!j.IsScalar() || j.Scalar().empty())
+        p.add(j, "feed.journal must be a file path");
+      else if (j.Scalar().size() > 3 && j.Scalar().compare(j.Scalar().size() - 3, 3, ".gz") == 0)
+        p.add(j, "feed.journal must be a plain file, not .gz (a crash would cut a gzip stream)");
+      else
+        cfg.journal = j.Scalar();
+    }
     if (auto w = feed["warmup"]) {
       bool value = true;
       if (!w.IsScalar() || !YAML::convert<bool>::decode(w, value))

@@ -53,6 +53,7 @@ struct api_settings {
 ///   live_url: wss://stream.binance.com:9443      # the live feed (ws://127.0.0.1:PORT for replay-server)
 ///   rest_url: https://api.binance.com            # exchange filters (http://127.0.0.1:PORT likewise)
 ///   warmup: true                      # live runs: warm indicators from REST klines first
+///   journal: data/papertrader.feed-journal.txt   # live runs: the feed journal (default beside the database)
 /// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
 ///            qty_step: 0.00001, equity_interval: 1m,
 ///            fill_profile: realistic}        # or optimistic / pessimistic (docs/execution.md)
@@ -68,6 +69,9 @@ struct app_config {
   std::string live_url = "wss://stream.binance.com:9443"; ///< combined-stream base URL of the live feed
   std::string rest_url = "https://api.binance.com";       ///< REST base URL (exchange filters)
   bool warmup = true; ///< live runs: feed each session REST klines as history before live data
+  /// `feed.journal`: live runs journal the feed here (relative to the working directory, like
+  /// `database`); empty = `default_journal_path(database)`.
+  std::string journal;
   session_defaults defaults;
   /// `retention: {equity_points: 90d, decisions: 90d}`: history older than this, counted back
   /// from each session's last event, is deleted at start-up; 0 (absent) = kept forever.

@@ -217,6 +217,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--rest-url", run.rest_url,
                       "REST base URL for symbol rules, depth snapshots and klines (default: the config's, "
                       "https://api.binance.com; with a local --live-url, the same host and port)");
+  run_cmd->add_option("--journal", run.journal,
+                      "Live runs: journal every feed message here, to restore sessions after a restart (default: "
+                      "the config's feed.journal, else DB-NAME.feed-journal.txt beside the database)");
   run_cmd->add_flag("--no-warmup", run.no_warmup,
                     "Live runs: start indicators cold instead of warming them from the exchange's REST klines");
   std::string listen_text;
@@ -271,6 +274,9 @@ int main(int argc, char** argv) {
   rs_cmd->add_option("--speed", rs_speed, "N times the recorded pace, or 'max' (no pacing)")->capture_default_str();
   rs_cmd->add_option("--port", rs.port, "TCP port; 0 picks a free one (logged)")->capture_default_str();
   rs_cmd->add_option("--host", rs.host, "Address to listen on")->capture_default_str();
+  rs_cmd->add_flag("--live-clock", rs.live_clock,
+                   "One replay for every connection, like a live exchange: it starts when the server listens, a "
+                   "connection joins where it is, and the REST clock moves with it (needs a paced --speed)");
 
   record_options rec;
   std::vector<std::string> rec_symbols;

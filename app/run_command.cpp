@@ -10,6 +10,7 @@
 
 #include "app/api_wiring.hpp"
 #include "app/app_config.hpp"
+#include "app/live_restore.hpp"
 #include "app/report.hpp"
 #include "app/restore.hpp"
 #include "app/runner.hpp"
@@ -86,10 +87,44 @@ int cmd_run(const run_args& args) {
       if (plan.restored + plan.skipped > 0)
         spdlog::info("restore: {} session(s) restored from {}, {} not restorable", plan.restored, req.database,
                      plan.skipped);
-    } else if (plan.restored > 0) {
-      spdlog::warn("restore: {} session(s) of {} were running or paused, but a live feed cannot re-feed them the "
-                   "market data they saw; they start anew with new ids (their rows stay as history)",
-                   plan.restored, req.database);
+    } else if (!req.database.empty()) {
+      // The live feed is journaled; sessions restored from the database are re-fed the journal
+      // (docs/operations.md, "Restore with the live feed").
+      live_journal_request jr;
+      jr.path = !args.journal.empty() ? args.journal : !cfg.journal.empty() ? cfg.journal
+                                                                          : default_journal_path(req.database);
+      if (plan.restored > 0) {
+        jr.summary = scan_journal(jr.path);
+        for (auto& s : sessions) {
+          if (!s.restore.active)
+            continue;
+          auto have = jr.summary.events.count(s.symbol) ? jr.summary.events.at(s.symbol) : 0;
+          if (have < s.restore.events) {
+            spdlog::warn("session {} ({}) cannot be restored: the feed journal {} holds {} event(s) of {}, and it "
+                         "had processed {}; it starts anew with a new id (its row stays as history)",
+                         s.session_id, s.name, jr.path, have, s.symbol, s.restore.events);
+            s.restore = session_restore{};
+            s.session_id = 0;
+            --plan.restored;
+            ++plan.skipped;
+          }
+        }
+        if (plan.restored > 0) {
+          jr.refeed = true;
+          req.sessions = std::move(sessions);
+          spdlog::info("restore: {} session(s) restored from {} with the live feed, {} not restorable: re-fed from "
+                       "the feed journal {} ({} lines, event time {} to {} ms), then the gap backfilled",
+                       plan.restored, req.database, plan.skipped, jr.path, jr.summary.lines, jr.summary.first_event_ms,
+                       jr.summary.last_event_ms.empty() ? 0 : std::max_element(jr.summary.last_event_ms.begin(),
+                                                                               jr.summary.last_event_ms.end(),
+                                                                               [](auto& a, auto& b) {
+                                                                                 return a.second < b.second;
+                                                                               })->second);
+        }
+      }
+      if (!jr.refeed)
+        spdlog::info("feed journal: {} (started anew: no session to restore from it)", jr.path);
+      req.journal = jr;
     }
   } catch (const std::exception& e) {
     std::cerr << "error: database " << req.database << ": " << e.what() << '\n';
@@ -123,6 +158,8 @@ int cmd_run(const run_args& args) {
       }
     }
     req.live = live;
+    if (req.journal)
+      req.journal->rest_url = live.rest_url; // the gap is backfilled from the same exchange
     // The exchange's rules for each symbol: an unknown symbol stops here, with its name; the real
     // lot size replaces the configured quantity step.
     binance_rest_client rest(live.rest_url);
@@ -146,7 +183,11 @@ int cmd_run(const run_args& args) {
     }
     // Warm-up asks the same host: after it could not be reached, sessions start cold at once.
     if (cfg.warmup && !args.no_warmup && rest_reachable)
-      req.warmups = fetch_warmups(req.sessions, rest);
+      // A restore re-feeds the journal from its start: the history ends where it starts, as it did then.
+      req.warmups = fetch_warmups(req.sessions, rest,
+                                  req.journal && req.journal->refeed
+                                    ? std::optional<int64_t>(req.journal->summary.first_event_ms)
+                                    : std::nullopt);
     else if (cfg.warmup && !args.no_warmup)
       spdlog::warn("warm-up skipped: the REST endpoint cannot be reached; every session starts cold");
     spdlog::info("live feed: {} for {} symbol(s)", live.base_url, live.symbols.size());

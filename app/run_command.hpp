@@ -14,6 +14,7 @@ struct run_args {
   std::string symbol;
   std::string live_url;
   std::string rest_url;
+  std::string journal;               ///< --journal: the live feed's journal (default: the config's, beside the database)
   bool exit_at_end = false;
   bool no_warmup = false;
   std::optional<std::string> listen; ///< --listen, when given

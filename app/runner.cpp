@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/market_data_broadcaster.hpp"
+#include "actors/feed_gate.hpp"
 #include "actors/messages.hpp"
 #include "actors/migrations.hpp"
 #include "actors/persister.hpp"
@@ -48,10 +49,11 @@ run_outcome run_sessions(const run_request& request) {
   auto supervisor = system.spawn(session_supervisor, request.sessions, broadcaster, persister_actor);
   caf::scoped_actor self{system};
   caf::actor* control_ref = nullptr; // the live feed control, once there is one
+  caf::actor* gate_ref = nullptr;    // the live feed gate, once there is one
   auto shutdown = [&] {
     if (control_ref && *control_ref)
       self->send_exit(*control_ref, caf::exit_reason::user_shutdown);
-    for (auto& a : {supervisor, broadcaster, persister_actor})
+    for (auto& a : {supervisor, broadcaster, persister_actor, gate_ref ? *gate_ref : caf::actor{}})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);
   };
@@ -62,8 +64,10 @@ run_outcome run_sessions(const run_request& request) {
     .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("starting sessions: {}", system.render(err)); });
 
   replay_feed feed(system, broadcaster, request.replay);
+  std::unique_ptr<feed_journal> journal; // before `live`: the connector writes to it until stopped
   std::shared_ptr<binance_stream_client> live;
   caf::actor feed_control;
+  caf::actor gate;
   std::atomic<binance_stream_client*> live_ptr{nullptr};
   std::unique_ptr<api_server> api; // after `live`: stopped and destroyed before it
   try {
@@ -79,9 +83,61 @@ run_outcome run_sessions(const run_request& request) {
       api->start();
     }
     if (request.live) {
-      live = std::make_shared<binance_stream_client>(system, broadcaster, *request.live);
+      auto live_options = *request.live;
+      bool backfill = false;
+      if (request.journal) {
+        const auto& jr = *request.journal;
+        if (jr.refeed && jr.summary.exists) {
+          // The restore path of a file replay: the journal at full speed, outputs suppressed up to
+          // each restored session's stored position (the supervisor sees to that).
+          replay_options ro;
+          ro.path = jr.path;
+          ro.speed = 0;
+          ro.dedupe_trades = true;
+          ro.send_end_data = false; // the live feed follows
+          spdlog::info("restore: re-feeding the feed journal {} ({} lines) at full speed", jr.path, jr.summary.lines);
+          replay_feed refeed(system, broadcaster, ro);
+          refeed.start();
+          refeed.join();
+          spdlog::info("restore: journal re-fed: {} events in {} batches; going live", refeed.stats().events,
+                       refeed.stats().batches);
+        }
+        journal = std::make_unique<feed_journal>(jr.path, jr.refeed);
+        backfill = jr.refeed && jr.summary.exists && !jr.rest_url.empty();
+        if (backfill)
+          journal->hold(); // the backfill's lines go first
+        auto* j = journal.get();
+        auto previous = live_options.on_raw_message;
+        live_options.on_raw_message = [j, previous](int64_t receive_ns, const std::string& json) {
+          j->write(receive_ns, json);
+          if (previous)
+            previous(receive_ns, json);
+        };
+        gate = system.spawn(feed_gate, broadcaster, jr.summary.last_trade_id, backfill);
+        gate_ref = &gate;
+      }
+      live = std::make_shared<binance_stream_client>(system, gate ? gate : broadcaster, live_options);
       live_ptr = live.get();
       live->start();
+      if (backfill) {
+        // What the stream sends meanwhile waits in the gate (and its lines in the journal), so the
+        // sessions get the gap's trades first and nothing twice.
+        auto fills = backfill_gap(request.journal->rest_url, request.journal->summary);
+        std::vector<std::string> lines;
+        for (auto& b : fills)
+          lines.insert(lines.end(), b.lines.begin(), b.lines.end());
+        journal->release(lines);
+        for (auto& b : fills)
+          if (b.ok && b.batch.events && !b.batch.events->empty())
+            self->request(gate, caf::infinite, backfill_atom::value, b.batch)
+              .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("backfill: {}", system.render(err)); });
+        self->request(gate, caf::infinite, release_atom::value)
+          .receive(
+            [](int64_t dropped) {
+              spdlog::info("live: joined the stream; {} trade(s) already fed (journal or backfill) dropped", dropped);
+            },
+            [&](caf::error& err) { spdlog::error("releasing the live feed: {}", system.render(err)); });
+      }
       // The connector follows the sessions: a symbol's first subscriber subscribes its streams,
       // its last one leaving unsubscribes them (the broadcaster tells, see `watch_atom`).
       feed_control = system.spawn(live_feed_control, std::weak_ptr<binance_stream_client>(live));

@@ -6,17 +6,27 @@
 
 #include "actors/messages.hpp"
 #include "actors/replay_feed.hpp"
+#include "app/live_restore.hpp"
 #include "web/api_server.hpp"
 #include "web/binance_stream_client.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
 
+/// The live feed's journal in a run (docs/operations.md, "Restore with the live feed").
+struct live_journal_request {
+  std::string path;          ///< the journal file (plain text)
+  bool refeed = false;       ///< re-feed it at full speed before going live, then append to it
+  journal_summary summary;   ///< what it holds (from `scan_journal`), for the backfill
+  std::string rest_url;      ///< where to backfill the gap from; empty = no backfill
+};
+
 /// One run of the platform: which sessions, on which feed, stored where.
 struct run_request {
   std::vector<session_config> sessions;
   replay_options replay;                  ///< the feed, unless `live` is set
   std::optional<stream_client_options> live; ///< the live Binance connector as the feed
+  std::optional<live_journal_request> journal; ///< with `live`: journal its messages (and restore from it)
   run_warmups warmups;                    ///< history per session, before any market data (may be empty)
   std::string database;     ///< SQLite file; empty = keep nothing (a plain backtest)
   bool exit_at_end = true;  ///< false: after the feed ends, keep serving until SIGINT/SIGTERM

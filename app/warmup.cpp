@@ -10,14 +10,15 @@
 
 namespace pt {
 
-run_warmups fetch_warmups(const std::vector<session_config>& sessions, const binance_rest_client& rest) {
+run_warmups fetch_warmups(const std::vector<session_config>& sessions, const binance_rest_client& rest,
+                          std::optional<int64_t> end_ms) {
   run_warmups out;
   out.sessions.resize(sessions.size());
   if (sessions.empty())
     return out;
   int64_t now_ms = 0;
   try {
-    now_ms = rest.server_time_ms();
+    now_ms = end_ms ? *end_ms : rest.server_time_ms();
   } catch (const std::exception& e) {
     spdlog::warn("warm-up: cannot read the exchange's time ({}); every session starts cold", e.what());
     return out;

@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/candle.hpp"
+#include "web/replay_agg_trades.hpp"
 #include "web/replay_api.hpp"
 #include "web/replay_recording.hpp"
 
@@ -46,9 +47,22 @@ constexpr const char* server_name = "papertrader-replay";
 struct server_state {
   replay_recording recording;
   kline_store klines;
+  agg_trade_store agg_trades;
   int64_t clock_ms = 0; // the server's "now": the receive time of the recording's first message
   double speed = 1; ///< 0 = no pacing
   uint64_t next_connection_id = 1;
+  /// `--live-clock`: when the replay started; connections join it where it is now.
+  std::optional<std::chrono::steady_clock::time_point> live_start;
+
+  /// The server's "now", ms since the epoch: the first message's receive time, moving on with the
+  /// replay under `--live-clock`.
+  int64_t now_ms() const {
+    if (!live_start)
+      return clock_ms;
+    auto elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                                           *live_start).count();
+    return clock_ms + static_cast<int64_t>(static_cast<double>(elapsed_ns) * speed / 1e6);
+  }
 };
 
 std::string endpoint_text(const tcp::socket& socket) {
@@ -99,6 +113,18 @@ private:
     if (!started_ && !names_.empty()) {
       started_ = true;
       start_ = std::chrono::steady_clock::now();
+      if (state_->live_start) {
+        // One replay for everybody: this connection joins it at the message due now.
+        start_ = *state_->live_start;
+        const auto& messages = state_->recording.messages();
+        auto now = std::chrono::steady_clock::now();
+        while (cursor_ < messages.size() &&
+               start_ + std::chrono::nanoseconds(static_cast<int64_t>(
+                          static_cast<double>(messages[cursor_].receive_ns - messages.front().receive_ns) /
+                          state_->speed)) < now)
+          ++cursor_;
+        spdlog::info("connection {}: joins the replay at message {} of {}", id_, cursor_, messages.size());
+      }
     }
   }
 
@@ -260,8 +286,15 @@ private:
         ->run(std::move(req), streams_of_target(target));
       return;
     }
-    auto answer = answer_rest(state_->recording, std::string(req.method_string()), target, state_->clock_ms,
-                              &state_->klines);
+    http_answer answer;
+    if (path_of_target(target) == "/api/v3/aggTrades")
+      answer = req.method() != http::verb::get
+                 ? http_answer{405, binance_error_body(-1, "Method not allowed.")}
+                 : answer_agg_trades(state_->recording, state_->agg_trades, target,
+                                     state_->live_start ? std::optional<int64_t>(state_->now_ms()) : std::nullopt);
+    else
+      answer = answer_rest(state_->recording, std::string(req.method_string()), target, state_->now_ms(),
+                           &state_->klines);
     spdlog::debug("connection {}: {} {} → {}", id_, std::string(req.method_string()), target, answer.status);
     send(answer, req.version(), req.keep_alive());
   }
@@ -342,6 +375,9 @@ int run_replay_server(const replay_server_options& options) {
   state->speed = options.speed;
   const auto& rec = state->recording;
   state->clock_ms = rec.messages().front().receive_ns / 1'000'000;
+  state->agg_trades = agg_trade_store::from_recording(rec);
+  if (options.live_clock && options.speed <= 0)
+    throw std::runtime_error("--live-clock needs a paced replay: give --speed N, not max");
   for (auto& path : options.klines_paths)
     state->klines.add_file(path);
   for (auto& [key, count] : state->klines.files())
@@ -377,9 +413,12 @@ int run_replay_server(const replay_server_options& options) {
     ioc.stop();
   });
   auto bound = server->local_endpoint();
+  if (options.live_clock)
+    state->live_start = std::chrono::steady_clock::now();
   server->run();
   if (options.speed > 0)
-    spdlog::info("listening on {}:{} (speed {}x)", bound.address().to_string(), bound.port(), options.speed);
+    spdlog::info("listening on {}:{} (speed {}x{})", bound.address().to_string(), bound.port(), options.speed,
+                 options.live_clock ? ", live clock" : "");
   else
     spdlog::info("listening on {}:{} (speed max)", bound.address().to_string(), bound.port());
   ioc.run();

@@ -13,6 +13,11 @@ struct replay_server_options {
   double speed = 1;               ///< receive-time multiplier: 1 = as recorded, 10 = ten times; 0 = no pacing
   std::string host = "127.0.0.1"; ///< address to listen on
   uint16_t port = 0;              ///< TCP port; 0 picks a free one (logged as `listening on HOST:PORT`)
+  /// One replay for every connection, as a live exchange: the replay clock starts when the server
+  /// listens, a connection joins at the message due now (not at the file's start), and the REST
+  /// clock (`/api/v3/time`, closed klines, the aggTrades that exist) moves on with it. Needs a
+  /// paced `speed`.
+  bool live_clock = false;
 };
 
 /// Serves a recorded Binance stream on one port, in Binance's wire format, until SIGINT/SIGTERM:
@@ -23,7 +28,8 @@ struct replay_server_options {
 ///   the file from its start on its own; the replay clock starts at the handshake, or at the first
 ///   SUBSCRIBE of a connection that named no streams. Live SUBSCRIBE / UNSUBSCRIBE /
 ///   LIST_SUBSCRIPTIONS requests are answered as Binance does; pings get pongs.
-/// - Plain HTTP REST on the same port: see `answer_rest` in `web/replay_api.hpp`. The server's
+/// - Plain HTTP REST on the same port: see `answer_rest` in `web/replay_api.hpp`, and
+///   `/api/v3/aggTrades` (`answer_agg_trades`, web/replay_agg_trades.hpp). Unless `live_clock`, the server's
 ///   clock (`/api/v3/time`, `serverTime`, which klines have closed) stands still at the receive
 ///   time of the recording's first message, so "now" for a replay is the start of the recording.
 ///

@@ -189,6 +189,13 @@ TEST_F(AppConfigTemp, WarmupIsOnUnlessTheFeedSaysNo) {
   expect_problems("feed:\n  warmup: maybe\n", {{"2:11", "feed.warmup must be true or false"}});
 }
 
+TEST_F(AppConfigTemp, TheFeedJournalIsAPlainFile) {
+  EXPECT_EQ(load_app_config(write("config.yaml", "database: a.db\n")).journal, "");
+  EXPECT_EQ(load_app_config(write("config.yaml", "feed: {journal: data/j.txt}\n")).journal, "data/j.txt");
+  expect_problems("feed:\n  journal: j.txt.gz\n",
+                  {{"2:12", "feed.journal must be a plain file, not .gz (a crash would cut a gzip stream)"}});
+}
+
 TEST_F(AppConfigTemp, EveryMistakeIsReportedWithItsPosition) {
   const std::string text = "database: pt.db\n"                       // 1
                            "feed:\n"                                 // 2
