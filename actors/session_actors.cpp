@@ -203,7 +203,7 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
   if (!compiled)
     return {};
   self->state.exchange.emplace(cfg.initial_cash, cfg.execution, cfg.strategy.sizing, cfg.strategy.risk,
-                              cfg.strategy.grid);
+                              cfg.strategy.grid, cfg.strategy.order);
   self->state.curve.emplace(cfg.equity_interval_ms);
   self->state.risk_atr = compiled->risk_atr;
   return {

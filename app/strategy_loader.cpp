@@ -207,7 +207,7 @@ void read_risk(const YAML::Node& risk, strategy_spec& spec, yaml_problems& p) {
     return;
   }
   p.reject_unknown_keys(risk, {"stop_loss", "take_profit", "trailing_stop", "atr_period", "max_position",
-                               "max_daily_loss", "max_drawdown", "cooldown"},
+                               "max_daily_loss", "max_drawdown", "cooldown", "protection", "trailing_activation"},
                         "risk");
   auto& r = spec.risk;
   if (auto n = risk["stop_loss"])
@@ -235,6 +235,28 @@ void read_risk(const YAML::Node& risk, strategy_spec& spec, yaml_problems& p) {
     r.max_daily_loss_bps = percent_limit(n, p, "max_daily_loss");
   if (auto n = risk["max_drawdown"])
     r.max_drawdown_bps = percent_limit(n, p, "max_drawdown");
+  if (auto n = risk["protection"]) {
+    auto s = scalar(n, p, "protection");
+    if (s && *s == "exchange")
+      r.protection = protection_mode::exchange;
+    else if (s && *s != "session")
+      p.add(n, "protection must be session (the session watches the stops) or exchange (they rest on the "
+               "exchange as orders), not '" + *s + "'");
+  }
+  if (auto n = risk["trailing_activation"]) {
+    r.trailing_activation = read_distance(n, p, "trailing_activation");
+    if (r.trailing_activation.type == stop_distance::kind::atr) {
+      p.add(n, "trailing_activation must be {percent: N} above the entry");
+      r.trailing_activation = {};
+    }
+    if (r.protection != protection_mode::exchange || !risk["trailing_stop"])
+      p.add(n, "trailing_activation is the exchange trailing stop's activation price: it needs a trailing_stop "
+               "and protection: exchange");
+  }
+  if (r.protection == protection_mode::exchange && r.stop_loss.active() && r.take_profit.active() &&
+      r.trailing_stop.active())
+    p.add(risk, "with protection: exchange the exits rest as one OCO of two orders: use a take_profit with either "
+                "a stop_loss or a trailing_stop, not all three");
   if (auto n = risk["cooldown"]) {
     auto s = scalar(n, p, "cooldown");
     auto tf = s ? parse_timeframe_ms(*s) : std::nullopt;
@@ -242,6 +264,62 @@ void read_risk(const YAML::Node& risk, strategy_spec& spec, yaml_problems& p) {
       p.add(n, "cooldown must be a duration like 30s, 15m, 1h, not '" + *s + "'");
     else if (tf)
       r.cooldown_ms = *tf;
+  }
+}
+
+// order: {type: market|limit|limit_maker, offset_bps: 5, time_in_force: gtc|ioc|fok, expire_ms: 60000}
+void read_order(const YAML::Node& node, strategy_spec& spec, yaml_problems& p) {
+  if (!node.IsMap()) {
+    p.add(node, "order must be a mapping (type, offset_bps, time_in_force, expire_ms)");
+    return;
+  }
+  p.reject_unknown_keys(node, {"type", "offset_bps", "time_in_force", "expire_ms"}, "order");
+  auto& o = spec.order;
+  if (auto n = node["type"]) {
+    auto s = scalar(n, p, "order.type");
+    if (s && *s == "market")
+      o.type = order_type::market;
+    else if (s && *s == "limit")
+      o.type = order_type::limit;
+    else if (s && *s == "limit_maker")
+      o.type = order_type::limit_maker;
+    else if (s)
+      p.add(n, "order.type must be market, limit or limit_maker, not '" + *s + "'");
+  }
+  bool limit = o.type != order_type::market;
+  if (auto n = node["offset_bps"]) {
+    auto s = scalar(n, p, "order.offset_bps");
+    auto v = s ? bps::parse(*s) : std::nullopt;
+    if (s && (!v || v->raw() < 0 || *v >= bps::from_units(10'000)))
+      p.add(n, "order.offset_bps must be a number of bps from 0 to below 10000 (below the best bid), not '" + *s + "'");
+    else if (v)
+      o.offset_bps = *v;
+    if (!limit)
+      p.add(n, "order.offset_bps prices a limit entry: it needs type: limit or limit_maker");
+  }
+  if (auto n = node["time_in_force"]) {
+    auto s = scalar(n, p, "order.time_in_force");
+    if (s && (*s == "gtc" || *s == "GTC"))
+      o.tif = time_in_force::gtc;
+    else if (s && (*s == "ioc" || *s == "IOC"))
+      o.tif = time_in_force::ioc;
+    else if (s && (*s == "fok" || *s == "FOK"))
+      o.tif = time_in_force::fok;
+    else if (s)
+      p.add(n, "order.time_in_force must be gtc, ioc or fok, not '" + *s + "'");
+    if (s && !limit)
+      p.add(n, "order.time_in_force applies to limit entries (a market order is IOC)");
+    if (s && o.type == order_type::limit_maker && o.tif != time_in_force::gtc)
+      p.add(n, "a limit_maker entry rests (gtc): it cannot be ioc or fok");
+  }
+  if (auto n = node["expire_ms"]) {
+    auto v = number(n, p, "order.expire_ms");
+    if (v && (*v < 1 || *v > 31'536'000'000.0 || *v != std::floor(*v)))
+      p.add(n, "order.expire_ms must be a whole number of ms from 1 to 31536000000, not '" + text_of(n) + "'");
+    else if (v)
+      o.expire_ms = static_cast<int64_t>(*v);
+    if (!limit)
+      p.add(n, "order.expire_ms cancels a resting limit entry: it needs type: limit or limit_maker");
   }
 }
 
@@ -413,7 +491,7 @@ static loaded_strategy load_strategy_yaml(const std::string& text, const std::st
     p.throw_if_any();
   }
   p.reject_unknown_keys(root, {"name", "description", "symbol", "timeframe", "evaluate_on", "indicators", "entry",
-                               "exit", "risk", "sizing", "grid"},
+                               "exit", "risk", "sizing", "order", "grid"},
                         "the strategy");
   auto& spec = out.spec;
 
@@ -483,6 +561,12 @@ static loaded_strategy load_strategy_yaml(const std::string& text, const std::st
     read_risk(risk, spec, p);
   if (auto sizing = root["sizing"])
     read_sizing(sizing, spec, p);
+  if (auto order = root["order"]) {
+    if (grid)
+      p.add(order, "a grid strategy places limit orders at its levels; order is for entries");
+    else
+      read_order(order, spec, p);
+  }
   if (spec.sizing.type == sizing_spec::kind::risk_percent && !spec.risk.stop_loss.active())
     p.add(root["sizing"], "sizing by risk_percent needs a risk.stop_loss to measure the risk from");
 

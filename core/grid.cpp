@@ -47,6 +47,12 @@ std::vector<grid_fill_intent> grid_book::on_prices(price high, price low, bool b
   return out;
 }
 
+void grid_book::observe(price high) {
+  for (size_t i = 0; i < levels_.size(); ++i)
+    if (high > levels_[i] && !holding_[i])
+      armed_[i] = true;
+}
+
 void grid_book::refused(const grid_fill_intent& intent) {
   if (intent.buy)
     armed_[static_cast<size_t>(intent.level)] = false;

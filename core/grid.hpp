@@ -53,6 +53,12 @@ public:
   /// again.
   void refused(const grid_fill_intent& intent);
 
+  /// Arms every level the price `high` is above with no lot there, without filling anything:
+  /// a session whose levels rest as orders on its exchange asks which should rest (`armed`).
+  void observe(price high);
+  /// Whether a buy may rest at `level` (the price has been above it since its last lot).
+  bool armed(int level) const { return armed_[static_cast<size_t>(level)]; }
+
   const std::vector<price>& levels() const { return levels_; }
   /// Whether a lot bought at `level` is held.
   bool holding(int level) const { return holding_[static_cast<size_t>(level)]; }

@@ -24,6 +24,9 @@ const char* to_string(reject_reason r) {
     case reject_reason::zero_quantity: return "zero_quantity";
     case reject_reason::no_price: return "no_price";
     case reject_reason::overflow: return "overflow";
+    case reject_reason::would_match: return "would_match";
+    case reject_reason::would_trigger: return "would_trigger";
+    case reject_reason::exchange_rule: return "exchange_rule";
   }
   return "unknown";
 }

@@ -26,6 +26,9 @@ enum class reject_reason {
   zero_quantity,         ///< sizing rounded the order down to nothing
   no_price,              ///< no bid/ask, trade or kline seen yet to price a market order
   overflow,              ///< a value left the fixed-point range
+  would_match,           ///< a limit_maker order would have taken liquidity (Binance -2010 "Order would immediately match and take.")
+  would_trigger,         ///< a stop order's trigger was already met when it arrived ("Order would trigger immediately.")
+  exchange_rule,         ///< a symbol filter or a parameter the exchange refuses (LOT_SIZE, PRICE_FILTER, …)
 };
 
 /// "buy" / "sell".

@@ -16,7 +16,52 @@ std::string describe_fill(const fill& f) {
          " (order " + std::to_string(f.order_id) + ")";
 }
 
+order_status map_status(exec_status s) {
+  switch (s) {
+    case exec_status::filled: return order_status::filled;
+    case exec_status::rejected: return order_status::rejected;
+    case exec_status::canceled:
+    case exec_status::expired: return order_status::canceled;
+    default: return order_status::accepted;
+  }
+}
+
+bool terminal(exec_status s) {
+  return s == exec_status::filled || s == exec_status::rejected || s == exec_status::canceled ||
+         s == exec_status::expired;
+}
+
+// The session's reason for an exchange refusal.
+reject_reason map_reason(ex_reject r, const order_request& req) {
+  bool buy = req.order_side == side::buy;
+  switch (r) {
+    case ex_reject::none: return reject_reason::none;
+    case ex_reject::insufficient_balance: return buy ? reject_reason::insufficient_cash : reject_reason::insufficient_position;
+    case ex_reject::no_price: return reject_reason::no_price;
+    case ex_reject::overflow: return reject_reason::overflow;
+    case ex_reject::would_match: return reject_reason::would_match;
+    case ex_reject::would_trigger: return reject_reason::would_trigger;
+    case ex_reject::lot_size:
+      return !req.qty.is_positive() && !req.quote_budget ? reject_reason::zero_quantity : reject_reason::exchange_rule;
+    case ex_reject::invalid_order:
+      return req.quote_budget && !req.quote_budget->is_positive() ? reject_reason::insufficient_cash
+                                                                   : reject_reason::exchange_rule;
+    default: return reject_reason::exchange_rule;
+  }
+}
+
 } // namespace
+
+symbol_rules session_symbol_rules(const execution_params& p) {
+  symbol_rules r;
+  r.tick_size = r.min_price = p.price_tick.is_positive() ? p.price_tick : price::from_raw(1);
+  r.max_price = price::from_units(1'000'000'000);
+  r.step_size = r.min_qty = p.qty_step.is_positive() ? p.qty_step : quantity::from_raw(1);
+  r.max_qty = r.market_max_qty = quantity::from_units(1'000'000'000);
+  r.min_notional = money{};
+  r.min_notional_applies_to_market = false;
+  return r;
+}
 
 void market_state::apply(const market_event& ev) {
   ts_event_ms_ = ev.ts_event_ms;
@@ -60,19 +105,25 @@ fill_params session_fill_params(const execution_params& p) {
   return f;
 }
 
+
 paper_exchange::paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
-                               std::optional<grid_spec> grid)
-  : params_(params), sizing_(sizing), risk_(risk), ledger_(initial_cash), fill_(session_fill_params(params)),
-    peak_equity_(initial_cash) {
+                               std::optional<grid_spec> grid, entry_order_spec entry)
+  : params_(params), sizing_(sizing), risk_(risk), entry_(entry), rules_(session_symbol_rules(params)),
+    vx_(rules_, session_fill_params(params), initial_cash), peak_equity_(initial_cash) {
   if (grid) {
     grid_.emplace(*grid);
     grid_qty_ = grid->qty_per_level;
     grid_buying_ = grid->filter_rule.empty(); // a filter that has not spoken yet is not a yes
+    size_t n = grid_->levels().size();
+    grid_buy_id_.assign(n, 0);
+    grid_sell_id_.assign(n, 0);
+    grid_lot_.assign(n, quantity{});
+    grid_refused_.assign(n, false);
   }
 }
 
 price paper_exchange::trailing_stop_price() const {
-  if (!ledger_.position_qty().is_positive())
+  if (!account().position_qty().is_positive())
     return price{};
   if (trail_bps_)
     return adjust_price_bps(trail_anchor_, -*trail_bps_).value_or(price{});
@@ -81,75 +132,251 @@ price paper_exchange::trailing_stop_price() const {
   return price{};
 }
 
+size_t paper_exchange::pending_orders() const { return (entry_id_ != 0 ? 1 : 0) + (exit_id_ != 0 ? 1 : 0); }
+
+bool paper_exchange::bars_only() const { return !vx_.market().seen_tick_data; }
+
+void paper_exchange::track(int64_t id, order_role role, decision why, std::optional<double> atr, int level) {
+  tracked t;
+  t.role = role;
+  t.why = std::move(why);
+  t.atr = atr;
+  t.level = level;
+  if (role == order_role::entry && entry_.type != order_type::market && entry_.expire_ms > 0)
+    t.expire_at_ms = t.why.ts_event_ms + entry_.expire_ms;
+  tracked_[id] = std::move(t);
+  switch (role) {
+    case order_role::entry: entry_id_ = id; break;
+    case order_role::exit: exit_id_ = id; break;
+    case order_role::protect: protect_ids_.push_back(id); break;
+    case order_role::grid_buy: grid_buy_id_[static_cast<size_t>(level)] = id; break;
+    case order_role::grid_sell: grid_sell_id_[static_cast<size_t>(level)] = id; break;
+  }
+}
+
+int64_t paper_exchange::send(const order_request& req, order_role role, decision why, std::optional<double> atr,
+                             exchange_output& out, int64_t replaces, int level) {
+  exchange_events ev;
+  why.ts_event_ms = std::max(why.ts_event_ms, vx_.now_ms());
+  int64_t ts = why.ts_event_ms;
+  int64_t id = replaces != 0 ? vx_.cancel_replace(replaces, req, ts, ev) : vx_.submit(req, ts, ev);
+  // Tracked before its updates are read: with no latency it may be done already.
+  track(id, role, std::move(why), atr, level);
+  absorb(ev, out);
+  return id;
+}
+
+void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
+  for (const auto& f : ev.fills) {
+    out.fills.push_back(f);
+    auto it = tracked_.find(f.order_id);
+    if (it == tracked_.end())
+      continue;
+    auto& t = it->second;
+    ++t.fills;
+    t.all_taker = t.all_taker && f.role == liquidity::taker;
+    if (t.role == order_role::grid_buy || t.role == order_role::grid_sell) {
+      auto i = static_cast<size_t>(t.level);
+      bool buy = t.role == order_role::grid_buy;
+      grid_lot_[i] = buy ? grid_lot_[i] + f.qty : std::max(quantity{}, grid_lot_[i] - f.qty);
+      decision d = t.why;
+      d.ts_event_ms = f.ts_event_ms;
+      d.order_id = f.order_id;
+      d.action = describe_fill(f);
+      out.decisions.push_back(std::move(d));
+    }
+  }
+  for (const auto& u : ev.updates) {
+    auto it = tracked_.find(u.order_id);
+    auto xo = vx_.find(u.order_id);
+    if (it == tracked_.end() || it->second.done || !xo)
+      continue;
+    bool end = terminal(u.status);
+    if (!end && u.status != exec_status::pending_new)
+      continue; // NEW, TRIGGERED and partial fills: the fills tell
+    order o;
+    o.order_id = u.order_id;
+    o.ts_event_ms = u.ts_event_ms;
+    o.order_side = xo->req.order_side;
+    o.qty = end && xo->filled.is_positive() ? xo->filled : xo->req.qty;
+    o.status = end ? map_status(u.status) : order_status::accepted;
+    if (o.status == order_status::rejected)
+      o.reason = map_reason(xo->reason, xo->req);
+    o.report = vx_.report(u.order_id);
+    out.orders.push_back(o);
+    if (end) {
+      it->second.done = true;
+      on_done(u.order_id, it->second, *xo, u.ts_event_ms, out);
+    }
+  }
+}
+
+std::string paper_exchange::describe_done(int64_t id, const tracked& t, const exchange_order& xo) const {
+  std::string ref = " (order " + std::to_string(id) + ")";
+  if (xo.filled.is_positive()) {
+    price avg = average_price(xo.filled_value, xo.filled).value_or(price{});
+    std::string text = std::string(to_string(xo.req.order_side)) + " " + xo.filled.to_string() + " filled at " +
+                       avg.to_string();
+    if (t.fills > 1)
+      text += " on average over " + std::to_string(t.fills) + (t.all_taker ? " book levels" : " fills");
+    text += ref;
+    if (xo.status == exec_status::canceled)
+      text += t.expired ? "; the rest canceled after " + std::to_string(entry_.expire_ms) + " ms" : "; the rest canceled";
+    else if (xo.status == exec_status::expired)
+      text += "; the rest expired";
+    return text;
+  }
+  switch (xo.status) {
+    case exec_status::rejected: {
+      auto r = map_reason(xo.reason, xo.req);
+      std::string text = std::string("rejected: ") + to_string(r);
+      if (r == reject_reason::would_match || r == reject_reason::would_trigger || r == reject_reason::exchange_rule)
+        text += std::string(" (") + to_string(xo.reason) + ": " + binance_message(xo.reason) + ")";
+      return text + ref;
+    }
+    case exec_status::canceled:
+      return (t.expired ? "canceled: not filled within " + std::to_string(entry_.expire_ms) + " ms" : std::string("canceled")) + ref;
+    default: return std::string("expired: nothing filled (") + to_string(xo.req.tif) + ")" + ref;
+  }
+}
+
+void paper_exchange::on_done(int64_t id, tracked& t, const exchange_order& xo, int64_t ts, exchange_output& out) {
+  bool filled_any = xo.filled.is_positive();
+  bool flat = !account().position_qty().is_positive();
+  auto log = [&](int64_t at) {
+    decision d = t.why;
+    d.ts_event_ms = at;
+    d.order_id = id;
+    d.action = describe_done(id, t, xo);
+    out.decisions.push_back(std::move(d));
+  };
+  switch (t.role) {
+    case order_role::entry:
+      if (entry_id_ == id)
+        entry_id_ = 0;
+      log(t.why.ts_event_ms);
+      if (filled_any)
+        arm_protection(average_price(xo.filled_value, xo.filled).value_or(xo.req.limit_px), t.atr, ts, out);
+      return;
+    case order_role::exit:
+      if (exit_id_ == id)
+        exit_id_ = 0;
+      log(t.why.ts_event_ms);
+      if (filled_any && flat)
+        disarm(ts);
+      return;
+    case order_role::protect:
+      protect_ids_.erase(std::remove(protect_ids_.begin(), protect_ids_.end(), id), protect_ids_.end());
+      if (filled_any) {
+        log(ts);
+        if (flat)
+          disarm(ts);
+      } else if (xo.status == exec_status::rejected && !flat && exit_id_ == 0) {
+        // Its trigger is met already (or the exchange refused it): sell at market now.
+        log(ts);
+        submit_exit(decision{ts, t.why.rule, t.why.inputs + ", protective order refused", "", 0}, out);
+      }
+      return;
+    case order_role::grid_buy: {
+      auto i = static_cast<size_t>(t.level);
+      if (grid_buy_id_[i] == id)
+        grid_buy_id_[i] = 0;
+      if (grid_lot_[i].is_positive())
+        grid_->filled({true, t.level, xo.req.limit_px});
+      else if (xo.status == exec_status::rejected) {
+        grid_refused_[i] = true;
+        log(ts);
+      }
+      return;
+    }
+    case order_role::grid_sell: {
+      auto i = static_cast<size_t>(t.level);
+      if (grid_sell_id_[i] == id)
+        grid_sell_id_[i] = 0;
+      if (!grid_lot_[i].is_positive()) {
+        grid_->filled({false, t.level, xo.req.limit_px});
+        std::fill(grid_refused_.begin(), grid_refused_.end(), false); // the cash grew: refused buys may go again
+      }
+      return;
+    }
+  }
+}
+
 void paper_exchange::on_market(const market_event& ev, exchange_output& out) {
   market_.apply(ev);
-  view_.apply(ev);
-  if (auto d = std::get_if<book_depth>(&ev.data))
-    memory_.refresh(*d);
+  exchange_events e;
+  vx_.on_market(ev, e);
+  absorb(e, out);
   if (std::holds_alternative<book_depth>(ev.data))
     return; // the book's top informs fills; trades, quotes and bars drive stops and the equity curve
-  auto k = std::get_if<kline>(&ev.data);
-  kline_feed_ = k != nullptr;
-  if (k && !pending_.empty()) {
-    auto waiting = std::move(pending_);
-    pending_.clear();
-    for (auto& p : waiting)
-      execute(std::move(p), k->open, k->open_time_ms, out); // it traded at the open
-  }
+  expire_entries(ev.ts_event_ms, out);
   if (grid_)
     run_grid(ev, out);
-  else
+  else if (risk_.protection == protection_mode::session)
     check_protection(ev, out);
   track_equity(ev.ts_event_ms);
 }
 
-void paper_exchange::run_grid(const market_event& ev, exchange_output& out) {
-  price high, low;
-  if (auto t = std::get_if<trade>(&ev.data)) {
-    high = low = t->px;
-  } else if (auto k = std::get_if<kline>(&ev.data)) {
-    high = k->high;
-    low = k->low;
-  } else {
+void paper_exchange::expire_entries(int64_t ts, exchange_output& out) {
+  auto it = tracked_.find(entry_id_);
+  if (entry_id_ == 0 || it == tracked_.end() || it->second.expire_at_ms < 0 || it->second.expired ||
+      ts < it->second.expire_at_ms)
     return;
-  }
+  it->second.expired = true;
+  exchange_events e;
+  vx_.cancel(entry_id_, ts, e);
+  absorb(e, out);
+}
+
+void paper_exchange::run_grid(const market_event& ev, exchange_output& out) {
+  price high;
+  if (auto t = std::get_if<trade>(&ev.data))
+    high = t->px;
+  else if (auto k = std::get_if<kline>(&ev.data))
+    high = k->high;
+  else
+    return;
   bool buying = grid_buying_ && !paused_ && !halted_for_good_ && utc_day(ev.ts_event_ms) != halted_day_ms_;
-  for (auto& intent : grid_->on_prices(high, low, buying)) {
-    order o;
-    o.order_id = next_order_id_++;
-    o.ts_event_ms = ev.ts_event_ms;
-    o.order_side = intent.buy ? side::buy : side::sell;
-    o.qty = intent.buy ? grid_qty_ : std::min(grid_qty_, ledger_.position_qty());
-    decision d{ev.ts_event_ms, intent.buy ? "grid_buy" : "grid_sell",
-               "level " + std::to_string(intent.buy ? intent.level : intent.level + 1) + " = " +
-                 grid_->levels()[static_cast<size_t>(intent.buy ? intent.level : intent.level + 1)].to_string(),
-               "", 0};
-    fill f;
-    f.order_id = o.order_id;
-    f.ts_event_ms = ev.ts_event_ms;
-    f.fill_side = o.order_side;
-    f.px = intent.px;
-    f.qty = o.qty;
-    auto value = notional(f.px, f.qty);
-    auto fee = value ? apply_bps(*value, params_.maker_fee_bps) : std::nullopt;
-    f.fee = fee.value_or(money{});
-    f.role = liquidity::maker;
-    auto why = fee ? ledger_.apply(f) : reject_reason::overflow;
-    if (why != reject_reason::none) {
-      // A refused buy waits until the price has been above its level again, instead of being
-      // retried (and logged) on every trade.
-      grid_->refused(intent);
-      reject(o, why, std::move(d), out);
+  grid_->observe(high);
+  const auto& lv = grid_->levels();
+  int64_t ts = ev.ts_event_ms;
+  // Sales of the lots held (once their buy is done), then buys from the highest armed level down:
+  // the order the price falls through them, so the cash goes to the nearest levels first.
+  for (size_t i = 0; i + 1 < lv.size(); ++i) {
+    if (!grid_lot_[i].is_positive() || grid_buy_id_[i] != 0 || grid_sell_id_[i] != 0)
+      continue;
+    order_request r;
+    r.type = order_type::limit;
+    r.order_side = side::sell;
+    r.qty = floor_to_step(rules_, std::min(grid_lot_[i], vx_.base_free()));
+    r.limit_px = round_to_tick(rules_, lv[i + 1], side::sell);
+    if (r.qty.is_positive())
+      send(r, order_role::grid_sell,
+           decision{ts, "grid_sell", "level " + std::to_string(i + 1) + " = " + lv[i + 1].to_string(), "", 0},
+           std::nullopt, out, 0, static_cast<int>(i));
+  }
+  for (size_t i = lv.size() - 1; i-- > 0;) { // the top level only ever sells
+    if (grid_lot_[i].is_positive())
+      continue;
+    if (grid_buy_id_[i] != 0) {
+      auto& t = tracked_[grid_buy_id_[i]];
+      if (!buying && !t.expired) { // paused: the resting buy is withdrawn
+        t.expired = true;
+        exchange_events e;
+        vx_.cancel(grid_buy_id_[i], ts, e);
+        absorb(e, out);
+      }
       continue;
     }
-    grid_->filled(intent);
-    f.fill_id = next_fill_id_++;
-    o.status = order_status::filled;
-    out.orders.push_back(o);
-    out.fills.push_back(f);
-    d.order_id = o.order_id;
-    d.action = describe_fill(f);
-    out.decisions.push_back(std::move(d));
+    if (buying && grid_->armed(static_cast<int>(i)) && !grid_refused_[i]) {
+      order_request r;
+      r.type = order_type::limit;
+      r.order_side = side::buy;
+      r.qty = grid_qty_;
+      r.limit_px = round_to_tick(rules_, lv[i], side::buy);
+      send(r, order_role::grid_buy, decision{ts, "grid_buy", "level " + std::to_string(i) + " = " + lv[i].to_string(), "", 0},
+           std::nullopt, out, 0, static_cast<int>(i));
+    }
   }
 }
 
@@ -158,11 +385,11 @@ void paper_exchange::on_signal(const signal& sig, std::optional<double> atr, exc
     grid_buying_ = !sig.grid_filter || sig.entry;
     return;
   }
-  if (!pending_.empty())
-    return; // one order at a time: the previous decision has not filled yet
-  bool long_now = ledger_.position_qty().is_positive();
+  if (entry_id_ != 0 || exit_id_ != 0)
+    return; // one order at a time: the previous decision is not done yet
+  bool long_now = account().position_qty().is_positive();
   if (long_now && sig.exit) {
-    submit(side::sell, decision{sig.ts_event_ms, "exit", sig.inputs, "", 0}, atr, out);
+    submit_exit(decision{sig.ts_event_ms, "exit", sig.inputs, "", 0}, out);
   } else if (!long_now && sig.entry) {
     decision d{sig.ts_event_ms, "entry", sig.inputs, "", 0};
     auto why = entry_blocked(sig.ts_event_ms, atr);
@@ -174,7 +401,7 @@ void paper_exchange::on_signal(const signal& sig, std::optional<double> atr, exc
       return;
     }
     last_block_.clear();
-    submit(side::buy, std::move(d), atr, out);
+    submit_entry(std::move(d), atr, out);
   }
 }
 
@@ -195,37 +422,6 @@ std::optional<std::string> paper_exchange::entry_blocked(int64_t ts_event_ms, st
   return std::nullopt;
 }
 
-void paper_exchange::submit(side s, decision why, std::optional<double> atr, exchange_output& out) {
-  pending_order p;
-  p.o.order_id = next_order_id_++;
-  p.o.ts_event_ms = why.ts_event_ms;
-  p.o.order_side = s;
-  p.o.status = order_status::accepted;
-  p.why = std::move(why);
-  p.atr = atr;
-  out.orders.push_back(p.o);
-  if (kline_feed_) {
-    pending_.push_back(std::move(p));
-    return;
-  }
-  auto reference = market_fill_reference(s, market_);
-  if (!reference) {
-    reject(p.o, reject_reason::no_price, std::move(p.why), out);
-    return;
-  }
-  int64_t ts = p.o.ts_event_ms;
-  execute(std::move(p), *reference, ts, out, true);
-}
-
-void paper_exchange::reject(order o, reject_reason why, decision d, exchange_output& out) {
-  o.status = order_status::rejected;
-  o.reason = why;
-  out.orders.push_back(o);
-  d.order_id = o.order_id;
-  d.action = std::string("rejected: ") + to_string(why);
-  out.decisions.push_back(std::move(d));
-}
-
 std::optional<price> paper_exchange::distance_price(const stop_distance& d, price from, bool below,
                                                     std::optional<double> atr) const {
   switch (d.type) {
@@ -244,177 +440,112 @@ std::optional<price> paper_exchange::distance_price(const stop_distance& d, pric
   return std::nullopt;
 }
 
-std::optional<quantity> paper_exchange::entry_quantity(price px, std::optional<double> atr) const {
-  auto equity = ledger_.equity(px);
+std::optional<money> paper_exchange::entry_budget(price px) const {
+  auto equity = account().equity(px);
   if (!equity)
     return std::nullopt;
-  auto gross_px = adjust_price_bps(px, params_.taker_fee_bps); // leave room for the fee
-  if (!gross_px)
-    return std::nullopt;
-  money budget = ledger_.cash();
-  std::optional<quantity> wanted;
-  switch (sizing_.type) {
-    case sizing_spec::kind::percent_of_equity:
-      budget = std::min(budget, apply_bps(*equity, sizing_.percent_bps).value_or(money{}));
-      break;
-    case sizing_spec::kind::quote: budget = std::min(budget, sizing_.amount); break;
-    case sizing_spec::kind::base: wanted = sizing_.qty; break;
-    case sizing_spec::kind::risk_percent: {
-      auto stop = distance_price(risk_.stop_loss, px, true, atr);
-      auto at_risk = apply_bps(*equity, sizing_.percent_bps);
-      if (!stop || !at_risk || *stop >= px)
-        return quantity{}; // no stop distance to size from
-      wanted = quantity_for(*at_risk, px - *stop, params_.qty_step);
-      break;
-    }
-  }
+  money budget = std::max(money{}, vx_.quote_free());
+  if (sizing_.type == sizing_spec::kind::percent_of_equity)
+    budget = std::min(budget, apply_bps(*equity, sizing_.percent_bps).value_or(money{}));
+  else if (sizing_.type == sizing_spec::kind::quote)
+    budget = std::min(budget, sizing_.amount);
   if (risk_.max_position_quote)
     budget = std::min(budget, *risk_.max_position_quote);
-  auto affordable = quantity_for(budget, *gross_px, params_.qty_step);
+  return budget;
+}
+
+std::optional<quantity> paper_exchange::entry_quantity(price px, std::optional<double> atr, bps fee) const {
+  auto budget = entry_budget(px);
+  auto gross_px = adjust_price_bps(px, fee); // leave room for the fee
+  if (!budget || !gross_px)
+    return std::nullopt;
+  auto affordable = quantity_for(*budget, *gross_px, params_.qty_step);
   if (!affordable)
     return std::nullopt;
+  // gross_px, the notional and the fee are each rounded once, so the sized quantity can cost a
+  // few 1e-8 more than the budget: step down until it fits.
+  quantity q = *affordable;
+  while (q.is_positive()) {
+    auto value = notional(px, q);
+    auto f = value ? apply_bps(*value, fee) : std::nullopt;
+    if (!f || *value + *f <= *budget)
+      break;
+    q -= params_.qty_step;
+  }
+  std::optional<quantity> wanted;
+  if (sizing_.type == sizing_spec::kind::base) {
+    wanted = sizing_.qty;
+  } else if (sizing_.type == sizing_spec::kind::risk_percent) {
+    auto equity = account().equity(px);
+    auto stop = distance_price(risk_.stop_loss, px, true, atr);
+    auto at_risk = equity ? apply_bps(*equity, sizing_.percent_bps) : std::nullopt;
+    if (!stop || !at_risk || *stop >= px)
+      return quantity{}; // no stop distance to size from
+    wanted = quantity_for(*at_risk, px - *stop, params_.qty_step);
+  }
   if (!wanted)
-    return affordable;
+    return q;
   // Fixed or risk-based sizes are rounded to the step and capped by what the budget allows.
   quantity stepped = quantity::from_raw((wanted->raw() / params_.qty_step.raw()) * params_.qty_step.raw());
-  return std::min(stepped, *affordable);
+  return std::min(stepped, q);
 }
 
-void paper_exchange::execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out, bool walk) {
-  if (walk && fill_.walk_book && view_.depth && execute_walking(p, reference, ts_event_ms, out))
-    return;
-  order& o = p.o;
-  o.ts_event_ms = ts_event_ms;
-  bps against = o.order_side == side::buy ? params_.slippage_bps : -params_.slippage_bps;
-  auto px = adjust_price_bps(reference, against);
-  if (!px || !px->is_positive()) {
-    reject(o, reject_reason::overflow, std::move(p.why), out);
-    return;
-  }
-  if (o.order_side == side::sell) {
-    o.qty = ledger_.position_qty();
-  } else {
-    auto qty = entry_quantity(*px, p.atr);
-    if (!qty) {
-      reject(o, reject_reason::overflow, std::move(p.why), out);
-      return;
-    }
-    // gross_px, the notional and the fee are each rounded once, so the sized quantity can cost a
-    // few 1e-8 more than the cash: step down until the fill is affordable.
-    while (qty->is_positive()) {
-      auto value = notional(*px, *qty);
-      auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
-      if (!fee || *value + *fee <= ledger_.cash())
-        break; // affordable (or an overflow, reported below)
-      *qty -= params_.qty_step;
-    }
-    o.qty = *qty;
-  }
-  fill f;
-  f.order_id = o.order_id;
-  f.ts_event_ms = ts_event_ms;
-  f.fill_side = o.order_side;
-  f.px = *px;
-  f.qty = o.qty;
-  auto value = notional(f.px, f.qty);
-  auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
-  if (!fee) {
-    reject(o, reject_reason::overflow, std::move(p.why), out);
+void paper_exchange::submit_entry(decision why, std::optional<double> atr, exchange_output& out) {
+  order_request req;
+  req.order_side = side::buy;
+  bool limit = entry_.type == order_type::limit || entry_.type == order_type::limit_maker;
+  std::optional<price> ref = limit ? market_.best_bid() : market_fill_reference(side::buy, market_);
+  if (!ref)
+    ref = limit ? market_.last_trade() : std::nullopt;
+  if (!ref)
+    ref = market_.mark(); // a kline-only feed: the last close
+  if (!ref) {
+    req.quote_budget = vx_.quote_free(); // the exchange refuses it: NO_PRICE
+    send(req, order_role::entry, std::move(why), atr, out);
     return;
   }
-  f.fee = *fee;
-  f.role = liquidity::taker;
-  if (auto why = ledger_.apply(f); why != reject_reason::none) {
-    reject(o, why, std::move(p.why), out);
+  if (limit) {
+    req.type = entry_.type;
+    req.tif = entry_.tif;
+    auto px = adjust_price_bps(*ref, -entry_.offset_bps);
+    req.limit_px = px ? round_to_tick(rules_, *px, side::buy) : price{};
+    // A resting buy locks its notional and the larger fee (docs/execution.md).
+    bps fee = std::max(params_.maker_fee_bps, params_.taker_fee_bps);
+    req.qty = entry_quantity(req.limit_px, atr, fee).value_or(quantity{});
+    send(req, order_role::entry, std::move(why), atr, out);
     return;
   }
-  f.fill_id = next_fill_id_++;
-  filled(p, {f}, ts_event_ms, out);
+  req.type = order_type::market;
+  auto px = adjust_price_bps(*ref, params_.slippage_bps);
+  auto qty = px ? entry_quantity(*px, atr, params_.taker_fee_bps) : std::nullopt;
+  bool by_budget = sizing_.type == sizing_spec::kind::percent_of_equity || sizing_.type == sizing_spec::kind::quote;
+  auto budget = px ? entry_budget(*px) : std::nullopt;
+  if (qty && !by_budget && sizing_.type == sizing_spec::kind::base && budget) {
+    // A fixed size the budget caps is sent as that budget, like a budget-sized one.
+    quantity stepped = quantity::from_raw((sizing_.qty.raw() / params_.qty_step.raw()) * params_.qty_step.raw());
+    by_budget = *qty < stepped;
+  }
+  if (by_budget && budget && budget->is_positive())
+    req.quote_budget = *budget; // spends at most this, fees included, at the prices it meets on arrival
+  else
+    req.qty = qty.value_or(quantity{});
+  send(req, order_role::entry, std::move(why), atr, out);
 }
 
-void paper_exchange::filled(pending_order& p, const std::vector<fill>& fills, int64_t ts_event_ms,
-                            exchange_output& out) {
-  order& o = p.o;
-  o.status = order_status::filled;
-  money value;
-  for (const auto& f : fills)
-    value += notional(f.px, f.qty).value_or(money{});
-  out.orders.push_back(o);
-  out.fills.insert(out.fills.end(), fills.begin(), fills.end());
-  p.why.order_id = o.order_id;
-  price avg = fills.size() == 1 ? fills.front().px : average_price(value, o.qty).value_or(fills.front().px);
-  p.why.action = fills.size() == 1 ? describe_fill(fills.front())
-                                   : std::string(to_string(o.order_side)) + " " + o.qty.to_string() +
-                                       " filled at " + avg.to_string() + " on average over " +
-                                       std::to_string(fills.size()) + " book levels (order " +
-                                       std::to_string(o.order_id) + ")";
-  out.decisions.push_back(std::move(p.why));
-  if (o.order_side == side::buy) {
-    arm_protection(avg, p.atr);
-  } else {
-    stop_px_ = target_px_ = trail_anchor_ = trail_distance_ = price{};
-    trail_bps_.reset();
-    last_exit_ms_ = ts_event_ms;
-  }
+void paper_exchange::submit_exit(decision why, exchange_output& out) {
+  quantity q = account().position_qty();
+  if (!q.is_positive())
+    return;
+  order_request req;
+  req.type = order_type::market;
+  req.order_side = side::sell;
+  req.qty = floor_to_step(rules_, q);
+  // Protective orders hold the base: the sell replaces them (cancel-replace) and locks on arrival.
+  int64_t replaces = protect_ids_.empty() ? 0 : protect_ids_.front();
+  send(req, order_role::exit, std::move(why), std::nullopt, out, replaces);
 }
 
-bool paper_exchange::execute_walking(pending_order& p, price reference, int64_t ts_event_ms, exchange_output& out) {
-  order& o = p.o;
-  o.ts_event_ms = ts_event_ms;
-  taker_want want;
-  want.order_side = o.order_side;
-  want.step = params_.qty_step;
-  if (o.order_side == side::sell) {
-    want.qty = ledger_.position_qty();
-  } else {
-    bps against = params_.slippage_bps;
-    auto px = adjust_price_bps(reference, against);
-    auto qty = px ? entry_quantity(*px, p.atr) : std::nullopt;
-    if (!qty)
-      return false; // the one-price path reports the overflow
-    want.qty = *qty;
-    want.budget = ledger_.cash(); // deeper levels cost more: never more than the cash, fees included
-  }
-  if (!want.qty.is_positive())
-    return false; // the one-price path rejects a zero quantity as before
-  auto slices = taker_slices(want, view_, fill_, memory_);
-  if (slices.empty())
-    return false;
-  std::vector<fill> fills;
-  quantity total;
-  side book_side = o.order_side == side::buy ? side::sell : side::buy;
-  for (const auto& s : slices) {
-    fill f;
-    f.order_id = o.order_id;
-    f.ts_event_ms = ts_event_ms;
-    f.fill_side = o.order_side;
-    f.px = s.px;
-    f.qty = s.qty;
-    auto value = notional(f.px, f.qty);
-    auto fee = value ? apply_bps(*value, params_.taker_fee_bps) : std::nullopt;
-    if (!fee)
-      break;
-    f.fee = *fee;
-    f.role = liquidity::taker;
-    if (ledger_.apply(f) != reject_reason::none)
-      break;
-    if (s.from_book && fill_.remember_liquidity)
-      memory_.take(book_side, s.book_px, s.qty, s.shown);
-    f.fill_id = next_fill_id_++;
-    fills.push_back(f);
-    total += f.qty;
-  }
-  if (fills.empty()) {
-    reject(o, o.order_side == side::buy ? reject_reason::insufficient_cash : reject_reason::insufficient_position,
-           std::move(p.why), out);
-    return true;
-  }
-  o.qty = total;
-  filled(p, fills, ts_event_ms, out);
-  return true;
-}
-
-void paper_exchange::arm_protection(price entry, std::optional<double> atr) {
+void paper_exchange::arm_protection(price entry, std::optional<double> atr, int64_t ts, exchange_output& out) {
   stop_px_ = distance_price(risk_.stop_loss, entry, true, atr).value_or(price{});
   target_px_ = distance_price(risk_.take_profit, entry, false, atr).value_or(price{});
   trail_anchor_ = entry;
@@ -426,10 +557,70 @@ void paper_exchange::arm_protection(price entry, std::optional<double> atr) {
     if (auto level = distance_price(risk_.trailing_stop, entry, true, atr))
       trail_distance_ = entry - *level;
   }
+  if (risk_.protection == protection_mode::exchange)
+    place_protection(ts, out);
+}
+
+void paper_exchange::place_protection(int64_t ts, exchange_output& out) {
+  quantity q = floor_to_step(rules_, vx_.base_free());
+  if (!q.is_positive())
+    return;
+  struct leg {
+    order_request req;
+    decision why;
+  };
+  std::vector<leg> legs;
+  if (target_px_.is_positive()) {
+    order_request r;
+    r.type = order_type::limit;
+    r.order_side = side::sell;
+    r.qty = q;
+    r.limit_px = round_to_tick(rules_, target_px_, side::sell);
+    legs.push_back({r, decision{ts, "take_profit", "limit sell at " + r.limit_px.to_string(), "", 0}});
+  }
+  if (stop_px_.is_positive()) {
+    order_request r;
+    r.type = order_type::stop_loss;
+    r.order_side = side::sell;
+    r.qty = q;
+    r.stop_px = round_to_tick(rules_, stop_px_, side::sell);
+    legs.push_back({r, decision{ts, "stop_loss", "stop at " + r.stop_px.to_string(), "", 0}});
+  }
+  if (legs.size() < 2 && (trail_bps_ || trail_distance_.is_positive())) {
+    order_request r;
+    r.type = order_type::trailing_stop;
+    r.order_side = side::sell;
+    r.qty = q;
+    // An ATR distance becomes the callback rate it is at the entry price.
+    r.callback_bps = trail_bps_ ? *trail_bps_
+                                : bps::from_raw(std::llround(trail_distance_.to_double() / trail_anchor_.to_double() *
+                                                             1e4 * fixed_scale));
+    if (auto act = distance_price(risk_.trailing_activation, trail_anchor_, false, std::nullopt))
+      r.stop_px = round_to_tick(rules_, *act, side::sell);
+    legs.push_back({r, decision{ts, "trailing_stop",
+                                "callback " + r.callback_bps.to_string() + " bps" +
+                                  (r.stop_px.is_positive() ? ", activation " + r.stop_px.to_string() : std::string()),
+                                "", 0}});
+  }
+  if (legs.size() == 1) {
+    send(legs[0].req, order_role::protect, legs[0].why, std::nullopt, out);
+  } else if (legs.size() == 2) {
+    exchange_events e;
+    auto ids = vx_.submit_oco(legs[0].req, legs[1].req, std::max(ts, vx_.now_ms()), e);
+    track(ids.first, order_role::protect, legs[0].why, std::nullopt, -1);
+    track(ids.second, order_role::protect, legs[1].why, std::nullopt, -1);
+    absorb(e, out);
+  }
+}
+
+void paper_exchange::disarm(int64_t ts) {
+  stop_px_ = target_px_ = trail_anchor_ = trail_distance_ = price{};
+  trail_bps_.reset();
+  last_exit_ms_ = ts;
 }
 
 void paper_exchange::check_protection(const market_event& ev, exchange_output& out) {
-  if (!ledger_.position_qty().is_positive() || !pending_.empty())
+  if (!account().position_qty().is_positive() || entry_id_ != 0 || exit_id_ != 0)
     return;
   price open, high, low;
   if (auto t = std::get_if<trade>(&ev.data)) {
@@ -471,61 +662,70 @@ void paper_exchange::check_protection(const market_event& ev, exchange_output& o
   d.rule = rule_name;
   d.inputs = std::string(bar ? "bar low=" + low.to_string() + ", high=" + high.to_string() : "price=" + low.to_string()) +
              ", level=" + level.to_string();
-  pending_order p;
-  p.o.order_id = next_order_id_++;
-  p.o.ts_event_ms = ev.ts_event_ms;
-  p.o.order_side = side::sell;
-  p.why = std::move(d);
-  out.orders.push_back(p.o);
-  std::optional<price> reference;
-  if (bar) // crossed inside the bar: a stop fills at its level or, gapped through, at the open;
-    reference = stop_rule ? std::min(open, level) : level; // a take profit at its limit
-
-  else
-    reference = market_fill_reference(side::sell, market_);
-  if (!reference) {
-    reject(p.o, reject_reason::no_price, std::move(p.why), out);
+  if (!bar) {
+    submit_exit(std::move(d), out);
     return;
   }
-  execute(std::move(p), *reference, ev.ts_event_ms, out, !bar);
+  // Crossed inside the bar: a stop fills at its level or, gapped through, at the open; a take
+  // profit at its limit.
+  price reference = stop_rule ? std::min(open, level) : level;
+  exchange_events e;
+  int64_t id = vx_.execute_at(side::sell, floor_to_step(rules_, account().position_qty()), reference,
+                              std::max(ev.ts_event_ms, vx_.now_ms()), e);
+  track(id, order_role::exit, std::move(d), std::nullopt, -1);
+  absorb(e, out);
 }
 
-void paper_exchange::cancel_pending(int64_t ts_event_ms, exchange_output& out) {
-  for (auto& p : pending_) {
-    p.o.status = order_status::canceled;
-    p.o.ts_event_ms = ts_event_ms;
-    out.orders.push_back(p.o);
+void paper_exchange::cancel_all(int64_t ts, exchange_output& out) {
+  exchange_events e;
+  int64_t at = std::max(ts, vx_.now_ms());
+  int64_t until = at;
+  for (int64_t id : vx_.open_orders()) {
+    auto it = tracked_.find(id);
+    auto xo = vx_.find(id);
+    if (it == tracked_.end() || !xo || xo->ts_cancel_ms >= 0)
+      continue;
+    vx_.cancel(id, at, e);
+    if (auto after = vx_.find(id); after && after->ts_cancel_ms > until)
+      until = after->ts_cancel_ms;
   }
-  pending_.clear();
+  vx_.advance_to(until, e); // the session stops: no later event will come
+  absorb(e, out);
 }
+
+void paper_exchange::cancel_pending(int64_t ts_event_ms, exchange_output& out) { cancel_all(ts_event_ms, out); }
 
 void paper_exchange::flatten(int64_t ts_event_ms, exchange_output& out) {
-  cancel_pending(ts_event_ms, out);
-  if (!ledger_.position_qty().is_positive())
+  cancel_all(ts_event_ms, out);
+  quantity q = floor_to_step(rules_, account().position_qty());
+  if (!q.is_positive())
     return;
-  pending_order p;
-  p.o.order_id = next_order_id_++;
-  p.o.ts_event_ms = ts_event_ms;
-  p.o.order_side = side::sell;
-  p.o.status = order_status::accepted;
-  p.why = decision{ts_event_ms, "flatten", "operator stop", "", 0};
-  out.orders.push_back(p.o);
-  // A kline-only feed has no quote and no trade: its last close is the latest price there is.
-  auto reference = market_fill_reference(side::sell, market_);
-  if (!reference)
-    reference = market_.mark();
-  if (!reference) {
-    reject(p.o, reject_reason::no_price, std::move(p.why), out);
+  int64_t at = std::max(ts_event_ms, vx_.now_ms());
+  decision d{at, "flatten", "operator stop", "", 0};
+  auto last = market_.mark();
+  if (bars_only() && last) { // a kline-only feed has no quote and no trade: its last close is the latest price
+    exchange_events e;
+    int64_t id = vx_.execute_at(side::sell, q, *last, at, e);
+    track(id, order_role::exit, std::move(d), std::nullopt, -1);
+    absorb(e, out);
     return;
   }
-  execute(std::move(p), *reference, ts_event_ms, out, true);
+  order_request req;
+  req.order_side = side::sell;
+  req.qty = q;
+  int64_t id = send(req, order_role::exit, std::move(d), std::nullopt, out);
+  if (auto xo = vx_.find(id); xo && xo->open()) {
+    exchange_events e;
+    vx_.advance_to(xo->ts_live_ms, e); // carried out against the last known market
+    absorb(e, out);
+  }
 }
 
 void paper_exchange::track_equity(int64_t ts_event_ms) {
   auto mark = market_.mark();
   if (!mark)
     return;
-  auto equity = ledger_.equity(*mark);
+  auto equity = account().equity(*mark);
   if (!equity)
     return;
   if (*equity > peak_equity_)

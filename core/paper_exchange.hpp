@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "core/market_event.hpp"
 #include "core/order.hpp"
 #include "core/strategy.hpp"
+#include "core/virtual_exchange.hpp"
 
 namespace pt {
 
@@ -43,20 +45,27 @@ private:
   int64_t ts_event_ms_ = 0;
 };
 
-/// How market orders fill. Amounts in bps are exact (see `bps`).
+/// How a session's orders fill. Amounts in bps are exact (see `bps`).
 struct execution_params {
   bps taker_fee_bps = bps::from_units(10); ///< fee on taker fills (market orders); 10 bps = 0.1 %
-  bps maker_fee_bps = bps::from_units(10); ///< fee on maker fills (a grid's resting limit orders)
-  bps slippage_bps = bps::from_units(0);   ///< price moved against the order, on top of bid/ask
+  bps maker_fee_bps = bps::from_units(10); ///< fee on maker fills (resting limit orders)
+  bps slippage_bps = bps::from_units(0);   ///< price moved against the order, on top of the profile's
   quantity qty_step = quantity::from_raw(1'000); ///< order quantities are multiples of this (0.00001)
-  /// The fill model's profile (docs/execution.md, setting `fill_profile`). With an L2 book, market
-  /// orders walk it level by level, remembering the liquidity they took, and what they want past
-  /// the levels shown fills at the worst one moved by the profile's `beyond_book_bps`; the
-  /// profile's slippage is added to `slippage_bps`. Fees stay the two fields above.
+  /// Limit and stop prices are multiples of this (PRICE_FILTER tickSize; BTCUSDT's 0.01). Limit
+  /// entries, protective orders and grid levels are rounded to it (never more aggressive).
+  price price_tick = price::from_raw(1'000'000);
+  /// The fill model's profile (docs/execution.md, setting `fill_profile`): latency, queue model,
+  /// book walk, liquidity memory, … Its slippage is added to `slippage_bps`; fees stay the two
+  /// fields above.
   fill_profile profile = fill_profile::realistic;
   /// Per-session replacements of the profile's other parameters (latency, queue, …).
   fill_overrides overrides;
 };
+
+/// The symbol rules a session's virtual exchange checks: LOT_SIZE and PRICE_FILTER on
+/// `p.qty_step` / `p.price_tick` (minimum one step / one tick), no maximum that a session could
+/// reach, and no NOTIONAL minimum (a session sizes its own orders; the feed names no filters).
+symbol_rules session_symbol_rules(const execution_params& p);
 
 /// The fill model parameters a session's orders use: `p.profile`'s, with `p.overrides` applied,
 /// `p`'s fees, and its slippage added to the profile's.
@@ -83,78 +92,97 @@ struct exchange_output {
   std::vector<decision> decisions;
 };
 
-/// A session's virtual exchange and account: turns signals into sized market orders, enforces
-/// the strategy's risk rules and fills orders against the market as it arrives (DESIGN: pure
-/// core, returns events).
+/// A session's trading logic and account in front of its executor, a `virtual_exchange`
+/// (docs/execution.md "Sessions and the fill model"; DESIGN: pure core, returns events).
 ///
-/// Fills: a market order fills at once against the current quote (best bid/ask when known, else
-/// the last trade), moved by `slippage_bps` against the order, and pays `taker_fee_bps`. When the
-/// feed is klines only, the signal comes from a closed bar, so the order waits and fills at the
-/// *next* kline's open (the first price anyone could have traded at).
+/// Every order — entries, exits, protective exits, an operator's flatten, grid levels — is an
+/// order submitted to the virtual exchange, which fills it by the session's `fill_params`
+/// (`session_fill_params`): it reaches the exchange after the submit latency (the market moves
+/// meanwhile), takers walk the book (or take the L1 quote up to its size, or the last trade ±
+/// half spread), resting limits wait for their queue, fees by role. Fills, balances (free and
+/// locked) and fees are the exchange's; each order update carries its `fill_report` and each fill
+/// its `reference_px`. On a kline-only feed a market order fills at the next bar's open.
+///
+/// Entries (`entry_order_spec`): market, or a `limit` / `limit_maker` buy priced `offset_bps`
+/// below the best bid, with its time in force, canceled (cancel latency) when still open
+/// `expire_ms` after submission. A limit_maker that would cross is rejected (`would_match`).
 ///
 /// Sizing (`sizing_spec`): percent of equity, fixed quote amount, fixed base quantity, or risk
-/// per trade (qty = equity · risk % / (entry − stop)); capped by `max_position_quote` and by
-/// cash, with room for the fee; rounded down to `qty_step`. Exits sell the whole position.
+/// per trade (qty = equity · risk % / (entry − stop)); capped by `max_position_quote` and by the
+/// free cash, with room for the fee; rounded down to `qty_step`. A market buy sized by a budget
+/// is sent with that budget (Binance's quoteOrderQty, fees included here), so it buys what the
+/// budget pays for at the prices it meets when it arrives. Exits sell the whole position.
 ///
-/// Risk (`risk_spec`), checked on every event while long: stop loss and take profit from the
-/// entry price, trailing stop from the highest price since entry, each a percentage or an ATR
-/// multiple (ATR at entry). On tick data a trigger sells at market at once. On klines the
-/// conservative intrabar rule applies: the stop (or trailing stop, against the anchor of the
-/// bars before) is tested before the take profit; a stop fills at min(open, stop), a take profit
-/// at its target; the trailing anchor then moves to the bar's high. New entries are
-/// blocked during `cooldown_ms` after an exit, for the rest of the UTC day once the day's loss
-/// reaches `max_daily_loss_bps`, and for good once drawdown from peak equity reaches
-/// `max_drawdown_bps`, and while an ATR that a risk distance needs is not known yet. Every fired
-/// rule that leads to an order is logged as a `decision`, and so is each distinct reason an
-/// entry was blocked (once while it holds, not on every evaluation). A fill at a kline's open
-/// is stamped with the kline's open time.
+/// Risk (`risk_spec`): stop loss and take profit from the average entry price, trailing stop from
+/// the highest price since entry, each a percentage or an ATR multiple (ATR at entry).
+/// - `protection: session` (default): checked on every trade / quote while long; a trigger
+///   sends a market sell. On klines the conservative intrabar rule applies: the stop (or trailing
+///   stop, against the anchor of the bars before) is tested before the take profit; a stop sells
+///   at min(open, stop), a take profit at its target (`virtual_exchange::execute_at`).
+/// - `protection: exchange`: once the entry is done, they are sent as orders resting on the
+///   exchange — an OCO of a `limit` sell at the take profit and a `stop_loss` (or
+///   `trailing_stop`) sell, or the one order there is; an exit signal or a flatten replaces
+///   them (cancel-replace) by a market sell. A protective order refused because its trigger is
+///   already met (`would_trigger`) is replaced by a market sell at once.
+/// New entries are blocked during `cooldown_ms` after an exit, for the rest of the UTC day once
+/// the day's loss reaches `max_daily_loss_bps`, for good once drawdown from peak equity reaches
+/// `max_drawdown_bps`, and while an ATR that a risk distance needs is not known yet. Every order
+/// is logged as a `decision` when it is done (with the rule and inputs that led to it), and so
+/// is each distinct reason an entry was blocked (once while it holds).
 ///
-/// Grid: the levels of `grid_book` fill as limit orders at their price, as
-/// makers (`maker_fee_bps`), `qty_per_level` each; trades and klines move the grid, best bid/ask
-/// updates do not (a resting order fills when trades print through it). New buys pause while
-/// the filter is false or a daily-loss / drawdown halt is on; sales always go on.
+/// Grid: each armed level below the market with no lot rests a GTC limit buy of `qty_per_level`;
+/// each lot bought at level i rests a limit sell at level i + 1 — real resting orders, filled by
+/// the queue model. New buys pause (their orders are canceled) while the filter is false or a
+/// daily-loss / drawdown halt is on; sales always go on. A buy the free cash cannot lock is
+/// refused once and retried only after a sale.
 class paper_exchange {
 public:
-  /// With `grid`, the exchange runs a grid (see `grid_book`) instead of acting on entry/exit signals.
+  /// With `grid`, the exchange runs a grid (see `grid_book`) instead of acting on entry/exit
+  /// signals. `entry` says how entries are sent.
   paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
-                 std::optional<grid_spec> grid = std::nullopt);
+                 std::optional<grid_spec> grid = std::nullopt, entry_order_spec entry = {});
 
-  /// Folds a market event in: fills orders waiting for the next kline, checks protective exits
-  /// and risk limits.
+  /// Folds a market event in: the executor carries out what falls due and fills against it;
+  /// then limit entries past `expire_ms` are canceled, session-side protection and the grid act,
+  /// and risk limits are tracked.
   void on_market(const market_event& ev, exchange_output& out);
 
-  /// Acts on a strategy signal: an entry when flat, an exit when long; otherwise nothing.
-  /// `atr` is the risk ATR at this point, when the risk rules use one.
-  /// For a grid, a signal only says whether its filter allows new buys.
+  /// Acts on a strategy signal: an entry when flat, an exit when long, while no entry or exit
+  /// order of the session is open; otherwise nothing. `atr` is the risk ATR at this point, when
+  /// the risk rules use one. For a grid, a signal only says whether its filter allows new buys.
   void on_signal(const signal& sig, std::optional<double> atr, exchange_output& out);
 
   /// Pauses (`true`) or resumes new entries. While paused, an entry signal places no order and
-  /// is logged once as a decision "blocked: session paused" (like any other block reason); a
-  /// grid places no new buys. Everything else goes on: the market is folded in, protective exits
-  /// (stop loss, take profit, trailing stop) trigger and fill, exit signals sell, risk limits
-  /// are tracked. An order already waiting for the next kline still fills.
+  /// is logged once as a decision "blocked: session paused"; a grid places no new buys.
+  /// Everything else goes on: open orders, protective exits, exit signals, risk limits.
   void set_paused(bool paused) { paused_ = paused; }
   bool paused() const { return paused_; }
 
-  /// Cancels every order waiting for the next kline's open: each is reported once more in `out`
-  /// with status `canceled`, stamped `ts_event_ms`. Nothing when none waits.
+  /// Cancels every open order of the session (entries, exits, protective and grid orders), as a
+  /// stopping session does: the cancels are carried out at once against the last known market
+  /// (no later event will come), so an order may still fill first. Nothing when none is open.
   void cancel_pending(int64_t ts_event_ms, exchange_output& out);
 
-  /// Sells the whole position at market now, as an operator's stop asks: first cancels what is
-  /// pending, then fills at the best bid (else the last trade, else — on a kline-only feed — the
-  /// last close), less slippage, paying the taker fee, like any other fill; logged as a decision
-  /// with rule "flatten". Nothing when flat; a `no_price` rejection before any price is known.
+  /// Sells the whole position at market, as an operator's stop asks: first cancels what is open
+  /// (as `cancel_pending`), then sends a market sell and carries it out against the last known
+  /// market — on a kline-only feed at the last close, less slippage. Logged as a decision with
+  /// rule "flatten". Nothing when flat; a `no_price` rejection before any price is known.
   void flatten(int64_t ts_event_ms, exchange_output& out);
 
   /// The grid, if this session runs one.
   const std::optional<grid_book>& grid() const { return grid_; }
 
-  const ledger& account() const { return ledger_; }
+  /// The account (the executor's ledger): cash, position, fees.
+  const ledger& account() const { return vx_.account(); }
+  /// The virtual exchange the session's orders go to: balances free / locked, reports.
+  const virtual_exchange& executor() const { return vx_; }
   const market_state& market() const { return market_; }
   const execution_params& params() const { return params_; }
+  const entry_order_spec& entry_order() const { return entry_; }
 
-  /// Orders waiting for the next kline's open.
-  size_t pending_orders() const { return pending_.size(); }
+  /// Entry and exit orders of the session still open (sent, resting or waiting for the next
+  /// kline's open); protective and grid orders are not counted.
+  size_t pending_orders() const;
 
   /// The protective prices while long (0 = none): stop loss, take profit, trailing stop.
   price stop_loss_price() const { return stop_px_; }
@@ -162,37 +190,52 @@ public:
   price trailing_stop_price() const;
 
 private:
-  struct pending_order {
-    order o;
+  enum class order_role { entry, exit, protect, grid_buy, grid_sell };
+  struct tracked {
+    order_role role = order_role::entry;
     decision why;
     std::optional<double> atr;
+    int level = -1;             // grid level
+    int64_t expire_at_ms = -1;  // limit entry: cancel when still open at this time
+    bool expired = false;       // the cancel was sent for expire_ms
+    bool done = false;          // its final update was handled
+    size_t fills = 0;
+    bool all_taker = true;
   };
 
-  void submit(side s, decision why, std::optional<double> atr, exchange_output& out);
-  void execute(pending_order p, price reference, int64_t ts_event_ms, exchange_output& out, bool walk = false);
-  bool execute_walking(pending_order& p, price reference, int64_t ts_event_ms, exchange_output& out);
-  void filled(pending_order& p, const std::vector<fill>& fills, int64_t ts_event_ms, exchange_output& out);
-  void reject(order o, reject_reason why, decision d, exchange_output& out);
-  std::optional<quantity> entry_quantity(price px, std::optional<double> atr) const;
+  int64_t send(const order_request& req, order_role role, decision why, std::optional<double> atr,
+               exchange_output& out, int64_t replaces = 0, int level = -1);
+  void track(int64_t id, order_role role, decision why, std::optional<double> atr, int level);
+  void absorb(exchange_events& ev, exchange_output& out);
+  void on_done(int64_t id, tracked& t, const exchange_order& xo, int64_t ts, exchange_output& out);
+  std::string describe_done(int64_t id, const tracked& t, const exchange_order& xo) const;
+  void submit_entry(decision why, std::optional<double> atr, exchange_output& out);
+  void submit_exit(decision why, exchange_output& out);
+  std::optional<money> entry_budget(price px) const;
+  std::optional<quantity> entry_quantity(price px, std::optional<double> atr, bps fee) const;
   std::optional<std::string> entry_blocked(int64_t ts_event_ms, std::optional<double> atr) const;
-  void arm_protection(price entry, std::optional<double> atr);
+  void arm_protection(price entry, std::optional<double> atr, int64_t ts, exchange_output& out);
+  void place_protection(int64_t ts, exchange_output& out);
+  void disarm(int64_t ts);
   void check_protection(const market_event& ev, exchange_output& out);
+  void expire_entries(int64_t ts, exchange_output& out);
   void track_equity(int64_t ts_event_ms);
   void run_grid(const market_event& ev, exchange_output& out);
+  void cancel_all(int64_t ts, exchange_output& out);
+  bool bars_only() const;
   std::optional<price> distance_price(const stop_distance& d, price from, bool below, std::optional<double> atr) const;
 
   execution_params params_;
   sizing_spec sizing_;
   risk_spec risk_;
-  ledger ledger_;
+  entry_order_spec entry_;
+  symbol_rules rules_;
+  virtual_exchange vx_;
   market_state market_;
-  fill_params fill_;          // the fill model (session_fill_params)
-  market_view view_;          // what the fill model sees of the market
-  liquidity_memory memory_;   // liquidity this session took from the book
-  std::vector<pending_order> pending_;
-  bool kline_feed_ = false; // the latest event was a kline: orders wait for the next one
-  int64_t next_order_id_ = 1;
-  int64_t next_fill_id_ = 1;
+  std::map<int64_t, tracked> tracked_; // every order the session sent, by id
+  int64_t entry_id_ = 0;               // the open entry order, 0 if none
+  int64_t exit_id_ = 0;                // the open exit order, 0 if none
+  std::vector<int64_t> protect_ids_;   // protective orders resting on the exchange
 
   // Protection while long.
   price stop_px_, target_px_, trail_anchor_, trail_distance_;
@@ -208,9 +251,12 @@ private:
 
   std::optional<grid_book> grid_;
   quantity grid_qty_;
-  bool grid_buying_ = true;        // false until a grid's filter first says yes
-  std::string last_block_;         // the block last logged: each reason is logged once
-  bool paused_ = false;            // no new entries (see set_paused)
+  bool grid_buying_ = true;          // false until a grid's filter first says yes
+  std::vector<int64_t> grid_buy_id_, grid_sell_id_; // open order per level, 0 if none
+  std::vector<quantity> grid_lot_;   // base held per level
+  std::vector<bool> grid_refused_;   // a buy refused for cash: retried after a sale
+  std::string last_block_;           // the block last logged: each reason is logged once
+  bool paused_ = false;              // no new entries (see set_paused)
 };
 
 } // namespace pt

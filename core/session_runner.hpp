@@ -23,7 +23,8 @@ public:
     : compiled_(compile(cfg.strategy)),
       engine_(compiled_),
       rules_(compiled_),
-      exchange_(cfg.initial_cash, cfg.execution, cfg.strategy.sizing, cfg.strategy.risk, cfg.strategy.grid) {}
+      exchange_(cfg.initial_cash, cfg.execution, cfg.strategy.sizing, cfg.strategy.risk, cfg.strategy.grid,
+                cfg.strategy.order) {}
 
   /// Per event: the market state first, then the bars the event closes, their signals acted on.
   void on_event(const market_event& ev) {

@@ -8,6 +8,9 @@
 
 namespace pt {
 
+const char* to_string(protection_mode m) { return m == protection_mode::exchange ? "exchange" : "session"; }
+
+
 const char* to_string(evaluate_on e) { return e == evaluate_on::tick ? "tick" : "bar_close"; }
 
 const std::vector<std::string>& builtin_series() {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/exchange_order.hpp"
 #include "core/fixed_point.hpp"
 #include "core/grid.hpp"
 #include "core/indicator_library.hpp"
@@ -39,6 +40,15 @@ struct stop_distance {
   bool active() const { return type != kind::none; }
 };
 
+/// Who watches a position's stop loss, take profit and trailing stop (`risk: {protection: …}`).
+enum class protection_mode {
+  session,  ///< the session checks them on every event and sells at market when one is met (default)
+  exchange, ///< they rest on the exchange as real orders once the entry is done (docs/strategies.md)
+};
+
+/// "session" / "exchange".
+const char* to_string(protection_mode m);
+
 /// Risk rules that the virtual exchange enforces for a session.
 struct risk_spec {
   stop_distance stop_loss;     ///< exit when the price falls this far below the entry
@@ -49,6 +59,18 @@ struct risk_spec {
   std::optional<bps> max_daily_loss_bps;   ///< halt new entries for the rest of the UTC day past this loss
   std::optional<bps> max_drawdown_bps;     ///< halt new entries for good past this drawdown from peak
   int64_t cooldown_ms = 0;                 ///< no new entry this long after an exit
+  protection_mode protection = protection_mode::session;
+  /// With `protection: exchange`: the trailing stop order's activation price, this far above the
+  /// entry (Binance's activationPrice); none = active at once.
+  stop_distance trailing_activation;
+};
+
+/// How an entry is sent (`order:` block): Binance's order type and time in force.
+struct entry_order_spec {
+  order_type type = order_type::market; ///< market, limit or limit_maker (the only ones accepted)
+  bps offset_bps;                       ///< limit types: priced this far below the best bid (a buy)
+  time_in_force tif = time_in_force::gtc;
+  int64_t expire_ms = 0;                ///< a limit entry still open this long after submission is canceled; 0 = never
 };
 
 /// How large an entry is.
@@ -79,6 +101,7 @@ struct strategy_spec {
   std::string exit_rule;               ///< rule text, see `rule`
   risk_spec risk;
   sizing_spec sizing;
+  entry_order_spec order;              ///< how entries are sent (default: market)
   std::optional<grid_spec> grid;
 };
 

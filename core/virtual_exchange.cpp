@@ -165,6 +165,26 @@ int64_t virtual_exchange::enter(const order_request& req, int64_t ts_ms, int64_t
   return id;
 }
 
+int64_t virtual_exchange::execute_at(side s, quantity qty, price px, int64_t ts_ms, exchange_events& out) {
+  advance_to(ts_ms, out);
+  order_request req;
+  req.order_side = s;
+  req.qty = qty;
+  auto& o = create(req, ts_ms);
+  int64_t id = o.order_id;
+  open_.insert(id);
+  if (auto why = check_quantity(rules_, qty, true); why != ex_reject::none) {
+    reject(o, why, ts_ms, out);
+    return id;
+  }
+  update(o, ts_ms, out);
+  o.status = exec_status::new_order;
+  auto at = adjust_price_bps(px, s == side::buy ? params_.slippage_bps : -params_.slippage_bps);
+  if (!at || !at->is_positive() || !apply_fill(o, *at, qty, liquidity::taker, ts_ms, out, px))
+    reject(o, ex_reject::insufficient_balance, ts_ms, out);
+  return id;
+}
+
 ex_reject virtual_exchange::cancel(int64_t order_id, int64_t ts_ms, exchange_events& out) {
   advance_to(ts_ms, out);
   auto it = orders_.find(order_id);
@@ -342,7 +362,7 @@ bool virtual_exchange::take(exchange_order& o, std::optional<price> limit_px, in
   side book_side = o.req.order_side == side::buy ? side::sell : side::buy;
   bool any = false;
   for (const auto& s : taker_slices(want, view_, params_, memory_)) {
-    if (!o.open() || !apply_fill(o, s.px, s.qty, liquidity::taker, ts_ms, out))
+    if (!o.open() || !apply_fill(o, s.px, s.qty, liquidity::taker, ts_ms, out, s.book_px))
       break;
     if (s.from_book && params_.remember_liquidity)
       memory_.take(book_side, s.book_px, s.qty, s.shown);
@@ -352,7 +372,7 @@ bool virtual_exchange::take(exchange_order& o, std::optional<price> limit_px, in
 }
 
 bool virtual_exchange::apply_fill(exchange_order& o, price px, quantity qty, liquidity role, int64_t ts_ms,
-                                  exchange_events& out) {
+                                  exchange_events& out, price reference) {
   if (!qty.is_positive())
     return false;
   auto value = notional(px, qty);
@@ -371,6 +391,7 @@ bool virtual_exchange::apply_fill(exchange_order& o, price px, quantity qty, liq
   f.qty = qty;
   f.fee = *fee;
   f.role = role;
+  f.reference_px = reference.is_positive() ? reference : px; // a maker fills at its own price
   if (ledger_.apply(f) != reject_reason::none)
     return false;
   f.fill_id = next_fill_id_++;

@@ -71,6 +71,13 @@ public:
   /// intrabar rule.
   void on_market(const market_event& ev, exchange_events& out);
 
+  /// Executes a market order of `qty` on side `s` at once at `px` (moved by `slippage_bps`
+  /// against it), as a taker: for a price the caller's own rule decided, such as a session's
+  /// protective exit on a kline-only feed (the intrabar rule: the stop's level, or the open it
+  /// gapped through) or an operator's flatten there at the last close. No latency, no book.
+  /// Reported like any order (PENDING_NEW, then FILLED or REJECTED); returns its id.
+  int64_t execute_at(side s, quantity qty, price px, int64_t ts_ms, exchange_events& out);
+
   /// Carries out the arrivals and cancels due by `ts_ms` without a market event.
   void advance_to(int64_t ts_ms, exchange_events& out);
 
@@ -124,7 +131,8 @@ private:
   void do_cancel(exchange_order& o, int64_t ts_ms, exchange_events& out);
   void work_limit(exchange_order& o, price limit_px, int64_t ts_ms, exchange_events& out);
   bool take(exchange_order& o, std::optional<price> limit_px, int64_t ts_ms, exchange_events& out);
-  bool apply_fill(exchange_order& o, price px, quantity qty, liquidity role, int64_t ts_ms, exchange_events& out);
+  bool apply_fill(exchange_order& o, price px, quantity qty, liquidity role, int64_t ts_ms, exchange_events& out,
+                  price reference = price{});
   void release(exchange_order& o);
   void after_fill(exchange_order& o, int64_t ts_ms, exchange_events& out);
 

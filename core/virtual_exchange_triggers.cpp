@@ -263,8 +263,10 @@ void virtual_exchange::on_bar(const kline& k, int64_t ts_ms, exchange_events& ou
       }
       o.req.qty = q;
     }
-    if (!apply_fill(o, px, q, liquidity::taker, at, out) && o.open())
+    if (!apply_fill(o, px, q, liquidity::taker, at, out, ref.value_or(k.open)) && o.open())
       reject(o, ex_reject::insufficient_balance, at, out);
+    else if (o.open() && o.req.quote_budget)
+      finish(o, exec_status::filled, at, out); // a quote-sized order is done when its budget is spent
   }
   // 2. Stops before targets, so a bar that reaches both counts as a loss. A stop fills at the
   //    worse of the open and its level (it gapped through); a target at its level.
@@ -313,7 +315,7 @@ void virtual_exchange::on_bar(const kline& k, int64_t ts_ms, exchange_events& ou
         continue;
       }
       price px = stop_kind ? (sell ? std::min(k.open, *level) : std::max(k.open, *level)) : *level;
-      apply_fill(o, slip(px, o.req.order_side), o.remaining(), liquidity::taker, ts_ms, out);
+      apply_fill(o, slip(px, o.req.order_side), o.remaining(), liquidity::taker, ts_ms, out, px);
       if (o.open())
         finish(o, exec_status::expired, ts_ms, out);
     }

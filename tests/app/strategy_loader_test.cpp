@@ -190,6 +190,49 @@ TEST(StrategyLoader, UnknownTopLevelKey) {
   expect_problems(inserted_after(10, "colour: red"), {{"bad.yaml:11:1", "unknown key 'colour' in the strategy"}});
 }
 
+TEST(StrategyLoader, AnOrderBlockAndExchangeProtectionLoad) {
+  auto text = text_of(base_lines) +
+              "order: {type: limit_maker, offset_bps: 2.5, expire_ms: 60000}\n"
+              "risk:\n"
+              "  protection: exchange\n"
+              "  take_profit: {percent: 1}\n"
+              "  trailing_stop: {percent: 0.5}\n"
+              "  trailing_activation: {percent: 0.2}\n";
+  auto s = load_strategy_text(text, "ok.yaml");
+  EXPECT_EQ(s.spec.order.type, order_type::limit_maker);
+  EXPECT_EQ(s.spec.order.offset_bps, bps::parse("2.5").value());
+  EXPECT_EQ(s.spec.order.tif, time_in_force::gtc);
+  EXPECT_EQ(s.spec.order.expire_ms, 60'000);
+  EXPECT_EQ(s.spec.risk.protection, protection_mode::exchange);
+  EXPECT_EQ(s.spec.risk.trailing_activation.percent_bps, bps::from_units(20));
+  // Without them: market entries, protection watched by the session.
+  auto plain = load_strategy_text(text_of(base_lines), "plain.yaml");
+  EXPECT_EQ(plain.spec.order.type, order_type::market);
+  EXPECT_EQ(plain.spec.risk.protection, protection_mode::session);
+}
+
+TEST(StrategyLoader, OrderAndProtectionMistakesAreReportedWhereTheyAre) {
+  expect_problems(inserted_after(10, "order: {type: stop_loss}"),
+                  {{"bad.yaml:11:15", "order.type must be market, limit or limit_maker, not 'stop_loss'"}});
+  expect_problems(inserted_after(10, "order: {type: market, offset_bps: 5}"),
+                  {{"bad.yaml:11:35", "order.offset_bps prices a limit entry"}});
+  expect_problems(inserted_after(10, "order: {type: limit, time_in_force: day}"),
+                  {{"bad.yaml:11:37", "order.time_in_force must be gtc, ioc or fok, not 'day'"}});
+  expect_problems(inserted_after(10, "order: {type: limit_maker, time_in_force: ioc}"),
+                  {{"bad.yaml:11:43", "a limit_maker entry rests (gtc)"}});
+  expect_problems(inserted_after(10, "order: {type: limit, expire_ms: -5}"),
+                  {{"bad.yaml:11:33", "order.expire_ms must be a whole number of ms"}});
+  expect_problems(inserted_after(10, "order: {type: limit, colour: red}"),
+                  {{"bad.yaml:11:22", "unknown key 'colour' in order"}});
+  expect_problems(inserted_after(10, "risk: {protection: broker}"),
+                  {{"bad.yaml:11:20", "protection must be session"}});
+  expect_problems(inserted_after(10, "risk: {trailing_stop: {percent: 1}, trailing_activation: {percent: 1}}"),
+                  {{"bad.yaml:11:58", "trailing_activation is the exchange trailing stop's activation price"}});
+  expect_problems(inserted_after(10, "risk: {protection: exchange, stop_loss: {percent: 1}, take_profit: {percent: 2}, "
+                                     "trailing_stop: {percent: 1}}"),
+                  {{"bad.yaml:11:7", "one OCO of two orders"}});
+}
+
 TEST(StrategyLoader, MissingNameIsReportedAtTheDocumentStart) {
   expect_problems(without_line(1), {{"bad.yaml:1:1", "missing 'name'"}});
 }

@@ -75,6 +75,7 @@ TEST(GridBook, PausedGridSellsButDoesNotBuy) {
 
 TEST(GridExchange, FillsAsMakerAtTheLevelAndReconciles) {
   execution_params params;
+  params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.maker_fee_bps = bp("2");
   paper_exchange ex(usd("1000"), params, {}, {}, ladder("100", "140", 5));
   exchange_output out;
@@ -95,7 +96,9 @@ TEST(GridExchange, FillsAsMakerAtTheLevelAndReconciles) {
 TEST(GridExchange, AFilteredGridWaitsForItsFilterAndARefusedBuyIsNotRetried) {
   auto spec = ladder("100", "140", 5);
   spec.filter_rule = "rsi < 70";
-  paper_exchange ex(usd("15"), execution_params{}, {}, {}, spec); // cash for one lot (12) only
+  execution_params params;
+  params.profile = fill_profile::optimistic; // no latency: orders rest the moment they are placed
+  paper_exchange ex(usd("15"), params, {}, {}, spec); // cash for one lot (12) only
   exchange_output out;
   for (auto* p : {"125", "119"})
     ex.on_market(trade_event(hour_aligned_ms, p), out);
@@ -103,11 +106,15 @@ TEST(GridExchange, AFilteredGridWaitsForItsFilterAndARefusedBuyIsNotRetried) {
   ex.on_signal(signal{hour_aligned_ms, true, false, true, "rsi=50"}, std::nullopt, out);
   for (auto* p : {"125", "119", "109", "108", "107"})
     ex.on_market(trade_event(hour_aligned_ms, p), out);
-  ASSERT_EQ(out.fills.size(), 1u); // 120 bought; 110 refused (no cash) once, then left alone
+  // The levels rest as orders once armed, highest first: 120 locks 12.012 of the 15; the buys at
+  // 110 (11.011) and 100 (10.01) are refused at placement, once each, and not retried (no sale
+  // has added cash) while the price falls through them. The trade at 119 fills 120.
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].px, px("120"));
   size_t rejected = 0;
   for (auto& o : out.orders)
     rejected += o.status == order_status::rejected;
-  EXPECT_EQ(rejected, 1u);
+  EXPECT_EQ(rejected, 2u);
 }
 
 } // namespace

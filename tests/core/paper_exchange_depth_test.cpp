@@ -10,6 +10,17 @@
 namespace pt {
 namespace {
 
+// The realistic profile with its latencies set to 0: the fills happen against the book the
+// order was sized from, which is what these tests derive.
+execution_params no_latency() {
+  execution_params p;
+  p.overrides.submit_latency = latency_range{0, 0};
+  p.overrides.ack_latency = latency_range{0, 0};
+  p.overrides.cancel_latency = latency_range{0, 0};
+  return p;
+}
+
+
 using test::px;
 using test::qty;
 using test::usd;
@@ -32,7 +43,7 @@ sizing_spec one_btc() {
 }
 
 TEST(PaperExchangeDepth, MarketOrdersWalkTheBookAndSellTheWholePosition) {
-  paper_exchange ex(usd("1000"), execution_params{}, one_btc(), risk_spec{});
+  paper_exchange ex(usd("1000"), no_latency(), one_btc(), risk_spec{});
   exchange_output out;
   ex.on_market(depth(t0, {{px("99.90"), qty("0.4")}, {px("99.80"), qty("2")}},
                      {{px("100.00"), qty("0.25")}, {px("100.10"), qty("0.5")}, {px("100.20"), qty("3")}}, 1),
@@ -63,7 +74,7 @@ TEST(PaperExchangeDepth, MarketOrdersWalkTheBookAndSellTheWholePosition) {
 }
 
 TEST(PaperExchangeDepth, TheNextOrderDoesNotTakeTheSameLiquidityTwice) {
-  paper_exchange ex(usd("1000"), execution_params{}, one_btc(), risk_spec{});
+  paper_exchange ex(usd("1000"), no_latency(), one_btc(), risk_spec{});
   exchange_output out;
   ex.on_market(depth(t0, {{px("99.90"), qty("5")}}, {{px("100.00"), qty("1.5")}, {px("100.10"), qty("5")}}, 1), out);
   ex.on_signal(signal{t0, true, false, false, ""}, std::nullopt, out);

@@ -15,6 +15,7 @@ signal entry_at(int64_t ts) { return signal{ts, true, false, false, "test"}; }
 
 execution_params no_fees() {
   execution_params p;
+  p.profile = fill_profile::optimistic; // pins zero-latency fills
   p.taker_fee_bps = bp("0");
   p.maker_fee_bps = bp("0");
   p.qty_step = qty("0.001");

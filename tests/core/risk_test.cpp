@@ -28,6 +28,7 @@ stop_distance atr_times(double k) {
 
 execution_params no_fees() {
   execution_params p;
+  p.profile = fill_profile::optimistic; // pins zero-latency fills
   p.taker_fee_bps = bp("0");
   p.maker_fee_bps = bp("0");
   p.qty_step = qty("0.001");

@@ -16,7 +16,8 @@ namespace {
 
 const std::vector<std::string> examples{"ema_crossover.yaml",       "rsi_mean_reversion.yaml",
                                         "bollinger_breakout.yaml",  "macd_trend_1h_filter.yaml",
-                                        "volume_profile_breakout.yaml", "grid.yaml"};
+                                        "volume_profile_breakout.yaml", "grid.yaml",
+                                        "ema_pullback_limit.yaml"};
 
 const std::vector<std::string> kline_files{"klines/spot-1m-ohlcv/BTCUSDT-1m-ohlcv-2023-03-16_2023-05-01.csv.gz",
                                            "klines/spot-15m/BTCUSDT-15m-2024-12-30_2026-04-30.csv.gz"};
