@@ -1,8 +1,11 @@
 #include "actors/persister.hpp"
 
 #include <chrono>
+#include <cmath>
 
 #include <spdlog/spdlog.h>
+
+#include "core/exchange_order.hpp"
 
 namespace pt {
 
@@ -13,15 +16,59 @@ int64_t wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Binds ?8..?17 of the order statement: the report's columns, all NULL without a report.
+void bind_report(sql::statement& st, const std::optional<fill_report>& r) {
+  if (!r) {
+    for (int i = 8; i <= 17; ++i)
+      st.bind_null(i);
+    return;
+  }
+  st.bind(8, std::string_view(to_string(r->status)));
+  if (r->arrival_px)
+    st.bind(9, r->arrival_px->raw());
+  else
+    st.bind_null(9);
+  if (r->avg_px)
+    st.bind(10, r->avg_px->raw());
+  else
+    st.bind_null(10);
+  if (std::isfinite(r->slippage_bps))
+    st.bind(11, r->slippage_bps);
+  else
+    st.bind_null(11);
+  st.bind(12, r->filled_qty.raw()).bind(13, r->maker_qty.raw()).bind(14, r->taker_qty.raw());
+  st.bind(15, r->fees.raw());
+  if (r->time_to_fill_ms >= 0)
+    st.bind(16, r->time_to_fill_ms);
+  else
+    st.bind_null(16);
+  st.bind(17, r->queue_at_placement.raw());
+}
+
 void write_batches(sql::database& db, const std::vector<persist_batch>& batches) {
+  // A later update without a report (e.g. a rejection the executor reports alone) keeps the stored
+  // report: each report column takes the new value only when that update carries a report.
   sql::statement order_stmt(db,
-    "INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms) "
-    "VALUES (?1, ?2, ?3, 'market', ?4, ?5, ?6, ?7, ?7) "
+    "INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
+    "exec_status, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, taker_qty_raw, "
+    "report_fees_raw, time_to_fill_ms, queue_at_placement_raw) "
+    "VALUES (?1, ?2, ?3, 'market', ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
     "ON CONFLICT (session_id, order_id) DO UPDATE SET qty_raw = excluded.qty_raw, status = excluded.status, "
-    "reject_reason = excluded.reject_reason, updated_ms = excluded.updated_ms");
+    "reject_reason = excluded.reject_reason, updated_ms = excluded.updated_ms, "
+    "arrival_px_raw = CASE WHEN excluded.exec_status IS NULL THEN arrival_px_raw ELSE excluded.arrival_px_raw END, "
+    "avg_px_raw = CASE WHEN excluded.exec_status IS NULL THEN avg_px_raw ELSE excluded.avg_px_raw END, "
+    "slippage_bps = CASE WHEN excluded.exec_status IS NULL THEN slippage_bps ELSE excluded.slippage_bps END, "
+    "filled_qty_raw = CASE WHEN excluded.exec_status IS NULL THEN filled_qty_raw ELSE excluded.filled_qty_raw END, "
+    "maker_qty_raw = CASE WHEN excluded.exec_status IS NULL THEN maker_qty_raw ELSE excluded.maker_qty_raw END, "
+    "taker_qty_raw = CASE WHEN excluded.exec_status IS NULL THEN taker_qty_raw ELSE excluded.taker_qty_raw END, "
+    "report_fees_raw = CASE WHEN excluded.exec_status IS NULL THEN report_fees_raw ELSE excluded.report_fees_raw END, "
+    "time_to_fill_ms = CASE WHEN excluded.exec_status IS NULL THEN time_to_fill_ms ELSE excluded.time_to_fill_ms END, "
+    "queue_at_placement_raw = CASE WHEN excluded.exec_status IS NULL THEN queue_at_placement_raw "
+    "ELSE excluded.queue_at_placement_raw END, "
+    "exec_status = COALESCE(excluded.exec_status, exec_status)");
   sql::statement fill_stmt(db,
-    "INSERT INTO fills (session_id, fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    "INSERT INTO fills (session_id, fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
+    "reference_px_raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   sql::statement equity_stmt(db,
     "INSERT INTO equity_points (session_id, ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -49,12 +96,17 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
         order_stmt.bind_null(6);
       else
         order_stmt.bind(6, std::string_view(to_string(o.reason)));
+      bind_report(order_stmt, o.report);
       order_stmt.run();
     }
     for (auto& f : b.fills) {
       fill_stmt.bind(1, b.session_id).bind(2, f.fill_id).bind(3, f.order_id).bind(4, f.ts_event_ms);
       fill_stmt.bind(5, std::string_view(to_string(f.fill_side))).bind(6, f.px.raw()).bind(7, f.qty.raw());
       fill_stmt.bind(8, f.fee.raw()).bind(9, std::string_view(to_string(f.role)));
+      if (f.reference_px.is_zero())
+        fill_stmt.bind_null(10);
+      else
+        fill_stmt.bind(10, f.reference_px.raw());
       fill_stmt.run();
     }
     for (auto& p : b.equity) {
@@ -125,12 +177,16 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
         int64_t now = wall_ms();
         sql::statement st(*self->state.db,
           "INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, "
-          "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9)");
+          "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms, "
+          "fill_settings) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9, ?10)");
         st.bind(1, std::string_view(row.name)).bind(2, std::string_view(row.strategy_name));
         st.bind(3, std::string_view(row.strategy_file)).bind(4, std::string_view(row.strategy_yaml));
         st.bind(5, std::string_view(row.symbol)).bind(6, row.initial_cash_raw).bind(7, row.taker_fee_bps_raw);
         st.bind(8, row.slippage_bps_raw).bind(9, now);
+        if (row.fill_settings.empty())
+          st.bind_null(10);
+        else
+          st.bind(10, std::string_view(row.fill_settings));
         st.run();
         return self->state.db->last_insert_rowid();
       } catch (const std::exception& e) {

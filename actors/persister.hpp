@@ -22,12 +22,15 @@ struct session_row {
   int64_t initial_cash_raw = 0;
   int64_t taker_fee_bps_raw = 0;
   int64_t slippage_bps_raw = 0;
+  /// `fill_settings_json(execution)` (actors/fill_settings_json.hpp): profile, maker fee and
+  /// overrides; empty = stored as NULL.
+  std::string fill_settings;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_row& x) {
   return f(caf::meta::type_name("session_row"), x.name, x.strategy_name, x.strategy_file, x.strategy_yaml, x.symbol,
-           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw);
+           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw, x.fill_settings);
 }
 
 /// Persister state: the only write connection to SQLite and what waits for the next commit.

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/fill_settings_json.hpp"
 #include "actors/messages.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_activity.hpp"
@@ -62,6 +63,7 @@ session_row row_of(const session_config& cfg) {
   row.initial_cash_raw = cfg.initial_cash.raw();
   row.taker_fee_bps_raw = cfg.execution.taker_fee_bps.raw();
   row.slippage_bps_raw = cfg.execution.slippage_bps.raw();
+  row.fill_settings = fill_settings_json(cfg.execution);
   return row;
 }
 

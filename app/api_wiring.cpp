@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/fill_settings_json.hpp"
 #include "app/strategy_loader.hpp"
 #include "core/candle.hpp"
 #include "web/api_auth.hpp"
@@ -204,6 +205,9 @@ api_services make_api_services(const std::string& strategies_dir, const session_
     decimal(r.taker_fee_bps, "taker_fee_bps", sc.execution.taker_fee_bps);
     decimal(r.maker_fee_bps, "maker_fee_bps", sc.execution.maker_fee_bps);
     decimal(r.slippage_bps, "slippage_bps", sc.execution.slippage_bps);
+    if (r.profile)
+      sc.execution.profile = *r.profile;
+    sc.execution.overrides = overlay(defaults.execution.overrides, r.fill);
     if (!sc.initial_cash.is_positive() && problems.empty())
       problems.push_back({0, 0, "initial_cash must be positive"});
     if (!problems.empty())

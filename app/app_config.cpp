@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <set>
+#include <tuple>
 
+#include "actors/fill_settings_json.hpp"
 #include "app/api_wiring.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
@@ -33,6 +35,90 @@ void read_fixed(const YAML::Node& map, const char* key, T& out, yaml_problems& p
     out = *v;
 }
 
+std::string shown(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string("…"); }
+
+// A latency setting: an integer of ms or [min, max] (docs/execution.md).
+void read_latency(const YAML::Node& n, const std::string& key, std::optional<latency_range>& out, yaml_problems& p) {
+  auto ms = [](const YAML::Node& x, int64_t& v) {
+    return x.IsScalar() && YAML::convert<int64_t>::decode(x, v) && v >= 0 && v <= max_latency_ms;
+  };
+  int64_t lo = 0, hi = 0;
+  if (ms(n, lo)) {
+    out = latency_range{lo, lo};
+    return;
+  }
+  if (!n.IsSequence() || n.size() != 2 || !ms(n[0], lo) || !ms(n[1], hi)) {
+    p.add(n, "fill." + key + " must be ms from 0 to " + std::to_string(max_latency_ms) +
+               ", an integer or [min, max], not '" + shown(n) + "'");
+    return;
+  }
+  if (lo > hi) {
+    p.add(n, "fill." + key + ": min " + std::to_string(lo) + " is above max " + std::to_string(hi));
+    return;
+  }
+  out = latency_range{lo, hi};
+}
+
+// The `fill:` map (every `fill_overrides` field), on top of what `o` holds already (the
+// defaults' `fill:` for a session). Same names, forms and ranges as the API's `fill` object.
+void read_fill_overrides(const YAML::Node& map, fill_overrides& o, yaml_problems& p) {
+  if (!map.IsMap()) {
+    p.add(map, "fill must be a mapping (half_spread_bps, walk_book, submit_latency_ms, …)");
+    return;
+  }
+  p.reject_unknown_keys(map,
+                        {"half_spread_bps", "walk_book", "beyond_book_bps", "remember_liquidity", "fill_on_touch",
+                         "queue_factor_pct", "trade_share_pct", "submit_latency_ms", "ack_latency_ms",
+                         "cancel_latency_ms", "seed"},
+                        "fill");
+  for (auto [key, out] : {std::pair{"half_spread_bps", &o.half_spread_bps},
+                          std::pair{"beyond_book_bps", &o.beyond_book_bps}}) {
+    auto n = map[key];
+    if (!n)
+      continue;
+    auto v = n.IsScalar() ? bps::parse(n.Scalar()) : std::nullopt;
+    if (!v || v->is_negative() || *v > bps::from_units(10'000))
+      p.add(n, std::string("fill.") + key + " must be bps from 0 to 10000, not '" + shown(n) + "'");
+    else
+      *out = *v;
+  }
+  for (auto [key, out] : {std::pair{"walk_book", &o.walk_book}, std::pair{"remember_liquidity", &o.remember_liquidity},
+                          std::pair{"fill_on_touch", &o.fill_on_touch}}) {
+    auto n = map[key];
+    if (!n)
+      continue;
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+      p.add(n, std::string("fill.") + key + " must be true or false, not '" + shown(n) + "'");
+    else
+      *out = v;
+  }
+  for (auto [key, out, max] : {std::tuple{"queue_factor_pct", &o.queue_factor_pct, int64_t{10'000}},
+                               std::tuple{"trade_share_pct", &o.trade_share_pct, int64_t{100}}}) {
+    auto n = map[key];
+    if (!n)
+      continue;
+    int64_t v = 0;
+    if (!n.IsScalar() || !YAML::convert<int64_t>::decode(n, v) || v < 0 || v > max)
+      p.add(n, std::string("fill.") + key + " must be an integer from 0 to " + std::to_string(max) + ", not '" +
+                 shown(n) + "'");
+    else
+      *out = v;
+  }
+  for (auto [key, out] : {std::pair{"submit_latency_ms", &o.submit_latency}, std::pair{"ack_latency_ms", &o.ack_latency},
+                          std::pair{"cancel_latency_ms", &o.cancel_latency}})
+    if (auto n = map[key])
+      read_latency(n, key, *out, p);
+  if (auto n = map["seed"]) {
+    uint64_t v = 0;
+    // yaml-cpp decodes "-1" into an unsigned as a wrapped value: refuse a sign explicitly.
+    if (!n.IsScalar() || n.Scalar().find('-') != std::string::npos || !YAML::convert<uint64_t>::decode(n, v))
+      p.add(n, "fill.seed must be a non-negative integer, not '" + shown(n) + "'");
+    else
+      o.seed = v;
+  }
+}
+
 // Reads the settings a session may override (and `defaults` may set) from `map` into `d`.
 void read_session_settings(const YAML::Node& map, session_defaults& d, yaml_problems& p) {
   read_fixed(map, "initial_cash", d.initial_cash, p, true);
@@ -48,6 +134,8 @@ void read_session_settings(const YAML::Node& map, session_defaults& d, yaml_prob
     else
       d.execution.profile = *profile;
   }
+  if (auto n = map["fill"])
+    read_fill_overrides(n, d.execution.overrides, p);
   if (auto n = map["equity_interval"]) {
     auto tf = n.IsScalar() ? parse_timeframe_ms(n.Scalar()) : std::nullopt;
     if (!tf)
@@ -153,7 +241,7 @@ app_config load_app_config(const std::string& path) {
   }
   static const std::vector<std::string> setting_keys{"initial_cash", "taker_fee_bps", "maker_fee_bps",
                                                      "slippage_bps", "qty_step", "equity_interval",
-                                                     "fill_profile"};
+                                                     "fill_profile", "fill"};
   if (auto d = root["defaults"]) {
     p.reject_unknown_keys(d, setting_keys, "defaults");
     read_session_settings(d, cfg.defaults, p);

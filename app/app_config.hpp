@@ -56,10 +56,12 @@ struct api_settings {
 ///   journal: data/papertrader.feed-journal.txt   # live runs: the feed journal (default beside the database)
 /// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
 ///            qty_step: 0.00001, equity_interval: 1m,
-///            fill_profile: realistic}        # or optimistic / pessimistic (docs/execution.md)
+///            fill_profile: realistic,        # or optimistic / pessimistic (docs/execution.md)
+///            fill: {submit_latency_ms: [20, 80], queue_factor_pct: 120, seed: 7}}  # profile overrides
 /// retention: {equity_points: 90d, decisions: 90d}   # absent = keep forever
 /// sessions:
-///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000}
+///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000,
+///      fill: {fill_on_touch: true}}   # on top of the defaults' `fill:`, field by field
 /// ```
 struct app_config {
   std::string file;

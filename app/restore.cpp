@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "actors/fill_settings_json.hpp"
 #include "actors/migrations.hpp"
 #include "actors/sqlite.hpp"
 #include "app/strategy_loader.hpp"
@@ -25,6 +26,7 @@ struct stored_session {
   int64_t initial_cash_raw = 0;
   int64_t taker_fee_bps_raw = 0;
   int64_t slippage_bps_raw = 0;
+  std::optional<std::string> fill_settings; ///< NULL for a row stored before 0005
   session_restore restore;
 };
 
@@ -33,7 +35,7 @@ std::vector<stored_session> read_rows(sql::database& db) {
   sql::statement st(db,
     "SELECT session_id, name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
     "slippage_bps_raw, cash_raw, position_qty_raw, realized_pnl_raw, fees_raw, feed_events, "
-    "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id) "
+    "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id), fill_settings "
     "FROM sessions s WHERE status IN ('starting', 'running', 'paused') ORDER BY session_id");
   while (st.step()) {
     stored_session r;
@@ -55,6 +57,8 @@ std::vector<stored_session> read_rows(sql::database& db) {
     rs.fees = money::from_raw(st.column_int(12));
     rs.events = st.column_int(13);
     rs.fills = st.column_int(14);
+    if (!st.column_is_null(15))
+      r.fill_settings = st.column_text(15);
     out.push_back(std::move(r));
   }
   sql::statement commands(db, "SELECT feed_events, command FROM session_commands WHERE session_id = ?1 "
@@ -66,6 +70,36 @@ std::vector<stored_session> read_rows(sql::database& db) {
     commands.reset();
   }
   return out;
+}
+
+// The execution settings `row` was stored with replace the config's, so the session fills as it
+// did before (fees, slippage, fill profile, overrides); a change in the config is logged. A row
+// stored before its fill settings were kept keeps the config's profile and overrides. False
+// (logged) when the stored settings cannot be read.
+bool apply_stored_execution(const stored_session& row, session_config& cfg) {
+  execution_params stored = cfg.execution;
+  stored.taker_fee_bps = bps::from_raw(row.taker_fee_bps_raw);
+  stored.slippage_bps = bps::from_raw(row.slippage_bps_raw);
+  if (row.fill_settings) {
+    std::string error;
+    auto s = parse_fill_settings_json(*row.fill_settings, &error);
+    if (!s) {
+      spdlog::error("session {} ({}) cannot be restored: its stored fill settings do not read: {}", row.id, row.name,
+                    error);
+      return false;
+    }
+    stored.profile = s->profile;
+    stored.maker_fee_bps = s->maker_fee_bps;
+    stored.overrides = s->overrides;
+  }
+  if (fill_settings_json(stored) != fill_settings_json(cfg.execution) ||
+      stored.taker_fee_bps != cfg.execution.taker_fee_bps || stored.slippage_bps != cfg.execution.slippage_bps)
+    spdlog::warn("session {} ({}): its execution settings in the config changed since it started; it is restored "
+                 "with the ones it was started with: {}, taker_fee_bps {}, slippage_bps {}",
+                 row.id, row.name, fill_settings_json(stored), stored.taker_fee_bps.to_string(),
+                 stored.slippage_bps.to_string());
+  cfg.execution = stored;
+  return true;
 }
 
 } // namespace
@@ -111,6 +145,10 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
         ++plan.skipped;
         continue;
       }
+    }
+    if (!apply_stored_execution(row, *cfg)) {
+      ++plan.skipped;
+      continue;
     }
     cfg->session_id = row.id;
     cfg->restore = row.restore;

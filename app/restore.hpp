@@ -23,7 +23,9 @@ struct restore_plan {
 /// - a session of the config (`sessions`) with the same name and symbol as such a row takes that
 ///   row's id and its restore position (`session_config::restore`: feed position, pause/resume
 ///   commands, the committed account and fill count); its strategy is the stored text when that
-///   differs from the file's now (logged);
+///   differs from the file's now (logged), and its execution settings are the stored ones (taker
+///   fee, slippage, and from `sessions.fill_settings` the fill profile, maker fee and overrides;
+///   a change in the config is logged); a row whose stored fill settings do not read is skipped;
 /// - a row no config session matches (a session created over the API) is not restored (logged,
 ///   counted in `skipped`): where it joined the feed is not stored.
 /// Sessions of the config that match no row are left as they are: they start anew.

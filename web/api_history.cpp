@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "actors/fill_settings_json.hpp"
 #include "web/api_json.hpp"
 
 namespace pt {
@@ -74,6 +75,27 @@ api_response write_page(sql::statement& st, int64_t session_id, int64_t limit,
   return json_ok(j.text());
 }
 
+// An order row's fill report (columns 8..17 of the orders query), nullopt when it has none.
+std::optional<fill_report> stored_report(const sql::statement& s) {
+  if (s.column_is_null(8))
+    return std::nullopt;
+  fill_report r;
+  r.order_id = s.column_int(0);
+  r.status = parse_exec_status(s.column_text(8)).value_or(exec_status::new_order);
+  if (!s.column_is_null(9))
+    r.arrival_px = price::from_raw(s.column_int(9));
+  if (!s.column_is_null(10))
+    r.avg_px = price::from_raw(s.column_int(10));
+  r.slippage_bps = s.column_is_null(11) ? 0.0 : s.column_double(11);
+  r.filled_qty = quantity::from_raw(s.column_int(12));
+  r.maker_qty = quantity::from_raw(s.column_int(13));
+  r.taker_qty = quantity::from_raw(s.column_int(14));
+  r.fees = money::from_raw(s.column_int(15));
+  r.time_to_fill_ms = s.column_is_null(16) ? -1 : s.column_int(16);
+  r.queue_at_placement = quantity::from_raw(s.column_int(17));
+  return r;
+}
+
 api_response unknown_session(int64_t id) {
   return json_error(404, "unknown_session", "no session with id " + std::to_string(id));
 }
@@ -86,7 +108,9 @@ api_response query_orders(sql::database& db, int64_t id, const api_request& req)
     return *bad;
   if (!session_exists(db, id))
     return unknown_session(id);
-  sql::statement st(db, "SELECT order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms "
+  sql::statement st(db, "SELECT order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
+                        "exec_status, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, "
+                        "taker_qty_raw, report_fees_raw, time_to_fill_ms, queue_at_placement_raw "
                         "FROM orders WHERE session_id = ?1 AND order_id > ?2 AND created_ms >= ?3 AND created_ms <= ?4 "
                         "AND (?5 = '' OR side = ?5) AND (?6 = '' OR status = ?6) ORDER BY order_id LIMIT ?7");
   st.bind(1, id).bind(2, p.after).bind(3, p.from_ms).bind(4, p.to_ms).bind(5, p.side).bind(6, p.status);
@@ -99,6 +123,10 @@ api_response query_orders(sql::database& db, int64_t id, const api_request& req)
     else
       j.str("reject_reason", s.column_text(5));
     j.i64("created_ms", s.column_int(6)).i64("updated_ms", s.column_int(7));
+    if (auto r = stored_report(s)) {
+      j.key("report");
+      write_fill_report(j.w(), *r);
+    }
   });
 }
 
@@ -108,14 +136,18 @@ api_response query_fills(sql::database& db, int64_t id, const api_request& req) 
     return *bad;
   if (!session_exists(db, id))
     return unknown_session(id);
-  sql::statement st(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity "
-                        "FROM fills WHERE session_id = ?1 AND fill_id > ?2 AND ts_event_ms >= ?3 AND ts_event_ms <= ?4 "
+  sql::statement st(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
+                        "reference_px_raw FROM fills WHERE session_id = ?1 AND fill_id > ?2 AND ts_event_ms >= ?3 AND ts_event_ms <= ?4 "
                         "AND (?5 = '' OR side = ?5) ORDER BY fill_id LIMIT ?6");
   st.bind(1, id).bind(2, p.after).bind(3, p.from_ms).bind(4, p.to_ms).bind(5, p.side).bind(6, p.limit + 1);
   return write_page(st, id, p.limit, [](json_out& j, const sql::statement& s) {
     j.i64("fill_id", s.column_int(0)).i64("order_id", s.column_int(1)).i64("ts_event_ms", s.column_int(2));
     j.str("side", s.column_text(3)).decimal("price", s.column_int(4)).decimal("qty", s.column_int(5));
     j.decimal("fee", s.column_int(6)).str("liquidity", s.column_text(7));
+    if (s.column_is_null(8))
+      j.null("reference_px");
+    else
+      j.decimal("reference_px", s.column_int(8));
   });
 }
 

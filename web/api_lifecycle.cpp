@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "actors/fill_settings_json.hpp"
 #include "actors/session_errc.hpp"
 #include "web/api_actor_bridge.hpp"
 #include "web/api_json.hpp"
@@ -51,7 +52,9 @@ std::variant<rapidjson::Document, api_response> json_body(const api_request& req
     bool ok = it->second == rapidjson::kTrueType ? m.value.IsBool() : m.value.GetType() == it->second;
     if (!ok)
       return json_error(400, "invalid_type", "field '" + name + "' must be a " +
-                                                 (it->second == rapidjson::kTrueType ? "boolean" : "string"));
+                                                 (it->second == rapidjson::kTrueType    ? "boolean"
+                                                  : it->second == rapidjson::kObjectType ? "object"
+                                                                                          : "string"));
   }
   return doc;
 }
@@ -59,6 +62,18 @@ std::variant<rapidjson::Document, api_response> json_body(const api_request& req
 std::string text_field(const rapidjson::Document& doc, const char* name) {
   auto it = doc.FindMember(name);
   return it == doc.MemberEnd() ? std::string() : std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+// 400 `invalid_field`: `{"error": {"code", "message": "<field> <why>", "field"}}`.
+api_response field_error(const std::string& field, const std::string& why) {
+  json_out j;
+  j.w().StartObject();
+  j.key("error");
+  j.w().StartObject();
+  j.str("code", "invalid_field").str("message", field + " " + why).str("field", field);
+  j.w().EndObject();
+  j.w().EndObject();
+  return json_ok(j.text(), 400);
 }
 
 bool have_supervisor(api_context& ctx, api_reply& reply) {
@@ -116,7 +131,8 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
   }
   auto s = rapidjson::kStringType;
   auto body = json_body(req, {{"name", s}, {"strategy", s}, {"yaml", s}, {"symbol", s}, {"initial_cash", s},
-                              {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s}});
+                              {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s},
+                              {"fill_profile", s}, {"fill", rapidjson::kObjectType}});
   if (auto* err = std::get_if<api_response>(&body)) {
     reply(*err);
     return;
@@ -131,6 +147,20 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
   r.taker_fee_bps = text_field(doc, "taker_fee_bps");
   r.maker_fee_bps = text_field(doc, "maker_fee_bps");
   r.slippage_bps = text_field(doc, "slippage_bps");
+  if (doc.HasMember("fill_profile")) {
+    auto name = text_field(doc, "fill_profile");
+    r.profile = parse_fill_profile(name);
+    if (!r.profile) {
+      reply(field_error("fill_profile", "must be optimistic, realistic or pessimistic, not '" + name + "'"));
+      return;
+    }
+  }
+  if (doc.HasMember("fill")) {
+    if (auto problem = read_fill_overrides(doc["fill"], r.fill)) {
+      reply(field_error("fill." + problem->field, problem->why));
+      return;
+    }
+  }
   if (r.strategy.empty() == r.yaml.empty()) {
     reply(json_error(400, "invalid_body", "name the strategy with exactly one of 'strategy' (a file of "
                                           "GET /strategies) or 'yaml' (the strategy itself)"));

@@ -78,7 +78,11 @@ void write_request_body(json_out& j, const std::string& kind) {
   j.w().StartObject();
   j.key("schema");
   j.w().StartObject();
-  j.str("type", "object");
+  if (kind == "create_session") {
+    j.str("$ref", "#/components/schemas/CreateSession");
+  } else {
+    j.str("type", "object");
+  }
   if (kind == "strategy") {
     j.boolean("additionalProperties", false).key("required");
     j.w().StartArray();
@@ -107,6 +111,232 @@ void write_request_body(json_out& j, const std::string& kind) {
   j.w().EndObject();
 }
 
+// A property of a fill schema: how `write_fill_property` writes it.
+enum class prop_kind { decimal, integer, number, boolean, string, latency, object };
+
+struct prop {
+  const char* name;
+  prop_kind kind;
+  bool nullable = false;
+  const char* ref = nullptr; ///< for `object`: the schema it is
+};
+
+void write_fill_property(json_out& j, const prop& p) {
+  j.key(p.name);
+  j.w().StartObject();
+  switch (p.kind) {
+  case prop_kind::decimal:
+    j.str("type", "string").str("pattern", "^-?[0-9]+\\.[0-9]{8}$");
+    break;
+  case prop_kind::integer:
+    j.str("type", "integer").str("format", "int64");
+    break;
+  case prop_kind::number:
+    j.str("type", "number").str("format", "double");
+    break;
+  case prop_kind::boolean:
+    j.str("type", "boolean");
+    break;
+  case prop_kind::string:
+    j.str("type", "string");
+    break;
+  case prop_kind::latency: // [min_ms, max_ms]
+    j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
+    j.w().StartObject();
+    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
+    j.w().EndObject();
+    break;
+  case prop_kind::object:
+    // A $ref cannot carry `nullable` in OpenAPI 3.0: wrap it in allOf.
+    j.key("allOf");
+    j.w().StartArray();
+    j.w().StartObject();
+    j.str("$ref", p.ref);
+    j.w().EndObject();
+    j.w().EndArray();
+    break;
+  }
+  if (p.nullable)
+    j.boolean("nullable", true);
+  j.w().EndObject();
+}
+
+// `name`: an object schema of `props`; `required` lists the ones always present.
+void write_object_schema(json_out& j, const char* name, const std::vector<prop>& props,
+                         const std::vector<const char*>& required, const char* description,
+                         bool closed = false) {
+  j.key(name);
+  j.w().StartObject();
+  j.str("type", "object").str("description", description);
+  if (closed)
+    j.boolean("additionalProperties", false);
+  if (!required.empty()) {
+    j.key("required");
+    j.w().StartArray();
+    for (auto r : required)
+      j.w().String(r);
+    j.w().EndArray();
+  }
+  j.key("properties");
+  j.w().StartObject();
+  for (auto& p : props)
+    write_fill_property(j, p);
+  j.w().EndObject();
+  j.w().EndObject();
+}
+
+// FillOverrides (POST /sessions `fill`, GET `fill_overrides`), FillParams (GET `fill`),
+// FillReport (an order's `report`), Session, CreateSession, OrderPage and FillPage.
+void write_fill_schemas(json_out& j) {
+  using k = prop_kind;
+  // Bps in a request may also be an integer; answers always give the decimal string.
+  j.key("FillOverrides");
+  j.w().StartObject();
+  j.str("type", "object").boolean("additionalProperties", false)
+    .str("description", "Replacements of the fill profile's parameters (docs/execution.md); each field optional");
+  j.key("properties");
+  j.w().StartObject();
+  for (const char* b : {"half_spread_bps", "beyond_book_bps"}) {
+    j.key(b);
+    j.w().StartObject();
+    j.str("description", "bps from 0 to 10000: a decimal string, or an integer in a request").key("oneOf");
+    j.w().StartArray();
+    j.w().StartObject();
+    j.str("type", "string");
+    j.w().EndObject();
+    j.w().StartObject();
+    j.str("type", "integer").i64("minimum", 0).i64("maximum", 10'000);
+    j.w().EndObject();
+    j.w().EndArray();
+    j.w().EndObject();
+  }
+  for (const char* b : {"walk_book", "remember_liquidity", "fill_on_touch"})
+    write_fill_property(j, {b, k::boolean});
+  j.key("queue_factor_pct");
+  j.w().StartObject();
+  j.str("type", "integer").i64("minimum", 0).i64("maximum", 10'000);
+  j.w().EndObject();
+  j.key("trade_share_pct");
+  j.w().StartObject();
+  j.str("type", "integer").i64("minimum", 0).i64("maximum", 100);
+  j.w().EndObject();
+  for (const char* l : {"submit_latency_ms", "ack_latency_ms", "cancel_latency_ms"}) {
+    j.key(l);
+    j.w().StartObject();
+    j.str("description", "ms: a fixed integer, or [min, max] drawn from uniformly (a request); answers give "
+                         "[min, max]")
+      .key("oneOf");
+    j.w().StartArray();
+    j.w().StartObject();
+    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
+    j.w().EndObject();
+    j.w().StartObject();
+    j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
+    j.w().StartObject();
+    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
+    j.w().EndObject();
+    j.w().EndObject();
+    j.w().EndArray();
+    j.w().EndObject();
+  }
+  j.key("seed");
+  j.w().StartObject();
+  j.str("type", "integer").i64("minimum", 0);
+  j.w().EndObject();
+  j.w().EndObject();
+  j.w().EndObject();
+
+  std::vector<prop> params{{"taker_fee_bps", k::decimal}, {"maker_fee_bps", k::decimal}, {"slippage_bps", k::decimal},
+                           {"half_spread_bps", k::decimal}, {"walk_book", k::boolean}, {"beyond_book_bps", k::decimal},
+                           {"remember_liquidity", k::boolean}, {"fill_on_touch", k::boolean},
+                           {"queue_factor_pct", k::integer}, {"trade_share_pct", k::integer},
+                           {"submit_latency_ms", k::latency}, {"ack_latency_ms", k::latency},
+                           {"cancel_latency_ms", k::latency}, {"seed", k::integer}};
+  std::vector<const char*> all;
+  for (auto& p : params)
+    all.push_back(p.name);
+  write_object_schema(j, "FillParams", params, all,
+                      "Every parameter the session's orders fill under: the profile's, the overrides applied, the "
+                      "session's fees, its slippage added to the profile's");
+  write_object_schema(j, "FillReport",
+                      {{"arrival_px", k::decimal, true}, {"avg_px", k::decimal, true}, {"slippage_bps", k::number, true},
+                       {"filled_qty", k::decimal}, {"maker_qty", k::decimal}, {"taker_qty", k::decimal},
+                       {"fees", k::decimal}, {"queue_at_placement", k::decimal}, {"time_to_fill_ms", k::integer, true},
+                       {"status", k::string}},
+                      {"arrival_px", "avg_px", "slippage_bps", "filled_qty", "maker_qty", "taker_qty", "fees",
+                       "queue_at_placement", "time_to_fill_ms", "status"},
+                      "How an order filled: arrival (mid at submission) and average price, slippage in bps "
+                      "(positive = worse), maker/taker split, time to fill, queue ahead at placement");
+  write_object_schema(j, "Session",
+                      {{"id", k::integer}, {"name", k::string}, {"strategy_name", k::string},
+                       {"strategy_file", k::string}, {"symbol", k::string}, {"status", k::string},
+                       {"initial_cash", k::decimal}, {"taker_fee_bps", k::decimal}, {"slippage_bps", k::decimal},
+                       {"cash", k::decimal}, {"position_qty", k::decimal}, {"cost_basis", k::decimal},
+                       {"realized_pnl", k::decimal}, {"fees", k::decimal}, {"mark_price", k::decimal},
+                       {"equity", k::decimal}, {"last_event_ms", k::integer}, {"created_at_ms", k::integer},
+                       {"updated_at_ms", k::integer}, {"failure", k::string},
+                       {"fill_profile", k::string, true}, {"fill_overrides", k::object, true, "#/components/schemas/FillOverrides"},
+                       {"fill", k::object, true, "#/components/schemas/FillParams"}},
+                      {"id", "name", "symbol", "status", "fill_profile", "fill_overrides", "fill"},
+                      "A session row; fill_profile, fill_overrides and fill are null for a session stored before "
+                      "its fill settings were kept");
+  write_object_schema(j, "CreateSession",
+                      {{"name", k::string}, {"strategy", k::string}, {"yaml", k::string}, {"symbol", k::string},
+                       {"initial_cash", k::string}, {"taker_fee_bps", k::string}, {"maker_fee_bps", k::string},
+                       {"slippage_bps", k::string}, {"fill_profile", k::string},
+                       {"fill", k::object, false, "#/components/schemas/FillOverrides"}},
+                      {}, "POST /sessions: exactly one of strategy or yaml; decimals as strings", true);
+  write_object_schema(j, "Order",
+                      {{"order_id", k::integer}, {"side", k::string}, {"type", k::string}, {"qty", k::decimal},
+                       {"status", k::string}, {"reject_reason", k::string, true}, {"created_ms", k::integer},
+                       {"updated_ms", k::integer}, {"report", k::object, false, "#/components/schemas/FillReport"}},
+                      {"order_id", "side", "type", "qty", "status"}, "An order; report only when it has one");
+  write_object_schema(j, "Fill",
+                      {{"fill_id", k::integer}, {"order_id", k::integer}, {"ts_event_ms", k::integer},
+                       {"side", k::string}, {"price", k::decimal}, {"qty", k::decimal}, {"fee", k::decimal},
+                       {"liquidity", k::string}, {"reference_px", k::decimal, true}},
+                      {"fill_id", "order_id", "price", "qty", "fee", "reference_px"},
+                      "A fill; reference_px is the price before slippage, null when not recorded");
+  for (auto [page, item] : {std::pair{"OrderPage", "#/components/schemas/Order"},
+                            std::pair{"FillPage", "#/components/schemas/Fill"}}) {
+    j.key(page);
+    j.w().StartObject();
+    j.str("type", "object").key("required");
+    j.w().StartArray();
+    j.w().String("items");
+    j.w().EndArray();
+    j.key("properties");
+    j.w().StartObject();
+    write_fill_property(j, {"session_id", k::integer});
+    j.key("items");
+    j.w().StartObject();
+    j.str("type", "array").key("items");
+    j.w().StartObject();
+    j.str("$ref", item);
+    j.w().EndObject();
+    j.w().EndObject();
+    write_fill_property(j, {"next_after", k::integer, true});
+    write_fill_property(j, {"limit", k::integer});
+    j.w().EndObject();
+    j.w().EndObject();
+  }
+}
+
+// The schema of a route's 200 answer, when one is described.
+const char* answer_schema(const api_route& r) {
+  if (r.method != "GET")
+    return nullptr;
+  if (r.pattern == "/sessions/{id}/metrics")
+    return "#/components/schemas/SessionMetrics";
+  if (r.pattern == "/sessions/{id}")
+    return "#/components/schemas/Session";
+  if (r.pattern == "/sessions/{id}/orders")
+    return "#/components/schemas/OrderPage";
+  if (r.pattern == "/sessions/{id}/fills")
+    return "#/components/schemas/FillPage";
+  return nullptr;
+}
+
 void write_operation(json_out& j, const api_route& r) {
   j.key(r.method == "GET" ? "get" : "post");
   j.w().StartObject();
@@ -128,7 +358,7 @@ void write_operation(json_out& j, const api_route& r) {
     write_parameter(j, q, false);
   j.w().EndArray();
   if (!r.body.empty())
-    write_request_body(j, r.body);
+    write_request_body(j, r.method == "POST" && r.pattern == "/sessions" ? "create_session" : r.body);
   j.key("responses");
   j.w().StartObject();
   if (r.pattern == "/ws") { // a WebSocket upgrade (docs/api.md, "WebSocket push")
@@ -139,7 +369,7 @@ void write_operation(json_out& j, const api_route& r) {
     write_response(j, "426", "Not a WebSocket upgrade request", "application/json", true);
   } else {
     write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false,
-                   r.pattern == "/sessions/{id}/metrics" ? "#/components/schemas/SessionMetrics" : nullptr);
+                   answer_schema(r));
   }
   write_response(j, "400", "Bad request: unknown parameter, wrong type, malformed body", "application/json", true);
   if (r.needs_auth) {
@@ -247,7 +477,7 @@ void write_components(json_out& j) {
   j.w().StartObject();
   j.str("type", "object").key("properties");
   j.w().StartObject();
-  for (const char* field : {"code", "message"}) {
+  for (const char* field : {"code", "message", "field"}) {
     j.key(field);
     j.w().StartObject();
     j.str("type", "string");
@@ -258,6 +488,7 @@ void write_components(json_out& j) {
   j.w().EndObject();
   j.w().EndObject(); // Error
   write_session_metrics_schema(j);
+  write_fill_schemas(j);
   j.w().EndObject(); // schemas
   j.w().EndObject(); // components
 }

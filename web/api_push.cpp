@@ -8,6 +8,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "actors/fill_settings_json.hpp"
 #include "web/api_json.hpp"
 #include "web/api_lifecycle.hpp"
 
@@ -167,12 +168,20 @@ std::vector<push_ptr> activity_messages(const session_activity& a) {
       else
         j.str("reject_reason", to_string(o.reason));
       j.i64("updated_ms", o.ts_event_ms);
+      if (o.report) {
+        j.key("report");
+        write_fill_report(j.w(), *o.report);
+      }
     });
   for (auto& f : a.fills)
     message("fill", [&](json_out& j) {
       j.i64("fill_id", f.fill_id).i64("order_id", f.order_id).i64("ts_event_ms", f.ts_event_ms);
       j.str("side", to_string(f.fill_side)).decimal("price", f.px.raw()).decimal("qty", f.qty.raw());
       j.decimal("fee", f.fee.raw()).str("liquidity", to_string(f.role));
+      if (f.reference_px.is_zero())
+        j.null("reference_px");
+      else
+        j.decimal("reference_px", f.reference_px.raw());
     });
   return out;
 }

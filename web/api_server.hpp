@@ -68,6 +68,10 @@ struct session_request {
   std::string symbol;        ///< default: the strategy's
   std::string initial_cash;  ///< quote currency
   std::string taker_fee_bps, maker_fee_bps, slippage_bps;
+  std::optional<fill_profile> profile; ///< `fill_profile`; nullopt = the config's default
+  /// `fill`: replacements of the profile's parameters, over the config's `defaults:` `fill:`
+  /// field by field (already validated by the route).
+  fill_overrides fill;
 };
 
 /// What the API needs from app/ (which web/ cannot link): injected as callbacks. Each may be

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "actors/fill_settings_json.hpp"
 #include "core/performance_metrics.hpp"
 #include "web/api_json.hpp"
 #include "web/performance_json.hpp"
@@ -16,7 +17,31 @@ namespace {
 constexpr const char* session_columns =
   "session_id, name, strategy_name, strategy_file, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
   "slippage_bps_raw, cash_raw, position_qty_raw, cost_basis_raw, realized_pnl_raw, fees_raw, mark_price_raw, "
-  "equity_raw, last_event_ms, created_at_ms, updated_at_ms, failure";
+  "equity_raw, last_event_ms, created_at_ms, updated_at_ms, failure, fill_settings";
+
+// `fill_profile`, `fill_overrides` (what the session set) and `fill` (every parameter its orders
+// fill under: the profile's, the overrides applied, its fees and slippage added) from the stored
+// settings; all three null for a session stored before its settings were kept.
+void write_fill_settings(json_out& j, const sql::statement& st) {
+  std::optional<stored_fill_settings> stored;
+  if (!st.column_is_null(20))
+    stored = parse_fill_settings_json(st.column_text(20));
+  if (!stored) {
+    j.null("fill_profile").null("fill_overrides").null("fill");
+    return;
+  }
+  execution_params e;
+  e.profile = stored->profile;
+  e.overrides = stored->overrides;
+  e.maker_fee_bps = stored->maker_fee_bps;
+  e.taker_fee_bps = bps::from_raw(st.column_int(7));
+  e.slippage_bps = bps::from_raw(st.column_int(8));
+  j.str("fill_profile", to_string(e.profile));
+  j.key("fill_overrides");
+  write_fill_overrides(j.w(), e.overrides);
+  j.key("fill");
+  write_fill_params(j.w(), session_fill_params(e));
+}
 
 void write_session(json_out& j, const sql::statement& st) {
   j.w().StartObject();
@@ -41,6 +66,7 @@ void write_session(json_out& j, const sql::statement& st) {
     .i64("updated_at_ms", st.column_int(18));
   if (!st.column_is_null(19))
     j.str("failure", st.column_text(19));
+  write_fill_settings(j, st);
   j.w().EndObject();
 }
 
@@ -166,8 +192,8 @@ api_response query_session_metrics(sql::database& db, int64_t id, const api_requ
     in.equity.push_back(equity_point{eq.column_int(0), money::from_raw(e), money::from_raw(eq.column_int(2)),
                                      quantity::from_raw(eq.column_int(3)), price::from_raw(eq.column_int(4))});
   }
-  sql::statement fl(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity "
-                        "FROM fills WHERE session_id = ?1 ORDER BY fill_id");
+  sql::statement fl(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
+                        "reference_px_raw FROM fills WHERE session_id = ?1 ORDER BY fill_id");
   fl.bind(1, id);
   while (fl.step()) {
     fill f;
@@ -179,6 +205,9 @@ api_response query_session_metrics(sql::database& db, int64_t id, const api_requ
     f.qty = quantity::from_raw(fl.column_int(5));
     f.fee = money::from_raw(fl.column_int(6));
     f.role = fl.column_text(7) == "maker" ? liquidity::maker : liquidity::taker;
+    // The stored reference price makes the slippage cost exact; without it, the bps estimate.
+    if (!fl.column_is_null(8))
+      f.reference_px = price::from_raw(fl.column_int(8));
     in.fills.push_back(f);
   }
   // The same window compute_performance uses, to answer a too-fine period_ms with a 400.

@@ -296,3 +296,50 @@ TEST(SqlTransaction, RollsBackWhenAnExceptionLeavesTheScope) {
 
 } // namespace
 } // namespace pt
+
+namespace pt {
+namespace {
+
+TEST(Migrations, FillSettingsMigrationKeepsTheRowsOfAnOlderDatabase) {
+  // The migrations before the fill settings one (found by name, so a renumbering keeps the test).
+  const auto& all = embedded_migrations();
+  auto it = std::find_if(all.begin(), all.end(),
+                         [](const migration& m) { return m.file_name.find("_fill_settings.sql") != std::string::npos; });
+  ASSERT_NE(it, all.end());
+  std::vector<migration> before(all.begin(), it);
+  sql::database db(":memory:");
+  int old_version = apply_migrations(db, before);
+  EXPECT_GE(old_version, 4);
+  db.exec("INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, "
+          "taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms, feed_events) "
+          "VALUES ('old', 's', 'f', 'y', 'BTCUSDT', 'running', 100, 10, 1, 90, 95, 1, 2, 33)");
+  db.exec("INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, created_ms, updated_ms) "
+          "VALUES (1, 1, 'buy', 'market', 5, 'filled', 10, 11)");
+  db.exec("INSERT INTO fills (session_id, fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity) "
+          "VALUES (1, 1, 1, 10, 'buy', 700, 5, 1, 'taker')");
+  EXPECT_EQ(apply_migrations(db), newest_migration_number());
+  sql::statement s(db, "SELECT name, cash_raw, feed_events, fill_settings IS NULL FROM sessions");
+  ASSERT_TRUE(s.step());
+  EXPECT_EQ(s.column_text(0), "old");
+  EXPECT_EQ(s.column_int(1), 90);
+  EXPECT_EQ(s.column_int(2), 33);
+  EXPECT_EQ(s.column_int(3), 1);
+  sql::statement o(db, "SELECT qty_raw, status, exec_status IS NULL, arrival_px_raw IS NULL, avg_px_raw IS NULL, "
+                       "slippage_bps IS NULL, maker_qty_raw IS NULL, taker_qty_raw IS NULL, time_to_fill_ms IS NULL, "
+                       "queue_at_placement_raw IS NULL FROM orders");
+  ASSERT_TRUE(o.step());
+  EXPECT_EQ(o.column_int(0), 5);
+  EXPECT_EQ(o.column_text(1), "filled");
+  for (int c = 2; c <= 9; ++c)
+    EXPECT_EQ(o.column_int(c), 1) << "column " << c;
+  sql::statement f(db, "SELECT price_raw, reference_px_raw IS NULL FROM fills");
+  ASSERT_TRUE(f.step());
+  EXPECT_EQ(f.column_int(0), 700);
+  EXPECT_EQ(f.column_int(1), 1);
+  EXPECT_EQ(count_rows(db, "sessions"), 1);
+  EXPECT_EQ(count_rows(db, "orders"), 1);
+  EXPECT_EQ(count_rows(db, "fills"), 1);
+}
+
+} // namespace
+} // namespace pt

@@ -275,3 +275,77 @@ TEST_F(AppConfigTemp, NotAMappingOrMissing) {
 
 } // namespace
 } // namespace pt
+
+namespace pt {
+namespace {
+
+TEST_F(AppConfigTemp, FillOverridesFromDefaultsAndEachSession) {
+  auto path = write("config.yaml", "defaults:\n"
+                                   "  fill_profile: optimistic\n"
+                                   "  fill: {submit_latency_ms: [20, 80], queue_factor_pct: 120, seed: 7,\n"
+                                   "         half_spread_bps: 0.5}\n"
+                                   "sessions:\n"
+                                   "  - {name: one, strategy: strategies/good.yaml}\n"
+                                   "  - name: two\n"
+                                   "    strategy: strategies/good.yaml\n"
+                                   "    fill: {seed: 9, walk_book: false, beyond_book_bps: 3, remember_liquidity: no,\n"
+                                   "           fill_on_touch: true, trade_share_pct: 50, ack_latency_ms: 5,\n"
+                                   "           cancel_latency_ms: [1, 2]}\n");
+  auto cfg = load_app_config(path);
+  ASSERT_EQ(cfg.sessions.size(), 2u);
+  const auto& one = cfg.sessions[0].execution;
+  EXPECT_EQ(one.profile, fill_profile::optimistic);
+  ASSERT_TRUE(one.overrides.submit_latency);
+  EXPECT_EQ(one.overrides.submit_latency->min_ms, 20);
+  EXPECT_EQ(one.overrides.submit_latency->max_ms, 80);
+  EXPECT_EQ(one.overrides.queue_factor_pct, 120);
+  EXPECT_EQ(one.overrides.seed, 7u);
+  EXPECT_EQ(one.overrides.half_spread_bps, bps::parse("0.5"));
+  EXPECT_FALSE(one.overrides.walk_book);
+  // The session's `fill:` goes over the defaults' field by field.
+  const auto& two = cfg.sessions[1].execution.overrides;
+  EXPECT_EQ(two.seed, 9u);
+  EXPECT_EQ(two.queue_factor_pct, 120);
+  EXPECT_EQ(two.walk_book, false);
+  EXPECT_EQ(two.remember_liquidity, false);
+  EXPECT_EQ(two.fill_on_touch, true);
+  EXPECT_EQ(two.beyond_book_bps, bps::from_units(3));
+  EXPECT_EQ(two.trade_share_pct, 50);
+  EXPECT_EQ(two.ack_latency->min_ms, 5);
+  EXPECT_EQ(two.ack_latency->max_ms, 5);
+  EXPECT_EQ(two.cancel_latency->max_ms, 2);
+  auto f = session_fill_params(cfg.sessions[1].execution);
+  EXPECT_EQ(f.queue_factor_pct, 120);
+  EXPECT_EQ(f.submit_latency.max_ms, 80);
+}
+
+TEST_F(AppConfigTemp, BadFillValuesAreReportedWithTheirPosition) {
+  expect_problems("defaults:\n"
+                  "  fill:\n"
+                  "    half_spread_bps: -2\n"
+                  "    walk_book: maybe\n"
+                  "    queue_factor_pct: 1.5\n"
+                  "    trade_share_pct: 101\n"
+                  "    submit_latency_ms: [80, 20]\n"
+                  "    ack_latency_ms: [1, 2, 3]\n"
+                  "    cancel_latency_ms: soon\n"
+                  "    seed: -1\n"
+                  "    latency: 3\n"
+                  "sessions:\n"
+                  "  - {name: a, strategy: strategies/good.yaml, fill: [1, 2]}\n"
+                  "  - {name: b, strategy: strategies/good.yaml, fill: {beyond_book_bps: 20000}}\n",
+                  {{"3:22", "fill.half_spread_bps must be bps from 0 to 10000, not '-2'"},
+                   {"4:16", "fill.walk_book must be true or false, not 'maybe'"},
+                   {"5:23", "fill.queue_factor_pct must be an integer from 0 to 10000, not '1.5'"},
+                   {"6:22", "fill.trade_share_pct must be an integer from 0 to 100, not '101'"},
+                   {"7:24", "fill.submit_latency_ms: min 80 is above max 20"},
+                   {"8:21", "fill.ack_latency_ms must be ms from 0 to 3600000"},
+                   {"9:24", "fill.cancel_latency_ms must be ms"},
+                   {"10:11", "fill.seed must be a non-negative integer, not '-1'"},
+                   {"11:5", "unknown key 'latency' in fill"},
+                   {"13:53", "fill must be a mapping"},
+                   {"14:71", "fill.beyond_book_bps must be bps from 0 to 10000, not '20000'"}});
+}
+
+} // namespace
+} // namespace pt

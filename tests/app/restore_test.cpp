@@ -17,6 +17,7 @@
 #include "actors/session_supervisor.hpp"
 #include "app/restore.hpp"
 #include "app/strategy_loader.hpp"
+#include "web/api_queries.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/recorded_events.hpp"
 #include "tests/support/temp_dir_test.hpp"
@@ -223,6 +224,61 @@ TEST_F(Restore, RetentionDeletesOnlyOldEquityPointsAndDecisionsOfEachSession) {
   prune_history(db_path, 0, 1); // decisions only, all but the last millisecond's
   EXPECT_EQ(rows(db_path, "SELECT session_id || ':' || ts_event_ms FROM decisions ORDER BY 1", 1),
             (std::vector<std::string>{"2:20000|", "2:60000|", "2:99000|"})); // b's times are past its last event
+}
+
+} // namespace
+} // namespace pt::test
+
+namespace pt::test {
+namespace {
+
+TEST_F(Restore, ASessionComesBackWithTheFillProfileAndOverridesItWasStartedWith) {
+  auto db_path = in_dir("pt.db");
+  auto started = make_session("ema_crossover.yaml", "ema");
+  started.execution.profile = fill_profile::optimistic;
+  started.execution.maker_fee_bps = bps::from_units(2);
+  started.execution.overrides.queue_factor_pct = 140;
+  started.execution.overrides.submit_latency = latency_range{4, 9};
+  started.execution.overrides.seed = 77;
+  // The supervisor creates its row (with its fill settings) at start; no market data needed.
+  run_stored(db_path, {started}, {}, 1);
+  {
+    // As after a crash: the row still says running.
+    auto db = open_database(db_path);
+    db->exec("UPDATE sessions SET status = 'running'");
+    sql::database reader(db_path, true);
+    auto got = query_session(reader, 1);
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_NE(got.body.find("\"fill_profile\":\"optimistic\""), std::string::npos) << got.body;
+    EXPECT_NE(got.body.find("\"queue_factor_pct\":140"), std::string::npos) << got.body;
+  }
+  // The config now says realistic with no overrides: the stored settings win.
+  auto now = make_session("ema_crossover.yaml", "ema");
+  now.execution.slippage_bps = bps::from_units(9);
+  std::vector<session_config> configs{now};
+  auto plan = restore_sessions(db_path, configs);
+  ASSERT_EQ(plan.restored, 1);
+  const auto& e = configs[0].execution;
+  EXPECT_EQ(e.profile, fill_profile::optimistic);
+  EXPECT_EQ(e.maker_fee_bps, bps::from_units(2));
+  EXPECT_EQ(e.slippage_bps, bps::from_units(3)); // as stored, not the config's 9
+  EXPECT_EQ(e.overrides.queue_factor_pct, 140);
+  ASSERT_TRUE(e.overrides.submit_latency);
+  EXPECT_EQ(e.overrides.submit_latency->max_ms, 9);
+  EXPECT_EQ(e.overrides.seed, 77u);
+  EXPECT_FALSE(e.overrides.walk_book);
+  EXPECT_EQ(session_fill_params(e).queue_factor_pct, 140);
+
+  // Stored settings that do not read: the session is not restored rather than run differently.
+  {
+    auto db = open_database(db_path);
+    db->exec("UPDATE sessions SET fill_settings = '{\"profile\": \"lucky\"}'");
+  }
+  std::vector<session_config> again{make_session("ema_crossover.yaml", "ema")};
+  auto bad = restore_sessions(db_path, again);
+  EXPECT_EQ(bad.restored, 0);
+  EXPECT_EQ(bad.skipped, 1);
+  EXPECT_FALSE(again[0].restore.active);
 }
 
 } // namespace

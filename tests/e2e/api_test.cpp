@@ -395,6 +395,68 @@ TEST_F(ApiE2E, SessionCommandsReachTheSupervisor) {
     << status;
 }
 
+TEST_F(ApiE2E, FillSettingsAreValidatedAndShown) {
+  // A bad `fill` field or profile: 400 naming the field, nothing created.
+  for (auto [body, field] : {std::pair{R"({"strategy": "ema_crossover_10s", "fill": {"queue_factor_pct": -1}})",
+                                       "fill.queue_factor_pct"},
+                             {R"({"strategy": "ema_crossover_10s", "fill": {"submit_latency_ms": [80, 20]}})",
+                              "fill.submit_latency_ms"},
+                             {R"({"strategy": "ema_crossover_10s", "fill": {"walk_book": "yes"}})", "fill.walk_book"},
+                             {R"({"strategy": "ema_crossover_10s", "fill": {"latency": 5}})", "fill.latency"},
+                             {R"({"strategy": "ema_crossover_10s", "fill_profile": "lucky"})", "fill_profile"}}) {
+    auto r = post("/api/v1/sessions", body, admin);
+    EXPECT_EQ(r.status, 400) << body << " → " << r.body;
+    auto doc = json_of(r);
+    ASSERT_TRUE(doc.IsObject() && doc.HasMember("error")) << r.body;
+    EXPECT_EQ(error_code_of(r), "invalid_field") << r.body;
+    EXPECT_EQ(std::string(doc["error"]["field"].GetString()), field) << r.body;
+    EXPECT_NE(std::string(doc["error"]["message"].GetString()).find(field), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(post("/api/v1/sessions", R"({"strategy": "ema_crossover_10s", "fill": [1]})", admin).status, 400);
+
+  // A config session shows its (default) profile and every effective parameter.
+  auto one = json_of(http_get(port_, "/api/v1/sessions/1", admin));
+  ASSERT_TRUE(one.HasMember("fill_profile")) << "no fill_profile";
+  EXPECT_EQ(std::string(one["fill_profile"].GetString()), "realistic");
+  EXPECT_EQ(one["fill_overrides"].MemberCount(), 0u);
+  EXPECT_EQ(std::string(one["fill"]["taker_fee_bps"].GetString()), "10.00000000");
+  EXPECT_EQ(one["fill"]["submit_latency_ms"][0].GetInt64(), 20); // the realistic profile's
+  EXPECT_EQ(one["fill"]["submit_latency_ms"][1].GetInt64(), 80);
+
+  // Created with a profile and overrides: shown as set and as applied.
+  auto created = post("/api/v1/sessions",
+                      R"({"strategy": "ema_crossover_10s", "name": "filled", "fill_profile": "optimistic",
+                          "slippage_bps": "1.5",
+                          "fill": {"half_spread_bps": "0.5", "walk_book": false, "queue_factor_pct": 150,
+                                   "trade_share_pct": 40, "submit_latency_ms": [5, 9], "cancel_latency_ms": 7,
+                                   "seed": 42}})",
+                      admin);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto base = "/api/v1/sessions/" + std::to_string(json_of(created)["id"].GetInt64());
+  auto got = http_get(port_, base, admin);
+  ASSERT_EQ(got.status, 200) << got.body;
+  auto s = json_of(got);
+  EXPECT_EQ(std::string(s["fill_profile"].GetString()), "optimistic") << got.body;
+  const auto& o = s["fill_overrides"];
+  EXPECT_EQ(std::string(o["half_spread_bps"].GetString()), "0.50000000") << got.body;
+  EXPECT_FALSE(o["walk_book"].GetBool());
+  EXPECT_EQ(o["queue_factor_pct"].GetInt64(), 150);
+  EXPECT_FALSE(o.HasMember("fill_on_touch")); // not set
+  const auto& f = s["fill"];
+  EXPECT_EQ(std::string(f["half_spread_bps"].GetString()), "0.50000000");
+  EXPECT_FALSE(f["walk_book"].GetBool());
+  EXPECT_TRUE(f["fill_on_touch"].GetBool()); // the optimistic profile's, not overridden
+  EXPECT_EQ(f["trade_share_pct"].GetInt64(), 40);
+  EXPECT_EQ(f["submit_latency_ms"][0].GetInt64(), 5);
+  EXPECT_EQ(f["submit_latency_ms"][1].GetInt64(), 9);
+  EXPECT_EQ(f["ack_latency_ms"][1].GetInt64(), 0); // optimistic: none
+  EXPECT_EQ(f["cancel_latency_ms"][0].GetInt64(), 7);
+  EXPECT_EQ(f["cancel_latency_ms"][1].GetInt64(), 7);
+  EXPECT_EQ(f["seed"].GetUint64(), 42u);
+  EXPECT_EQ(std::string(f["slippage_bps"].GetString()), "1.50000000"); // optimistic adds none
+  EXPECT_EQ(post(base + "/stop", "", admin).status, 200);
+}
+
 TEST_F(ApiE2E, ParallelClientsAllGetAnswers) {
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};

@@ -1,0 +1,161 @@
+// The persister stores what the API serves of fill settings and execution: a new session's fill
+// settings, each order's fill report (NULL without one, kept by a later update without one) and
+// each fill's reference price (NULL when 0); the history routes read them back.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "actors/fill_settings_json.hpp"
+#include "actors/messages.hpp"
+#include "actors/migrations.hpp"
+#include "actors/persister.hpp"
+#include "tests/support/temp_dir_test.hpp"
+#include "web/api_queries.hpp"
+
+namespace pt::test {
+namespace {
+
+constexpr auto timeout = std::chrono::seconds(30);
+
+class Persister : public temp_dir_test {};
+
+rapidjson::Document json(const api_response& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  EXPECT_FALSE(d.HasParseError()) << r.body;
+  EXPECT_EQ(r.status, 200) << r.body;
+  return d;
+}
+
+TEST_F(Persister, FillSettingsReportsAndReferencePricesRoundTrip) {
+  auto db_path = in_dir("pt.db");
+  std::shared_ptr<sql::database> db = open_database(db_path);
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  caf::actor_system system{cfg};
+  auto p = system.spawn(persister, db);
+  caf::scoped_actor self{system};
+
+  execution_params e;
+  e.profile = fill_profile::optimistic;
+  e.overrides.queue_factor_pct = 130;
+  e.overrides.submit_latency = latency_range{3, 8};
+  session_row row;
+  row.name = "s";
+  row.strategy_name = "st";
+  row.symbol = "BTCUSDT";
+  row.initial_cash_raw = money::from_units(1'000'000).raw(); // the metrics replay the fills through a ledger
+  row.taker_fee_bps_raw = bps::from_units(7).raw();
+  row.fill_settings = fill_settings_json(e);
+  int64_t id = 0;
+  self->request(p, timeout, row).receive([&](int64_t i) { id = i; },
+                                          [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  ASSERT_GT(id, 0);
+
+  // A synthetic batch: order 1 with a report and a fill with its reference price, order 2 with
+  // neither (as the executor before the virtual exchange reports them).
+  persist_batch b;
+  b.session_id = id;
+  order o1;
+  o1.order_id = 1;
+  o1.ts_event_ms = 100;
+  o1.qty = quantity::from_units(2);
+  o1.status = order_status::filled;
+  fill_report r;
+  r.order_id = 1;
+  r.arrival_px = price::from_units(60'000);
+  r.avg_px = price::from_units(60'006);
+  r.slippage_bps = 1.0;
+  r.filled_qty = quantity::from_units(2);
+  r.maker_qty = quantity::from_raw(50'000'000);
+  r.taker_qty = quantity::from_raw(150'000'000);
+  r.fees = money::from_units(12);
+  r.time_to_fill_ms = 85;
+  r.queue_at_placement = quantity::from_raw(3);
+  r.status = exec_status::filled;
+  o1.report = r;
+  order o2;
+  o2.order_id = 2;
+  o2.ts_event_ms = 200;
+  o2.order_side = side::sell;
+  o2.qty = quantity::from_units(1);
+  b.orders = {o1, o2};
+  fill f1;
+  f1.fill_id = 1;
+  f1.order_id = 1;
+  f1.ts_event_ms = 100;
+  f1.px = price::from_units(60'006);
+  f1.qty = quantity::from_units(2);
+  f1.reference_px = price::from_units(60'005);
+  fill f2 = f1;
+  f2.fill_id = 2;
+  f2.order_id = 2;
+  f2.fill_side = side::sell;
+  f2.reference_px = price::from_raw(0);
+  b.fills = {f1, f2};
+  b.account.cash = money::from_units(1);
+  b.status = "running";
+  self->request(p, timeout, await_atom::value, b)
+    .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  // A later update of order 1 without a report keeps the stored one.
+  persist_batch later;
+  later.session_id = id;
+  auto o1_again = o1;
+  o1_again.report.reset();
+  o1_again.ts_event_ms = 300;
+  later.orders = {o1_again};
+  later.account.cash = money::from_units(1);
+  self->request(p, timeout, await_atom::value, later)
+    .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  self->send_exit(p, caf::exit_reason::user_shutdown);
+
+  sql::database reader(db_path, true);
+  auto orders = json(query_orders(reader, id, api_request{}));
+  const auto& items = orders["items"];
+  ASSERT_EQ(items.Size(), 2u);
+  ASSERT_TRUE(items[0].HasMember("report"));
+  const auto& rep = items[0]["report"];
+  EXPECT_EQ(std::string(rep["arrival_px"].GetString()), "60000.00000000");
+  EXPECT_EQ(std::string(rep["avg_px"].GetString()), "60006.00000000");
+  EXPECT_DOUBLE_EQ(rep["slippage_bps"].GetDouble(), 1.0);
+  EXPECT_EQ(std::string(rep["maker_qty"].GetString()), "0.50000000");
+  EXPECT_EQ(std::string(rep["taker_qty"].GetString()), "1.50000000");
+  EXPECT_EQ(std::string(rep["filled_qty"].GetString()), "2.00000000");
+  EXPECT_EQ(std::string(rep["fees"].GetString()), "12.00000000");
+  EXPECT_EQ(rep["time_to_fill_ms"].GetInt64(), 85);
+  EXPECT_EQ(std::string(rep["queue_at_placement"].GetString()), "0.00000003");
+  EXPECT_EQ(std::string(rep["status"].GetString()), "FILLED");
+  EXPECT_EQ(items[0]["updated_ms"].GetInt64(), 300);
+  EXPECT_FALSE(items[1].HasMember("report"));
+
+  auto fills = json(query_fills(reader, id, api_request{}));
+  ASSERT_EQ(fills["items"].Size(), 2u);
+  EXPECT_EQ(std::string(fills["items"][0]["reference_px"].GetString()), "60005.00000000");
+  EXPECT_TRUE(fills["items"][1]["reference_px"].IsNull());
+  sql::statement nulls(reader, "SELECT COUNT(*) FROM fills WHERE reference_px_raw IS NULL");
+  ASSERT_TRUE(nulls.step());
+  EXPECT_EQ(nulls.column_int(0), 1);
+
+  // The session row keeps its settings; GET shows them and what they amount to.
+  auto s = json(query_session(reader, id));
+  EXPECT_EQ(std::string(s["fill_profile"].GetString()), "optimistic");
+  EXPECT_EQ(s["fill_overrides"]["queue_factor_pct"].GetInt64(), 130);
+  EXPECT_EQ(s["fill"]["queue_factor_pct"].GetInt64(), 130);
+  EXPECT_EQ(s["fill"]["submit_latency_ms"][1].GetInt64(), 8);
+  EXPECT_EQ(std::string(s["fill"]["taker_fee_bps"].GetString()), "7.00000000");
+
+  // The metrics' slippage cost is |px − reference| · qty = 1 · 2 for fill 1, and 0 for fill 2,
+  // whose reference is not stored (and the session's slippage setting is 0).
+  api_request req;
+  auto m = json(query_session_metrics(reader, id, req));
+  ASSERT_TRUE(m["performance"].IsObject()) << query_session_metrics(reader, id, req).body;
+  EXPECT_EQ(std::string(m["performance"]["slippage_cost"].GetString()), "2.00000000");
+}
+
+} // namespace
+} // namespace pt::test
