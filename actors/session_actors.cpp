@@ -117,6 +117,7 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
       }
     },
     [self, next, cfg](const market_batch& batch) {
+      fill_latency::on_stage(pipeline_stage::engine, batch.arrival_ns);
       auto& st = self->state;
       session_batch out;
       out.market = batch;
@@ -181,6 +182,7 @@ caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, 
   self->state.rules.emplace(*compiled);
   return {
     [self, next](session_batch& b) {
+      fill_latency::on_stage(pipeline_stage::detector, b.market.arrival_ns);
       const auto& events = *b.market.events;
       for (auto& row : b.bars) {
         // The decision is made when the event that closed the bar (or the tick) arrives.
@@ -208,6 +210,7 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
   self->state.risk_atr = compiled->risk_atr;
   return {
     [self, next, cfg](session_batch& b) {
+      fill_latency::on_stage(pipeline_stage::executor, b.market.arrival_ns);
       auto& st = self->state;
       auto& ex = *st.exchange;
       auto& curve = *st.curve;
@@ -357,6 +360,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
     [self, supervisor, persister, cfg, store](session_batch& b) {
       auto& r = self->state.report;
       bool filled = !b.fills.empty();
+      fill_latency::on_stage(pipeline_stage::tracker, b.market.arrival_ns);
       fill_latency::on_fills(b.market.arrival_ns, b.fills.size());
       r.events += static_cast<int64_t>(batch_size(b.market));
       for (auto& row : b.bars)
@@ -385,8 +389,12 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
         std::optional<session_activity> activity;
         if (!refeeding && (!p.orders.empty() || !p.fills.empty() || !p.decisions.empty()))
           activity = session_activity{r.session_id, p.orders, p.fills, p.decisions};
-        store(std::move(p), [self, supervisor, summary, filled, activity = std::move(activity)](bool committed) {
+        size_t new_fills = p.fills.size();
+        store(std::move(p), [self, supervisor, summary, filled, arrival_ns = b.market.arrival_ns, new_fills,
+                             activity = std::move(activity)](bool committed) {
           auto& st = self->state;
+          if (committed)
+            fill_latency::on_committed(arrival_ns, new_fills);
           if (committed && activity)
             self->send(supervisor, *activity);
           if (filled && committed) {

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     caf::scoped_actor self{system};
     self->request(supervisor, caf::infinite, start_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
 
-    fill_latency::histogram().reset();
+    fill_latency::reset();
     fill_latency::enabled() = true;
     replay_options opts;
     opts.path = data;
@@ -144,12 +144,21 @@ int main(int argc, char** argv) {
     const auto& st = feed.stats();
     if (header)
       std::printf("| sessions | speed | recording covered (s) | wall (s) | batches | events | fills (samples) | "
-                  "p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) |\n"
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    std::printf("| %zu | %g× | %.0f | %.1f | %lld | %lld | %llu | %.0f | %.0f | %.0f | %.0f |\n", sessions, speed,
-                seconds * speed, wall, static_cast<long long>(st.batches), static_cast<long long>(st.events),
-                static_cast<unsigned long long>(h.count()), us(h.percentile(0.5)), us(h.percentile(0.99)),
-                us(h.percentile(0.999)), us(h.max()));
+                  "p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) | to commit ack p50 (µs) | to commit ack p99 (µs) |\n"
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    const auto& c = fill_latency::committed_histogram();
+    std::printf("| %zu | %g× | %.0f | %.1f | %lld | %lld | %llu | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n",
+                sessions, speed, seconds * speed, wall, static_cast<long long>(st.batches),
+                static_cast<long long>(st.events), static_cast<unsigned long long>(h.count()),
+                us(h.percentile(0.5)), us(h.percentile(0.99)), us(h.percentile(0.999)), us(h.max()),
+                us(c.percentile(0.5)), us(c.percentile(0.99)));
+    // Where the time goes: the lag at the start of each stage, over every session-batch.
+    for (size_t i = 0; i < pipeline_stages; ++i) {
+      const auto& s = fill_latency::stage_histogram(static_cast<pipeline_stage>(i));
+      std::fprintf(stderr, "latency: %-16s reached after p50 %8.0f µs, p99 %8.0f µs, max %8.0f µs (%llu batches)\n",
+                   to_string(static_cast<pipeline_stage>(i)), us(s.percentile(0.5)), us(s.percentile(0.99)),
+                   us(s.max()), static_cast<unsigned long long>(s.count()));
+    }
     if (h.count() != fills) {
       std::fprintf(stderr, "latency: %llu samples but %zu fills\n", static_cast<unsigned long long>(h.count()), fills);
       rc = 1;

@@ -15,6 +15,7 @@
 #include "web/api_lifecycle.hpp"
 #include "web/api_strategies.hpp"
 #include "web/api_queries.hpp"
+#include "web/api_reader_connection.hpp"
 
 namespace pt {
 
@@ -22,7 +23,8 @@ namespace {
 
 constexpr std::chrono::milliseconds actor_timeout{2000};
 
-/// A route answered from SQLite: opens a read-only connection on a worker thread per request.
+/// A route answered from SQLite, on a worker thread, through that thread's read-only connection
+/// (`reader_connection`).
 route_handler db_route(std::function<api_response(sql::database&, const api_request&, const route_params&)> fn) {
   return [fn](api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
     if (ctx.options.database.empty()) {
@@ -31,10 +33,10 @@ route_handler db_route(std::function<api_response(sql::database&, const api_requ
     }
     ctx.worker.post([&ctx, fn, req, params, reply] {
       try {
-        sql::database db(ctx.options.database, true);
-        db.exec("PRAGMA busy_timeout = 2000");
-        reply(fn(db, req, params));
+        reply(fn(reader_connection(ctx.options.database), req, params));
       } catch (const std::exception& e) {
+        // The connection may be what failed: the next request on this thread opens a new one.
+        drop_reader_connection();
         spdlog::warn("api: {}: {}", req.path, e.what());
         reply(json_error(500, "database_error", "the database could not be read"));
       }

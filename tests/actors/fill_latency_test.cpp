@@ -62,6 +62,31 @@ TEST(FillLatency, TheTrackerRecordsOneSamplePerFillOnlyWhenEnabled) {
   self->send_exit(tracker, caf::exit_reason::user_shutdown);
 }
 
+TEST(FillLatency, StageAndCommitSamplesAreKeptApartAndOnlyWhenEnabled) {
+  fill_latency::reset();
+  int64_t arrival = steady_now_ns() - 2'000'000; // arrived 2 ms ago
+  fill_latency::enabled() = false;
+  fill_latency::on_stage(pipeline_stage::executor, arrival);
+  fill_latency::on_committed(arrival, 2);
+  EXPECT_EQ(fill_latency::stage_histogram(pipeline_stage::executor).count(), 0u);
+  EXPECT_EQ(fill_latency::committed_histogram().count(), 0u);
+
+  fill_latency::enabled() = true;
+  fill_latency::on_stage(pipeline_stage::executor, arrival);
+  fill_latency::on_stage(pipeline_stage::executor, 0); // not stamped: skipped
+  fill_latency::on_committed(arrival, 2);
+  fill_latency::enabled() = false;
+  EXPECT_EQ(fill_latency::stage_histogram(pipeline_stage::executor).count(), 1u);
+  EXPECT_EQ(fill_latency::stage_histogram(pipeline_stage::engine).count(), 0u);
+  EXPECT_GE(fill_latency::stage_histogram(pipeline_stage::executor).percentile(0.5), 2'000'000);
+  EXPECT_EQ(fill_latency::committed_histogram().count(), 2u);
+  EXPECT_EQ(fill_latency::histogram().count(), 0u);
+  EXPECT_STREQ(to_string(pipeline_stage::tracker), "position_tracker");
+  fill_latency::reset();
+  EXPECT_EQ(fill_latency::committed_histogram().count(), 0u);
+  EXPECT_EQ(fill_latency::stage_histogram(pipeline_stage::executor).count(), 0u);
+}
+
 TEST(FillLatency, TheBroadcasterStampsEachBatchOnArrival) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
