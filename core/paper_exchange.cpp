@@ -541,7 +541,12 @@ void paper_exchange::submit_exit(decision why, exchange_output& out) {
   req.order_side = side::sell;
   req.qty = floor_to_step(rules_, q);
   // Protective orders hold the base: the sell replaces them (cancel-replace) and locks on arrival.
-  int64_t replaces = protect_ids_.empty() ? 0 : protect_ids_.front();
+  int64_t replaces = 0;
+  for (int64_t id : protect_ids_)
+    if (auto xo = vx_.find(id); xo && xo->open()) {
+      replaces = id;
+      break;
+    }
   send(req, order_role::exit, std::move(why), std::nullopt, out, replaces);
 }
 

@@ -378,6 +378,9 @@ TEST(PaperExchangeRecording, TheThreeProfilesStayOrderedOnASessionRun) {
     p.profile = profile;
     result[n++] = run_flow(p, risk_spec{}, entry_order_spec{}, false).equity;
   }
+  RecordProperty("equity_optimistic", result[0].to_string());
+  RecordProperty("equity_realistic", result[1].to_string());
+  RecordProperty("equity_pessimistic", result[2].to_string());
   EXPECT_GT(result[0], result[1]) << result[0].to_string() << " vs " << result[1].to_string();
   EXPECT_GT(result[1], result[2]) << result[1].to_string() << " vs " << result[2].to_string();
 }
