@@ -51,10 +51,10 @@ std::variant<rapidjson::Document, api_response> json_body(const api_request& req
       return json_error(400, "unknown_field", "unknown field '" + name + "'");
     bool ok = it->second == rapidjson::kTrueType ? m.value.IsBool() : m.value.GetType() == it->second;
     if (!ok)
-      return json_error(400, "invalid_type", "field '" + name + "' must be a " +
-                                                 (it->second == rapidjson::kTrueType    ? "boolean"
-                                                  : it->second == rapidjson::kObjectType ? "object"
-                                                                                          : "string"));
+      return json_error(400, "invalid_type", "field '" + name + "' must be " +
+                                                 (it->second == rapidjson::kTrueType    ? "a boolean"
+                                                  : it->second == rapidjson::kObjectType ? "an object"
+                                                                                          : "a string"));
   }
   return doc;
 }

@@ -166,9 +166,17 @@ TEST(PushMessages, ActivityIsTypedCauseFirstAndGoesToItsSessionChannelOnly) {
   o.ts_event_ms = 1000;
   o.qty = quantity::from_raw(15000000);
   o.status = order_status::filled;
+  fill_report report;
+  report.arrival_px = price::from_units(61240);
+  report.avg_px = price::from_units(61234);
+  report.slippage_bps = 0.98;
+  report.time_to_fill_ms = 40;
+  report.status = exec_status::filled;
+  o.report = report;
   a.orders.push_back(o);
   fill f;
   f.fill_id = 4;
+  f.reference_px = price::from_units(61240);
   f.order_id = 7;
   f.ts_event_ms = 1000;
   f.fill_side = side::sell;
@@ -195,9 +203,16 @@ TEST(PushMessages, ActivityIsTypedCauseFirstAndGoesToItsSessionChannelOnly) {
       EXPECT_EQ(d["fill"]["qty"], "0.15000000");
       EXPECT_EQ(d["fill"]["fee"], "9.18510000");
       EXPECT_EQ(d["fill"]["liquidity"], "taker");
+      EXPECT_EQ(d["fill"]["reference_px"], "61240.00000000");
     } else if (types.back() == "order") {
       EXPECT_EQ(d["order"]["status"], "filled");
       EXPECT_TRUE(d["order"]["reject_reason"].IsNull());
+      ASSERT_TRUE(d["order"].HasMember("report")) << m->json;
+      EXPECT_EQ(d["order"]["report"]["arrival_px"], "61240.00000000");
+      EXPECT_EQ(d["order"]["report"]["avg_px"], "61234.00000000");
+      EXPECT_DOUBLE_EQ(d["order"]["report"]["slippage_bps"].GetDouble(), 0.98);
+      EXPECT_EQ(d["order"]["report"]["time_to_fill_ms"].GetInt64(), 40);
+      EXPECT_EQ(d["order"]["report"]["status"], "FILLED");
     } else {
       EXPECT_EQ(d["decision"]["order_id"].GetInt64(), 7);
     }
