@@ -12,7 +12,7 @@
 # back (no timing is judged). Exits non-zero when a step fails or a session is not restored.
 # Environment: BENCH_RESTORE_SESSIONS (default 10000), BENCH_RESTORE_SPEED (default 20),
 # BENCH_RESTORE_PROGRESS (replay progress lines to wait for after the last session runs, each
-# ~5 s of wall time; default 2).
+# ~5 s of wall time; default 2), BENCH_RESTORE_KEEP=1 keeps the work folder (database, logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +31,7 @@ dir=$(mktemp -d /tmp/papertrader-bench-restore.XXXXXX)
 pid=""
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
+  if [ "${BENCH_RESTORE_KEEP:-0}" = 1 ]; then echo "bench_restore: work folder kept: $dir" >&2; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
 
