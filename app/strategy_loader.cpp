@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <mutex>
+#include <unordered_map>
 
 #include "app/yaml_errors.hpp"
 #include "core/candle.hpp"
@@ -468,7 +470,45 @@ loaded_strategy load_strategy_file(const std::string& path) {
   return load_strategy_text(read_text_file(path), path);
 }
 
+namespace {
+
+// Strategies already loaded, by (label, text): a config of 10,000 sessions names a few files, and
+// restoring them reloads each session's stored text; parsing YAML was a tenth of a 10,000-session
+// restart (docs/BENCHMARKS.md, "What limits it"). Only successful loads are kept; the result
+// depends on nothing but the text and the label, so a kept one is the same as a new parse.
+struct strategy_cache {
+  static constexpr size_t max_entries = 256; // more distinct strategies than this: start over
+  std::mutex mutex;
+  std::unordered_map<std::string, loaded_strategy> entries;
+};
+
+strategy_cache& cache() {
+  static strategy_cache c;
+  return c;
+}
+
+} // namespace
+
 loaded_strategy load_strategy_text(const std::string& text, const std::string& label) {
+  std::string key = label;
+  key.push_back('\0');
+  key += text;
+  {
+    auto& c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (auto it = c.entries.find(key); it != c.entries.end())
+      return it->second;
+  }
+  auto loaded = load_strategy_text_uncached(text, label);
+  auto& c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  if (c.entries.size() >= strategy_cache::max_entries)
+    c.entries.clear();
+  c.entries.emplace(std::move(key), loaded);
+  return loaded;
+}
+
+loaded_strategy load_strategy_text_uncached(const std::string& text, const std::string& label) {
   try {
     return load_strategy_yaml(text, label);
   } catch (const YAML::Exception& e) {

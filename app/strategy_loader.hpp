@@ -34,7 +34,12 @@ struct loaded_strategy {
 /// rule text, rules that read no market value, risk sizing without a stop).
 loaded_strategy load_strategy_file(const std::string& path);
 
-/// Same, from text already in memory; `label` stands for the file name in messages.
+/// Same, from text already in memory; `label` stands for the file name in messages. A (label,
+/// text) loaded before is answered from a process-wide cache (thread-safe) without parsing again;
+/// errors are never cached, they are reported again on every call.
 loaded_strategy load_strategy_text(const std::string& text, const std::string& label);
+
+/// `load_strategy_text` without the cache (always parses).
+loaded_strategy load_strategy_text_uncached(const std::string& text, const std::string& label);
 
 } // namespace pt

@@ -2,7 +2,8 @@
 # Builds Release and runs every benchmark scenario, writing docs/BENCHMARKS.md: the machine, the
 # commands, Google Benchmark medians for the hot core functions, session throughput and memory
 # (actors against a plain single-threaded loop, measured in the same run), event-to-fill latency
-# at live speed and 10×, the REST API under wrk and WebSocket fan-out, persister throughput, and
+# at live speed and 10×, the REST API under wrk and WebSocket fan-out, persister throughput, restore
+# of 10,000 sessions after SIGKILL, and
 # each target of issue 8 with met / missed by how much. About 10 minutes on 2 cores.
 #
 # Environment: BENCH_SESSIONS (throughput counts, default 1,100,1000,10000), BENCH_REPEAT (runs
@@ -25,15 +26,9 @@ latency_live_cmd="build/papertrader_latency --sessions 1000 --speed 1 --seconds 
 latency_fast_cmd="build/papertrader_latency --sessions 1000 --speed 10 --seconds 30"
 persist_cmd="build/papertrader_persist --sessions 1000 --rounds 50 --repeat 3"
 
-# Restore after SIGKILL (issue 6): time to bring 10,000 sessions back. Restore is not on this
-# branch yet; once `papertrader run` restores sessions at start-up, fill this in: start a run with
-# 10,000 sessions on a database, `kill -9` it mid-replay, start it again on the same database and
-# time until every session is running again (e.g. poll GET /api/v1/sessions?status=running until
-# total = 10000). It must print Markdown and set restore_seconds (empty = not measured).
-restore_seconds=""
-bench_restore() {
-  echo "restore: not measured in this run (no scenario yet; restore re-feeds the replay up to each session's stored position, docs/operations.md)."
-}
+# Restore after SIGKILL: 10,000 sessions on the recording, kill -9 mid-replay, restart on the same
+# database, time until every session has logged its restore (scripts/bench_restore.sh).
+restore_cmd="scripts/bench_restore.sh build"
 
 echo "bench: core functions ($core_cmd)" >&2
 core=$($core_cmd 2>/dev/null | grep -E '_median|^Benchmark|^-' || true)
@@ -51,8 +46,8 @@ echo "bench: API (scripts/bench_api.sh)" >&2
 api=$(scripts/bench_api.sh build)
 echo "bench: persistence ($persist_cmd)" >&2
 persist=$($persist_cmd)
-echo "bench: restore" >&2
-restore=$(bench_restore)
+echo "bench: restore ($restore_cmd)" >&2
+restore=$($restore_cmd)
 elapsed=$(( $(date +%s) - started ))
 
 # -- targets: pick the figures out of the tables ----------------------------------------------
@@ -62,7 +57,8 @@ col() { # table row-prefix column → the cell (1-based, Markdown columns)
 ratio_10k=$(col "$throughput" "| 10000 |" 5)
 rss_10k=$(col "$throughput" "| 10000 |" 7)
 fills_10k=$(col "$throughput" "| 10000 |" 8)
-p99_live=$(col "$latency" "| 1000 | 1× |" 10)
+p99_live=$(col "$latency" "| 1000 | 1× |" 9)
+restore_seconds=$(col "$restore" "| 10000 |" 5)
 api_one=$(echo "$api" | grep -F '| GET /api/v1/sessions/' | grep -F '≤ 10,000/s' | head -1)
 api_list=$(echo "$api" | grep -F '| GET /api/v1/sessions (first' | grep -F '≤ 10,000/s' | head -1)
 verdict() { # value target-op limit unit
@@ -148,6 +144,11 @@ verdict() { # value target-op limit unit
   echo "$persist"
   echo
   echo "## Restore"
+  echo
+  echo "\`$restore_cmd\` — \`papertrader run\` with 10,000 sessions (10 s EMA and 5 s RSI examples) on the recorded"
+  echo "BTCUSDT stream at 20×, killed with SIGKILL about 10 s after the last session started, then started"
+  echo "again on the same database: the time from the restart to the last \"session … restored\" log line"
+  echo "(each restored session writes it once its re-fed account is checked against the stored one)."
   echo
   echo "$restore"
   echo

@@ -168,6 +168,28 @@ TEST(StrategyLoader, BaseStrategyValues) {
   EXPECT_EQ(s.spec.sizing.percent_bps, bps::from_units(9'500));
 }
 
+TEST(StrategyLoader, ALoadAnsweredFromTheCacheEqualsAFreshParse) {
+  auto text = text_of(base_lines);
+  auto first = load_strategy_text(text, "cached.yaml");
+  auto again = load_strategy_text(text, "cached.yaml");
+  auto fresh = load_strategy_text_uncached(text, "cached.yaml");
+  for (auto* s : {&again, &fresh}) {
+    EXPECT_EQ(s->file, first.file);
+    EXPECT_EQ(s->text, first.text);
+    EXPECT_EQ(s->spec.name, first.spec.name);
+    EXPECT_EQ(s->spec.timeframe_ms, first.spec.timeframe_ms);
+    EXPECT_EQ(s->spec.entry_rule, first.spec.entry_rule);
+    ASSERT_EQ(s->spec.indicators.size(), first.spec.indicators.size());
+    EXPECT_EQ(s->spec.indicators[1].params, first.spec.indicators[1].params);
+  }
+  // The label is part of the key: the same text under another name says that name.
+  EXPECT_EQ(load_strategy_text(text, "other.yaml").file, "other.yaml");
+  // An error is not kept: it is thrown (with its position) on every call.
+  auto bad = with_line(2, "  bad: 1");
+  for (int i = 0; i < 2; ++i)
+    EXPECT_THROW(load_strategy_text(bad, "bad.yaml"), config_error);
+}
+
 TEST(StrategyLoader, OptionalPartsTakeTheirDefaults) {
   auto s = load_strategy_text("name: bare\ntimeframe: 15s\nentry: close > open\nexit: close < open\n", "bare.yaml");
   EXPECT_TRUE(s.spec.symbol.empty());
