@@ -162,6 +162,11 @@ bool market_file_source::next(std::string& symbol, market_event& ev) {
           continue;
         }
         json = std::string_view(line_).substr(space + 1);
+        if (json == connection_marker) {
+          books_.reset_all();
+          ++counters_.skipped["connection"];
+          continue;
+        }
         out = parse_stream_message(json, last_event_ms_);
         break;
       }

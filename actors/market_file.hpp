@@ -12,6 +12,10 @@
 
 namespace pt {
 
+/// The JSON of a recorded-stream line that marks a new connection of the live connector (the feed
+/// journal writes it): every L2 book starts over there, as the connector's did.
+inline constexpr const char* connection_marker = "{\"papertrader\":\"connected\"}";
+
 /// Layouts of recorded market data files this project reads (see ../shared/data/README.md).
 enum class file_format {
   trades_csv, ///< Binance trades dump, 7 columns
@@ -40,7 +44,8 @@ std::optional<std::string> symbol_from_file_name(const std::string& path);
 /// content. Malformed lines are counted, logged once per kind (with file and line) and skipped.
 /// A recorded stream's depth diffs and snapshots keep a local L2 book per symbol
 /// (`stream_books`); each diff applied in sync becomes a `book_depth` event, and the diffs seen
-/// while a book waits for its snapshot are counted as skipped.
+/// while a book waits for its snapshot are counted as skipped. A `connection_marker` line starts
+/// every book over (counted as skipped, "connection").
 ///
 /// Throws `std::runtime_error` from the constructor when the file cannot be opened, its layout
 /// is not recognised, or a CSV's symbol can be found neither in its name nor in `symbol`.

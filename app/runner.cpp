@@ -113,6 +113,7 @@ run_outcome run_sessions(const run_request& request) {
           if (previous)
             previous(receive_ns, json);
         };
+        live_options.on_connection = [j](int64_t receive_ns) { j->write(receive_ns, connection_marker); };
         gate = system.spawn(feed_gate, broadcaster, jr.summary.last_trade_id, backfill);
         gate_ref = &gate;
       }

@@ -52,6 +52,8 @@ void stream_client_impl::on_connected() {
     fetcher->drop_before(generation);
   books.reset_all();
   fetching.clear();
+  if (options.on_connection)
+    options.on_connection(now_ns());
   {
     std::lock_guard<std::mutex> lock(mutex);
     health.state = "connected";

@@ -39,6 +39,10 @@ struct stream_client_options {
   /// the epoch, JSON text), before parsing — WebSocket messages and the REST depth snapshots alike,
   /// so a recording rebuilds the same books: for `papertrader record`.
   std::function<void(int64_t receive_ns, const std::string& json)> on_raw_message;
+  /// Called on the connector's thread each time a connection opens (receive time in ns), when
+  /// every book starts over: the feed journal marks it so that its re-feed starts them over at
+  /// the same line (`connection_marker`).
+  std::function<void(int64_t receive_ns)> on_connection;
 };
 
 /// Feed health as the web layer and logs show it.

@@ -370,14 +370,14 @@ private:
 } // namespace
 
 int run_replay_server(const replay_server_options& options) {
+  if (options.live_clock && options.speed <= 0)
+    throw std::runtime_error("--live-clock needs a paced replay: give --speed N, not max");
   auto state = std::make_shared<server_state>();
   state->recording = replay_recording::load(options.data_path);
   state->speed = options.speed;
   const auto& rec = state->recording;
   state->clock_ms = rec.messages().front().receive_ns / 1'000'000;
   state->agg_trades = agg_trade_store::from_recording(rec);
-  if (options.live_clock && options.speed <= 0)
-    throw std::runtime_error("--live-clock needs a paced replay: give --speed N, not max");
   for (auto& path : options.klines_paths)
     state->klines.add_file(path);
   for (auto& [key, count] : state->klines.files())

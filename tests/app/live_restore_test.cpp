@@ -73,3 +73,28 @@ TEST(LiveRestoreJournal, NoFileIsNoJournalAndAGzipJournalIsRefused) {
 
 } // namespace
 } // namespace pt::test
+
+namespace pt::test {
+namespace {
+
+TEST(LiveRestoreBackfill, AnUnreachableExchangeFeedsNothingAndDoesNotThrow) {
+  journal_summary s;
+  s.exists = true;
+  s.last_event_ms["BTCUSDT"] = 1723161406679;
+  s.last_trade_id["BTCUSDT"] = 3735683259;
+  // Nothing listens on port 1 of the loopback: the connection is refused at once.
+  auto out = backfill_gap("http://127.0.0.1:1", s, 2'000, 5'000);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].symbol, "BTCUSDT");
+  EXPECT_FALSE(out[0].ok);
+  EXPECT_TRUE(out[0].lines.empty());
+  EXPECT_EQ(out[0].trades, 0);
+  EXPECT_EQ(out[0].from_ms, 1723161406679);
+}
+
+TEST(LiveRestoreBackfill, AnEmptyJournalHasNoGap) {
+  EXPECT_TRUE(backfill_gap("http://127.0.0.1:1", journal_summary{}).empty());
+}
+
+} // namespace
+} // namespace pt::test

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "actors/market_file.hpp"
 #include "actors/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
@@ -95,51 +96,74 @@ TEST(LiveRestoreE2E, AKilledLiveRunComesBackFromItsJournalBackfillsTheGapAndTrad
   std::vector<std::string> run_argv{binary(), "run", "--listen", "", "--config", config,
                                     "--live-url", "ws://127.0.0.1:" + port_text, "--exit-at-end"};
 
-  std::vector<fill_row> before;
-  int64_t killed_at_ms = 0;
-  {
-    child_process first(run_argv);
-    ASSERT_TRUE(first.wait_for_output("starting 2 session(s)", 30s)) << first.output();
-    // The first fill (the RSI session's, 110 s into the recording) is committed: kill it there.
-    ASSERT_TRUE(eventually([&] { return fill_count(db_path) >= 1; }, 60s)) << first.output();
-    first.signal(SIGKILL);
-    EXPECT_EQ(first.wait_exit(30s), -1);
-    before = stored_fills(db_path);
-    ASSERT_FALSE(before.empty());
-    killed_at_ms = server_time_ms(port);
-    ASSERT_GT(killed_at_ms, 0);
-  }
-  EXPECT_TRUE(fs::exists(dir + "/pt.feed-journal.txt"));
-  // While it is down the market goes on: a minute of event time (3 s here) is missed.
-  ASSERT_TRUE(eventually([&] { return server_time_ms(port) >= killed_at_ms + 60'000; }, 30s, 50ms));
+  // Runs papertrader until `fills` fills are committed and the replay server's clock is at
+  // `until_ms`, kills it with SIGKILL and waits until the server has gone on for `gap_ms` of event
+  // time. Returns its log and the server's time at the kill.
+  auto run_and_kill = [&](size_t fills, int64_t until_ms, int64_t gap_ms) {
+    child_process run(run_argv);
+    EXPECT_TRUE(run.wait_for_output("starting 2 session(s)", 30s)) << run.output();
+    // (reading its log meanwhile, so that it never blocks on a full pipe)
+    EXPECT_TRUE(eventually(
+      [&] {
+        return run.wait_for_output("\x01", 5ms) ||
+               (fill_count(db_path) >= int64_t(fills) && server_time_ms(port) >= until_ms);
+      },
+      60s))
+      << run.output();
+    run.signal(SIGKILL);
+    EXPECT_EQ(run.wait_exit(30s), -1);
+    int64_t killed_at_ms = server_time_ms(port);
+    EXPECT_GT(killed_at_ms, 0);
+    // While it is down the market goes on.
+    EXPECT_TRUE(eventually([&] { return server_time_ms(port) >= killed_at_ms + gap_ms; }, 30s, 50ms));
+    return std::make_pair(run.output(), killed_at_ms);
+  };
+  auto expect_restored = [&](const std::string& log, int64_t min_gap_s) {
+    EXPECT_NE(log.find("restore: re-feeding the feed journal " + dir + "/pt.feed-journal.txt"), std::string::npos)
+      << log;
+    EXPECT_NE(log.find("session 1 (ema) restored: "), std::string::npos) << log;
+    EXPECT_NE(log.find("session 2 (rsi) restored: "), std::string::npos) << log;
+    EXPECT_EQ(log.find("difference(s)"), std::string::npos) << log;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(log, m, std::regex("backfilled BTCUSDT: ([0-9]+) aggTrades from ([0-9]+) to "
+                                                     "([0-9]+) \\(gap ([0-9.]+) s")))
+      << log;
+    EXPECT_GT(std::stoll(m[1]), 50) << "BTCUSDT trades hundreds of times a minute";
+    EXPECT_GE(std::stod(m[4]), static_cast<double>(min_gap_s));
+  };
 
-  child_process second(run_argv);
-  ASSERT_EQ(second.wait_exit(120s), 0) << second.output();
-  const auto& log = second.output();
-  EXPECT_NE(log.find("restore: re-feeding the feed journal " + dir + "/pt.feed-journal.txt"), std::string::npos)
-    << log;
-  EXPECT_NE(log.find("session 1 (ema) restored: "), std::string::npos) << log;
-  EXPECT_EQ(log.find("difference(s)"), std::string::npos) << log;
-  EXPECT_NE(log.find("session 2 (rsi) restored: "), std::string::npos) << log;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(log, m, std::regex("backfilled BTCUSDT: ([0-9]+) aggTrades from ([0-9]+) to ([0-9]+) "
-                                                   "\\(gap ([0-9.]+) s")))
-    << log;
-  EXPECT_GT(std::stoll(m[1]), 100) << "a minute of BTCUSDT has hundreds of trades";
-  EXPECT_GE(std::stod(m[4]), 60.0);
+  // The first fill (the RSI session's, 110 s into the recording) is committed: killed there, and a
+  // minute of event time (3 s here) is missed.
+  auto first_kill_ms = run_and_kill(1, 0, 60'000).second;
+  auto before = stored_fills(db_path);
+  ASSERT_FALSE(before.empty());
+  EXPECT_TRUE(fs::exists(dir + "/pt.feed-journal.txt"));
+
+  // Restored, it runs a while and is killed again: its journal now holds the backfill, which the
+  // next restore re-feeds as it was fed (the restore checks the account it rebuilds).
+  auto second_log = run_and_kill(0, first_kill_ms + 200'000, 20'000).first;
+  expect_restored(second_log, 60);
+  auto middle = stored_fills(db_path);
+  EXPECT_NE(slurp(dir + "/pt.feed-journal.txt").find("\"backfill\":true"), std::string::npos);
+  EXPECT_NE(slurp(dir + "/pt.feed-journal.txt").find(connection_marker), std::string::npos);
+
+  child_process third(run_argv);
+  ASSERT_EQ(third.wait_exit(120s), 0) << third.output();
+  const auto& log = third.output();
+  expect_restored(log, 20);
   EXPECT_NE(log.find("closed the stream normally"), std::string::npos) << log;
 
   auto after = stored_fills(db_path);
-  // Every fill stored before the kill is still there, once.
-  for (auto& f : before)
+  // Every fill stored before each kill is still there, once.
+  for (auto& f : middle)
     EXPECT_EQ(std::count(after.begin(), after.end(), f), 1) << "fill " << std::get<1>(f) << " of session "
                                                             << std::get<0>(f);
   std::set<std::tuple<int64_t, int64_t, std::string, int64_t, int64_t>> distinct;
   for (auto& [sid, fid, ts, side, px, qty, fee] : after)
     distinct.emplace(sid, ts, side, px, qty);
   EXPECT_EQ(distinct.size(), after.size()) << "a fill is stored twice";
-  // The restored sessions trade on: fills after the restart.
-  EXPECT_GT(after.size(), before.size());
+  // The restored sessions trade on: fills after the restarts.
+  EXPECT_GT(after.size(), middle.size());
 
   // The replay server's aggTrades are the recording's trades one for one, and the strategies here
   // read trades and bars: so the fills equal those of the recording run once, uninterrupted.

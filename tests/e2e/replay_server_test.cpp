@@ -22,6 +22,7 @@
 
 #include "actors/line_reader.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {
@@ -326,6 +327,49 @@ TEST(ReplayServerProcess, StopsCleanlyOnSigterm) {
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait_exit(10s), 0) << p.output();
   EXPECT_NE(p.output().find("stopping"), std::string::npos) << p.output();
+}
+
+TEST(ReplayServerProcess, ALiveClockIsOneReplayThatALateConnectionJoinsWhereItIs) {
+  child_process p({binary(), "replay-server", "--data", btcusdt_recording(), "--speed", "20", "--live-clock", "--port",
+                   "0"});
+  ASSERT_TRUE(p.wait_for_output("live clock)", 30s)) << p.output();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(p.output(), m, std::regex(R"(listening on 127\.0\.0\.1:(\d+))"))) << p.output();
+  auto port = static_cast<unsigned short>(std::stoi(m[1]));
+  auto server_time = [&] {
+    rapidjson::Document d;
+    d.Parse(http_get(port, "/api/v3/time").body().c_str());
+    return d.IsObject() && d.HasMember("serverTime") ? d["serverTime"].GetInt64() : 0;
+  };
+  int64_t start_ms = server_time();
+  ASSERT_GT(start_ms, 0);
+  // The clock moves with the replay: 30 s of event time pass in 1.5 s.
+  ASSERT_TRUE(eventually([&] { return server_time() >= start_ms + 30'000; }, 20s, 20ms));
+  int64_t now_ms = server_time();
+  // Only the trades up to now exist.
+  rapidjson::Document latest;
+  latest.Parse(http_get(port, "/api/v3/aggTrades?symbol=BTCUSDT&limit=1").body().c_str());
+  ASSERT_TRUE(latest.IsArray());
+  ASSERT_EQ(latest.Size(), 1u);
+  EXPECT_LE(latest[0]["T"].GetInt64(), server_time());
+  EXPECT_GT(latest[0]["T"].GetInt64(), start_ms + 20'000);
+  // A connection now joins the replay where it is, not at the file's start.
+  ws_client client;
+  ASSERT_FALSE(client.connect(port, "/stream?streams=btcusdt@trade"));
+  std::vector<std::string> got;
+  ASSERT_FALSE(client.read(got, 1));
+  ASSERT_EQ(got.size(), 1u);
+  rapidjson::Document first;
+  first.Parse(got[0].c_str());
+  ASSERT_TRUE(first.IsObject()) << got[0];
+  EXPECT_GE(first["data"]["T"].GetInt64(), now_ms - 1'000) << got[0];
+  EXPECT_TRUE(p.wait_for_output("joins the replay at message", 10s)) << p.output();
+}
+
+TEST(ReplayServerProcess, ALiveClockNeedsAPace) {
+  child_process p({binary(), "replay-server", "--data", btcusdt_recording(), "--speed", "max", "--live-clock"});
+  EXPECT_NE(p.wait_exit(30s), 0);
+  EXPECT_NE(p.output().find("--live-clock needs a paced replay"), std::string::npos) << p.output();
 }
 
 } // namespace
