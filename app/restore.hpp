@@ -24,10 +24,19 @@ struct restore_plan {
 ///   row's id and its restore position (`session_config::restore`: feed position, pause/resume
 ///   commands, the committed account and fill count); its strategy is the stored text when that
 ///   differs from the file's now (logged);
-/// - a row no config session matches (a session created over the API) is not restored (logged,
-///   counted in `skipped`): where it joined the feed is not stored.
+/// - a row no config session matches (a session created over the API) is appended to `sessions`
+///   when its feed start is stored (`sessions.feed_start_events`): its stored strategy, cash, taker
+///   fee, slippage and restart policy, the other settings from `defaults`, `feed_start` set so
+///   it joins the re-fed replay where it first joined; else it is not restored (logged, counted
+///   in `skipped`);
+/// - a row that was restarted after a failure (`sessions.restarts` > 0) is not restored (logged,
+///   counted in `skipped`): a re-feed cannot rebuild its restarts.
 /// Sessions of the config that match no row are left as they are: they start anew.
 /// Throws `sql::error` when the database cannot be opened or migrated.
+restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions,
+                              const session_defaults& defaults);
+
+/// `restore_sessions` with built-in defaults for sessions created over the API.
 restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions);
 
 /// Deletes, from the database at `database` (nothing happens if the file does not exist), the

@@ -51,7 +51,9 @@ std::variant<rapidjson::Document, api_response> json_body(const api_request& req
     bool ok = it->second == rapidjson::kTrueType ? m.value.IsBool() : m.value.GetType() == it->second;
     if (!ok)
       return json_error(400, "invalid_type", "field '" + name + "' must be a " +
-                                                 (it->second == rapidjson::kTrueType ? "boolean" : "string"));
+                                                 (it->second == rapidjson::kTrueType     ? "boolean"
+                                                  : it->second == rapidjson::kObjectType ? "JSON object"
+                                                                                         : "string"));
   }
   return doc;
 }
@@ -116,7 +118,8 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
   }
   auto s = rapidjson::kStringType;
   auto body = json_body(req, {{"name", s}, {"strategy", s}, {"yaml", s}, {"symbol", s}, {"initial_cash", s},
-                              {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s}});
+                              {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s},
+                              {"restart", rapidjson::kObjectType}});
   if (auto* err = std::get_if<api_response>(&body)) {
     reply(*err);
     return;
@@ -131,6 +134,25 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
   r.taker_fee_bps = text_field(doc, "taker_fee_bps");
   r.maker_fee_bps = text_field(doc, "maker_fee_bps");
   r.slippage_bps = text_field(doc, "slippage_bps");
+  if (auto it = doc.FindMember("restart"); it != doc.MemberEnd()) {
+    for (auto& m : it->value.GetObject()) {
+      std::string key(m.name.GetString(), m.name.GetStringLength());
+      int64_t* out = key == "max_restarts"     ? &r.restart_max
+                     : key == "backoff_ms"     ? &r.restart_backoff_ms
+                     : key == "max_backoff_ms" ? &r.restart_max_backoff_ms
+                                               : nullptr;
+      if (!out) {
+        reply(json_error(400, "unknown_field", "unknown field 'restart." + key +
+                                                 "' (max_restarts, backoff_ms, max_backoff_ms)"));
+        return;
+      }
+      if (!m.value.IsInt64() || m.value.GetInt64() < 0) {
+        reply(json_error(400, "invalid_type", "field 'restart." + key + "' must be a non-negative whole number"));
+        return;
+      }
+      *out = m.value.GetInt64();
+    }
+  }
   if (r.strategy.empty() == r.yaml.empty()) {
     reply(json_error(400, "invalid_body", "name the strategy with exactly one of 'strategy' (a file of "
                                           "GET /strategies) or 'yaml' (the strategy itself)"));
@@ -187,7 +209,11 @@ std::string summary_json(const session_summary& s) {
     .i64("fills", s.fills)
     .i64("events", s.events)
     .dbl("max_drawdown", s.max_drawdown)
-    .i64("last_event_ms", s.last_event_ms);
+    .i64("last_event_ms", s.last_event_ms)
+    .i64("restarts", s.restarts)
+    .i64("next_restart_ms", s.next_restart_ms);
+  if (!s.last_failure.empty())
+    j.str("last_failure", s.last_failure);
   j.w().EndObject();
   return j.text();
 }

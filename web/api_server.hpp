@@ -68,6 +68,9 @@ struct session_request {
   std::string symbol;        ///< default: the strategy's
   std::string initial_cash;  ///< quote currency
   std::string taker_fee_bps, maker_fee_bps, slippage_bps;
+  /// `restart: {max_restarts, backoff_ms, max_backoff_ms}` (whole numbers); each absent one is the
+  /// config's default. -1 = not given.
+  int64_t restart_max = -1, restart_backoff_ms = -1, restart_max_backoff_ms = -1;
 };
 
 /// What the API needs from app/ (which web/ cannot link): injected as callbacks. Each may be
