@@ -25,8 +25,6 @@ void tell_watchers(self_ptr self, const std::string& symbol, bool wanted) {
 }
 
 void subscribe(self_ptr self, const std::string& symbol, caf::actor subscriber, std::vector<int64_t> timeframes_ms) {
-  if (self->state.ended) // it would wait for an end that has passed
-    self->send(subscriber, end_data_atom::value);
   self->monitor(subscriber);
   auto& feed = self->state.symbols[symbol];
   bool first = feed.subscriptions().empty();
@@ -117,6 +115,8 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
           spdlog::warn("broadcaster: a subscription to {} from event {} comes after {} events: it joins now", symbol,
                        from_events, feed.events());
         int64_t at = feed.events();
+        if (from_events == join_now_or_end && self->state.ended) // it would wait for an end that has passed
+          self->send(subscriber, end_data_atom::value);
         subscribe(self, symbol, std::move(subscriber), std::move(timeframes_ms));
         return at;
       }

@@ -49,7 +49,7 @@ struct broadcaster_state {
 ///   exactly before event `from_events` of the symbol (a batch that spans that position is cut in
 ///   two there, and the aggregators of timeframes only it asks for start there), so a session
 ///   restored into a replay from its start sees the same events and bars as when it first joined.
-///   A subscriber that asks after the end of data gets `end_data_atom` at once.
+///   With `join_now_or_end` (-2) after the end of data, `actor` gets `end_data_atom` at once.
 /// - `(unsub_atom, symbol, actor)` → `ok_atom`: drops `actor`'s subscriptions to `symbol` (none: no-op).
 /// - `(watch_atom, actor)` → `ok_atom`: `actor` (the feed control) receives a `symbol_demand`
 ///   `{symbol, true}` when a symbol gets its first subscriber and `{symbol, false}` when its last

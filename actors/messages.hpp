@@ -45,6 +45,12 @@ using create_atom = caf::atom_constant<caf::atom("create")>;
 /// question to the persister for the session's `restart_point`.
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 
+/// `from_events` of a subscription (see `market_data_broadcaster`): join now.
+constexpr int64_t join_now = -1;
+/// `from_events` of a subscription: join now, and when the data has already ended, receive
+/// `end_data_atom` at once (a restarted session must not wait for an end that has passed).
+constexpr int64_t join_now_or_end = -2;
+
 // -- market data ------------------------------------------------------------------------------
 
 /// Market events of one symbol, in exchange order, shared immutably by every subscriber.

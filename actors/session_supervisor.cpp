@@ -210,7 +210,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   if (auto compiled = compile_strategy(cfg.strategy, errors))
     timeframes_ms = series_engine::shared_timeframes(*compiled);
   // A session created over the API and restored joins the replay where it first joined it.
-  int64_t from_events = cfg.restore.active && !cfg.resume.active ? cfg.feed_start : -1;
+  int64_t from_events = cfg.resume.active ? join_now_or_end : cfg.restore.active ? cfg.feed_start : join_now;
   self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms),
                 from_events)
     .then(
