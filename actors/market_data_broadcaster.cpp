@@ -43,6 +43,52 @@ void unsubscribe(self_ptr self, const caf::actor_addr& who, const std::string* s
   }
 }
 
+// Sends events [from, to) of `batch` (all of it when that is the whole) to the symbol's subscribers.
+void deliver(self_ptr self, symbol_feed& feed, const market_batch& batch, size_t from, size_t to) {
+  static const std::vector<market_event> no_events;
+  market_batch part;
+  part.symbol = batch.symbol;
+  part.seq = batch.seq;
+  part.arrival_ns = batch.arrival_ns;
+  size_t n = batch_size(batch);
+  if (from == 0 && to == n)
+    part.events = batch.events ? batch.events : std::make_shared<const std::vector<market_event>>();
+  else
+    part.events = std::make_shared<const std::vector<market_event>>(batch.events->begin() + static_cast<long>(from),
+                                                                     batch.events->begin() + static_cast<long>(to));
+  part.candles = feed.on_batch(part.events ? *part.events : no_events, wall_ms());
+  const auto& subs = feed.subscriptions();
+  if (subs.empty())
+    return;
+  // One message, shared by every subscriber.
+  auto msg = caf::make_message(std::move(part));
+  for (auto& sub : subs)
+    self->send(sub.subscriber, msg);
+  self->state.deliveries += static_cast<int64_t>(subs.size());
+}
+
+// Subscribes the deferred subscriptions of `symbol` due at the feed's position now.
+void join_due(self_ptr self, const std::string& symbol, symbol_feed& feed) {
+  auto& d = self->state.deferred;
+  for (auto it = d.begin(); it != d.end();) {
+    if (it->symbol != symbol || it->from_events > feed.events()) {
+      ++it;
+      continue;
+    }
+    subscribe(self, symbol, std::move(it->subscriber), std::move(it->timeframes_ms));
+    it = d.erase(it);
+  }
+}
+
+// The earliest position a deferred subscription of `symbol` waits for, or -1.
+int64_t next_deferred(self_ptr self, const std::string& symbol) {
+  int64_t out = -1;
+  for (auto& d : self->state.deferred)
+    if (d.symbol == symbol && (out < 0 || d.from_events < out))
+      out = d.from_events;
+  return out;
+}
+
 } // namespace
 
 caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* self) {
@@ -61,7 +107,27 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
       subscribe(self, symbol, std::move(subscriber), std::move(timeframes_ms));
       return ok_atom::value;
     },
+    [self](subscribe_atom, const std::string& symbol, caf::actor& subscriber, std::vector<int64_t>& timeframes_ms,
+           int64_t from_events) -> int64_t {
+      auto& feed = self->state.symbols[symbol];
+      if (from_events < 0 || from_events <= feed.events()) {
+        if (from_events >= 0 && from_events < feed.events())
+          spdlog::warn("broadcaster: a subscription to {} from event {} comes after {} events: it joins now", symbol,
+                       from_events, feed.events());
+        int64_t at = feed.events();
+        if (from_events == join_now_or_end && self->state.ended) // it would wait for an end that has passed
+          self->send(subscriber, end_data_atom::value);
+        subscribe(self, symbol, std::move(subscriber), std::move(timeframes_ms));
+        return at;
+      }
+      self->state.deferred.push_back({symbol, std::move(subscriber), std::move(timeframes_ms), from_events});
+      return from_events;
+    },
     [self](unsub_atom, const std::string& symbol, const caf::actor& subscriber) {
+      auto& d = self->state.deferred;
+      d.erase(std::remove_if(d.begin(), d.end(),
+                             [&](const auto& x) { return x.symbol == symbol && x.subscriber == subscriber; }),
+              d.end());
       unsubscribe(self, subscriber.address(), &symbol);
       return ok_atom::value;
     },
@@ -76,21 +142,29 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
     [self](market_batch& batch) {
       batch.arrival_ns = steady_now_ns();
       ++self->state.batches_in;
+      self->state.ended = false;
       auto& feed = self->state.symbols[batch.symbol];
-      static const std::vector<market_event> no_events;
-      batch.candles = feed.on_batch(batch.events ? *batch.events : no_events, wall_ms());
-      const auto& subs = feed.subscriptions();
-      if (!subs.empty()) {
-        // One message, shared by every subscriber.
-        auto msg = caf::make_message(std::move(batch));
-        for (auto& sub : subs)
-          self->send(sub.subscriber, msg);
-        self->state.deliveries += static_cast<int64_t>(subs.size());
+      size_t n = batch_size(batch), from = 0;
+      // A deferred subscription joins exactly at its position: the batch is cut there.
+      for (int64_t due = next_deferred(self, batch.symbol);
+           due >= 0 && due < feed.events() + static_cast<int64_t>(n - from);
+           due = next_deferred(self, batch.symbol)) {
+        size_t cut = from + static_cast<size_t>(std::max<int64_t>(0, due - feed.events()));
+        if (cut > from)
+          deliver(self, feed, batch, from, cut);
+        from = cut;
+        join_due(self, batch.symbol, feed);
       }
+      if (from < n || n == 0)
+        deliver(self, feed, batch, from, n);
       return ok_atom::value;
     },
     [self](end_data_atom) {
+      self->state.ended = true;
       std::vector<caf::actor> all;
+      for (auto& d : self->state.deferred) // the data ended before their position
+        all.push_back(d.subscriber);
+      self->state.deferred.clear();
       for (auto& [symbol, feed] : self->state.symbols)
         for (auto& sub : feed.subscriptions())
           all.push_back(sub.subscriber);

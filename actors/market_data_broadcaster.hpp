@@ -14,7 +14,16 @@ namespace pt {
 /// State of the market-data broadcaster: who listens to which symbol, the candles built for
 /// them, and who is told when a symbol's demand changes.
 struct broadcaster_state {
+  /// A subscription that starts at a given feed position of its symbol (see `subscribe_atom`).
+  struct deferred_subscription {
+    std::string symbol;
+    caf::actor subscriber;
+    std::vector<int64_t> timeframes_ms;
+    int64_t from_events = 0; ///< joins before the symbol's event of this index (0-based)
+  };
   std::unordered_map<std::string, symbol_feed> symbols; ///< by symbol (upper case)
+  std::vector<deferred_subscription> deferred;          ///< not yet joined, in the order asked
+  bool ended = false;       ///< end of data was sent (and no batch came since)
   std::vector<caf::actor> watchers;                     ///< feed controls, told of symbol_demand
   int64_t batches_in = 0;   ///< batches received from feeds
   int64_t deliveries = 0;   ///< batch messages sent to subscribers
@@ -33,6 +42,14 @@ struct broadcaster_state {
 ///   (fed each event through `candle_aggregator::on_event`; an aggregator starts with the first
 ///   batch after the first subscription asking for it, and goes with the last one).
 ///   A timeframe ≤ 0 is ignored.
+/// - `(subscribe_atom, symbol, actor, std::vector<int64_t> timeframes_ms, int64_t from_events)` →
+///   `int64_t`: the same, and the answer is the subscription's feed position: how many events of
+///   `symbol` the broadcaster had passed on before the first one `actor` gets. With
+///   `from_events` < 0, or not after the events already passed on, it joins now; else it joins
+///   exactly before event `from_events` of the symbol (a batch that spans that position is cut in
+///   two there, and the aggregators of timeframes only it asks for start there), so a session
+///   restored into a replay from its start sees the same events and bars as when it first joined.
+///   With `join_now_or_end` (-2) after the end of data, `actor` gets `end_data_atom` at once.
 /// - `(unsub_atom, symbol, actor)` → `ok_atom`: drops `actor`'s subscriptions to `symbol` (none: no-op).
 /// - `(watch_atom, actor)` → `ok_atom`: `actor` (the feed control) receives a `symbol_demand`
 ///   `{symbol, true}` when a symbol gets its first subscriber and `{symbol, false}` when its last

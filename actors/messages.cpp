@@ -21,6 +21,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<session_report>("pt::session_report");
   cfg.add_message_type<std::vector<session_report>>("pt::session_reports");
   cfg.add_message_type<session_row>("pt::session_row");
+  cfg.add_message_type<restart_point>("pt::restart_point");
   cfg.add_message_type<session_summary>("pt::session_summary");
   cfg.add_message_type<session_activity>("pt::session_activity");
   cfg.add_message_type<std::vector<session_summary>>("pt::session_summaries");

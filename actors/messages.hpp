@@ -41,6 +41,15 @@ using pause_atom = caf::atom_constant<caf::atom("pause")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 /// `(create_atom, session_config)` to the supervisor: start a new session.
 using create_atom = caf::atom_constant<caf::atom("create")>;
+/// `(restart_atom, session_id, …)`: the supervisor's timer for a failed session's restart, and its
+/// question to the persister for the session's `restart_point`.
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+
+/// `from_events` of a subscription (see `market_data_broadcaster`): join now.
+constexpr int64_t join_now = -1;
+/// `from_events` of a subscription: join now, and when the data has already ended, receive
+/// `end_data_atom` at once (a restarted session must not wait for an end that has passed).
+constexpr int64_t join_now_or_end = -2;
 
 // -- market data ------------------------------------------------------------------------------
 
@@ -153,6 +162,22 @@ struct persist_batch {
   bool has_account = true;
   int64_t feed_events = -1;              ///< market events processed after this batch (-1 = unchanged)
   std::string command;                   ///< "pause" or "resume" taking effect at `feed_events`; empty = none
+  /// Where the session joined its symbol's feed (`sessions.feed_start_events`; -1 = unchanged).
+  int64_t feed_start = -1;
+  int64_t restarts = -1;                 ///< restarts after failures so far (-1 = unchanged)
+};
+
+/// What the database holds of a session when it is restarted after a failure: its last
+/// committed account and feed position, the highest order and fill ids stored, and its fills.
+/// The persister's answer to `(restart_atom, int64_t session_id)`.
+struct restart_point {
+  int64_t session_id = 0;
+  bool found = false;          ///< false: no such row (nothing stored yet)
+  int64_t feed_events = 0;     ///< `sessions.feed_events`
+  account_snapshot account;    ///< the account columns of the row
+  int64_t max_order_id = 0;    ///< 0 = none stored
+  int64_t max_fill_id = 0;
+  std::vector<fill> fills;     ///< every stored fill, by fill id
 };
 
 // -- session lifecycle --------------------------------------------------------------------------
@@ -173,6 +198,10 @@ struct session_summary {
   int64_t events = 0;          ///< market events processed so far
   double max_drawdown = 0;     ///< so far, fraction of peak equity
   int64_t last_event_ms = 0;   ///< exchange time of the latest event processed (0 = none yet)
+  int64_t restarts = 0;        ///< restarts after failures so far (restart policy)
+  std::string last_failure;    ///< why it failed last, also once restarted; empty = never failed
+  /// While a restart is scheduled: wall time left until it, ms (as of this summary); else 0.
+  int64_t next_restart_ms = 0;
 };
 
 // -- inspect() for core types -------------------------------------------------------------------
@@ -360,13 +389,20 @@ typename Inspector::result_type inspect(Inspector& f, session_batch& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, persist_batch& x) {
   return f(caf::meta::type_name("persist_batch"), x.session_id, x.orders, x.fills, x.equity, x.decisions, x.account,
-           x.status, x.failure, x.has_account, x.feed_events, x.command);
+           x.status, x.failure, x.has_account, x.feed_events, x.command, x.feed_start, x.restarts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, restart_point& x) {
+  return f(caf::meta::type_name("restart_point"), x.session_id, x.found, x.feed_events, x.account, x.max_order_id,
+           x.max_fill_id, x.fills);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_summary& x) {
   return f(caf::meta::type_name("session_summary"), x.session_id, x.name, x.strategy, x.symbol, x.status, x.failure,
-           x.account, x.fills, x.events, x.max_drawdown, x.last_event_ms);
+           x.account, x.fills, x.events, x.max_drawdown, x.last_event_ms, x.restarts, x.last_failure,
+           x.next_restart_ms);
 }
 
 /// Registers every message type with CAF under a stable name (needed for the network layer),

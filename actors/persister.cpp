@@ -82,8 +82,18 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   sql::statement command_stmt(db, "INSERT INTO session_commands (session_id, feed_events, command) VALUES (?1, ?2, ?3)");
   sql::statement status_stmt(db, "UPDATE sessions SET status = ?2, updated_at_ms = ?3, "
                                  "failure = COALESCE(NULLIF(?4, ''), failure) WHERE session_id = ?1");
+  sql::statement start_stmt(db, "UPDATE sessions SET feed_start_events = ?2 WHERE session_id = ?1");
+  sql::statement restarts_stmt(db, "UPDATE sessions SET restarts = ?2 WHERE session_id = ?1");
   int64_t now = wall_ms();
   for (auto& b : batches) {
+    if (b.feed_start >= 0) {
+      start_stmt.bind(1, b.session_id).bind(2, b.feed_start);
+      start_stmt.run();
+    }
+    if (b.restarts >= 0) {
+      restarts_stmt.bind(1, b.session_id).bind(2, b.restarts);
+      restarts_stmt.run();
+    }
     if (!b.command.empty()) {
       command_stmt.bind(1, b.session_id).bind(2, b.feed_events).bind(3, std::string_view(b.command));
       command_stmt.run();
@@ -166,6 +176,50 @@ void commit_pending(caf::stateful_actor<persister_state>* self) {
   }
 }
 
+// What a restarted session takes up (see `restart_point`), read after everything queued is committed.
+restart_point read_restart_point(sql::database& db, int64_t id) {
+  restart_point out;
+  out.session_id = id;
+  sql::statement row(db, "SELECT feed_events, initial_cash_raw, cash_raw, position_qty_raw, cost_basis_raw, "
+                         "realized_pnl_raw, fees_raw, mark_price_raw, equity_raw, last_event_ms, "
+                         "(SELECT COALESCE(MAX(order_id), 0) FROM orders o WHERE o.session_id = s.session_id), "
+                         "(SELECT COALESCE(MAX(fill_id), 0) FROM fills f WHERE f.session_id = s.session_id) "
+                         "FROM sessions s WHERE session_id = ?1");
+  row.bind(1, id);
+  if (!row.step())
+    return out;
+  out.found = true;
+  out.feed_events = row.column_int(0);
+  auto& a = out.account;
+  a.initial_cash = money::from_raw(row.column_int(1));
+  a.cash = money::from_raw(row.column_int(2));
+  a.position_qty = quantity::from_raw(row.column_int(3));
+  a.cost_basis = money::from_raw(row.column_int(4));
+  a.realized_pnl = money::from_raw(row.column_int(5));
+  a.fees = money::from_raw(row.column_int(6));
+  a.mark = price::from_raw(row.column_int(7));
+  a.equity = money::from_raw(row.column_int(8));
+  a.ts_event_ms = row.column_int(9);
+  out.max_order_id = row.column_int(10);
+  out.max_fill_id = row.column_int(11);
+  sql::statement fills(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity "
+                           "FROM fills WHERE session_id = ?1 ORDER BY fill_id");
+  fills.bind(1, id);
+  while (fills.step()) {
+    fill f;
+    f.fill_id = fills.column_int(0);
+    f.order_id = fills.column_int(1);
+    f.ts_event_ms = fills.column_int(2);
+    f.fill_side = fills.column_text(3) == "sell" ? side::sell : side::buy;
+    f.px = price::from_raw(fills.column_int(4));
+    f.qty = quantity::from_raw(fills.column_int(5));
+    f.fee = money::from_raw(fills.column_int(6));
+    f.role = fills.column_text(7) == "maker" ? liquidity::maker : liquidity::taker;
+    out.fills.push_back(f);
+  }
+  return out;
+}
+
 } // namespace
 
 caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db) {
@@ -178,7 +232,8 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
         sql::statement st(*self->state.db,
           "INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, "
           "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms, "
-          "fill_settings) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9, ?10)");
+          "fill_settings, restart_max, restart_backoff_ms, restart_max_backoff_ms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9, ?10, ?11, ?12, ?13)");
         st.bind(1, std::string_view(row.name)).bind(2, std::string_view(row.strategy_name));
         st.bind(3, std::string_view(row.strategy_file)).bind(4, std::string_view(row.strategy_yaml));
         st.bind(5, std::string_view(row.symbol)).bind(6, row.initial_cash_raw).bind(7, row.taker_fee_bps_raw);
@@ -187,6 +242,7 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
           st.bind_null(10);
         else
           st.bind(10, std::string_view(row.fill_settings));
+        st.bind(11, row.restart_max).bind(12, row.restart_backoff_ms).bind(13, row.restart_max_backoff_ms);
         st.run();
         return self->state.db->last_insert_rowid();
       } catch (const std::exception& e) {
@@ -210,6 +266,15 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
         self->send(self, commit_atom::value);
       }
       return rp;
+    },
+    [self](restart_atom, int64_t id) -> caf::result<restart_point> {
+      commit_pending(self); // what the session sent before it failed is in the answer
+      try {
+        return read_restart_point(*self->state.db, id);
+      } catch (const std::exception& e) {
+        spdlog::error("persister: cannot read session {} for its restart: {}", id, e.what());
+        return caf::make_error(caf::sec::runtime_error, e.what());
+      }
     },
     [self](commit_atom) { commit_pending(self); },
     [self](flush_atom) {

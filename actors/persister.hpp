@@ -25,12 +25,16 @@ struct session_row {
   /// `fill_settings_json(execution)` (actors/fill_settings_json.hpp): profile, maker fee and
   /// overrides; empty = stored as NULL.
   std::string fill_settings;
+  int64_t restart_max = 0;           ///< its restart policy (`restart_policy`)
+  int64_t restart_backoff_ms = 1000;
+  int64_t restart_max_backoff_ms = 60'000;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_row& x) {
   return f(caf::meta::type_name("session_row"), x.name, x.strategy_name, x.strategy_file, x.strategy_yaml, x.symbol,
-           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw, x.fill_settings);
+           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw, x.fill_settings, x.restart_max,
+           x.restart_backoff_ms, x.restart_max_backoff_ms);
 }
 
 /// Persister state: the only write connection to SQLite and what waits for the next commit.
@@ -58,6 +62,9 @@ struct persister_state {
 ///   sends fills this way and reports them only on the answer (a client never hears of a fill that
 ///   is not in the database).
 /// - `flush_atom` → `ok_atom` once everything received before it is committed.
+/// - `(restart_atom, int64_t session_id)` → `restart_point`: after committing what is queued, the
+///   session's stored account, feed position, highest order and fill ids and its fills (for a
+///   restart after a failure); an error when the database cannot be read.
 /// A failed transaction is logged and counted, never thrown out of the handler.
 caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db);
 

@@ -3,8 +3,11 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <algorithm>
 #include <functional>
 #include <limits>
+#include <exception>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -30,6 +33,21 @@ std::optional<compiled_strategy> compile_or_quit(Self* self, const session_confi
   spdlog::error("session {} ({}): strategy does not compile: {}", cfg.session_id, cfg.name, all);
   self->quit(caf::make_error(caf::sec::invalid_argument, all));
   return std::nullopt;
+}
+
+// A handler that throws ends the actor (and through its links the session); the reason keeps
+// the exception's text so the failure says what went wrong, not just "runtime_error".
+template <class Self>
+void keep_exception_text(Self* self) {
+  self->set_exception_handler([](std::exception_ptr& eptr) -> caf::error {
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      return caf::make_error(caf::sec::runtime_error, std::string("exception: ") + e.what());
+    } catch (...) {
+      return caf::make_error(caf::sec::runtime_error, "an exception of unknown type");
+    }
+  });
 }
 
 int64_t wall_ms() {
@@ -74,6 +92,35 @@ void check_restored(const session_config& cfg, const ledger& l, int64_t position
                rs.realized_pnl.to_string(), l.fees().to_string(), rs.fees.to_string());
 }
 
+// A restarted session numbers its orders and fills after the highest stored ones: its fresh
+// virtual exchange counts from 1 again, so every id it hands out is moved by the stored maximum.
+void renumber(const session_resume& r, exchange_output& out) {
+  if (!r.active || (r.order_id_offset == 0 && r.fill_id_offset == 0))
+    return;
+  for (auto& o : out.orders) {
+    o.order_id += r.order_id_offset;
+    if (o.report && o.report->order_id > 0)
+      o.report->order_id += r.order_id_offset;
+  }
+  for (auto& f : out.fills) {
+    f.fill_id += r.fill_id_offset;
+    f.order_id += r.order_id_offset;
+  }
+  for (auto& d : out.decisions)
+    if (d.order_id > 0)
+      d.order_id += r.order_id_offset;
+}
+
+// A restarted session takes up the account of its last commit. paper_exchange offers no way to
+// set its ledger (it is built fresh from the initial cash), so the committed figures replace the
+// fresh ledger through its accessor; `ex` itself is not const, so this is a well-defined write.
+// Protective prices armed at the original entry are not carried (docs/operations.md).
+void take_up_account(const session_config& cfg, paper_exchange& ex) {
+  const auto& r = cfg.resume;
+  const_cast<ledger&>(ex.account()) =
+    ledger::with_figures(cfg.initial_cash, r.cash, r.position_qty, r.cost_basis, r.realized_pnl, r.fees);
+}
+
 } // namespace
 
 session_summary summary_of(const session_report& r) {
@@ -94,6 +141,7 @@ session_summary summary_of(const session_report& r) {
 
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
                                caf::actor next) {
+  keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
   if (!compiled)
@@ -175,6 +223,7 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
 
 caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, session_config cfg,
                               caf::actor next) {
+  keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
   if (!compiled)
@@ -200,6 +249,7 @@ caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, 
 
 caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
                              caf::actor next) {
+  keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
   if (!compiled)
@@ -208,8 +258,16 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
                               cfg.strategy.grid, cfg.strategy.order);
   self->state.curve.emplace(cfg.equity_interval_ms);
   self->state.risk_atr = compiled->risk_atr;
+  if (cfg.resume.active) {
+    take_up_account(cfg, *self->state.exchange);
+    self->state.events = cfg.resume.events;
+  }
+  // Fault injection (tests only): this start throws on its n-th market event.
+  auto fault_index = static_cast<size_t>(cfg.resume.restart);
+  int64_t fail_after = fault_index < cfg.fail_after_events.size() ? cfg.fail_after_events[fault_index] : 0;
+  int64_t started_at = self->state.events;
   return {
-    [self, next, cfg](session_batch& b) {
+    [self, next, cfg, fail_after, started_at](session_batch& b) {
       fill_latency::on_stage(pipeline_stage::executor, b.market.arrival_ns);
       auto& st = self->state;
       auto& ex = *st.exchange;
@@ -237,6 +295,9 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
       };
       for (size_t i = 0; i < events.size(); ++i) {
         at_position(st.events + static_cast<int64_t>(i));
+        if (fail_after > 0 && st.events + static_cast<int64_t>(i) - started_at + 1 == fail_after)
+          throw std::runtime_error("injected failure at market event " + std::to_string(fail_after) +
+                                   " of this start");
         size_t fills_before = out.fills.size();
         ex.on_market(events[i], out);
         bool bar_closed_here = false;
@@ -260,6 +321,7 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
       at_position(st.events);
       if (cfg.restore.active && !st.restore_checked) // the whole batch is before the restore position
         cut = {out.orders.size(), out.fills.size(), out.decisions.size(), b.equity.size()};
+      renumber(cfg.resume, out);
       b.replayed_fills.assign(out.fills.begin(), out.fills.begin() + static_cast<std::ptrdiff_t>(cut.fills));
       out.orders.erase(out.orders.begin(), out.orders.begin() + static_cast<std::ptrdiff_t>(cut.orders));
       out.fills.erase(out.fills.begin(), out.fills.begin() + static_cast<std::ptrdiff_t>(cut.fills));
@@ -296,6 +358,7 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
         ex.flatten(ts, out);
       else
         ex.cancel_pending(ts, out);
+      renumber(cfg.resume, out);
       session_batch b;
       b.market.symbol = cfg.symbol;
       b.market.events = std::make_shared<const std::vector<market_event>>();
@@ -316,6 +379,7 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
 
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
                                caf::actor supervisor, caf::actor persister) {
+  keep_exception_text(self);
   auto& r = self->state.report;
   r.session_id = cfg.session_id;
   r.name = cfg.name;
@@ -327,6 +391,18 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
   r.final.initial_cash = cfg.initial_cash;
   r.final.cash = cfg.initial_cash;
   r.final.equity = cfg.initial_cash;
+  if (cfg.resume.active) { // a restart goes on with the counters and fills of before
+    const auto& rs = cfg.resume;
+    r.events = rs.events;
+    r.fills = rs.fills;
+    r.max_drawdown = rs.max_drawdown;
+    r.final.cash = rs.cash;
+    r.final.position_qty = rs.position_qty;
+    r.final.cost_basis = rs.cost_basis;
+    r.final.realized_pnl = rs.realized_pnl;
+    r.final.fees = rs.fees;
+    r.final.equity = rs.cash; // valued once a price is known
+  }
   // Stores `p`; `then(committed)` runs once it is committed (true) or its commit failed (false).
   auto store = [self, persister](persist_batch p, std::function<void(bool)> then) {
     if (!persister) {
@@ -373,7 +449,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
       r.decisions.insert(r.decisions.end(), b.decisions.begin(), b.decisions.end());
       r.equity.insert(r.equity.end(), b.equity.begin(), b.equity.end());
       r.final = b.account;
-      r.max_drawdown = b.max_drawdown;
+      r.max_drawdown = std::max(b.max_drawdown, cfg.resume.max_drawdown);
       bool refeeding = cfg.restore.active && r.events < cfg.restore.events;
       if (persister && (!b.orders.empty() || !b.fills.empty() || !b.equity.empty() || !b.decisions.empty())) {
         persist_batch p;

@@ -18,6 +18,7 @@ namespace {
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 
 constexpr auto unsub_timeout = std::chrono::seconds(30);
+constexpr size_t symbol_feed_history = 1000; // bars the broadcaster keeps per timeframe (symbol_feed::history)
 
 bool has_ended(const std::string& status) {
   return status == "finished" || status == "stopped" || status == "failed";
@@ -25,10 +26,18 @@ bool has_ended(const std::string& status) {
 
 size_t expected_sessions(self_ptr self) { return self->state.configs.size() + self->state.created; }
 
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 session_summary summary_of(const supervised_session& s) {
   auto out = s.progress;
   out.status = s.status;
   out.failure = s.failure;
+  out.restarts = s.restarts;
+  out.last_failure = s.last_failure;
+  out.next_restart_ms = s.status == "restarting" ? std::max<int64_t>(0, s.restart_due_ms - steady_ms()) : 0;
   return out;
 }
 
@@ -64,6 +73,9 @@ session_row row_of(const session_config& cfg) {
   row.taker_fee_bps_raw = cfg.execution.taker_fee_bps.raw();
   row.slippage_bps_raw = cfg.execution.slippage_bps.raw();
   row.fill_settings = fill_settings_json(cfg.execution);
+  row.restart_max = cfg.restart.max_restarts;
+  row.restart_backoff_ms = cfg.restart.backoff_ms;
+  row.restart_max_backoff_ms = cfg.restart.max_backoff_ms;
   return row;
 }
 
@@ -90,12 +102,38 @@ void check_all_settled(self_ptr self) {
     st.started.deliver(ok_atom::value);
 }
 
+// The session failed and its policy allows another start: it is "restarting" until the timer.
+void schedule_restart(self_ptr self, int64_t id, const std::string& why) {
+  auto& s = self->state.sessions[id];
+  const auto& policy = s.config.restart;
+  int64_t next = s.restarts + 1;
+  int64_t wait_ms = policy.backoff_before(next);
+  s.paused_at_failure = s.status == "paused";
+  s.status = "restarting";
+  s.failure = why;
+  s.restart_due_ms = steady_ms() + wait_ms;
+  spdlog::error("session {} ({}) failed: {}; restart {}/{} in {} ms", id, s.config.name, why, next,
+                policy.max_restarts, wait_ms);
+  // Until it runs again its row says failed: a crash now leaves it failed, not half restarted.
+  persist_status(self, id, "failed", why);
+  notify(self, s);
+  self->delayed_send(self, std::chrono::milliseconds(wait_ms), restart_atom::value, id, s.generation);
+}
+
 void fail_session(self_ptr self, int64_t id, const std::string& why) {
   auto& s = self->state.sessions[id];
   if (has_ended(s.status))
     return;
   bool was_starting = s.status == "starting";
+  bool was_restarting = s.status == "restarting";
+  s.last_failure = why;
+  if (!was_starting && !was_restarting && !s.stop_requested && !self->state.stopping &&
+      s.restarts < s.config.restart.max_restarts) {
+    schedule_restart(self, id, why);
+    return;
+  }
   s.status = "failed";
+  s.restart_due_ms = 0;
   s.failure = why;
   // The report keeps the figures last known.
   s.report.final = s.progress.account;
@@ -103,7 +141,13 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
   s.report.max_drawdown = s.progress.max_drawdown;
   s.report.status = s.status;
   s.report.failure = why;
-  spdlog::error("session {} ({}) failed: {}", id, s.config.name, why);
+  if (s.config.restart.max_restarts > 0 && !was_restarting)
+    spdlog::error("session {} ({}) failed: {}; no restart left ({} of {} done){}", id, s.config.name, why, s.restarts,
+                  s.config.restart.max_restarts, self->state.stopping ? " or the run is stopping" : "");
+  else if (!was_restarting)
+    spdlog::error("session {} ({}) failed: {}", id, s.config.name, why);
+  else
+    spdlog::error("session {} ({}) stays failed: {}", id, s.config.name, why);
   persist_status(self, id, "failed", why);
   notify(self, s);
   ++self->state.ended;
@@ -111,7 +155,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
     s.create_reply.deliver(make_error(session_errc::invalid_request, "session failed to start: " + why));
   if (s.stop_reply.pending())
     s.stop_reply.deliver(summary_of(s));
-  if (was_starting && !s.created) {
+  if (was_starting && !s.created && !s.config.resume.active) {
     ++self->state.settled;
     check_all_settled(self);
   }
@@ -135,6 +179,18 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   s.report.final.cash = cfg.initial_cash;
   s.report.final.equity = cfg.initial_cash;
   s.progress = pt::summary_of(s.report);
+  ++s.generation;
+  if (cfg.resume.active) { // what the restarted session goes on from
+    const auto& rs = cfg.resume;
+    s.progress.events = rs.events;
+    s.progress.fills = static_cast<int64_t>(rs.fills.size());
+    s.progress.max_drawdown = rs.max_drawdown;
+    s.progress.account.cash = rs.cash;
+    s.progress.account.position_qty = rs.position_qty;
+    s.progress.account.cost_basis = rs.cost_basis;
+    s.progress.account.realized_pnl = rs.realized_pnl;
+    s.progress.account.fees = rs.fees;
+  }
   auto tracker = self->spawn(position_tracker, cfg, caf::actor{self}, st.persister);
   st.trackers->push_back(tracker);
   auto executor = self->spawn(paper_executor, cfg, tracker);
@@ -144,6 +200,8 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   // history is ahead of it in the engine's mailbox.
   if (!warmup.timeframes_ms.empty())
     self->send(engine, std::move(warmup));
+  if (cfg.resume.active && s.paused_at_failure) // it was paused when it failed: it comes back paused
+    self->send(engine, pause_atom::value);
   s.engine = engine;
   s.tracker = tracker;
   self->monitor(tracker);
@@ -153,13 +211,47 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   std::vector<strategy_rule_error> errors;
   if (auto compiled = compile_strategy(cfg.strategy, errors))
     timeframes_ms = series_engine::shared_timeframes(*compiled);
-  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms))
+  // A session created over the API and restored joins the replay where it first joined it.
+  int64_t from_events = cfg.resume.active ? join_now_or_end : cfg.restore.active ? cfg.feed_start : join_now;
+  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms),
+                from_events)
     .then(
-      [self, id](ok_atom) {
+      [self, id](int64_t joined_at) {
         auto& s = self->state.sessions[id];
         if (s.status != "starting")
           return;
         const auto& rs = s.config.restore;
+        if (s.config.resume.active) {
+          s.status = s.paused_at_failure ? "paused" : "running";
+          s.failure.clear();
+          s.restart_due_ms = 0;
+          spdlog::info("session {} ({}) restarted ({} of {}) as {}: account as committed (cash {}, position {}, fees "
+                       "{}), orders from id {}, fills from id {}, after {} events",
+                       id, s.config.name, s.restarts, s.config.restart.max_restarts, s.status,
+                       s.config.resume.cash.to_string(), s.config.resume.position_qty.to_string(),
+                       s.config.resume.fees.to_string(), s.config.resume.order_id_offset + 1,
+                       s.config.resume.fill_id_offset + 1, s.config.resume.events);
+          if (self->state.persister) {
+            persist_batch p;
+            p.session_id = id;
+            p.status = s.status;
+            p.has_account = false;
+            p.restarts = s.restarts;
+            self->send(self->state.persister, std::move(p));
+          }
+          notify(self, s);
+          return;
+        }
+        if (!rs.active) {
+          s.config.feed_start = joined_at;
+          if (self->state.persister) { // where it joined: a restore re-feeds it from there
+            persist_batch p;
+            p.session_id = id;
+            p.has_account = false;
+            p.feed_start = joined_at;
+            self->send(self->state.persister, std::move(p));
+          }
+        }
         s.status = rs.active && rs.paused ? "paused" : "running";
         if (rs.active)
           spdlog::info("session {} ({}) restoring as {}: {} on {}, re-feeding {} events ({} fills committed, "
@@ -180,6 +272,106 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
         check_all_settled(self);
       },
       [self, id](caf::error& err) { fail_session(self, id, "cannot subscribe: " + self->system().render(err)); });
+}
+
+// A restart waiting for the broadcaster's bars to warm it with.
+struct pending_warmup {
+  session_config cfg;
+  std::vector<std::pair<int64_t, size_t>> needs; // (timeframe ms, bars)
+  size_t next = 0;
+  warmup_history warmup;
+};
+
+// Asks for the bars of the next timeframe of `p`, or spawns the pipeline once all are asked.
+void warm_next(self_ptr self, int64_t id, std::shared_ptr<pending_warmup> p) {
+  auto& s = self->state.sessions[id];
+  if (s.status != "restarting")
+    return; // stopped meanwhile
+  if (p->next == p->needs.size()) {
+    spawn_pipeline(self, std::move(p->cfg), std::move(p->warmup), s.created);
+    return;
+  }
+  auto [tf, bars] = p->needs[p->next++];
+  self->request(self->state.broadcaster, std::chrono::seconds(5), candles_atom::value, p->cfg.symbol, tf,
+                static_cast<int64_t>(bars))
+    .then(
+      [self, id, p](candle_history& h) {
+        if (!h.closed.empty()) {
+          p->warmup.timeframes_ms.push_back(h.timeframe_ms);
+          p->warmup.bars.push_back(std::move(h.closed));
+        }
+        warm_next(self, id, p);
+      },
+      [self, id, p, tf = tf](caf::error& err) {
+        spdlog::warn("session {} ({}): no {} bars to warm its restart with ({}); it starts cold on them", id,
+                     p->cfg.name, format_timeframe(tf), self->system().render(err));
+        warm_next(self, id, p);
+      });
+}
+
+// Spawns the restarted pipeline of `id` with `resume`, its indicators warmed from the
+// broadcaster's bars of each timeframe it reads (those some subscriber still keeps).
+void start_restart(self_ptr self, int64_t id, session_resume resume) {
+  auto p = std::make_shared<pending_warmup>();
+  p->cfg = self->state.sessions[id].config;
+  p->cfg.restore = session_restore{};
+  p->cfg.resume = std::move(resume);
+  std::vector<strategy_rule_error> errors;
+  if (auto compiled = compile_strategy(p->cfg.strategy, errors))
+    p->needs = series_engine(*compiled).warmup_needs(symbol_feed_history);
+  warm_next(self, id, std::move(p));
+}
+
+// The restart timer of `id`: reads what was committed and starts the new pipeline.
+void on_restart_due(self_ptr self, int64_t id, int64_t generation) {
+  auto it = self->state.sessions.find(id);
+  if (it == self->state.sessions.end() || it->second.status != "restarting" || it->second.generation != generation)
+    return;
+  auto& s = it->second;
+  ++s.restarts;
+  auto from_memory = [&s] {
+    session_resume r;
+    r.active = true;
+    r.restart = s.restarts;
+    r.events = s.progress.events;
+    r.cash = s.progress.account.cash;
+    r.position_qty = s.progress.account.position_qty;
+    r.cost_basis = s.progress.account.cost_basis;
+    r.realized_pnl = s.progress.account.realized_pnl;
+    r.fees = s.progress.account.fees;
+    r.order_id_offset = s.max_order_id;
+    r.fill_id_offset = s.max_fill_id;
+    r.fills = s.fills_seen;
+    r.max_drawdown = s.progress.max_drawdown;
+    return r;
+  };
+  if (!self->state.persister) {
+    start_restart(self, id, from_memory());
+    return;
+  }
+  self->request(self->state.persister, caf::infinite, restart_atom::value, id)
+    .then(
+      [self, id, from_memory](restart_point& rp) {
+        auto& s = self->state.sessions[id];
+        if (s.status != "restarting")
+          return;
+        auto r = from_memory();
+        if (rp.found) { // the database is the truth of what was committed
+          r.events = std::max(rp.feed_events, s.progress.events);
+          r.cash = rp.account.cash;
+          r.position_qty = rp.account.position_qty;
+          r.cost_basis = rp.account.cost_basis;
+          r.realized_pnl = rp.account.realized_pnl;
+          r.fees = rp.account.fees;
+          r.order_id_offset = std::max(rp.max_order_id, s.max_order_id);
+          r.fill_id_offset = std::max(rp.max_fill_id, s.max_fill_id);
+          r.fills = std::move(rp.fills);
+        }
+        start_restart(self, id, std::move(r));
+      },
+      [self, id](caf::error& err) {
+        fail_session(self, id, "cannot restart: its committed state cannot be read: " + self->system().render(err));
+      });
 }
 
 // The session `id`, or nullptr.
@@ -329,7 +521,16 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         notify(self, *s);
       }
     },
-    [self](stop_atom) { self->state.stopping = true; },
+    [self](stop_atom) {
+      self->state.stopping = true;
+      // A restart that has not happened will not: the session stays failed.
+      std::vector<int64_t> waiting;
+      for (auto& [id, s] : self->state.sessions)
+        if (s.status == "restarting")
+          waiting.push_back(id);
+      for (auto id : waiting)
+        fail_session(self, id, self->state.sessions[id].failure);
+    },
     [self](pause_atom, int64_t id) -> caf::result<session_summary> {
       auto* s = find_session(self, id);
       if (!s)
@@ -360,8 +561,25 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       auto* s = find_session(self, id);
       if (!s)
         return unknown(id);
+      if (s->status == "restarting" && !s->stop_requested) {
+        // No pipeline to stop: the restart is cancelled and the figures of its last commit are final.
+        s->status = "stopped";
+        s->restart_due_ms = 0;
+        s->report.final = s->progress.account;
+        s->report.events = s->progress.events;
+        s->report.max_drawdown = s->progress.max_drawdown;
+        s->report.status = s->status;
+        spdlog::info("session {} ({}) stopped while waiting for its restart{}", id, s->config.name,
+                     flatten ? "; nothing runs to flatten its position" : "");
+        persist_status(self, id, s->status);
+        notify(self, *s);
+        ++self->state.ended;
+        auto out = summary_of(*s);
+        check_all_ended(self);
+        return out;
+      }
       if ((s->status != "running" && s->status != "paused") || s->stop_requested)
-        return cannot(*s, "stop", "a running or paused session can be stopped");
+        return cannot(*s, "stop", "a running, paused or restarting session can be stopped");
       s->stop_requested = true;
       s->stop_reply = self->make_response_promise();
       spdlog::info("session {} ({}) stopping{}", id, s->config.name, flatten ? ", flattening its position" : "");
@@ -396,6 +614,14 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       return out;
     },
     [self](session_activity& a) {
+      if (auto* s = find_session(self, a.session_id)) { // ids a restart without a database continues after
+        for (auto& o : a.orders)
+          s->max_order_id = std::max(s->max_order_id, o.order_id);
+        for (auto& f : a.fills)
+          s->max_fill_id = std::max(s->max_fill_id, f.fill_id);
+        if (!self->state.persister)
+          s->fills_seen.insert(s->fills_seen.end(), a.fills.begin(), a.fills.end());
+      }
       for (auto& w : self->state.activity_watchers)
         self->send(w, a);
     },
@@ -440,6 +666,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       return s->engine;
     },
     [self](run_warmups& w) { self->state.warmups = std::move(w.sessions); },
+    [self](restart_atom, int64_t id, int64_t generation) { on_restart_due(self, id, generation); },
     [self](await_atom) {
       auto rp = self->make_response_promise();
       self->state.awaiting.push_back(rp);

@@ -27,6 +27,14 @@ struct supervised_session {
   bool stop_requested = false; ///< a `(stop_atom, id, flatten)` is on its way through the pipeline
   caf::response_promise create_reply; ///< pending while a created session is starting
   caf::response_promise stop_reply;   ///< pending while a stop is on its way
+  int64_t restarts = 0;        ///< restarts after failures so far (restart policy)
+  std::string last_failure;    ///< why it failed last (kept once restarted)
+  int64_t restart_due_ms = 0;  ///< steady clock, ms: when the scheduled restart is due (0 = none)
+  int64_t generation = 0;      ///< counts its pipelines: a timer of an older one is ignored
+  bool paused_at_failure = false; ///< it was paused: the restart is paused too
+  int64_t max_order_id = 0;    ///< highest ids it reported (session_activity), for restarts without a database
+  int64_t max_fill_id = 0;
+  std::vector<fill> fills_seen; ///< fills it reported, likewise (only kept when there is no persister)
 };
 
 /// Supervisor state: every session of this process.
@@ -103,6 +111,18 @@ struct supervisor_state {
 /// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
 ///   diagnostics and tests (killing it fails that session alone).
 /// A session whose actors terminate is marked failed with the reason; the others go on.
+///
+/// Restart policy (`session_config::restart`, docs/operations.md "Restart policy"): a session
+/// that fails once running, while restarts are left and the run is not stopping, is `restarting`
+/// (its row says `failed` with the reason until it runs again): after the policy's backoff
+/// (doubling per restart, capped; a `delayed_send` of `(restart_atom, id, generation)` to itself)
+/// a new pipeline is spawned with `session_config::resume`: the committed account, feed position,
+/// highest order and fill ids and fills, read from the persister (`restart_point`) or, without
+/// one, from the session's last summary and activity. Its indicators are warmed from the
+/// broadcaster's bars (`candles_atom`) of each timeframe it reads that some subscriber still
+/// keeps; it joins the feed where it is. Logged as "session N (name) failed: why; restart k/max in
+/// X ms". A stop of a restarting session, or of the run, cancels the restart (a run's stop leaves
+/// it failed). Summaries carry `restarts`, `last_failure` and `next_restart_ms`.
 caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
                                  caf::actor broadcaster, caf::actor persister);
 

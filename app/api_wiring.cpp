@@ -153,6 +153,17 @@ api_services make_api_services(const std::string& strategies_dir, const session_
     sc.initial_cash = defaults.initial_cash;
     sc.execution = defaults.execution;
     sc.equity_interval_ms = defaults.equity_interval_ms;
+    sc.restart = defaults.restart;
+    if (r.restart_max >= 0)
+      sc.restart.max_restarts = r.restart_max;
+    if (r.restart_backoff_ms >= 0)
+      sc.restart.backoff_ms = r.restart_backoff_ms;
+    if (r.restart_max_backoff_ms >= 0)
+      sc.restart.max_backoff_ms = r.restart_max_backoff_ms;
+    else if (sc.restart.max_backoff_ms < sc.restart.backoff_ms)
+      sc.restart.max_backoff_ms = sc.restart.backoff_ms;
+    if (auto why = sc.restart.invalid(); !why.empty())
+      problems.push_back({0, 0, why});
     try {
       loaded_strategy loaded;
       if (!r.yaml.empty()) {

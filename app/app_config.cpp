@@ -136,6 +136,34 @@ void read_session_settings(const YAML::Node& map, session_defaults& d, yaml_prob
   }
   if (auto n = map["fill"])
     read_fill_overrides(n, d.execution.overrides, p);
+  if (auto r = map["restart"]) {
+    if (!r.IsMap()) {
+      p.add(r, "restart must be a mapping {max_restarts, backoff_ms, max_backoff_ms}");
+    } else {
+      p.reject_unknown_keys(r, {"max_restarts", "backoff_ms", "max_backoff_ms"}, "restart");
+      auto policy = d.restart;
+      bool ok = true;
+      for (auto [key, out] : {std::pair{"max_restarts", &policy.max_restarts}, std::pair{"backoff_ms", &policy.backoff_ms},
+                              std::pair{"max_backoff_ms", &policy.max_backoff_ms}}) {
+        auto n = r[key];
+        if (!n)
+          continue;
+        int64_t v = 0;
+        if (!n.IsScalar() || !YAML::convert<int64_t>::decode(n, v)) {
+          p.add(n, std::string("restart.") + key + " must be a whole number");
+          ok = false;
+        } else {
+          *out = v;
+        }
+      }
+      if (!r["max_backoff_ms"] && policy.max_backoff_ms < policy.backoff_ms)
+        policy.max_backoff_ms = policy.backoff_ms; // only the first wait was given: it is the cap too
+      if (auto why = policy.invalid(); ok && !why.empty())
+        p.add(r, why);
+      else if (ok)
+        d.restart = policy;
+    }
+  }
   if (auto n = map["equity_interval"]) {
     auto tf = n.IsScalar() ? parse_timeframe_ms(n.Scalar()) : std::nullopt;
     if (!tf)
@@ -241,7 +269,7 @@ app_config load_app_config(const std::string& path) {
   }
   static const std::vector<std::string> setting_keys{"initial_cash", "taker_fee_bps", "maker_fee_bps",
                                                      "slippage_bps", "qty_step", "equity_interval",
-                                                     "fill_profile", "fill"};
+                                                     "fill_profile", "fill", "restart"};
   if (auto d = root["defaults"]) {
     p.reject_unknown_keys(d, setting_keys, "defaults");
     read_session_settings(d, cfg.defaults, p);
@@ -261,6 +289,7 @@ app_config load_app_config(const std::string& path) {
       sc.initial_cash = d.initial_cash;
       sc.execution = d.execution;
       sc.equity_interval_ms = d.equity_interval_ms;
+      sc.restart = d.restart;
       auto name = s["name"];
       if (!name || !name.IsScalar() || name.Scalar().empty())
         p.add(s, "a session needs a name");

@@ -13,6 +13,7 @@ struct session_defaults {
   money initial_cash = money::from_units(10'000);
   execution_params execution;
   int64_t equity_interval_ms = 60'000;
+  restart_policy restart; ///< `restart: {max_restarts, backoff_ms, max_backoff_ms}`; off by default
 };
 
 /// A bearer token of the REST API and its role ("admin" or "read").
@@ -57,7 +58,8 @@ struct api_settings {
 /// defaults: {initial_cash: 10000, taker_fee_bps: 10, maker_fee_bps: 10, slippage_bps: 1,
 ///            qty_step: 0.00001, equity_interval: 1m,
 ///            fill_profile: realistic,        # or optimistic / pessimistic (docs/execution.md)
-///            fill: {submit_latency_ms: [20, 80], queue_factor_pct: 120, seed: 7}}  # profile overrides
+///            fill: {submit_latency_ms: [20, 80], queue_factor_pct: 120, seed: 7},  # profile overrides
+///            restart: {max_restarts: 3, backoff_ms: 1000, max_backoff_ms: 60000}}  # default: no restarts
 /// retention: {equity_points: 90d, decisions: 90d}   # absent = keep forever
 /// sessions:
 ///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000,

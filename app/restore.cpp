@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -27,6 +28,9 @@ struct stored_session {
   int64_t taker_fee_bps_raw = 0;
   int64_t slippage_bps_raw = 0;
   std::optional<std::string> fill_settings; ///< NULL for a row stored before 0005
+  int64_t feed_start = -1;  ///< -1: not recorded
+  int64_t restarts = 0;
+  restart_policy restart;
   session_restore restore;
 };
 
@@ -35,7 +39,8 @@ std::vector<stored_session> read_rows(sql::database& db) {
   sql::statement st(db,
     "SELECT session_id, name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
     "slippage_bps_raw, cash_raw, position_qty_raw, realized_pnl_raw, fees_raw, feed_events, "
-    "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id), fill_settings "
+    "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id), fill_settings, "
+    "COALESCE(feed_start_events, -1), restarts, restart_max, restart_backoff_ms, restart_max_backoff_ms "
     "FROM sessions s WHERE status IN ('starting', 'running', 'paused') ORDER BY session_id");
   while (st.step()) {
     stored_session r;
@@ -59,6 +64,11 @@ std::vector<stored_session> read_rows(sql::database& db) {
     rs.fills = st.column_int(14);
     if (!st.column_is_null(15))
       r.fill_settings = st.column_text(15);
+    r.feed_start = st.column_int(16);
+    r.restarts = st.column_int(17);
+    r.restart.max_restarts = st.column_int(18);
+    r.restart.backoff_ms = st.column_int(19);
+    r.restart.max_backoff_ms = st.column_int(20);
     out.push_back(std::move(r));
   }
   sql::statement commands(db, "SELECT feed_events, command FROM session_commands WHERE session_id = ?1 "
@@ -75,8 +85,9 @@ std::vector<stored_session> read_rows(sql::database& db) {
 // The execution settings `row` was stored with replace the config's, so the session fills as it
 // did before (fees, slippage, fill profile, overrides); a change in the config is logged. A row
 // stored before its fill settings were kept keeps the config's profile and overrides. False
-// (logged) when the stored settings cannot be read.
-bool apply_stored_execution(const stored_session& row, session_config& cfg) {
+// (logged) when the stored settings cannot be read. `warn_on_change` false: nothing is logged for a
+// change (a session created over the API had no config entry to change).
+bool apply_stored_execution(const stored_session& row, session_config& cfg, bool warn_on_change = true) {
   execution_params stored = cfg.execution;
   stored.taker_fee_bps = bps::from_raw(row.taker_fee_bps_raw);
   stored.slippage_bps = bps::from_raw(row.slippage_bps_raw);
@@ -92,8 +103,8 @@ bool apply_stored_execution(const stored_session& row, session_config& cfg) {
     stored.maker_fee_bps = s->maker_fee_bps;
     stored.overrides = s->overrides;
   }
-  if (fill_settings_json(stored) != fill_settings_json(cfg.execution) ||
-      stored.taker_fee_bps != cfg.execution.taker_fee_bps || stored.slippage_bps != cfg.execution.slippage_bps)
+  if (warn_on_change && (fill_settings_json(stored) != fill_settings_json(cfg.execution) ||
+      stored.taker_fee_bps != cfg.execution.taker_fee_bps || stored.slippage_bps != cfg.execution.slippage_bps))
     spdlog::warn("session {} ({}): its execution settings in the config changed since it started; it is restored "
                  "with the ones it was started with: {}, taker_fee_bps {}, slippage_bps {}",
                  row.id, row.name, fill_settings_json(stored), stored.taker_fee_bps.to_string(),
@@ -102,9 +113,42 @@ bool apply_stored_execution(const stored_session& row, session_config& cfg) {
   return true;
 }
 
+// A session created over the API, rebuilt from its row: the stored strategy, cash, fees and
+// slippage, fill settings and restart policy; the settings not stored come from the config's defaults.
+std::optional<session_config> created_session(const stored_session& row, const session_defaults& defaults) {
+  session_config cfg;
+  try {
+    auto loaded = load_strategy_text(row.strategy_yaml, row.strategy_file);
+    cfg.strategy = loaded.spec;
+    cfg.strategy_text = row.strategy_yaml;
+  } catch (const std::exception& e) {
+    spdlog::error("session {} ({}) cannot be restored: its stored strategy does not load: {}", row.id, row.name,
+                  e.what());
+    return std::nullopt;
+  }
+  cfg.name = row.name;
+  cfg.symbol = row.symbol;
+  cfg.strategy_file = row.strategy_file;
+  cfg.initial_cash = money::from_raw(row.initial_cash_raw);
+  cfg.execution = defaults.execution;
+  cfg.execution.taker_fee_bps = bps::from_raw(row.taker_fee_bps_raw);
+  cfg.execution.slippage_bps = bps::from_raw(row.slippage_bps_raw);
+  cfg.equity_interval_ms = defaults.equity_interval_ms;
+  if (!apply_stored_execution(row, cfg, false))
+    return std::nullopt;
+  cfg.restart = row.restart.invalid().empty() ? row.restart : defaults.restart;
+  cfg.feed_start = row.feed_start;
+  return cfg;
+}
+
 } // namespace
 
 restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions) {
+  return restore_sessions(database, sessions, session_defaults{});
+}
+
+restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions,
+                              const session_defaults& defaults) {
   restore_plan plan;
   if (database.empty() || !std::filesystem::exists(database))
     return plan;
@@ -114,21 +158,49 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
     rows = read_rows(*db);
   }
   std::vector<bool> taken(sessions.size(), false);
+  size_t configured = sessions.size();
   for (auto& row : rows) {
+    if (row.restarts > 0) {
+      // Its restarts took it up where the feed was then, with its committed account: a re-feed
+      // from the start cannot rebuild that (docs/operations.md, "Not done").
+      spdlog::warn("session {} ({}) is not restored: it was restarted {} time(s) after failures, which a re-feed "
+                   "cannot rebuild; its row stays {}",
+                   row.id, row.name, row.restarts, row.status);
+      ++plan.skipped;
+      continue;
+    }
     session_config* cfg = nullptr;
-    for (size_t i = 0; i < sessions.size() && !cfg; ++i)
+    for (size_t i = 0; i < configured && !cfg; ++i)
       if (!taken[i] && !sessions[i].restore.active && sessions[i].name == row.name &&
           sessions[i].symbol == row.symbol) {
         taken[i] = true;
         cfg = &sessions[i];
       }
-    if (!cfg) {
-      // Created over the API: it joined the feed at a position that is not stored, so a re-feed
-      // from the start cannot rebuild it exactly (docs/operations.md, "Not done").
+    if (!cfg && row.feed_start < 0) {
+      // Created over the API before its feed position was stored: a re-feed from the start
+      // cannot rebuild it exactly.
       spdlog::warn("session {} ({}) is not restored: no session of the config has its name and symbol {} (a "
-                   "session created over the API); its row stays {}",
+                   "session created over the API), and where it joined the feed is not stored; its row stays {}",
                    row.id, row.name, row.symbol, row.status);
       ++plan.skipped;
+      continue;
+    }
+    if (!cfg) { // created over the API: it joins the re-fed replay where it first joined it
+      auto created = created_session(row, defaults);
+      if (!created) {
+        ++plan.skipped;
+        continue;
+      }
+      created->session_id = row.id;
+      created->restore = row.restore;
+      ++plan.restored;
+      auto& ff = plan.fast_forward_events[row.symbol];
+      ff = std::max(ff, row.feed_start + row.restore.events);
+      spdlog::info("session {} ({}, created over the API) will be restored from {}: {}, joining the feed at event "
+                   "{}, {} events processed, {} fills, cash {}, position {}",
+                   row.id, row.name, database, row.status, row.feed_start, row.restore.events, row.restore.fills,
+                   row.restore.cash.to_string(), row.restore.position_qty.to_string());
+      sessions.push_back(std::move(*created));
       continue;
     }
     if (cfg->strategy_text != row.strategy_yaml) {

@@ -26,10 +26,19 @@ struct restore_plan {
 ///   differs from the file's now (logged), and its execution settings are the stored ones (taker
 ///   fee, slippage, and from `sessions.fill_settings` the fill profile, maker fee and overrides;
 ///   a change in the config is logged); a row whose stored fill settings do not read is skipped;
-/// - a row no config session matches (a session created over the API) is not restored (logged,
-///   counted in `skipped`): where it joined the feed is not stored.
+/// - a row no config session matches (a session created over the API) is appended to `sessions`
+///   when its feed start is stored (`sessions.feed_start_events`): its stored strategy, cash, taker
+///   fee, slippage, fill settings and restart policy, the other settings from `defaults`, `feed_start` set so
+///   it joins the re-fed replay where it first joined; else it is not restored (logged, counted
+///   in `skipped`);
+/// - a row that was restarted after a failure (`sessions.restarts` > 0) is not restored (logged,
+///   counted in `skipped`): a re-feed cannot rebuild its restarts.
 /// Sessions of the config that match no row are left as they are: they start anew.
 /// Throws `sql::error` when the database cannot be opened or migrated.
+restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions,
+                              const session_defaults& defaults);
+
+/// `restore_sessions` with built-in defaults for sessions created over the API.
 restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions);
 
 /// Deletes, from the database at `database` (nothing happens if the file does not exist), the

@@ -80,7 +80,7 @@ int cmd_run(const run_args& args) {
     bool live_feed = req.replay.path.empty() || !args.live_url.empty();
     prune_history(req.database, cfg.retain_equity_points_ms, cfg.retain_decisions_ms);
     auto sessions = req.sessions;
-    auto plan = restore_sessions(req.database, sessions);
+    auto plan = restore_sessions(req.database, sessions, cfg.defaults);
     if (!live_feed) {
       req.sessions = std::move(sessions);
       req.replay.fast_forward_events = plan.fast_forward_events;

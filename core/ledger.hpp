@@ -23,6 +23,12 @@ public:
   /// A fresh account holding `initial_cash` of quote currency and no position.
   explicit ledger(money initial_cash);
 
+  /// An account as it stood at some moment (a restarted session takes up its committed account):
+  /// the figures as `ledger`'s accessors return them. Nothing is checked against anything else:
+  /// they come from a ledger that applied the fills.
+  static ledger with_figures(money initial_cash, money cash, quantity position, money cost_basis, money realized_pnl,
+                             money fees);
+
   /// Whether `f` can be applied: `none`, or why not (cash, position, zero quantity, overflow).
   reject_reason check(const fill& f) const;
 

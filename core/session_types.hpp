@@ -33,6 +33,53 @@ struct session_restore {
   int64_t fills = 0;             ///< fills committed
 };
 
+/// What a failed session does next (docs/operations.md, "Restart policy"): after a failure
+/// (an actor of its pipeline ending abnormally once it was running) the supervisor starts it
+/// again after `backoff_ms`, doubling for each further restart and capped at `max_backoff_ms`,
+/// at most `max_restarts` times; past that it stays `failed`. 0 restarts (the default) = off.
+struct restart_policy {
+  int64_t max_restarts = 0;      ///< restarts allowed over the session's life; 0 = never restarted
+  int64_t backoff_ms = 1000;     ///< wall time before the first restart, ms (> 0)
+  int64_t max_backoff_ms = 60'000; ///< cap of the doubled backoff, ms (>= backoff_ms)
+
+  /// The wait before restart number `n` (1-based): backoff_ms · 2^(n−1), at most max_backoff_ms.
+  int64_t backoff_before(int64_t n) const {
+    int64_t wait = backoff_ms;
+    for (int64_t i = 1; i < n && wait < max_backoff_ms; ++i)
+      wait = wait > max_backoff_ms / 2 ? max_backoff_ms : wait * 2;
+    return wait < max_backoff_ms ? wait : max_backoff_ms;
+  }
+
+  /// Why the policy is not valid (empty = valid): negative restarts, a backoff ≤ 0, a cap below it.
+  std::string invalid() const {
+    if (max_restarts < 0 || max_restarts > 1'000'000)
+      return "restart.max_restarts must be between 0 and 1000000";
+    if (backoff_ms <= 0 || backoff_ms > 86'400'000)
+      return "restart.backoff_ms must be between 1 and 86400000";
+    if (max_backoff_ms < backoff_ms || max_backoff_ms > 86'400'000)
+      return "restart.max_backoff_ms must be at least backoff_ms and at most 86400000";
+    return {};
+  }
+};
+
+/// Where a restarted session takes up after a failure (set by the supervisor, see
+/// `session_supervisor`): it joins the feed where it is now, with the account of its last commit,
+/// and numbers its orders and fills after the highest ones stored, so no id is used twice.
+struct session_resume {
+  bool active = false;        ///< this pipeline is a restart of a failed one
+  int64_t restart = 0;        ///< which restart (1 = the first)
+  int64_t events = 0;         ///< market events the session had processed before (its counters go on)
+  money cash;                 ///< the committed ledger: cash, position, cost basis, realized P&L, fees
+  quantity position_qty;
+  money cost_basis;
+  money realized_pnl;
+  money fees;
+  int64_t order_id_offset = 0; ///< the highest order id stored: new ids are this + 1, + 2, …
+  int64_t fill_id_offset = 0;  ///< likewise for fills
+  std::vector<fill> fills;     ///< the fills before the restart, for the session's report
+  double max_drawdown = 0;     ///< as last reported before the failure
+};
+
 /// Everything needed to start one session: its strategy, market and account settings.
 struct session_config {
   int64_t session_id = 0;      ///< stable id (assigned by the persister, or 1..N in a backtest)
@@ -45,6 +92,16 @@ struct session_config {
   execution_params execution;
   int64_t equity_interval_ms = 60'000; ///< equity curve sampling, event time
   session_restore restore;     ///< set when the session comes back from the database
+  restart_policy restart;      ///< what happens when it fails (default: nothing, it stays failed)
+  session_resume resume;       ///< set by the supervisor when it restarts the session
+  /// Where the session joined its symbol's feed: market events of that symbol the broadcaster
+  /// had passed on before its first one (-1 = joins now). A restored session created over the API
+  /// joins again at this position (docs/operations.md, "Restore").
+  int64_t feed_start = -1;
+  /// Fault injection, for tests of failure handling only (never set from config or the API): per
+  /// start of the session (index 0 = its first start, 1 = its first restart, …), its paper executor
+  /// throws on that start's n-th market event; 0 or no entry = never.
+  std::vector<int64_t> fail_after_events;
 };
 
 /// An account at a moment: the ledger's figures plus the mark used to value the position.

@@ -132,7 +132,8 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
   auto s = rapidjson::kStringType;
   auto body = json_body(req, {{"name", s}, {"strategy", s}, {"yaml", s}, {"symbol", s}, {"initial_cash", s},
                               {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s},
-                              {"fill_profile", s}, {"fill", rapidjson::kObjectType}});
+                              {"fill_profile", s}, {"fill", rapidjson::kObjectType},
+                              {"restart", rapidjson::kObjectType}});
   if (auto* err = std::get_if<api_response>(&body)) {
     reply(*err);
     return;
@@ -159,6 +160,25 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
     if (auto problem = read_fill_overrides(doc["fill"], r.fill)) {
       reply(field_error("fill." + problem->field, problem->why));
       return;
+    }
+  }
+  if (auto it = doc.FindMember("restart"); it != doc.MemberEnd()) {
+    for (auto& m : it->value.GetObject()) {
+      std::string key(m.name.GetString(), m.name.GetStringLength());
+      int64_t* out = key == "max_restarts"     ? &r.restart_max
+                     : key == "backoff_ms"     ? &r.restart_backoff_ms
+                     : key == "max_backoff_ms" ? &r.restart_max_backoff_ms
+                                               : nullptr;
+      if (!out) {
+        reply(json_error(400, "unknown_field", "unknown field 'restart." + key +
+                                                 "' (max_restarts, backoff_ms, max_backoff_ms)"));
+        return;
+      }
+      if (!m.value.IsInt64() || m.value.GetInt64() < 0) {
+        reply(json_error(400, "invalid_type", "field 'restart." + key + "' must be a non-negative whole number"));
+        return;
+      }
+      *out = m.value.GetInt64();
     }
   }
   if (r.strategy.empty() == r.yaml.empty()) {
@@ -217,7 +237,11 @@ std::string summary_json(const session_summary& s) {
     .i64("fills", s.fills)
     .i64("events", s.events)
     .dbl("max_drawdown", s.max_drawdown)
-    .i64("last_event_ms", s.last_event_ms);
+    .i64("last_event_ms", s.last_event_ms)
+    .i64("restarts", s.restarts)
+    .i64("next_restart_ms", s.next_restart_ms);
+  if (!s.last_failure.empty())
+    j.str("last_failure", s.last_failure);
   j.w().EndObject();
   return j.text();
 }

@@ -72,6 +72,9 @@ struct session_request {
   /// `fill`: replacements of the profile's parameters, over the config's `defaults:` `fill:`
   /// field by field (already validated by the route).
   fill_overrides fill;
+  /// `restart: {max_restarts, backoff_ms, max_backoff_ms}` (whole numbers); each absent one is the
+  /// config's default. -1 = not given.
+  int64_t restart_max = -1, restart_backoff_ms = -1, restart_max_backoff_ms = -1;
 };
 
 /// What the API needs from app/ (which web/ cannot link): injected as callbacks. Each may be

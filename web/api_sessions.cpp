@@ -17,7 +17,7 @@ namespace {
 constexpr const char* session_columns =
   "session_id, name, strategy_name, strategy_file, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
   "slippage_bps_raw, cash_raw, position_qty_raw, cost_basis_raw, realized_pnl_raw, fees_raw, mark_price_raw, "
-  "equity_raw, last_event_ms, created_at_ms, updated_at_ms, failure, fill_settings";
+  "equity_raw, last_event_ms, created_at_ms, updated_at_ms, failure, fill_settings, restarts";
 
 // `fill_profile`, `fill_overrides` (what the session set) and `fill` (every parameter its orders
 // fill under: the profile's, the overrides applied, its fees and slippage added) from the stored
@@ -64,8 +64,12 @@ void write_session(json_out& j, const sql::statement& st) {
     .i64("last_event_ms", st.column_int(16))
     .i64("created_at_ms", st.column_int(17))
     .i64("updated_at_ms", st.column_int(18));
-  if (!st.column_is_null(19))
-    j.str("failure", st.column_text(19));
+  if (!st.column_is_null(19)) {
+    if (st.column_text(5) == "failed")
+      j.str("failure", st.column_text(19));
+    j.str("last_failure", st.column_text(19)); // kept once a restart runs it again
+  }
+  j.i64("restarts", st.column_int(21));
   write_fill_settings(j, st);
   j.w().EndObject();
 }

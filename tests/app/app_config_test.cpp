@@ -273,6 +273,28 @@ TEST_F(AppConfigTemp, NotAMappingOrMissing) {
   }
 }
 
+TEST_F(AppConfigTemp, RestartPolicyFromDefaultsAndPerSessionOffUnlessGiven) {
+  auto none = load_app_config(write("config.yaml", "sessions:\n  - {name: one, strategy: strategies/good.yaml}\n"));
+  ASSERT_EQ(none.sessions.size(), 1u);
+  EXPECT_EQ(none.sessions[0].restart.max_restarts, 0);
+  auto cfg = load_app_config(write("config.yaml",
+                                   "defaults: {restart: {max_restarts: 3, backoff_ms: 200, max_backoff_ms: 1000}}\n"
+                                   "sessions:\n"
+                                   "  - {name: one, strategy: strategies/good.yaml}\n"
+                                   "  - {name: two, strategy: strategies/good.yaml, restart: {max_restarts: 0}}\n"));
+  ASSERT_EQ(cfg.sessions.size(), 2u);
+  EXPECT_EQ(cfg.sessions[0].restart.max_restarts, 3);
+  EXPECT_EQ(cfg.sessions[0].restart.backoff_ms, 200);
+  EXPECT_EQ(cfg.sessions[0].restart.max_backoff_ms, 1000);
+  EXPECT_EQ(cfg.sessions[1].restart.max_restarts, 0);     // its own
+  EXPECT_EQ(cfg.sessions[1].restart.backoff_ms, 200);     // the rest from the defaults
+  expect_problems("defaults: {restart: {max_restarts: -1}}\n", {{"1:21", "max_restarts"}});
+  expect_problems("defaults: {restart: {backoff_ms: 500, max_backoff_ms: 100}}\n", {{"1:21", "max_backoff_ms"}});
+  expect_problems("defaults: {restart: {max_restarts: lots}}\n", {{"1:36", "whole number"}});
+  expect_problems("defaults: {restart: {tries: 2}}\n", {{"1:22", "tries"}});
+}
+
+
 } // namespace
 } // namespace pt
 

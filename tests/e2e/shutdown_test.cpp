@@ -73,5 +73,33 @@ TEST(ShutdownE2E, SigtermDuringAReplayStopsTheFeedAndCommits) {
   EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions WHERE status = 'finished'"), 1);
 }
 
+TEST(ShutdownE2E, ASecondSigtermExitsAt130WhileTheFirstShutdownWaitsForTheDatabase) {
+  auto dir = make_temp_dir("second-signal");
+  child_process p({binary(), "run", "--listen", "", "--config", write_config(dir, "1")});
+  ASSERT_TRUE(p.wait_for_output("first evaluation", 30s)) << p.output();
+  {
+    // Another connection holds the write lock: the persister's commits wait for it (its busy
+    // timeout), so the shutdown the first signal starts cannot finish while we hold it.
+    sql::database locker(dir + "/pt.db");
+    locker.exec("BEGIN EXCLUSIVE");
+    p.signal(SIGTERM);
+    // The first shutdown is under way ("shutting down" line) and cannot finish: the second signal
+    // ends it at once. (Had the first finished, the exit code would be 0.)
+    ASSERT_TRUE(p.wait_for_output("received: stopping the feed and settling sessions", 10s)) << p.output();
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait_exit(10s), 130) << p.output();
+    EXPECT_NE(p.output().find("second signal"), std::string::npos) << p.output();
+    locker.exec("ROLLBACK");
+  }
+  // What was committed before is intact: the file checks out, the session's row is there with
+  // the status it had, and no fill is stored twice.
+  sql::database db(dir + "/pt.db", true);
+  sql::statement st(db, "PRAGMA integrity_check");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.column_text(0), "ok");
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sessions WHERE status = 'running'"), 1);
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM fills"), count(db, "SELECT COUNT(DISTINCT fill_id) FROM fills"));
+}
+
 } // namespace
 } // namespace pt::test
