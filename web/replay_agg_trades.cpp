@@ -15,18 +15,6 @@ namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-http_answer bad(int code, const std::string& msg) { return {400, binance_error_body(code, msg)}; }
-
-// A whole number parameter: nullopt when absent; false in `ok` when it is not digits.
-std::optional<int64_t> number_param(std::string_view target, const char* name, bool& ok) {
-  auto text = query_param(target, name);
-  if (!text)
-    return std::nullopt;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  ok = ok && !text->empty() && ec == std::errc{} && end == text->data() + text->size() && value >= 0;
-  return value;
-}
 
 bool int_field(const rapidjson::Value& d, const char* name, int64_t& out) {
   auto it = d.FindMember(name);
@@ -99,26 +87,26 @@ http_answer answer_agg_trades(const replay_recording& rec, const agg_trade_store
                               std::optional<int64_t> until_ms) {
   auto symbol = query_param(target, "symbol");
   if (!symbol || symbol->empty())
-    return bad(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+    return bad_request(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
   if (!rec.has_symbol(*symbol))
-    return bad(-1121, "Invalid symbol.");
+    return bad_request(-1121, "Invalid symbol.");
   bool ok = true;
   for (const char* name : {"limit", "fromId", "startTime", "endTime"}) {
     number_param(target, name, ok);
     if (!ok)
-      return bad(-1100, std::string("Illegal characters found in parameter '") + name +
+      return bad_request(-1100, std::string("Illegal characters found in parameter '") + name +
                           "'; legal range is '^[0-9]{1,20}$'.");
   }
   auto limit = number_param(target, "limit", ok).value_or(500);
   if (limit < 1 || limit > 1000)
-    return bad(-1130, "Data sent for parameter 'limit' is not valid.");
+    return bad_request(-1130, "Data sent for parameter 'limit' is not valid.");
   auto from_id = number_param(target, "fromId", ok);
   auto start = number_param(target, "startTime", ok);
   auto end = number_param(target, "endTime", ok);
   if (start && end && *start > *end)
-    return bad(-1128, "Combination of optional parameters invalid.");
+    return bad_request(-1128, "Combination of optional parameters invalid.");
   if (start && end && *end - *start > 3'600'000)
-    return bad(-1127, "More than 1 hours between startTime and endTime.");
+    return bad_request(-1127, "More than 1 hours between startTime and endTime.");
 
   static const std::vector<recorded_agg_trade> none;
   const auto* found = store.of(*symbol);

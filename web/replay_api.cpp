@@ -1,6 +1,7 @@
 #include "web/replay_api.hpp"
 
 #include <array>
+#include <charconv>
 #include <optional>
 
 #include <rapidjson/document.h>
@@ -46,6 +47,18 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
     return std::nullopt;
   return it->second;
 }
+
+std::optional<int64_t> number_param(std::string_view target, const char* name, bool& ok) {
+  auto text = query_param(target, name);
+  if (!text)
+    return std::nullopt;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  ok = ok && !text->empty() && ec == std::errc{} && end == text->data() + text->size() && value >= 0;
+  return value;
+}
+
+http_answer bad_request(int code, const std::string& msg) { return {400, binance_error_body(code, msg)}; }
 
 namespace {
 

@@ -56,6 +56,13 @@ std::string binance_error_body(int code, std::string_view msg);
 /// `parse_target`, the REST API's parser); nullopt if absent or the target is malformed.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
+/// Query parameter `name` as a non-negative whole number (startTime, limit, fromId, …): nullopt
+/// when absent; sets `ok` to false (and never back to true) when present but not plain digits.
+std::optional<int64_t> number_param(std::string_view target, const char* name, bool& ok);
+
+/// A 400 answer with Binance's error body (`code` is Binance's, e.g. -1100 illegal characters).
+http_answer bad_request(int code, const std::string& msg);
+
 /// What a client's WebSocket request asks the connection to do.
 struct ws_request_outcome {
   std::string reply;                    ///< JSON text to send back (never empty)

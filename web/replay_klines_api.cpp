@@ -13,18 +13,6 @@ namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-http_answer bad(int code, const std::string& msg) { return {400, binance_error_body(code, msg)}; }
-
-// A whole number parameter: nullopt when absent; false in `ok` when it is not digits.
-std::optional<int64_t> number_param(std::string_view target, const char* name, bool& ok) {
-  auto text = query_param(target, name);
-  if (!text)
-    return std::nullopt;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  ok = ok && !text->empty() && ec == std::errc{} && end == text->data() + text->size() && value >= 0;
-  return value;
-}
 
 void write_decimal(json_writer& w, int64_t raw) {
   auto s = format_decimal_raw(raw);
@@ -37,26 +25,26 @@ http_answer answer_klines(const replay_recording& rec, const kline_store& klines
                           int64_t now_ms) {
   auto symbol = query_param(target, "symbol");
   if (!symbol || symbol->empty())
-    return bad(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+    return bad_request(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
   auto interval = query_param(target, "interval");
   if (!interval || interval->empty())
-    return bad(-1102, "Mandatory parameter 'interval' was not sent, was empty/null, or malformed.");
+    return bad_request(-1102, "Mandatory parameter 'interval' was not sent, was empty/null, or malformed.");
   if (!rec.has_symbol(*symbol) && !klines.has_symbol(*symbol))
-    return bad(-1121, "Invalid symbol.");
+    return bad_request(-1121, "Invalid symbol.");
   auto interval_ms = binance_interval_ms(*interval);
   if (!interval_ms)
-    return bad(-1120, "Invalid interval.");
+    return bad_request(-1120, "Invalid interval.");
   for (const char* name : {"limit", "startTime", "endTime"}) {
     bool ok = true;
     number_param(target, name, ok);
     if (!ok)
-      return bad(-1100, std::string("Illegal characters found in parameter '") + name +
+      return bad_request(-1100, std::string("Illegal characters found in parameter '") + name +
                           "'; legal range is '^[0-9]{1,20}$'.");
   }
   bool ok = true;
   auto limit = number_param(target, "limit", ok).value_or(500);
   if (limit < 1 || limit > 1000)
-    return bad(-1130, "Data sent for parameter 'limit' is not valid.");
+    return bad_request(-1130, "Data sent for parameter 'limit' is not valid.");
   auto start = number_param(target, "startTime", ok);
   auto end = number_param(target, "endTime", ok);
 
