@@ -1,18 +1,33 @@
 // Event-to-fill latency of many sessions on the recorded BTCUSDT stream, paced at live speed
-// (or N times it): from a market batch's arrival at the broadcaster to each resulting fill at
-// the session's position tracker (actors/fill_latency.hpp), with the persister writing to a
-// temporary SQLite database as in a real run.
+// (or N times it): from a market batch's arrival at the broadcaster to each resulting fill
+// (actors/fill_latency.hpp).
 //
 //   papertrader_latency [--sessions 1000] [--speed 1] [--seconds 60] [--data FILE] [--threads 2]
+//                       [--pipeline actors|fused|plain] [--policy sharing|stealing]
+//
+// --pipeline says what the broadcaster feeds, on the same replay feed and broadcaster:
+//   actors  the real sessions (supervisor, four actors per session, the persister writing to a
+//           temporary SQLite database as in a real run); a sample is a fill at the session's
+//           position tracker.
+//   fused   the same core code without the pipeline's hops: one actor per session running the
+//           session's `session_runner` (the four stages' work in one object); a sample is a fill
+//           when that actor has run the batch. Not how papertrader runs (DESIGN decision 2): it
+//           measures what the per-stage messages cost.
+//   plain   the plain loop: one actor, so one thread, running every session's `session_runner`
+//           over each batch, session by session — the practical limit, as in
+//           papertrader_throughput; a sample is a fill when its session has run the batch.
+// Nothing is stored in fused and plain mode (the actors' samples are taken before the commit too).
 //
 // Replays the recording from its start for `--seconds` of wall time (the recording's first
 // seconds·speed seconds), then ends the feed and waits for every session to settle. Prints one
-// Markdown table row: sessions, speed, the recording time covered, batches, fills (= samples),
-// p50 / p99 / p99.9 / max in µs.
+// Markdown table row: pipeline, sessions, speed, the recording time covered, batches, fills
+// (= samples), p50 / p99 / p99.9 / max in µs, and for the actors the time to the persister's
+// commit acknowledgement.
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,9 +44,9 @@
 #include "actors/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/replay_feed.hpp"
-#include "actors/scheduler_policy.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"
+#include "core/session_runner.hpp"
 
 namespace {
 
@@ -77,6 +92,37 @@ std::vector<session_config> make_sessions(size_t n, const std::string& strategie
 
 double us(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
+// The sessions of one actor in fused (one) or plain (all) mode.
+struct runner_state {
+  std::vector<std::unique_ptr<session_runner>> runners;
+  static inline const char* name = "latency_runner";
+};
+
+// Runs its sessions over every batch, session by session, recording each session's new fills
+// once it has run the batch; at the end of data tells `done` how many fills they made, and quits.
+caf::behavior runner_actor(caf::stateful_actor<runner_state>* self, std::vector<session_config> cfgs,
+                           caf::actor done) {
+  for (auto& c : cfgs)
+    self->state.runners.push_back(std::make_unique<session_runner>(c));
+  return {
+    [self](const market_batch& b) {
+      for (auto& r : self->state.runners) {
+        size_t before = r->output().fills.size();
+        for (auto& ev : *b.events)
+          r->on_event(ev);
+        fill_latency::on_fills(b.arrival_ns, r->output().fills.size() - before);
+      }
+    },
+    [self, done](end_data_atom) {
+      int64_t fills = 0;
+      for (auto& r : self->state.runners)
+        fills += static_cast<int64_t>(r->output().fills.size());
+      self->send(done, ok_atom::value, fills);
+      self->quit();
+    },
+  };
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +132,8 @@ int main(int argc, char** argv) {
   double seconds = 60;
   int threads = 2;
   bool header = false;
+  std::string policy = "sharing";
+  std::string pipeline = "actors";
   std::string data = std::string(PAPERTRADER_SHARED_DATA) +
                      "/streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz";
   std::string strategies = std::string(PAPERTRADER_SOURCE_DIR) + "/config/strategies";
@@ -94,6 +142,14 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "Wall seconds of replay")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--threads", threads, "Actor scheduler threads")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--data", data, "Recorded stream (or trades CSV) to replay")->capture_default_str();
+  app.add_option("--policy", policy, "CAF scheduler policy: sharing (as papertrader run) or stealing (CAF's default)")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"sharing", "stealing"}));
+  app.add_option("--pipeline", pipeline,
+                 "What runs the sessions: actors (the real pipeline), fused (one actor per session), "
+                 "plain (every session in one actor: the plain loop)")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"actors", "fused", "plain"}));
   app.add_flag("--header", header, "Print the Markdown table header first");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
@@ -107,13 +163,26 @@ int main(int argc, char** argv) {
     caf::actor_system_config cfg;
     register_message_types(cfg);
     cfg.set("scheduler.max-threads", threads);
-    use_sharing_scheduler(cfg); // as papertrader run
+    cfg.set("scheduler.policy", caf::atom_from_string(policy)); // sharing, as papertrader run
     caf::actor_system system{cfg};
     auto persister_actor = system.spawn(persister, db);
     auto broadcaster = system.spawn(market_data_broadcaster);
-    auto supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor);
     caf::scoped_actor self{system};
-    self->request(supervisor, caf::infinite, start_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+    caf::actor supervisor;
+    std::vector<caf::actor> runners;
+    if (pipeline == "actors") {
+      supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor);
+      self->request(supervisor, caf::infinite, start_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+    } else {
+      if (pipeline == "plain")
+        runners.push_back(system.spawn(runner_actor, configs, caf::actor{self}));
+      else
+        for (auto& c : configs)
+          runners.push_back(system.spawn(runner_actor, std::vector<session_config>{c}, caf::actor{self}));
+      for (auto& r : runners)
+        self->request(broadcaster, caf::infinite, subscribe_atom::value, std::string("BTCUSDT"), r)
+          .receive([](ok_atom) {}, [](caf::error&) {});
+    }
 
     fill_latency::reset();
     fill_latency::enabled() = true;
@@ -130,30 +199,44 @@ int main(int argc, char** argv) {
     feed.stop();
     feed.join();
     size_t fills = 0;
-    self->request(supervisor, caf::infinite, await_atom::value)
-      .receive(
-        [&](std::vector<session_report>& reports) {
-          for (auto& r : reports)
-            fills += r.fills.size();
-        },
-        [](caf::error&) {});
+    if (supervisor) {
+      self->request(supervisor, caf::infinite, await_atom::value)
+        .receive(
+          [&](std::vector<session_report>& reports) {
+            for (auto& r : reports)
+              fills += r.fills.size();
+          },
+          [](caf::error&) {});
+    } else {
+      for (size_t left = runners.size(); left > 0; --left)
+        self->receive([&](ok_atom, int64_t n) { fills += static_cast<size_t>(n); });
+    }
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fill_latency::enabled() = false;
     self->request(persister_actor, caf::infinite, flush_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
     const auto& h = fill_latency::histogram();
     const auto& st = feed.stats();
     if (header)
-      std::printf("| sessions | speed | recording covered (s) | wall (s) | batches | events | fills (samples) | "
-                  "p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) | to commit ack p50 (µs) | to commit ack p99 (µs) |\n"
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      std::printf("| pipeline | sessions | speed | recording covered (s) | wall (s) | batches | events | "
+                  "fills (samples) | p50 (µs) | p99 (µs) | p99.9 (µs) | max (µs) | to commit ack p50 (µs) | "
+                  "to commit ack p99 (µs) |\n"
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     const auto& c = fill_latency::committed_histogram();
-    std::printf("| %zu | %g× | %.0f | %.1f | %lld | %lld | %llu | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n",
-                sessions, speed, seconds * speed, wall, static_cast<long long>(st.batches),
+    const char* label = pipeline == "actors" ? "four actors per session"
+                        : pipeline == "fused" ? "one actor per session (fused)"
+                                              : "plain loop, 1 thread";
+    std::string ack_p50 = "–", ack_p99 = "–";
+    if (supervisor) {
+      ack_p50 = fmt::format("{:.0f}", us(c.percentile(0.5)));
+      ack_p99 = fmt::format("{:.0f}", us(c.percentile(0.99)));
+    }
+    std::printf("| %s | %zu | %g× | %.0f | %.1f | %lld | %lld | %llu | %.0f | %.0f | %.0f | %.0f | %s | %s |\n",
+                label, sessions, speed, seconds * speed, wall, static_cast<long long>(st.batches),
                 static_cast<long long>(st.events), static_cast<unsigned long long>(h.count()),
                 us(h.percentile(0.5)), us(h.percentile(0.99)), us(h.percentile(0.999)), us(h.max()),
-                us(c.percentile(0.5)), us(c.percentile(0.99)));
+                ack_p50.c_str(), ack_p99.c_str());
     // Where the time goes: the lag at the start of each stage, over every session-batch.
-    for (size_t i = 0; i < pipeline_stages; ++i) {
+    for (size_t i = 0; i < pipeline_stages && supervisor; ++i) {
       const auto& s = fill_latency::stage_histogram(static_cast<pipeline_stage>(i));
       std::fprintf(stderr, "latency: %-16s reached after p50 %8.0f µs, p99 %8.0f µs, max %8.0f µs (%llu batches)\n",
                    to_string(static_cast<pipeline_stage>(i)), us(s.percentile(0.5)), us(s.percentile(0.99)),
@@ -164,7 +247,8 @@ int main(int argc, char** argv) {
       rc = 1;
     }
     for (auto& a : {supervisor, broadcaster, persister_actor})
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+      if (a)
+        self->send_exit(a, caf::exit_reason::user_shutdown);
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
