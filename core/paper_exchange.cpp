@@ -730,12 +730,16 @@ void paper_exchange::track_equity(int64_t ts_event_ms) {
   auto mark = market_.mark();
   if (!mark)
     return;
+  int64_t day = utc_day(ts_event_ms);
+  std::array<int64_t, 4> inputs{mark->raw(), account().position_qty().raw(), account().cash().raw(), day};
+  if (inputs == equity_inputs_)
+    return;
+  equity_inputs_ = inputs;
   auto equity = account().equity(*mark);
   if (!equity)
     return;
   if (*equity > peak_equity_)
     peak_equity_ = *equity;
-  int64_t day = utc_day(ts_event_ms);
   if (day != day_start_ms_) {
     day_start_ms_ = day;
     day_start_equity_ = *equity;

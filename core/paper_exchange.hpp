@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -248,6 +249,9 @@ private:
   money day_start_equity_;
   bool halted_for_good_ = false;
   int64_t halted_day_ms_ = -1;
+  // What the last equity check saw (mark, position and cash raw, UTC day): equal inputs give the
+  // same equity, which can change nothing `track_equity` keeps, so it returns at once.
+  std::array<int64_t, 4> equity_inputs_{0, 0, 0, -1};
 
   std::optional<grid_book> grid_;
   quantity grid_qty_;
