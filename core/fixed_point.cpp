@@ -115,6 +115,17 @@ std::string format_decimal_raw(int64_t raw) {
 std::optional<int64_t> mul_div_raw(int64_t a, int64_t b, int64_t c, rounding mode) {
   if (c == 0)
     return std::nullopt;
+  int64_t p = 0;
+  if (c > 0 && !__builtin_mul_overflow(a, b, &p)) {
+    // The product fits 64 bits: the same rounding as div_round, without a 128-bit division.
+    int64_t q = p / c, r = p % c;
+    if (mode == rounding::toward_zero || r == 0)
+      return q;
+    uint64_t twice = 2 * static_cast<uint64_t>(r < 0 ? -r : r); // |r| < c <= INT64_MAX
+    if (twice > static_cast<uint64_t>(c) || (twice == static_cast<uint64_t>(c) && q % 2 != 0))
+      q += p < 0 ? -1 : 1;
+    return q;
+  }
   i128 q = div_round(static_cast<i128>(a) * b, c, mode);
   if (!fits_int64(q))
     return std::nullopt;

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <random>
 #include <string>
 
 #include "tests/support/builders.hpp"
@@ -190,6 +192,49 @@ TEST(FixedPoint, MulDivKeepsTheFullIntermediateProduct) {
   // 3e18 × 3e18 / 1e18 = 9e18 < 9.22e18
   EXPECT_EQ(mul_div_raw(3'000'000'000'000'000'000, 3'000'000'000'000'000'000, 1'000'000'000'000'000'000),
             9'000'000'000'000'000'000);
+}
+
+TEST(FixedPoint, MulDivGivesTheSameAnswerWhetherTheProductFitsSixtyFourBitsOrNot) {
+  // mul_div_raw divides in 64 bits when a·b fits and in 128 bits otherwise: both must round alike.
+  // Reference: the exact quotient in 128 bits, rounded half to even (or truncated) by hand.
+  using i128 = __int128;
+  auto reference = [](int64_t a, int64_t b, int64_t c, rounding mode) -> std::optional<int64_t> {
+    i128 n = static_cast<i128>(a) * b, d = c;
+    if (d < 0) {
+      n = -n;
+      d = -d;
+    }
+    i128 q = n / d, r = n % d;
+    if (mode == rounding::half_even && r != 0) {
+      i128 twice = (r < 0 ? -r : r) * 2;
+      if (twice > d || (twice == d && q % 2 != 0))
+        q += n < 0 ? -1 : 1;
+    }
+    if (q > i64_max || q < i64_min)
+      return std::nullopt;
+    return static_cast<int64_t>(q);
+  };
+  std::mt19937_64 gen(20261202);
+  // Magnitudes around where the product leaves 64 bits (prices ~1e12 raw × quantities ~1e7 raw).
+  std::uniform_int_distribution<int> bits(0, 62);
+  auto draw = [&] {
+    int64_t v = static_cast<int64_t>(gen() >> (63 - bits(gen)));
+    return gen() % 2 ? -v : v;
+  };
+  int checked = 0;
+  for (int i = 0; i < 200'000; ++i) {
+    int64_t a = draw(), b = draw(), c = draw();
+    if (c == 0)
+      continue;
+    for (auto mode : {rounding::half_even, rounding::toward_zero}) {
+      ASSERT_EQ(mul_div_raw(a, b, c, mode), reference(a, b, c, mode)) << a << " * " << b << " / " << c;
+      ++checked;
+    }
+  }
+  // Ties of both parities on the 64-bit path.
+  for (int64_t n = -9; n <= 9; ++n)
+    ASSERT_EQ(mul_div_raw(n, 5, 10), reference(n, 5, 10, rounding::half_even)) << n;
+  EXPECT_GT(checked, 390'000);
 }
 
 // ---- domain helpers --------------------------------------------------------------------------
