@@ -23,7 +23,32 @@ database::database(const std::string& path, bool read_only) {
   sqlite3_busy_timeout(db_, 5000);
 }
 
-database::~database() { sqlite3_close(db_); }
+struct database::cached_entry {
+  statement st;
+  bool busy = false;
+  cached_entry(database& db, const std::string& sql) : st(db, sql, true) {}
+};
+
+database::~database() {
+  cache_.clear(); // finalized before the connection closes
+  sqlite3_close(db_);
+}
+
+statement_lease database::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end())
+    it = cache_.emplace(sql, std::make_unique<cached_entry>(*this, sql)).first;
+  if (it->second->busy)
+    throw error("cached statement already in use: " + sql.substr(0, 200));
+  return statement_lease(it->second->st, it->second->busy);
+}
+
+statement_lease::~statement_lease() {
+  if (st_ != nullptr) {
+    st_->reset();
+    *busy_ = false;
+  }
+}
 
 void database::exec(const std::string& sql) {
   char* message = nullptr;
@@ -43,8 +68,10 @@ int64_t database::pragma_int(const std::string& name) {
 
 int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
-statement::statement(database& db, const std::string& sql) : db_(db) {
-  if (sqlite3_prepare_v2(db.handle(), sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+statement::statement(database& db, const std::string& sql, bool persistent) : db_(db) {
+  unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
+  if (sqlite3_prepare_v3(db.handle(), sql.c_str(), static_cast<int>(sql.size()), flags, &stmt_, nullptr) !=
+      SQLITE_OK)
     fail(db.handle(), "cannot prepare '" + sql.substr(0, 200) + "'");
 }
 
@@ -103,6 +130,8 @@ std::string statement::column_text(int index) const {
 }
 
 bool statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
+int statement::column_count() const { return sqlite3_column_count(stmt_); }
 
 transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 

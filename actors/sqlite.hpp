@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -15,6 +17,9 @@ class error : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
 };
+
+class statement;
+class statement_lease;
 
 /// An open SQLite connection (RAII). Throws `sql::error` when it cannot be opened.
 class database {
@@ -35,17 +40,31 @@ public:
   /// Row id of the latest INSERT on this connection.
   int64_t last_insert_rowid() const;
 
+  /// This connection's prepared statement for `sql`, prepared on the first call with that text
+  /// and kept (finalized with the connection), so that a query run per request is not parsed
+  /// per request. The lease resets it and clears its bindings when it ends, which also ends the
+  /// statement's read snapshot. SQLite re-prepares a kept statement itself after a schema change.
+  /// One lease per SQL text at a time (a second one while the first is alive throws
+  /// `sql::error`). Throws `sql::error` when `sql` does not prepare.
+  statement_lease cached(const std::string& sql);
+
+  /// Number of statements `cached` keeps.
+  size_t cached_count() const { return cache_.size(); }
+
   sqlite3* handle() const { return db_; }
 
 private:
+  struct cached_entry;
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<cached_entry>> cache_;
 };
 
 /// A prepared statement (RAII). Parameters are 1-based, as in SQLite; values are bound, never
 /// pasted into SQL text, so no escaping is ever needed.
 class statement {
 public:
-  statement(database& db, const std::string& sql);
+  /// Prepares `sql`; `persistent` tells SQLite the statement is kept and reused (`database::cached`).
+  statement(database& db, const std::string& sql, bool persistent = false);
   ~statement();
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
@@ -68,10 +87,33 @@ public:
   double column_double(int index) const;
   std::string column_text(int index) const;
   bool column_is_null(int index) const;
+  /// Number of columns of the statement's rows.
+  int column_count() const;
 
 private:
   sqlite3_stmt* stmt_ = nullptr;
   database& db_;
+};
+
+/// A statement of `database::cached` in use: reset, its bindings cleared, when the lease ends.
+class statement_lease {
+public:
+  statement_lease(statement& st, bool& busy) : st_(&st), busy_(&busy) { busy = true; }
+  ~statement_lease();
+  statement_lease(statement_lease&& other) noexcept : st_(other.st_), busy_(other.busy_) {
+    other.st_ = nullptr;
+    other.busy_ = nullptr;
+  }
+  statement_lease(const statement_lease&) = delete;
+  statement_lease& operator=(const statement_lease&) = delete;
+  statement_lease& operator=(statement_lease&&) = delete;
+
+  statement& operator*() const { return *st_; }
+  statement* operator->() const { return st_; }
+
+private:
+  statement* st_;
+  bool* busy_;
 };
 
 /// A transaction that rolls back in its destructor unless `commit()` was called.

@@ -3,6 +3,8 @@
 #include "web/api_queries.hpp"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "actors/fill_settings_json.hpp"
@@ -19,28 +21,66 @@ constexpr const char* session_columns =
   "slippage_bps_raw, cash_raw, position_qty_raw, cost_basis_raw, realized_pnl_raw, fees_raw, mark_price_raw, "
   "equity_raw, last_event_ms, created_at_ms, updated_at_ms, failure, fill_settings, restarts";
 
-// `fill_profile`, `fill_overrides` (what the session set) and `fill` (every parameter its orders
-// fill under: the profile's, the overrides applied, its fees and slippage added) from the stored
-// settings; all three null for a session stored before its settings were kept.
-void write_fill_settings(json_out& j, const sql::statement& st) {
-  std::optional<stored_fill_settings> stored;
-  if (!st.column_is_null(20))
-    stored = parse_fill_settings_json(st.column_text(20));
-  if (!stored) {
-    j.null("fill_profile").null("fill_overrides").null("fill");
-    return;
-  }
+// What `write_fill_settings` writes for one stored settings text and fee/slippage pair: the
+// three values already rendered, as JSON text (`valid` false: all three null).
+struct rendered_fill_settings {
+  bool valid = false;
+  std::string profile, overrides, params;
+};
+
+rendered_fill_settings render_fill_settings(const std::string& text, int64_t taker_raw, int64_t slippage_raw) {
+  rendered_fill_settings r;
+  auto stored = parse_fill_settings_json(text);
+  if (!stored)
+    return r;
   execution_params e;
   e.profile = stored->profile;
   e.overrides = stored->overrides;
   e.maker_fee_bps = stored->maker_fee_bps;
-  e.taker_fee_bps = bps::from_raw(st.column_int(7));
-  e.slippage_bps = bps::from_raw(st.column_int(8));
-  j.str("fill_profile", to_string(e.profile));
+  e.taker_fee_bps = bps::from_raw(taker_raw);
+  e.slippage_bps = bps::from_raw(slippage_raw);
+  r.valid = true;
+  r.profile = to_string(e.profile);
+  rapidjson::StringBuffer overrides, params;
+  json_writer wo(overrides), wp(params);
+  write_fill_overrides(wo, e.overrides);
+  write_fill_params(wp, session_fill_params(e));
+  r.overrides.assign(overrides.GetString(), overrides.GetSize());
+  r.params.assign(params.GetString(), params.GetSize());
+  return r;
+}
+
+// Sessions mostly share a few settings: the rendering of each distinct (text, taker fee,
+// slippage) is kept per worker thread, so a page of 100 rows does not parse 100 JSON texts.
+const rendered_fill_settings& cached_fill_settings(const std::string& text, int64_t taker_raw, int64_t slippage_raw) {
+  constexpr size_t max_entries = 256; // distinct settings kept; the cache starts over past it
+  thread_local std::unordered_map<std::string, rendered_fill_settings> cache;
+  std::string key = std::to_string(taker_raw) + ' ' + std::to_string(slippage_raw) + ' ' + text;
+  auto it = cache.find(key);
+  if (it != cache.end())
+    return it->second;
+  if (cache.size() >= max_entries)
+    cache.clear();
+  auto rendered = render_fill_settings(text, taker_raw, slippage_raw);
+  return cache.emplace(std::move(key), std::move(rendered)).first->second;
+}
+
+// `fill_profile`, `fill_overrides` (what the session set) and `fill` (every parameter its orders
+// fill under: the profile's, the overrides applied, its fees and slippage added) from the stored
+// settings; all three null for a session stored before its settings were kept.
+void write_fill_settings(json_out& j, const sql::statement& st) {
+  const rendered_fill_settings* r = nullptr;
+  if (!st.column_is_null(20))
+    r = &cached_fill_settings(st.column_text(20), st.column_int(7), st.column_int(8));
+  if (r == nullptr || !r->valid) {
+    j.null("fill_profile").null("fill_overrides").null("fill");
+    return;
+  }
+  j.str("fill_profile", r->profile);
   j.key("fill_overrides");
-  write_fill_overrides(j.w(), e.overrides);
+  j.w().RawValue(r->overrides.data(), r->overrides.size(), rapidjson::kObjectType);
   j.key("fill");
-  write_fill_params(j.w(), session_fill_params(e));
+  j.w().RawValue(r->params.data(), r->params.size(), rapidjson::kObjectType);
 }
 
 void write_session(json_out& j, const sql::statement& st) {
@@ -88,9 +128,9 @@ int64_t unrealized_raw(int64_t qty_raw, int64_t mark_raw, int64_t cost_raw) {
 } // namespace
 
 bool session_exists(sql::database& db, int64_t id) {
-  sql::statement st(db, "SELECT 1 FROM sessions WHERE session_id = ?1");
-  st.bind(1, id);
-  return st.step();
+  auto st = db.cached("SELECT 1 FROM sessions WHERE session_id = ?1");
+  st->bind(1, id);
+  return st->step();
 }
 
 api_response query_sessions(sql::database& db, const api_request& req) {
@@ -103,12 +143,17 @@ api_response query_sessions(sql::database& db, const api_request& req) {
     return json_error(400, "invalid_parameter", "limit must be 1..1000 and offset a non-negative integer");
   auto status = req.query.count("status") ? req.query.at("status") : std::string();
   // ?1 = '' matches every status: one statement, no SQL assembled from input.
-  sql::statement count(db, "SELECT COUNT(*) FROM sessions WHERE (?1 = '' OR status = ?1)");
-  count.bind(1, status);
-  count.step();
-  int64_t total = count.column_int(0);
-  sql::statement st(db, std::string("SELECT ") + session_columns +
-                          " FROM sessions WHERE (?1 = '' OR status = ?1) ORDER BY session_id LIMIT ?2 OFFSET ?3");
+  int64_t total = 0;
+  {
+    auto count = db.cached("SELECT COUNT(*) FROM sessions WHERE (?1 = '' OR status = ?1)");
+    count->bind(1, status);
+    count->step();
+    total = count->column_int(0);
+  }
+  static const std::string page_sql = std::string("SELECT ") + session_columns +
+                                      " FROM sessions WHERE (?1 = '' OR status = ?1) ORDER BY session_id LIMIT ?2 OFFSET ?3";
+  auto lease = db.cached(page_sql);
+  auto& st = *lease;
   st.bind(1, status).bind(2, limit).bind(3, offset);
   json_out j;
   j.w().StartObject();
@@ -123,7 +168,9 @@ api_response query_sessions(sql::database& db, const api_request& req) {
 }
 
 api_response query_session(sql::database& db, int64_t id) {
-  sql::statement st(db, std::string("SELECT ") + session_columns + " FROM sessions WHERE session_id = ?1");
+  static const std::string one_sql = std::string("SELECT ") + session_columns + " FROM sessions WHERE session_id = ?1";
+  auto lease = db.cached(one_sql);
+  auto& st = *lease;
   st.bind(1, id);
   if (!st.step())
     return unknown_session(id);
@@ -133,8 +180,9 @@ api_response query_session(sql::database& db, int64_t id) {
 }
 
 api_response query_positions(sql::database& db, int64_t id) {
-  sql::statement st(db, "SELECT symbol, position_qty_raw, cost_basis_raw, mark_price_raw, realized_pnl_raw "
-                        "FROM sessions WHERE session_id = ?1");
+  auto lease = db.cached("SELECT symbol, position_qty_raw, cost_basis_raw, mark_price_raw, realized_pnl_raw "
+                         "FROM sessions WHERE session_id = ?1");
+  auto& st = *lease;
   st.bind(1, id);
   if (!st.step())
     return unknown_session(id);

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -58,6 +59,69 @@ TEST_F(ApiReaderConnection, AMissingDatabaseIsAnErrorAndLeavesNoConnection) {
   auto path = in_dir("c.db");
   sql::database(path).exec("CREATE TABLE t (x INTEGER)");
   EXPECT_EQ(count_rows(reader_connection(path)), 0);
+  drop_reader_connection();
+}
+
+// `database::cached`, which the API's queries use on these connections.
+TEST_F(ApiReaderConnection, ACachedStatementIsReusedWithNewBindings) {
+  auto path = in_dir("s.db");
+  sql::database writer(path);
+  writer.exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)");
+  auto& db = reader_connection(path);
+  const std::string sql = "SELECT x FROM t WHERE x >= ?1 ORDER BY x";
+  sql::statement* first = nullptr;
+  {
+    auto st = db.cached(sql);
+    first = &*st;
+    st->bind(1, int64_t{2});
+    ASSERT_TRUE(st->step());
+    EXPECT_EQ(st->column_int(0), 2); // left mid-result: the lease's end resets it
+    EXPECT_THROW(db.cached(sql), sql::error); // one lease per text at a time
+  }
+  // A commit made after the partly read use is seen: that use's read snapshot ended with it.
+  writer.exec("INSERT INTO t VALUES (0)");
+  {
+    auto st = db.cached(sql);
+    EXPECT_EQ(&*st, first); // the same prepared statement
+    EXPECT_EQ(db.cached_count(), 1u);
+    st->bind(1, int64_t{0});
+    std::vector<int64_t> xs;
+    while (st->step())
+      xs.push_back(st->column_int(0));
+    EXPECT_EQ(xs, (std::vector<int64_t>{0, 1, 2, 3}));
+  }
+  {
+    auto st = db.cached(sql); // bindings were cleared: NULL matches nothing
+    EXPECT_FALSE(st->step());
+  }
+  drop_reader_connection();
+}
+
+TEST_F(ApiReaderConnection, ACachedStatementSurvivesASchemaChangeAndAClosedConnection) {
+  auto path = in_dir("s.db");
+  sql::database writer(path);
+  writer.exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)");
+  const std::string sql = "SELECT * FROM t";
+  auto columns = [&](sql::database& db) {
+    auto st = db.cached(sql);
+    EXPECT_TRUE(st->step());
+    return st->column_count();
+  };
+  auto& db = reader_connection(path);
+  EXPECT_EQ(columns(db), 1);
+  writer.exec("ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 7");
+  EXPECT_EQ(columns(db), 2); // re-prepared for the new schema
+  {
+    auto st = db.cached(sql);
+    ASSERT_TRUE(st->step());
+    EXPECT_EQ(st->column_int(1), 7);
+  }
+  drop_reader_connection(); // finalizes the kept statements with the connection
+  auto& reopened = reader_connection(path);
+  EXPECT_EQ(reopened.cached_count(), 0u);
+  EXPECT_EQ(columns(reopened), 2);
+  writer.exec("DROP TABLE t");
+  EXPECT_THROW(columns(reopened), sql::error); // the table is gone: an error, not a crash
   drop_reader_connection();
 }
 
