@@ -1,6 +1,7 @@
 #include "app/restore.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <optional>
 
@@ -157,8 +158,12 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
     auto db = open_database(database); // migrated: an older file gains the restore columns
     rows = read_rows(*db);
   }
-  std::vector<bool> taken(sessions.size(), false);
-  size_t configured = sessions.size();
+  // The config's sessions by name and symbol, in config order: a row takes the first one not yet
+  // taken (one lookup per row instead of a scan of the config, which is quadratic at 10,000 sessions).
+  std::map<std::pair<std::string, std::string>, std::deque<size_t>> untaken;
+  for (size_t i = 0; i < sessions.size(); ++i)
+    if (!sessions[i].restore.active)
+      untaken[{sessions[i].name, sessions[i].symbol}].push_back(i);
   for (auto& row : rows) {
     if (row.restarts > 0) {
       // Its restarts took it up where the feed was then, with its committed account: a re-feed
@@ -170,12 +175,10 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
       continue;
     }
     session_config* cfg = nullptr;
-    for (size_t i = 0; i < configured && !cfg; ++i)
-      if (!taken[i] && !sessions[i].restore.active && sessions[i].name == row.name &&
-          sessions[i].symbol == row.symbol) {
-        taken[i] = true;
-        cfg = &sessions[i];
-      }
+    if (auto it = untaken.find({row.name, row.symbol}); it != untaken.end() && !it->second.empty()) {
+      cfg = &sessions[it->second.front()];
+      it->second.pop_front();
+    }
     if (!cfg && row.feed_start < 0) {
       // Created over the API before its feed position was stored: a re-feed from the start
       // cannot rebuild it exactly.
