@@ -13,21 +13,29 @@ constexpr i128 int64_min = std::numeric_limits<int64_t>::min();
 
 bool fits_int64(i128 x) { return x >= int64_min && x <= int64_max; }
 
-// Divides n by d (d != 0) and rounds the quotient as `mode` says.
+// Divides n by d (0 < d) and rounds the quotient as `mode` says; T is int64_t or i128.
+template <class T>
+T round_quotient(T n, T d, rounding mode) {
+  T q = n / d; // truncates toward zero
+  T r = n % d; // same sign as n
+  if (mode == rounding::toward_zero || r == 0)
+    return q;
+  T rest = r < 0 ? -r : r; // |r| < d, so d - rest cannot overflow where 2·rest could
+  if (rest > d - rest || (rest == d - rest && q % 2 != 0))
+    q += (n < 0) ? -1 : 1;
+  return q;
+}
+
+// Divides n by d (d != 0) and rounds the quotient as `mode` says; in 64 bits when both fit
+// (no 128-bit division, which is far slower), in 128 otherwise.
 i128 div_round(i128 n, i128 d, rounding mode) {
   if (d < 0) {
     n = -n;
     d = -d;
   }
-  i128 q = n / d; // truncates toward zero
-  i128 r = n % d; // same sign as n
-  if (mode == rounding::toward_zero || r == 0)
-    return q;
-  i128 twice = (r < 0 ? -r : r) * 2;
-  bool away = twice > d || (twice == d && (q % 2 != 0));
-  if (away)
-    q += (n < 0) ? -1 : 1;
-  return q;
+  if (fits_int64(n) && fits_int64(d))
+    return round_quotient<int64_t>(static_cast<int64_t>(n), static_cast<int64_t>(d), mode);
+  return round_quotient<i128>(n, d, mode);
 }
 
 } // namespace
@@ -115,17 +123,6 @@ std::string format_decimal_raw(int64_t raw) {
 std::optional<int64_t> mul_div_raw(int64_t a, int64_t b, int64_t c, rounding mode) {
   if (c == 0)
     return std::nullopt;
-  int64_t p = 0;
-  if (c > 0 && !__builtin_mul_overflow(a, b, &p)) {
-    // The product fits 64 bits: the same rounding as div_round, without a 128-bit division.
-    int64_t q = p / c, r = p % c;
-    if (mode == rounding::toward_zero || r == 0)
-      return q;
-    uint64_t twice = 2 * static_cast<uint64_t>(r < 0 ? -r : r); // |r| < c <= INT64_MAX
-    if (twice > static_cast<uint64_t>(c) || (twice == static_cast<uint64_t>(c) && q % 2 != 0))
-      q += p < 0 ? -1 : 1;
-    return q;
-  }
   i128 q = div_round(static_cast<i128>(a) * b, c, mode);
   if (!fits_int64(q))
     return std::nullopt;
