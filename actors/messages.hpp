@@ -213,7 +213,7 @@ typename Inspector::result_type inspect(Inspector& f, fixed<Tag>& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trade& x) {
-  return f(caf::meta::type_name("trade"), x.trade_id, x.px, x.qty, x.buyer_is_maker);
+  return f(caf::meta::type_name("trade"), x.trade_id, x.px, x.qty, x.buyer_is_maker, x.ts_trade_ms);
 }
 
 template <class Inspector>

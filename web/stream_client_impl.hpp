@@ -84,7 +84,7 @@ struct stream_client_impl {
   int64_t last_message_ms = -1;
   int64_t window_start_ms = 0, window_messages = 0; // for messages_per_s
   std::map<std::string, int64_t> error_kinds;
-  int64_t last_event_ms = 0; // for bookTicker, which carries no time
+  int64_t last_event_ms = 0; // the stream's market clock (docs/market-data.md): every event is stamped with it
   int64_t seq = 0;
 
   stream_client_impl(caf::actor_system& sys, caf::actor b, stream_client_options o)
