@@ -108,7 +108,7 @@ const char* kline_problem(const kline& k) {
   return nullptr;
 }
 
-parse_outcome parse_trade_json(const rapidjson::Value& d, bool aggregate) {
+parse_outcome parse_trade_json(const rapidjson::Value& d, bool aggregate, market_clock& clock) {
   trade t;
   int64_t ts = 0;
   if (!json_int(d, aggregate ? "a" : "t", t.trade_id))
@@ -121,7 +121,8 @@ parse_outcome parse_trade_json(const rapidjson::Value& d, bool aggregate) {
     return fail("bad trade time");
   if (!json_bool(d, "m", t.buyer_is_maker))
     return fail("bad maker flag");
-  return event_of(std::string(json_string(d, "s")), to_epoch_ms(ts), t);
+  t.ts_trade_ms = to_epoch_ms(ts);
+  return event_of(std::string(json_string(d, "s")), clock.observe(t.ts_trade_ms), t);
 }
 
 parse_outcome parse_book_ticker_json(const rapidjson::Value& d, int64_t ts_ms) {
@@ -263,7 +264,8 @@ parse_outcome parse_trade_csv(std::string_view line) {
     t.buyer_is_maker = false;
   else
     return fail("bad maker flag", f[5]);
-  return event_of({}, to_epoch_ms(ts), t);
+  t.ts_trade_ms = to_epoch_ms(ts);
+  return event_of({}, t.ts_trade_ms, t);
 }
 
 parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms) {
@@ -294,7 +296,14 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms) {
   return event_of({}, k.close_time_ms, k);
 }
 
-parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms) {
+parse_outcome parse_stream_message(std::string_view json, int64_t& clock_ms) {
+  market_clock clock(clock_ms);
+  auto out = parse_stream_message(json, clock);
+  clock_ms = clock.now_ms();
+  return out;
+}
+
+parse_outcome parse_stream_message(std::string_view json, market_clock& clock) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError())
@@ -312,18 +321,15 @@ parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms
   if (d.HasMember("lastUpdateId") && d.HasMember("bids"))
     return skip("depth snapshot");
   int64_t event_ms = 0;
-  if (json_int(d, "E", event_ms)) {
-    event_ms = to_epoch_ms(event_ms);
-    if (event_ms > last_event_ms)
-      last_event_ms = event_ms;
-  }
+  if (json_int(d, "E", event_ms))
+    clock.observe(to_epoch_ms(event_ms));
   auto type = json_string(d, "e");
   if (type == "trade")
-    return parse_trade_json(d, false);
+    return parse_trade_json(d, false, clock);
   if (type == "aggTrade")
-    return parse_trade_json(d, true);
-  if (type == "kline")
-    return parse_kline_json(d, event_ms);
+    return parse_trade_json(d, true, clock);
+  if (type == "kline") // a forming kline's close time lies ahead: only its `E` moves the clock
+    return parse_kline_json(d, clock.now_ms());
   if (type == "depthUpdate") {
     auto out = skip("depth update");
     out.symbol = std::string(json_string(d, "s"));
@@ -332,7 +338,7 @@ parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms
     return out;
   }
   if (type.empty() && d.HasMember("u") && d.HasMember("b") && d.HasMember("a"))
-    return parse_book_ticker_json(d, last_event_ms);
+    return parse_book_ticker_json(d, clock.now_ms());
   if (type.empty() && d.HasMember("id") && (d.HasMember("result") || d.HasMember("error")))
     return skip("subscription response"); // an answer to SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS
   if (type.empty())

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/market_clock.hpp"
 #include "core/market_event.hpp"
 #include "core/order_book.hpp"
 
@@ -41,9 +42,13 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms);
 /// `symbol` set) and REST depth snapshots ("depth snapshot") are skipped here — feeds hand them to
 /// their `depth_book` through `parse_depth_update` / `parse_depth_snapshot` — and so are answers to
 /// SUBSCRIBE requests ("subscription response"); anything else is an error.
-/// `last_event_ms` is the latest exchange time seen on this stream: a bookTicker carries no time
-/// and is stamped with it; messages with `E` advance it.
-parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms);
+/// `clock` is the feed's market clock (docs/market-data.md): the message's `E` (any kind, depth
+/// updates too) and a trade's `T` move it on, and the event is stamped with it; a bookTicker,
+/// which carries no time, takes it as it stands. A trade keeps its own `T` in `ts_trade_ms`.
+parse_outcome parse_stream_message(std::string_view json, market_clock& clock);
+
+/// The same with the clock held in a plain integer (`clock_ms`: the clock before, updated).
+parse_outcome parse_stream_message(std::string_view json, int64_t& clock_ms);
 
 /// A `depthUpdate` message (combined-stream wrapper or not) as a book diff. nullopt with
 /// `error` set when the message is not a well-formed depth update.

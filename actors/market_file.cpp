@@ -167,14 +167,14 @@ bool market_file_source::next(std::string& symbol, market_event& ev) {
           ++counters_.skipped["connection"];
           continue;
         }
-        out = parse_stream_message(json, last_event_ms_);
+        out = parse_stream_message(json, clock_);
         break;
       }
     }
     if (out.result == parse_outcome::status::skipped) {
       if (out.what == "depth update" || out.what == "depth snapshot") {
-        auto step = out.what == "depth update" ? books_.on_diff_message(json, out.symbol)
-                                               : books_.on_snapshot_message(json, last_event_ms_);
+        auto step = out.what == "depth update" ? books_.on_diff_message(json, out.symbol, clock_.now_ms())
+                                               : books_.on_snapshot_message(json, clock_.now_ms());
         if (!step.error.empty()) {
           count_error(step.error, line_.substr(0, 60), line_no);
           continue;
@@ -199,6 +199,8 @@ bool market_file_source::next(std::string& symbol, market_event& ev) {
       continue;
     }
     ev = std::move(out.event);
+    if (format_ != file_format::stream) // a dump row's own time moves the clock (a stream's parse did)
+      ev.ts_event_ms = clock_.observe(ev.ts_event_ms);
     ++counters_.events;
     return true;
   }

@@ -8,6 +8,7 @@
 
 #include "actors/line_reader.hpp"
 #include "actors/stream_books.hpp"
+#include "core/market_clock.hpp"
 #include "core/market_event.hpp"
 
 namespace pt {
@@ -42,6 +43,8 @@ std::optional<std::string> symbol_from_file_name(const std::string& path);
 
 /// Reads market events from one recorded file, in file order, detecting its layout from the
 /// content. Malformed lines are counted, logged once per kind (with file and line) and skipped.
+/// Every event is stamped with the file's market clock (`market_clock`, docs/market-data.md): the
+/// largest exchange time read so far, so event times never go back along the file.
 /// A recorded stream's depth diffs and snapshots keep a local L2 book per symbol
 /// (`stream_books`); each diff applied in sync becomes a `book_depth` event, and the diffs seen
 /// while a book waits for its snapshot are counted as skipped. A `connection_marker` line starts
@@ -78,7 +81,7 @@ private:
   file_format format_ = file_format::stream;
   std::string symbol_;
   int64_t interval_ms_ = 0;
-  int64_t last_event_ms_ = 0;
+  market_clock clock_; // the file's market clock (docs/market-data.md)
   std::deque<std::pair<std::string, int64_t>> lookahead_; // lines read during detection
   feed_counters counters_;
   stream_books books_;

@@ -213,7 +213,7 @@ typename Inspector::result_type inspect(Inspector& f, fixed<Tag>& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trade& x) {
-  return f(caf::meta::type_name("trade"), x.trade_id, x.px, x.qty, x.buyer_is_maker);
+  return f(caf::meta::type_name("trade"), x.trade_id, x.px, x.qty, x.buyer_is_maker, x.ts_trade_ms);
 }
 
 template <class Inspector>
@@ -349,7 +349,7 @@ typename Inspector::result_type inspect(Inspector& f, order& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fill& x) {
   return f(caf::meta::type_name("fill"), x.fill_id, x.order_id, x.ts_event_ms, x.fill_side, x.px, x.qty, x.fee,
-           x.role, x.reference_px);
+           x.role, x.reference_px, x.trade_id, x.ts_trade_ms);
 }
 
 template <class Inspector>

@@ -363,6 +363,9 @@ caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, se
       b.market.symbol = cfg.symbol;
       b.market.events = std::make_shared<const std::vector<market_event>>();
       auto mark = ex.market().mark();
+      // The cancels and the flatten are carried out after their latency: the point that shows
+      // their fills is at the clock they left the exchange at, never before them.
+      ts = std::max(ts, ex.executor().now_ms());
       if (mark && !out.fills.empty())
         if (auto p = st.curve->on_mark(ts, ex.account(), *mark, true))
           b.equity.push_back(*p);

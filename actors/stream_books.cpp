@@ -1,5 +1,6 @@
 #include "actors/stream_books.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 
@@ -7,7 +8,7 @@
 
 namespace pt {
 
-book_step stream_books::on_diff_message(std::string_view json, const std::string& symbol) {
+book_step stream_books::on_diff_message(std::string_view json, const std::string& symbol, int64_t clock_ms) {
   book_step step;
   step.symbol = symbol;
   auto diff = parse_depth_update(json, step.error);
@@ -18,7 +19,7 @@ book_step stream_books::on_diff_message(std::string_view json, const std::string
   }
   auto it = books_.try_emplace(symbol, levels_).first;
   if (auto top = it->second.on_diff(*diff))
-    step.event = market_event{diff->ts_event_ms, std::move(*top)};
+    step.event = market_event{std::max(diff->ts_event_ms, clock_ms), std::move(*top)};
   return step;
 }
 

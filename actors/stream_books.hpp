@@ -28,11 +28,12 @@ public:
   /// `levels`: price levels per side in each published top.
   explicit stream_books(size_t levels = 20) : levels_(levels) {}
 
-  /// A message `parse_stream_message` classified as "depth update" for `symbol`, stamped with its
-  /// `E` time.
-  book_step on_diff_message(std::string_view json, const std::string& symbol);
+  /// A message `parse_stream_message` classified as "depth update" for `symbol`. The top it gives
+  /// is stamped with the feed's market clock `clock_ms` (which that parse moved to the diff's `E`),
+  /// or with its `E` when that is later (`clock_ms` 0: not given).
+  book_step on_diff_message(std::string_view json, const std::string& symbol, int64_t clock_ms = 0);
 
-  /// A `GET /api/v3/depth` answer, stamped `ts_event_ms`. Binance's snapshot names no symbol:
+  /// A `GET /api/v3/depth` answer, stamped `ts_event_ms` (the feed's market clock: it carries no time). Binance's snapshot names no symbol:
   /// with `symbol` empty (a recorded snapshot line) it goes to the book whose last diff id is
   /// nearest its `lastUpdateId` (update ids of different symbols are far apart), and is dropped
   /// (empty `symbol`) when no diff has been seen yet.

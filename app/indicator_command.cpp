@@ -123,7 +123,7 @@ size_t write_indicator_csv(std::ostream& out, const std::string& data_file, cons
   while (source.next(sym, ev)) {
     closed.clear();
     if (auto t = std::get_if<trade>(&ev.data))
-      candles.on_trade(ev.ts_event_ms, t->px, t->qty, closed);
+      candles.on_trade(t->ts_trade_ms > 0 ? t->ts_trade_ms : ev.ts_event_ms, ev.ts_event_ms, t->px, t->qty, closed);
     else if (auto k = std::get_if<kline>(&ev.data); k && k->is_closed)
       candles.on_kline(*k, closed);
     else

@@ -104,6 +104,10 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
       kv("qty", f.qty.to_string());
       kv("fee", f.fee.to_string());
       kv("liquidity", to_string(f.role));
+      if (f.trade_id != 0) { // the trade print that matched it, with its own exchange time
+        ki("trade_id", f.trade_id);
+        ki("trade_ts_ms", f.ts_trade_ms);
+      }
       w.EndObject();
     }
     w.EndArray();

@@ -92,8 +92,15 @@ void candle_aggregator::merge(int64_t bucket, price o, price h, price l, price c
 }
 
 void candle_aggregator::on_trade(int64_t ts_ms, price px, quantity qty, std::vector<candle>& out) {
-  advance_to(ts_ms, out);
-  merge(bucket_of(ts_ms), px, px, px, px, qty, out);
+  on_trade(ts_ms, ts_ms, px, qty, out);
+}
+
+void candle_aggregator::on_trade(int64_t trade_ms, int64_t clock_ms, price px, quantity qty,
+                                 std::vector<candle>& out) {
+  // Counted in the bucket of its own time first: a message that moves the clock past the bar's
+  // end still belongs to that bar when it printed inside it. Then the clock closes the bar.
+  merge(bucket_of(trade_ms), px, px, px, px, qty, out);
+  advance_to(clock_ms, out);
 }
 
 void candle_aggregator::on_kline(const kline& k, std::vector<candle>& out) {
@@ -107,7 +114,7 @@ void candle_aggregator::on_kline(const kline& k, std::vector<candle>& out) {
 
 void candle_aggregator::on_event(const market_event& ev, std::vector<candle>& out) {
   if (auto t = std::get_if<trade>(&ev.data))
-    on_trade(ev.ts_event_ms, t->px, t->qty, out);
+    on_trade(t->ts_trade_ms > 0 ? t->ts_trade_ms : ev.ts_event_ms, ev.ts_event_ms, t->px, t->qty, out);
   else if (auto k = std::get_if<kline>(&ev.data); k && k->is_closed)
     on_kline(*k, out);
   else if (!std::holds_alternative<book_depth>(ev.data))

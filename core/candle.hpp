@@ -36,9 +36,13 @@ std::string format_timeframe(int64_t timeframe_ms);
 /// its end is seen (`advance_to`); a kline closes its bar as soon as the kline ends the bucket,
 /// so 1m klines into 1m candles, or sixty 1m klines into a 1h candle, come out without waiting.
 ///
+/// Time: bars close on the feed's market clock (`market_event::ts_event_ms`), and a trade counts
+/// toward the bucket of its own time `T` (`trade::ts_trade_ms`), so a trade whose message moves the
+/// clock past a bar's end still goes into the bar it printed in, and that message closes it.
+///
 /// Late input: a closed bar is never rewritten nor opened again. An input whose time falls in a
-/// bucket that has already closed (a trade stamped with its trade time that arrives after a book
-/// ticker moved time past the bar's end, as happens on Binance's combined stream) counts toward
+/// bucket that has already closed (a trade that arrives after another message moved the clock
+/// past the end of the bar it printed in, as happens on Binance's combined stream) counts toward
 /// the next bar: the forming one if any, else the bar of the bucket right after the last closed.
 /// So open times of the bars given out strictly increase.
 class candle_aggregator {
@@ -48,6 +52,12 @@ public:
 
   /// Adds a trade at `ts_ms`. Appends to `out` the bar this trade closes, if any.
   void on_trade(int64_t ts_ms, price px, quantity qty, std::vector<candle>& out);
+
+  /// Adds a trade that printed at `trade_ms` (the exchange's `T`) and arrived at market-clock time
+  /// `clock_ms` (≥ `trade_ms` on a feed's clock): it counts toward the bucket of `trade_ms` (or
+  /// the next bar when that one has closed already, as late input), then the clock closes the bar
+  /// when it is past its end. Appends the bars closed to `out`, oldest first.
+  void on_trade(int64_t trade_ms, int64_t clock_ms, price px, quantity qty, std::vector<candle>& out);
 
   /// Adds a closed kline (of any timeframe that divides this one). Appends closed bars to `out`.
   /// A kline longer than the timeframe is taken as one input for the bucket it opens in.

@@ -21,6 +21,10 @@ struct trade {
   price px;                    ///< trade price (`p`)
   quantity qty;                ///< traded base quantity (`q`)
   bool buyer_is_maker = false; ///< `m`: true when the seller was the aggressor (taker)
+  /// The exchange's own time of the match (`T`, or a dump row's time), ms; 0 = not known (then
+  /// the event's market-clock time stands for it). The event itself is stamped with the feed's
+  /// market clock (`market_event::ts_event_ms`), which is never earlier.
+  int64_t ts_trade_ms = 0;
 };
 
 /// Best bid/ask (L1), Binance `@bookTicker`.
@@ -51,11 +55,14 @@ struct kline {
   bool is_closed = true;     ///< false for a live, still-forming kline (`x`)
 };
 
-/// One market data event for one symbol, stamped with exchange event time.
+/// One market data event for one symbol, stamped with its feed's market clock.
 ///
-/// `ts_event_ms` is the exchange's time (trade time `T`, kline close time, a depth diff's `E`, or
-/// for a bookTicker, which carries no time, the latest exchange time seen on the same stream). Sessions never
-/// read the wall clock: everything they do is in this time.
+/// `ts_event_ms` is the feed's `market_clock` when the message arrived: the largest exchange time
+/// seen on the feed so far, including the message's own (a trade's `T` and `E`, a depth diff's or
+/// a kline's `E`, a dump row's time); a bookTicker, which carries no time, takes the clock as it
+/// stands. It never goes back along a feed. Sessions never read the wall clock: everything they
+/// do is in this time. The exchange's own times stay in the data (`trade::ts_trade_ms`, a kline's
+/// open and close times).
 struct market_event {
   int64_t ts_event_ms = 0;
   std::variant<trade, book_ticker, kline, book_depth> data;

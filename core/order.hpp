@@ -62,10 +62,11 @@ struct fill_report {
   exec_status status = exec_status::pending_new;
 };
 
-/// A market order in a session's virtual exchange, as last updated.
+/// An order of a session's virtual exchange as of one of its updates: submitted (pending),
+/// triggered, partly filled, then done (filled, canceled, expired or rejected).
 struct order {
   int64_t order_id = 0;        ///< per session, from 1
-  int64_t ts_event_ms = 0;     ///< event time of this update
+  int64_t ts_event_ms = 0;     ///< market-clock time of this update
   side order_side = side::buy;
   quantity qty;                ///< sized quantity (0 until sized)
   order_status status = order_status::accepted;
@@ -87,6 +88,11 @@ struct fill {
   /// The price before slippage (arrival / reference: the quote or book level the order was priced
   /// from); 0 when not recorded. Slippage cost = |px − reference_px| · qty (core/performance_metrics).
   price reference_px;
+  /// The exchange trade it matched, for a fill made by a trade print (a resting limit the print went
+  /// through, an order that print triggered): its id and its own time `T`, ms. 0 when the fill
+  /// came from the book, a quote or a bar. `ts_event_ms` is the market clock, never earlier.
+  int64_t trade_id = 0;
+  int64_t ts_trade_ms = 0;
 };
 
 } // namespace pt

@@ -11,9 +11,36 @@ constexpr int64_t day_ms = 86'400'000;
 
 int64_t utc_day(int64_t ts_ms) { return ts_ms - ((ts_ms % day_ms) + day_ms) % day_ms; }
 
-std::string describe_fill(const fill& f) {
-  return std::string(to_string(f.fill_side)) + " " + f.qty.to_string() + " filled at " + f.px.to_string() +
-         " (order " + std::to_string(f.order_id) + ")";
+// What was sent, as the decision log says it: "buy 0.06462000 limit at 61835.80000000 submitted
+// (order 1)".
+std::string describe_request(const order_request& r, int64_t id, int64_t replaces) {
+  std::string text = to_string(r.order_side);
+  if (r.quote_budget)
+    text += " for " + r.quote_budget->to_string() + " quote";
+  else
+    text += " " + r.qty.to_string();
+  text += std::string(" ") + to_string(r.type);
+  if (r.type == order_type::limit || r.type == order_type::limit_maker || r.type == order_type::stop_loss_limit ||
+      r.type == order_type::take_profit_limit)
+    text += " at " + r.limit_px.to_string();
+  if (r.type == order_type::trailing_stop)
+    text += " callback " + r.callback_bps.to_string() + " bps";
+  if (!r.stop_px.is_zero())
+    text += (r.type == order_type::trailing_stop ? " activation " : " stop ") + r.stop_px.to_string();
+  if (r.type != order_type::market && r.tif != time_in_force::gtc)
+    text += std::string(" ") + to_string(r.tif);
+  text += " submitted (order " + std::to_string(id) + ")";
+  if (replaces != 0)
+    text += ", replacing order " + std::to_string(replaces);
+  return text;
+}
+
+// A market sell of `q`, as `virtual_exchange::execute_at` carries one out (for the decision log).
+order_request bar_exit_request(quantity q) {
+  order_request r;
+  r.order_side = side::sell;
+  r.qty = q;
+  return r;
 }
 
 order_status map_status(exec_status s) {
@@ -160,10 +187,18 @@ int64_t paper_exchange::send(const order_request& req, order_role role, decision
   why.ts_event_ms = std::max(why.ts_event_ms, vx_.now_ms());
   int64_t ts = why.ts_event_ms;
   int64_t id = replaces != 0 ? vx_.cancel_replace(replaces, req, ts, ev) : vx_.submit(req, ts, ev);
+  decided(why, id, req, replaces, out);
   // Tracked before its updates are read: with no latency it may be done already.
   track(id, role, std::move(why), atr, level);
   absorb(ev, out);
   return id;
+}
+
+void paper_exchange::decided(decision why, int64_t id, const order_request& req, int64_t replaces,
+                             exchange_output& out) {
+  why.order_id = id;
+  why.action = describe_request(req, id, replaces);
+  out.decisions.push_back(std::move(why));
 }
 
 void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
@@ -173,17 +208,10 @@ void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
     if (it == tracked_.end())
       continue;
     auto& t = it->second;
-    ++t.fills;
-    t.all_taker = t.all_taker && f.role == liquidity::taker;
     if (t.role == order_role::grid_buy || t.role == order_role::grid_sell) {
       auto i = static_cast<size_t>(t.level);
       bool buy = t.role == order_role::grid_buy;
       grid_lot_[i] = buy ? grid_lot_[i] + f.qty : std::max(quantity{}, grid_lot_[i] - f.qty);
-      decision d = t.why;
-      d.ts_event_ms = f.ts_event_ms;
-      d.order_id = f.order_id;
-      d.action = describe_fill(f);
-      out.decisions.push_back(std::move(d));
     }
   }
   for (const auto& u : ev.updates) {
@@ -192,8 +220,8 @@ void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
     if (it == tracked_.end() || it->second.done || !xo)
       continue;
     bool end = terminal(u.status);
-    if (!end && u.status != exec_status::pending_new)
-      continue; // NEW, TRIGGERED and partial fills: the fills tell
+    if (u.status == exec_status::new_order)
+      continue; // live on the exchange: its submission and its fills tell
     order o;
     o.order_id = u.order_id;
     o.ts_event_ms = u.ts_event_ms;
@@ -211,69 +239,31 @@ void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
   }
 }
 
-std::string paper_exchange::describe_done(int64_t id, const tracked& t, const exchange_order& xo) const {
-  std::string ref = " (order " + std::to_string(id) + ")";
-  if (xo.filled.is_positive()) {
-    price avg = average_price(xo.filled_value, xo.filled).value_or(price{});
-    std::string text = std::string(to_string(xo.req.order_side)) + " " + xo.filled.to_string() + " filled at " +
-                       avg.to_string();
-    if (t.fills > 1)
-      text += " on average over " + std::to_string(t.fills) + (t.all_taker ? " book levels" : " fills");
-    text += ref;
-    if (xo.status == exec_status::canceled)
-      text += t.expired ? "; the rest canceled after " + std::to_string(entry_.expire_ms) + " ms" : "; the rest canceled";
-    else if (xo.status == exec_status::expired)
-      text += "; the rest expired";
-    return text;
-  }
-  switch (xo.status) {
-    case exec_status::rejected: {
-      auto r = map_reason(xo.reason, xo.req);
-      std::string text = std::string("rejected: ") + to_string(r);
-      if (r == reject_reason::would_match || r == reject_reason::would_trigger || r == reject_reason::exchange_rule)
-        text += std::string(" (") + to_string(xo.reason) + ": " + binance_message(xo.reason) + ")";
-      return text + ref;
-    }
-    case exec_status::canceled:
-      return (t.expired ? "canceled: not filled within " + std::to_string(entry_.expire_ms) + " ms" : std::string("canceled")) + ref;
-    default: return std::string("expired: nothing filled (") + to_string(xo.req.tif) + ")" + ref;
-  }
-}
-
 void paper_exchange::on_done(int64_t id, tracked& t, const exchange_order& xo, int64_t ts, exchange_output& out) {
+  // The decision behind the order was logged when it was sent; how the order ended is the
+  // order's own record (its update and report) and its fills'.
   bool filled_any = xo.filled.is_positive();
   bool flat = !account().position_qty().is_positive();
-  auto log = [&](int64_t at) {
-    decision d = t.why;
-    d.ts_event_ms = at;
-    d.order_id = id;
-    d.action = describe_done(id, t, xo);
-    out.decisions.push_back(std::move(d));
-  };
   switch (t.role) {
     case order_role::entry:
       if (entry_id_ == id)
         entry_id_ = 0;
-      log(t.why.ts_event_ms);
       if (filled_any)
         arm_protection(average_price(xo.filled_value, xo.filled).value_or(xo.req.limit_px), t.atr, ts, out);
       return;
     case order_role::exit:
       if (exit_id_ == id)
         exit_id_ = 0;
-      log(t.why.ts_event_ms);
       if (filled_any && flat)
         disarm(ts);
       return;
     case order_role::protect:
       protect_ids_.erase(std::remove(protect_ids_.begin(), protect_ids_.end(), id), protect_ids_.end());
       if (filled_any) {
-        log(ts);
         if (flat)
           disarm(ts);
       } else if (xo.status == exec_status::rejected && !flat && exit_id_ == 0) {
         // Its trigger is met already (or the exchange refused it): sell at market now.
-        log(ts);
         submit_exit(decision{ts, t.why.rule, t.why.inputs + ", protective order refused", "", 0}, out);
       }
       return;
@@ -283,10 +273,8 @@ void paper_exchange::on_done(int64_t id, tracked& t, const exchange_order& xo, i
         grid_buy_id_[i] = 0;
       if (grid_lot_[i].is_positive())
         grid_->filled({true, t.level, xo.req.limit_px});
-      else if (xo.status == exec_status::rejected) {
+      else if (xo.status == exec_status::rejected)
         grid_refused_[i] = true;
-        log(ts);
-      }
       return;
     }
     case order_role::grid_sell: {
@@ -611,7 +599,11 @@ void paper_exchange::place_protection(int64_t ts, exchange_output& out) {
     send(legs[0].req, order_role::protect, legs[0].why, std::nullopt, out);
   } else if (legs.size() == 2) {
     exchange_events e;
-    auto ids = vx_.submit_oco(legs[0].req, legs[1].req, std::max(ts, vx_.now_ms()), e);
+    int64_t at = std::max(ts, vx_.now_ms());
+    auto ids = vx_.submit_oco(legs[0].req, legs[1].req, at, e);
+    legs[0].why.ts_event_ms = legs[1].why.ts_event_ms = at;
+    decided(legs[0].why, ids.first, legs[0].req, 0, out);
+    decided(legs[1].why, ids.second, legs[1].req, 0, out);
     track(ids.first, order_role::protect, legs[0].why, std::nullopt, -1);
     track(ids.second, order_role::protect, legs[1].why, std::nullopt, -1);
     absorb(e, out);
@@ -675,8 +667,10 @@ void paper_exchange::check_protection(const market_event& ev, exchange_output& o
   // profit at its limit.
   price reference = stop_rule ? std::min(open, level) : level;
   exchange_events e;
-  int64_t id = vx_.execute_at(side::sell, floor_to_step(rules_, account().position_qty()), reference,
-                              std::max(ev.ts_event_ms, vx_.now_ms()), e);
+  d.ts_event_ms = std::max(ev.ts_event_ms, vx_.now_ms());
+  quantity q = floor_to_step(rules_, account().position_qty());
+  int64_t id = vx_.execute_at(side::sell, q, reference, d.ts_event_ms, e);
+  decided(d, id, bar_exit_request(q), 0, out);
   track(id, order_role::exit, std::move(d), std::nullopt, -1);
   absorb(e, out);
 }
@@ -711,6 +705,7 @@ void paper_exchange::flatten(int64_t ts_event_ms, exchange_output& out) {
   if (bars_only() && last) { // a kline-only feed has no quote and no trade: its last close is the latest price
     exchange_events e;
     int64_t id = vx_.execute_at(side::sell, q, *last, at, e);
+    decided(d, id, bar_exit_request(q), 0, out);
     track(id, order_role::exit, std::move(d), std::nullopt, -1);
     absorb(e, out);
     return;

@@ -77,12 +77,14 @@ fill_params session_fill_params(const execution_params& p);
 std::optional<price> market_fill_reference(side s, const market_state& state);
 
 /// One entry of a session's decision log: a rule fired (or a risk exit triggered) and what was
-/// done about it — the "why" behind every order.
+/// done about it — the "why" behind every order — logged when it is made.
 struct decision {
-  int64_t ts_event_ms = 0;
-  std::string rule;     ///< "entry", "exit", "stop_loss", "take_profit", "trailing_stop"
+  int64_t ts_event_ms = 0; ///< market-clock time it was made
+  std::string rule;     ///< "entry", "exit", "stop_loss", "take_profit", "trailing_stop", "grid_buy", …
   std::string inputs;   ///< the values the rule saw, e.g. "rsi=28.1, close=61790"
-  std::string action;   ///< "buy 0.15 submitted", "blocked: cooldown until …", "rejected: insufficient_cash"
+  /// What was done: the order sent ("buy 0.15000000 market submitted (order 3)") or why none was
+  /// ("blocked: cooldown until …"). How the order ended is in its own records.
+  std::string action;
   int64_t order_id = 0; ///< the order it led to, 0 if none
 };
 
@@ -128,8 +130,11 @@ struct exchange_output {
 /// New entries are blocked during `cooldown_ms` after an exit, for the rest of the UTC day once
 /// the day's loss reaches `max_daily_loss_bps`, for good once drawdown from peak equity reaches
 /// `max_drawdown_bps`, and while an ATR that a risk distance needs is not known yet. Every order
-/// is logged as a `decision` when it is done (with the rule and inputs that led to it), and so
-/// is each distinct reason an entry was blocked (once while it holds).
+/// is logged as a `decision` when it is sent, in the output of the event that made it (the rule,
+/// the inputs that led to it, and what was sent: "buy 0.06 limit at 61835.8 submitted (order 1)"),
+/// and so is each distinct reason an entry was blocked (once while it holds). What then happens
+/// to the order is its own records, linked by order id: an order update when it is sent, on each
+/// trigger and partial fill and when it is done (with its `fill_report`), and its fills.
 ///
 /// Grid: each armed level below the market with no lot rests a GTC limit buy of `qty_per_level`;
 /// each lot bought at level i rests a limit sell at level i + 1 — real resting orders, filled by
@@ -200,8 +205,6 @@ private:
     int64_t expire_at_ms = -1;  // limit entry: cancel when still open at this time
     bool expired = false;       // the cancel was sent for expire_ms
     bool done = false;          // its final update was handled
-    size_t fills = 0;
-    bool all_taker = true;
   };
 
   int64_t send(const order_request& req, order_role role, decision why, std::optional<double> atr,
@@ -209,7 +212,7 @@ private:
   void track(int64_t id, order_role role, decision why, std::optional<double> atr, int level);
   void absorb(exchange_events& ev, exchange_output& out);
   void on_done(int64_t id, tracked& t, const exchange_order& xo, int64_t ts, exchange_output& out);
-  std::string describe_done(int64_t id, const tracked& t, const exchange_order& xo) const;
+  void decided(decision why, int64_t id, const order_request& req, int64_t replaces, exchange_output& out);
   void submit_entry(decision why, std::optional<double> atr, exchange_output& out);
   void submit_exit(decision why, exchange_output& out);
   std::optional<money> entry_budget(price px) const;

@@ -392,6 +392,10 @@ bool virtual_exchange::apply_fill(exchange_order& o, price px, quantity qty, liq
   f.fee = *fee;
   f.role = role;
   f.reference_px = reference.is_positive() ? reference : px; // a maker fills at its own price
+  if (matching_) {
+    f.trade_id = matching_->trade_id;
+    f.ts_trade_ms = matching_->ts_trade_ms;
+  }
   if (ledger_.apply(f) != reject_reason::none)
     return false;
   f.fill_id = next_fill_id_++;

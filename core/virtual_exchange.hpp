@@ -25,10 +25,14 @@ namespace pt {
 /// (INSUFFICIENT_BALANCE); a resting or conditional buy locks quote (notional at its price plus
 /// room for the larger fee), a sell locks base.
 ///
-/// Time: an order reaches the exchange `submit_latency` after submission (drawn from a seeded
-/// generator); until then it is `pending_new` and the market moves on without it. Cancels take
-/// effect `cancel_latency` later; the order may fill meanwhile. Actions that fall due before a
-/// market event are carried out against the market as it was before that event.
+/// Time is the feed's market clock (`market_event::ts_event_ms`, docs/market-data.md), which
+/// never goes back. An order reaches the exchange `submit_latency` after submission (drawn from a
+/// seeded generator); until then it is `pending_new` and the market moves on without it. Cancels
+/// take effect `cancel_latency` later; the order may fill meanwhile. Actions that fall due before
+/// a market event are carried out against the market as it was before that event. So no fill,
+/// cancel or expiry of an order carries a time before it went live, and a trade print whose own
+/// time `T` is before the order went live neither fills nor triggers it, even when its message
+/// arrives later. Fills made by a print carry its id and `T` (`fill::trade_id`, `ts_trade_ms`).
 ///
 /// Fills follow `fill_params` (see `core/fill_model.hpp` and docs/execution.md): takers walk the
 /// book; resting limits fill on trades through their price, or at their price once the queue
@@ -163,6 +167,7 @@ private:
   int64_t next_fill_id_ = 1;
   int64_t next_list_id_ = 1;
   bool running_due_ = false; // run_due is on the stack: new actions join its loop
+  const trade* matching_ = nullptr; // the print being matched (on_trade), for its fills' trade id and time
 };
 
 } // namespace pt

@@ -70,10 +70,15 @@ void virtual_exchange::on_market(const market_event& ev, exchange_events& out) {
 void virtual_exchange::on_trade(const trade& t, int64_t ts_ms, exchange_events& out) {
   std::vector<int64_t> ids(open_.begin(), open_.end());
   std::vector<int64_t> fired; // a limit this trade triggered did not exist when it printed
+  // A print matched before an order was live on the exchange (its own time `T` earlier than the
+  // order's arrival) cannot have touched it, even when its message arrives after that.
+  int64_t printed_ms = t.ts_trade_ms > 0 ? std::min(t.ts_trade_ms, ts_ms) : ts_ms;
+  matching_ = &t;
   // Conditional orders trigger on the last trade price (Binance spot stops use the last price).
   for (int64_t id : ids) {
     auto& o = orders_[id];
-    if (!o.open() || o.status == exec_status::pending_new || !is_conditional(o.req.type) || o.triggered)
+    if (!o.open() || o.status == exec_status::pending_new || !is_conditional(o.req.type) || o.triggered ||
+        printed_ms < o.ts_live_ms)
       continue;
     if (o.req.type == order_type::trailing_stop) {
       bool sell = o.req.order_side == side::sell;
@@ -97,7 +102,7 @@ void virtual_exchange::on_trade(const trade& t, int64_t ts_ms, exchange_events& 
   quantity left = share_of(t.qty, params_.trade_share_pct);
   for (int64_t id : std::vector<int64_t>(open_.begin(), open_.end())) {
     auto& o = orders_[id];
-    if (!resting_limit(o) || std::find(fired.begin(), fired.end(), id) != fired.end())
+    if (!resting_limit(o) || printed_ms < o.ts_live_ms || std::find(fired.begin(), fired.end(), id) != fired.end())
       continue;
     bool buy = o.req.order_side == side::buy;
     price limit = o.req.limit_px;
@@ -127,6 +132,7 @@ void virtual_exchange::on_trade(const trade& t, int64_t ts_ms, exchange_events& 
     if (can.is_positive() && apply_fill(o, limit, can, liquidity::maker, ts_ms, out) && !params_.fill_on_touch)
       left -= can;
   }
+  matching_ = nullptr;
 }
 
 void virtual_exchange::fire(exchange_order& o, int64_t ts_ms, exchange_events& out) {
@@ -237,7 +243,9 @@ void virtual_exchange::place_exits(exchange_order& entry, int64_t ts_ms, exchang
 }
 
 void virtual_exchange::on_bar(const kline& k, int64_t ts_ms, exchange_events& out) {
-  int64_t at = k.open_time_ms;
+  // Everything a bar fills is stamped with the market clock of its arrival (`ts_ms`), never with
+  // its open time: an order sent at the previous bar's close may go live after that open.
+  int64_t at = ts_ms;
   auto slip = [&](price px, side s) {
     return adjust_price_bps(px, s == side::buy ? params_.slippage_bps : -params_.slippage_bps).value_or(px);
   };

@@ -131,7 +131,7 @@ void stream_client_impl::on_depth(const std::string& text, const std::string& sy
     ++health.skipped; // a symbol just unsubscribed: its last diffs may still arrive
     return;
   }
-  auto step = books.on_diff_message(text, symbol);
+  auto step = books.on_diff_message(text, symbol, last_event_ms);
   if (!step.error.empty()) {
     std::lock_guard<std::mutex> lock(mutex);
     count_error("bad depth update", step.error);

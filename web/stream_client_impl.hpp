@@ -85,7 +85,7 @@ struct stream_client_impl {
   int64_t last_message_ms = -1;
   event_rate rate; // messages_per_s over the last 10 s of wall time
   std::map<std::string, int64_t> error_kinds;
-  int64_t last_event_ms = 0; // for bookTicker, which carries no time
+  int64_t last_event_ms = 0; // the stream's market clock (docs/market-data.md): every event is stamped with it
   int64_t seq = 0;
 
   stream_client_impl(caf::actor_system& sys, caf::actor b, stream_client_options o)

@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "actors/binance_parse.hpp"
+#include "actors/market_file.hpp"
+#include "tests/support/process.hpp"
 
 namespace pt {
 namespace {
@@ -250,9 +252,12 @@ TEST(BinanceParse, RecordedCombinedStreamInOrder) {
   auto tr = parse_stream_message(json_of(trade_line_4), last_event_ms);
   ASSERT_EQ(tr.result, status::event) << tr.what;
   EXPECT_EQ(tr.symbol, "BTCUSDT");
-  EXPECT_EQ(tr.event.ts_event_ms, 1723161255342); // trade time T, not event time E
+  // Stamped with the market clock, which its own E (…343) moved past its trade time T (…342);
+  // T stays with the trade.
+  EXPECT_EQ(tr.event.ts_event_ms, 1723161255343);
   const auto* t = std::get_if<trade>(&tr.event.data);
   ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->ts_trade_ms, 1723161255342);
   EXPECT_EQ(t->trade_id, 3735683259);
   EXPECT_EQ(t->px.raw(), 6'183'763'000'000);
   EXPECT_EQ(t->qty.raw(), 2'000'000);
@@ -277,7 +282,57 @@ TEST(BinanceParse, StreamTradeAgreesWithTheDumpRow) {
   EXPECT_EQ(a.px, b.px);
   EXPECT_EQ(a.qty, b.qty);
   EXPECT_EQ(a.buyer_is_maker, b.buyer_is_maker);
-  EXPECT_EQ(from_stream.event.ts_event_ms, from_dump.event.ts_event_ms);
+  EXPECT_EQ(a.ts_trade_ms, b.ts_trade_ms);
+  EXPECT_EQ(from_dump.event.ts_event_ms, b.ts_trade_ms); // a dump row has only T
+}
+
+TEST(BinanceParse, EveryMessageIsStampedWithAMonotoneMarketClock) {
+  // A later trade (T …400, E …420) before an earlier one arrives (T …380, E …390), then a
+  // bookTicker and a depth diff of an older E: each event takes the clock, which never goes back,
+  // and each trade keeps its own T.
+  const char* late =
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1723161255420,"s":"BTCUSDT","t":11,"p":"61837.63000000",)"
+    R"("q":"0.00100000","T":1723161255400,"m":true,"M":true}})";
+  const char* early =
+    R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1723161255390,"s":"BTCUSDT","t":10,"p":"61837.62000000",)"
+    R"("q":"0.00100000","T":1723161255380,"m":false,"M":true}})";
+  market_clock clock;
+  auto a = parse_stream_message(late, clock);
+  auto b = parse_stream_message(early, clock);
+  auto c = parse_stream_message(json_of(book_ticker_line_3), clock);
+  auto d = parse_stream_message(json_of(depth_line_2), clock);
+  ASSERT_EQ(a.result, status::event);
+  ASSERT_EQ(b.result, status::event);
+  ASSERT_EQ(c.result, status::event);
+  EXPECT_EQ(a.event.ts_event_ms, 1723161255420);
+  EXPECT_EQ(b.event.ts_event_ms, 1723161255420);
+  EXPECT_EQ(std::get<trade>(b.event.data).ts_trade_ms, 1723161255380);
+  EXPECT_EQ(c.event.ts_event_ms, 1723161255420);
+  EXPECT_EQ(d.what, "depth update");
+  EXPECT_EQ(clock.now_ms(), 1723161255420);
+}
+
+TEST(BinanceParse, TheRecordedStreamsGiveEventsInClockOrder) {
+  for (const char* file : {"streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz",
+                           "streams/binance-spot-ETHUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz"}) {
+    market_file_source src(test::shared_data(file));
+    std::string symbol;
+    market_event ev;
+    int64_t last = 0;
+    size_t events = 0, back = 0, trades_behind = 0;
+    while (src.next(symbol, ev)) {
+      ++events;
+      back += ev.ts_event_ms < last;
+      last = ev.ts_event_ms;
+      if (auto t = std::get_if<trade>(&ev.data)) {
+        EXPECT_LE(t->ts_trade_ms, ev.ts_event_ms);
+        trades_behind += t->ts_trade_ms < ev.ts_event_ms;
+      }
+    }
+    EXPECT_GT(events, 10'000u) << file;
+    EXPECT_EQ(back, 0u) << file << ": events stamped before the one before them";
+    EXPECT_GT(trades_behind, 0u) << file << ": trades keep their own T, behind the clock";
+  }
 }
 
 TEST(BinanceParse, BookTickerNeverMovesTheStreamClockBack) {
@@ -295,8 +350,9 @@ TEST(BinanceParse, LegacyTradeWithOrderIdsIsATrade) {
   auto out = parse_stream_message(json_of(legacy_trade_line), last_event_ms);
   ASSERT_EQ(out.result, status::event) << out.what;
   EXPECT_EQ(out.symbol, "BTCUSDT");
-  EXPECT_EQ(out.event.ts_event_ms, 1680652799999);
+  EXPECT_EQ(out.event.ts_event_ms, 1680652800000); // the clock, moved by its E past its T
   const auto& t = std::get<trade>(out.event.data);
+  EXPECT_EQ(t.ts_trade_ms, 1680652799999);
   EXPECT_EQ(t.trade_id, 3071245454);
   EXPECT_EQ(t.px.raw(), 2'816'547'000'000);
   EXPECT_EQ(t.qty.raw(), 56'000);
@@ -375,7 +431,8 @@ TEST(BinanceParse, StreamInMicroseconds) {
       R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1723161255343123,"s":"BTCUSDT","t":3735683259,"p":"61837.63000000","q":"0.02000000","T":1723161255342987,"m":true,"M":true}})",
       last_event_ms);
   ASSERT_EQ(out.result, status::event) << out.what;
-  EXPECT_EQ(out.event.ts_event_ms, 1723161255342);
+  EXPECT_EQ(out.event.ts_event_ms, 1723161255343);
+  EXPECT_EQ(std::get<trade>(out.event.data).ts_trade_ms, 1723161255342);
   EXPECT_EQ(last_event_ms, 1723161255343);
 }
 

@@ -306,7 +306,7 @@ TEST(MarketFile, BarsFromTheBtcStreamNeverRepeatAnOpenTime) {
     for (auto& [symbol, ev] : r.events) {
       if (const auto* t = std::get_if<trade>(&ev.data)) {
         traded += t->qty;
-        late += ev.ts_event_ms < latest_ms;
+        late += t->ts_trade_ms < latest_ms; // printed before the clock the messages before it set
       }
       if (!std::holds_alternative<book_depth>(ev.data))
         latest_ms = std::max(latest_ms, ev.ts_event_ms);
@@ -355,7 +355,8 @@ TEST(MarketFile, LegacyStreamWithOrderIds) {
   const auto& first = std::get<trade>(r.events.front().second.data);
   EXPECT_EQ(first.trade_id, 3071245454);
   EXPECT_EQ(first.px.raw(), 2'816'547'000'000);
-  EXPECT_EQ(r.events.front().second.ts_event_ms, 1680652799999);
+  EXPECT_EQ(first.ts_trade_ms, 1680652799999);
+  EXPECT_EQ(r.events.front().second.ts_event_ms, 1680652800000); // its E: the file's market clock
 }
 
 TEST_F(MarketFileTemp, TradesCsvWithMalformedLines) {

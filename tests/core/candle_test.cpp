@@ -130,6 +130,29 @@ TEST(CandleAggregator, ALateTradeCountsTowardTheNextBarAndNeverReopensAClosedOne
   EXPECT_EQ(out[1].input_count, 3);
 }
 
+TEST(CandleAggregator, ATradeCountsInTheBarItPrintedInAndItsMessageClosesIt) {
+  candle_aggregator agg(minute_ms);
+  std::vector<candle> out;
+  agg.on_trade(t0 + 10'000, px("10"), qty("1"), out);
+  // Printed at …59.990 (T), its message arrives with the clock at …00.020 (E): it is the last
+  // trade of the first bar, and that message closes it.
+  agg.on_trade(t0 + 59'990, t0 + 60'020, px("11"), qty("2"), out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].open_time_ms, t0);
+  EXPECT_EQ(out[0].close, px("11"));
+  EXPECT_EQ(out[0].volume, qty("3"));
+  EXPECT_FALSE(agg.forming().has_value());
+  // Through `on_event`, a trade's own time `T` picks its bar and the event's clock closes it.
+  trade t;
+  t.px = px("12");
+  t.qty = qty("1");
+  t.ts_trade_ms = t0 + 119'995;
+  agg.on_event(market_event{t0 + 120'001, t}, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].open_time_ms, t0 + minute_ms);
+  EXPECT_EQ(out[1].close, px("12"));
+}
+
 TEST(CandleAggregator, EmptyBucketsProduceNoBar) {
   candle_aggregator agg(minute_ms);
   std::vector<candle> out;

@@ -88,9 +88,18 @@ TEST(GridExchange, FillsAsMakerAtTheLevelAndReconciles) {
   EXPECT_EQ(out.fills[1].px, px("130"));
   // 1000 − 12 − 0.0024 + 13 − 0.0026 = 1000.995
   EXPECT_EQ(ex.account().cash(), usd("1000.995"));
-  ASSERT_EQ(out.decisions.size(), 2u);
-  EXPECT_EQ(out.decisions[0].rule, "grid_buy");
-  EXPECT_EQ(out.decisions[1].rule, "grid_sell");
+  // Each order was logged when the grid placed it (the armed buys below 125, then the sale of the
+  // lot bought at 120), before it filled: the filled ones among them.
+  auto decision_of = [&](int64_t order_id) {
+    for (const auto& d : out.decisions)
+      if (d.order_id == order_id)
+        return d;
+    return decision{};
+  };
+  EXPECT_EQ(decision_of(out.fills[0].order_id).rule, "grid_buy");
+  EXPECT_EQ(decision_of(out.fills[0].order_id).action.find("buy 0.10000000 limit at 120.00000000 submitted"), 0u);
+  EXPECT_EQ(decision_of(out.fills[1].order_id).rule, "grid_sell");
+  EXPECT_LT(decision_of(out.fills[1].order_id).ts_event_ms, out.fills[1].ts_event_ms + 1);
 }
 
 TEST(GridExchange, AFilteredGridWaitsForItsFilterAndARefusedBuyIsNotRetried) {

@@ -61,10 +61,13 @@ TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
   EXPECT_TRUE(out.orders.empty());
 
   ex.on_signal(entry_at(t0 + 5), std::nullopt, out);
-  ASSERT_EQ(out.orders.size(), 2u);
+  // Sent, then its fill (a budget-sized buy is partly filled until it is done), then done.
+  ASSERT_EQ(out.orders.size(), 3u);
   EXPECT_EQ(out.orders[0].status, order_status::accepted);
-  EXPECT_EQ(out.orders[1].status, order_status::filled);
-  EXPECT_EQ(out.orders[1].order_id, 1);
+  EXPECT_EQ(out.orders[1].status, order_status::accepted);
+  EXPECT_EQ(out.orders[1].ts_event_ms, out.orders[2].ts_event_ms);
+  EXPECT_EQ(out.orders[2].status, order_status::filled);
+  EXPECT_EQ(out.orders[2].order_id, 1);
   ASSERT_EQ(out.fills.size(), 1u);
   const fill& buy = out.fills[0];
   EXPECT_EQ(buy.fill_side, side::buy);
@@ -149,11 +152,13 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   ex.on_market(kline_event(next), out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].px, px("20150")); // next kline's open, not 20100 (signal close) or 20300
-  EXPECT_EQ(out.fills[0].ts_event_ms, next.open_time_ms); // it traded at the open
+  // It traded at the open, and is stamped with the market clock when that kline arrived (its
+  // close): the order went live after the open.
+  EXPECT_EQ(out.fills[0].ts_event_ms, next.close_time_ms);
   // ⌊10000 / (20150 × 1.001 = 20170.15)⌋ = 0.49578 (× 20170.15 = 9999.957; + one step = 10000.159)
   EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
-  ASSERT_EQ(out.orders.size(), 1u);
-  EXPECT_EQ(out.orders[0].status, order_status::filled);
+  ASSERT_EQ(out.orders.size(), 2u); // its fill (budget-sized: partly filled until done), then done
+  EXPECT_EQ(out.orders[1].status, order_status::filled);
   EXPECT_EQ(ex.pending_orders(), 0u);
 
   // The exit waits the same way.

@@ -411,6 +411,49 @@ TEST(VirtualExchange, OrdersLiveOnlyAfterTheSubmitLatency) {
   EXPECT_EQ(ex.find(rest)->status, exec_status::filled);
 }
 
+TEST(VirtualExchange, APrintMatchedBeforeTheOrderWasLiveNeitherFillsNorTriggersIt) {
+  fill_params p = fill_profile_params(fill_profile::optimistic); // fills on touch, no latency
+  p.submit_latency = {20, 20};
+  virtual_exchange ex(symbol_rules{}, p, usd("10000"));
+  exchange_events out;
+  ex.on_market(standard_book(t0), out);
+  int64_t id = ex.submit(limit(side::buy, "1", "100.00"), t0 + 10, out); // live at t0 + 30
+  // Its message arrives after the order went live (clock t0 + 40), but the print matched at
+  // t0 + 25, before the order was on the exchange: it cannot have filled it.
+  auto early = print(t0 + 40, "99.00", "5", true);
+  std::get<trade>(early.data).ts_trade_ms = t0 + 25;
+  std::get<trade>(early.data).trade_id = 7;
+  ex.on_market(early, out);
+  EXPECT_EQ(ex.find(id)->status, exec_status::new_order);
+  EXPECT_TRUE(out.fills.empty());
+  auto later = print(t0 + 45, "99.50", "5", true);
+  std::get<trade>(later.data).ts_trade_ms = t0 + 31;
+  std::get<trade>(later.data).trade_id = 8;
+  ex.on_market(later, out);
+  ASSERT_EQ(out.fills.size(), 1u);
+  EXPECT_EQ(out.fills[0].ts_event_ms, t0 + 45); // the market clock
+  EXPECT_EQ(out.fills[0].trade_id, 8);          // the print that filled it, with its own time
+  EXPECT_EQ(out.fills[0].ts_trade_ms, t0 + 31);
+  // A stop is not triggered by a print from before it was live either.
+  ex.on_market(print(t0 + 50, "100.00", "1", false), out);
+  order_request stop;
+  stop.type = order_type::stop_loss;
+  stop.order_side = side::sell;
+  stop.qty = qty("1");
+  stop.stop_px = px("99.00");
+  int64_t sid = ex.submit(stop, t0 + 50, out); // live at t0 + 70
+  auto old_print = print(t0 + 80, "98.00", "1", true);
+  std::get<trade>(old_print.data).ts_trade_ms = t0 + 60;
+  ex.on_market(old_print, out);
+  EXPECT_EQ(ex.find(sid)->status, exec_status::new_order);
+  auto new_print = print(t0 + 90, "98.00", "1", true);
+  std::get<trade>(new_print.data).ts_trade_ms = t0 + 85;
+  ex.on_market(new_print, out);
+  EXPECT_FALSE(ex.find(sid)->open());
+  for (const auto& f : out.fills)
+    EXPECT_GE(f.ts_event_ms, ex.find(f.order_id)->ts_live_ms);
+}
+
 TEST(VirtualExchange, CancelReplaceSwapsTheOrderOrFailsIfItFilled) {
   virtual_exchange ex(symbol_rules{}, instant(), usd("10000"));
   exchange_events out;
@@ -465,7 +508,9 @@ TEST(VirtualExchangeBars, MarketFillsAtTheNextOpenAndALimitNeedsTheLowStrictlyBe
   ex.on_market(test::kline_event(bar(t0 + test::minute_ms, "100.50", "101", "99.00", "100")), out);
   EXPECT_EQ(ex.find(m)->status, exec_status::filled);
   EXPECT_EQ(out.fills.at(0).px, px("100.50"));
-  EXPECT_EQ(out.fills.at(0).ts_event_ms, t0 + test::minute_ms);
+  // At the bar's open price, stamped when the bar arrived (its close): the open itself could be
+  // before the order went live.
+  EXPECT_EQ(out.fills.at(0).ts_event_ms, t0 + 2 * test::minute_ms - 1);
   EXPECT_EQ(ex.find(l)->status, exec_status::new_order); // low == limit: a touch is not a fill
   ex.on_market(test::kline_event(bar(t0 + 2 * test::minute_ms, "100", "100", "98.99", "99.5")), out);
   EXPECT_EQ(ex.find(l)->status, exec_status::filled);

@@ -123,7 +123,8 @@ TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
     size_t fills = check_session_reconciles(session, 10);
     EXPECT_GT(fills, 10u) << str(session, "strategy") << " made almost no trades on 6 weeks of 1m data";
     // Kline-only data: every order from an entry or exit rule fills at the open of the bar after
-    // the signal, i.e. of the kline whose open time stamps the fill, moved by the default
+    // the signal, stamped with the market clock when that kline arrived (its close time, open +
+    // 59,999 ms: the order went live after the open, so never the open time), moved by the default
     // (realistic) profile's half spread of 1 bps against it: a buy pays open × 1.0001, a sell
     // gets open × 0.9999 (docs/execution.md, the intrabar rule). (Stops fill at their level.)
     std::map<int64_t, std::string> rule_of;
@@ -136,7 +137,7 @@ TEST(BacktestE2E, KlineBacktestTradesAndReconcilesByHand) {
       if (rule != "entry" && rule != "exit")
         continue;
       ++by_rule;
-      int64_t open_time = f["ts_ms"].GetInt64();
+      int64_t open_time = f["ts_ms"].GetInt64() - 59'999;
       ASSERT_TRUE(opens.count(open_time)) << "fill at " << f["ts_ms"].GetInt64() << " is not at a kline open";
       bool buy = str(f, "side") == "buy";
       auto expected = pt::adjust_price_bps(pt::price::from_raw(opens[open_time]), pt::bps::from_units(buy ? 1 : -1));

@@ -51,12 +51,14 @@ TEST_P(ExampleOnKlines, TradesAndExplainsEveryFill) {
     EXPECT_EQ(str(session, "status"), "finished") << name;
     const auto& fills = session["fills"];
     EXPECT_GE(fills.Size(), 2u) << name << " hardly traded on " << GetParam();
-    // Each fill's order has a decision saying which rule led to it and what it saw.
+    // Each fill's order has a decision saying which rule sent it and what it saw (logged when the
+    // order was sent, before it filled).
     std::set<int64_t> explained;
     for (const auto& d : session["decisions"].GetArray()) {
       EXPECT_FALSE(str(d, "rule").empty());
-      if (str(d, "action").find("filled") != std::string::npos) {
+      if (d["order_id"].GetInt64() > 0) {
         EXPECT_FALSE(str(d, "inputs").empty()) << name;
+        EXPECT_NE(str(d, "action").find("submitted"), std::string::npos) << name << ": " << str(d, "action");
         explained.insert(d["order_id"].GetInt64());
       }
     }

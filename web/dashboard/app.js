@@ -895,6 +895,7 @@ async function refreshTables(page) {
       for (const d of decisions) page.decisionsAfter = Math.max(page.decisionsAfter, d.id);
       page.decisions.push(...decisions);
       renderFills(page);
+      page.orders = new Map(orders.map((o) => [o.order_id, o]));
       renderDecisions(page, decisions);
       renderOrders(orders);
       renderPositions(positions.items);
@@ -957,6 +958,19 @@ function decisionInputs(text) {
   return out;
 }
 
+/// What became of the order a decision sent, from the order's own record and its fills (a decision
+/// is logged when it is made, before its order is done): "filled 0.06462 at 61,835.80 (11 fills)".
+function orderOutcome(page, orderId) {
+  const o = orderId === undefined || !page.orders ? undefined : page.orders.get(orderId);
+  if (!o) return "";
+  const r = o.report || {};
+  const status = r.status || o.status;
+  const fills = page.fills.filter((f) => f.order_id === orderId).length;
+  if (r.avg_px && Number(r.filled_qty) > 0)
+    return `${status} ${fmtQty(r.filled_qty)} at ${fmtMoney(r.avg_px)}` + (fills > 1 ? ` (${fills} fills)` : "");
+  return o.reject_reason ? `${status}: ${o.reject_reason}` : status;
+}
+
 function renderDecisions(page, fresh) {
   const box = $("#decisions");
   box.textContent = "";
@@ -966,6 +980,7 @@ function renderDecisions(page, fresh) {
     {label: "Action", get: (d) => d.action},
     {label: "Inputs", get: (d) => el("code", {class: "small"}, d.inputs)},
     {label: "Order", get: (d) => (d.order_id === undefined ? "" : d.order_id)},
+    {label: "Outcome", get: (d) => orderOutcome(page, d.order_id)},
   ], page.decisions.slice().reverse().slice(0, 500), "No decisions yet."));
   // Indicator overlays: the values the strategy saw when it decided.
   const lastPx = [...page.bars.values()].pop();
