@@ -287,6 +287,14 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
         self->send(self, commit_atom::value);
       }
     },
+    [self](std::vector<persist_batch>& bs) {
+      for (auto& b : bs)
+        self->state.pending.push_back(std::move(b));
+      if (!self->state.commit_queued) {
+        self->state.commit_queued = true;
+        self->send(self, commit_atom::value);
+      }
+    },
     [self](await_atom, persist_batch& b) {
       auto rp = self->make_response_promise();
       self->state.pending.push_back(std::move(b));
