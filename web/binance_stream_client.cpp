@@ -108,15 +108,7 @@ void stream_client_impl::on_message(const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex);
     ++health.messages;
     last_message_ms = now_ms();
-    ++window_messages;
-    if (window_start_ms == 0)
-      window_start_ms = last_message_ms;
-    if (last_message_ms - window_start_ms >= 10'000) {
-      health.messages_per_s = static_cast<double>(window_messages) * 1000.0 /
-                              static_cast<double>(last_message_ms - window_start_ms);
-      window_start_ms = last_message_ms;
-      window_messages = 0;
-    }
+    rate.add(last_message_ms, 1);
     if (out.result == parse_outcome::status::error || (out.result == parse_outcome::status::event && out.symbol.empty())) {
       count_error(out.result == parse_outcome::status::error ? out.what : "message without symbol", out.detail);
       return;
@@ -337,9 +329,7 @@ feed_health binance_stream_client::health() const {
   feed_health h = impl_->health;
   int64_t now = now_ms();
   h.last_message_age_ms = impl_->last_message_ms < 0 ? -1 : now - impl_->last_message_ms;
-  if (impl_->window_start_ms > 0 && now - impl_->window_start_ms >= 10'000)
-    h.messages_per_s = static_cast<double>(impl_->window_messages) * 1000.0 /
-                       static_cast<double>(now - impl_->window_start_ms);
+  h.messages_per_s = impl_->rate.per_second(now);
   int64_t quiet_ms = h.last_message_age_ms;
   if (h.state == "connected" && quiet_ms > impl_->options.stale_after_ms)
     h.state = "stale";

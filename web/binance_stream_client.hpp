@@ -56,7 +56,7 @@ struct feed_health {
   int64_t parse_errors = 0;    ///< malformed messages (counted, logged once per kind, skipped)
   int64_t reconnects = 0;
   int64_t last_message_age_ms = -1; ///< wall time since the last message (or the connection, if later); −1 before any
-  double messages_per_s = 0;   ///< over the last ~10 s of wall time
+  double messages_per_s = 0;   ///< over the last 10 s of wall time (since the first message while shorter); 0 after 10 s without one
   int64_t symbols = 0;         ///< symbols subscribed now
   int64_t books_in_sync = 0;   ///< symbols whose local L2 book is in sync now
   int64_t book_syncs = 0;      ///< snapshots that brought a book (back) in sync, since start

@@ -101,6 +101,15 @@ TEST(ApiAuth, TokenFileIsCreatedPrivateAndReused) {
   EXPECT_EQ(load_or_create_token_file(path), first);
 }
 
+// A fresh clone has no data/ folder: the token file beside the database creates it.
+TEST(ApiAuth, TokenFileCreatesItsMissingFolder) {
+  auto dir = test::make_temp_dir("api-token-dir");
+  auto path = dir + "/data/nested/pt.db.token";
+  auto token = load_or_create_token_file(path);
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_EQ(load_or_create_token_file(path), token);
+}
+
 TEST(ApiMetrics, RendersPrometheusText) {
   api_metrics m;
   m.observe("GET", "/sessions", 200, 0.002);
