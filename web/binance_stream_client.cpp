@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "actors/binance_parse.hpp"
+#include "core/symbol.hpp"
 #include "web/stream_connection.hpp"
 #include "web/stream_requests.hpp"
 
@@ -205,6 +206,12 @@ void stream_client_impl::on_snapshot(int64_t gen, const std::string& symbol, con
 void stream_client_impl::add(const std::string& symbol) {
   if (stopping || std::find(symbols.begin(), symbols.end(), symbol) != symbols.end())
     return;
+  if (!is_exchange_symbol(symbol)) {
+    // Its stream names would go into the connection's URL and fail every reconnect, freezing
+    // every symbol's data: it is never subscribed.
+    spdlog::error("binance stream: '{}' is not an exchange symbol; not subscribing to it", symbol);
+    return;
+  }
   symbols.push_back(symbol);
   update_book_counters();
   spdlog::info("binance stream: subscribing to {}", symbol);
@@ -276,9 +283,14 @@ void binance_stream_client::start() {
   i.url = parse_base_url(i.options.base_url, "ws", "wss");
   if (i.options.symbols.empty())
     throw std::invalid_argument("the live feed needs at least one symbol (no session names one)");
-  for (auto& s : i.options.symbols)
+  for (auto& s : i.options.symbols) {
+    if (!is_exchange_symbol(s)) {
+      spdlog::error("binance stream: '{}' is not an exchange symbol; not subscribing to it", s);
+      continue;
+    }
     if (std::find(i.symbols.begin(), i.symbols.end(), s) == i.symbols.end())
       i.symbols.push_back(s);
+  }
   if (!i.options.rest_url.empty()) {
     i.fetcher = std::make_unique<snapshot_fetcher>(
       i.options.rest_url, i.options.depth_limit,

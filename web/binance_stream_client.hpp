@@ -93,6 +93,8 @@ public:
   void stop();
 
   /// Subscribes to `symbol`'s streams (upper case) from now on; nothing if already subscribed.
+  /// A text that is not `is_exchange_symbol` (core/symbol.hpp) is logged and never subscribed
+  /// (nor is one in the options' `symbols`): it would break the connection's URL for every symbol.
   /// Thread-safe; takes effect on the connector's thread.
   void add_symbol(const std::string& symbol);
 
