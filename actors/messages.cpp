@@ -18,6 +18,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<warmup_history>("pt::warmup_history");
   cfg.add_message_type<run_warmups>("pt::run_warmups");
   cfg.add_message_type<persist_batch>("pt::persist_batch");
+  cfg.add_message_type<std::vector<persist_batch>>("pt::persist_batches");
   cfg.add_message_type<session_report>("pt::session_report");
   cfg.add_message_type<std::vector<session_report>>("pt::session_reports");
   cfg.add_message_type<session_row>("pt::session_row");

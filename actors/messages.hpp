@@ -341,9 +341,33 @@ typename Inspector::result_type inspect(Inspector& f, decision& x) {
   return f(caf::meta::type_name("decision"), x.ts_event_ms, x.rule, x.inputs, x.action, x.order_id);
 }
 
+/// The optional fields travel as (present, value) pairs; loading rebuilds them. The fill report
+/// stays local (it is not sent over the network).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order& x) {
-  return f(caf::meta::type_name("order"), x.order_id, x.ts_event_ms, x.order_side, x.qty, x.status, x.reason);
+  bool has_tif = false, has_limit = false, has_stop = false, has_callback = false;
+  time_in_force tif = time_in_force::gtc;
+  int64_t limit_raw = 0, stop_raw = 0, callback_raw = 0;
+  if constexpr (Inspector::reads_state) {
+    has_tif = x.tif.has_value();
+    tif = x.tif.value_or(time_in_force::gtc);
+    has_limit = x.limit_px.has_value();
+    limit_raw = x.limit_px ? x.limit_px->raw() : 0;
+    has_stop = x.stop_px.has_value();
+    stop_raw = x.stop_px ? x.stop_px->raw() : 0;
+    has_callback = x.callback_bps.has_value();
+    callback_raw = x.callback_bps ? x.callback_bps->raw() : 0;
+  }
+  auto rebuild = [&]() -> caf::error {
+    x.tif = has_tif ? std::optional<time_in_force>(tif) : std::nullopt;
+    x.limit_px = has_limit ? std::optional<price>(price::from_raw(limit_raw)) : std::nullopt;
+    x.stop_px = has_stop ? std::optional<price>(price::from_raw(stop_raw)) : std::nullopt;
+    x.callback_bps = has_callback ? std::optional<bps>(bps::from_raw(callback_raw)) : std::nullopt;
+    return caf::none;
+  };
+  return f(caf::meta::type_name("order"), x.order_id, x.ts_event_ms, x.order_side, x.qty, x.status, x.reason, x.type,
+           has_tif, tif, has_limit, limit_raw, has_stop, stop_raw, has_callback, callback_raw, x.list_id,
+           x.linked_order_id, caf::meta::load_callback(rebuild));
 }
 
 template <class Inspector>

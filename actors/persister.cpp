@@ -45,14 +45,43 @@ void bind_report(sql::statement& st, const std::optional<fill_report>& r) {
   st.bind(17, r->queue_at_placement.raw());
 }
 
+// Binds ?18..?24 of the order statement: what the order was sent as (NULL where it does not apply).
+void bind_request(sql::statement& st, const order& o) {
+  auto opt_raw = [&st](int i, auto v) {
+    if (v)
+      st.bind(i, v->raw());
+    else
+      st.bind_null(i);
+  };
+  auto id_or_null = [&st](int i, int64_t id) {
+    if (id > 0)
+      st.bind(i, id);
+    else
+      st.bind_null(i);
+  };
+  st.bind(18, std::string_view(to_string(o.type)));
+  if (o.tif)
+    st.bind(19, std::string_view(to_string(*o.tif)));
+  else
+    st.bind_null(19);
+  opt_raw(20, o.limit_px);
+  opt_raw(21, o.stop_px);
+  opt_raw(22, o.callback_bps);
+  id_or_null(23, o.list_id);
+  id_or_null(24, o.linked_order_id);
+}
+
 void write_batches(sql::database& db, const std::vector<persist_batch>& batches) {
   // A later update without a report (e.g. a rejection the executor reports alone) keeps the stored
   // report: each report column takes the new value only when that update carries a report.
   sql::statement order_stmt(db,
     "INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
     "exec_status, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, taker_qty_raw, "
-    "report_fees_raw, time_to_fill_ms, queue_at_placement_raw) "
-    "VALUES (?1, ?2, ?3, 'market', ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    "report_fees_raw, time_to_fill_ms, queue_at_placement_raw, time_in_force, limit_px_raw, stop_px_raw, "
+    "callback_bps_raw, list_id, linked_order_id) "
+    "VALUES (?1, ?2, ?3, ?18, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21, ?22, "
+    "?23, ?24) "
+    // What the order was sent as (?18..?24) does not change over its life: kept as first stored.
     "ON CONFLICT (session_id, order_id) DO UPDATE SET qty_raw = excluded.qty_raw, status = excluded.status, "
     "reject_reason = excluded.reject_reason, updated_ms = excluded.updated_ms, "
     "arrival_px_raw = CASE WHEN excluded.exec_status IS NULL THEN arrival_px_raw ELSE excluded.arrival_px_raw END, "
@@ -107,6 +136,7 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
       else
         order_stmt.bind(6, std::string_view(to_string(o.reason)));
       bind_report(order_stmt, o.report);
+      bind_request(order_stmt, o);
       order_stmt.run();
     }
     for (auto& f : b.fills) {
@@ -252,6 +282,14 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
     },
     [self](persist_batch& b) {
       self->state.pending.push_back(std::move(b));
+      if (!self->state.commit_queued) {
+        self->state.commit_queued = true;
+        self->send(self, commit_atom::value);
+      }
+    },
+    [self](std::vector<persist_batch>& bs) {
+      for (auto& b : bs)
+        self->state.pending.push_back(std::move(b));
       if (!self->state.commit_queued) {
         self->state.commit_queued = true;
         self->send(self, commit_atom::value);

@@ -57,6 +57,8 @@ struct persister_state {
 ///   transaction (group commit), triggered by a `commit_atom` the actor sends itself, which
 ///   arrives after everything already in its mailbox. A batch with `has_account == false` (a
 ///   status change from the supervisor) writes `sessions.status` only.
+/// - `std::vector<persist_batch>`: queued together, so they are written in one transaction (the
+///   supervisor's "finished" statuses of sessions that end together).
 /// - `(await_atom, persist_batch)` → `ok_atom` once that batch is committed (an error when its
 ///   transaction failed): queued and committed like a plain `persist_batch`. The position tracker
 ///   sends fills this way and reports them only on the answer (a client never hears of a fill that

@@ -523,7 +523,8 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
       persist_batch p;
       p.session_id = r.session_id;
       p.account = r.final;
-      p.status = "finished";
+      // The status stays: the supervisor stores "finished" (the end of the data, with the other
+      // sessions') or nothing (the run is stopping; the row stays running or paused).
       p.feed_events = r.events;
       store(std::move(p), [self, supervisor](bool) { self->send(supervisor, self->state.report); });
     },

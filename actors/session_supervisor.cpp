@@ -18,6 +18,9 @@ namespace {
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 
 constexpr auto unsub_timeout = std::chrono::seconds(30);
+
+/// Sent by the supervisor to itself: store the "finished" statuses collected so far.
+using settle_atom = caf::atom_constant<caf::atom("settle")>;
 constexpr size_t symbol_feed_history = 1000; // bars the broadcaster keeps per timeframe (symbol_feed::history)
 
 bool has_ended(const std::string& status) {
@@ -86,10 +89,21 @@ std::vector<session_report> collect_reports(self_ptr self) {
   return out;
 }
 
+// Sends the "finished" statuses collected so far to the persister, as one message: one transaction.
+void flush_settling(self_ptr self) {
+  auto& st = self->state;
+  if (st.settling.empty())
+    return;
+  if (st.persister)
+    self->send(st.persister, std::move(st.settling));
+  st.settling.clear();
+}
+
 void check_all_ended(self_ptr self) {
   auto& st = self->state;
   if (st.ended < expected_sessions(self))
     return;
+  flush_settling(self); // before the reports: whoever waits for them finds the statuses queued
   auto reports = collect_reports(self);
   for (auto& rp : st.awaiting)
     rp.deliver(reports);
@@ -487,18 +501,20 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         s->progress = pt::summary_of(report);
         return;
       }
-      auto was = s->status;
       s->status = self->state.stopping || tracker_stopped ? "stopped" : "finished";
       report.status = s->status;
-      if (s->status == "stopped" && !tracker_stopped && self->state.persister) {
-        // The run was stopped (SIGINT/SIGTERM), not the session: the tracker stored "finished"
-        // just before its report; the status it had goes back over it, so the session is restored
-        // when the run starts again on this database.
+      // The run was stopped (SIGINT/SIGTERM), not the session: its row keeps the status it had, so
+      // the session is restored when the run starts again on this database. At the end of the data
+      // its "finished" goes with the others' (a kill before leaves it running: restored, re-fed to
+      // the end, it finishes as it would have).
+      if (s->status == "finished" && self->state.persister) {
         persist_batch p;
         p.session_id = report.session_id;
-        p.account = report.final;
-        p.status = was == "paused" ? "paused" : "running";
-        self->send(self->state.persister, std::move(p));
+        p.status = "finished";
+        p.has_account = false;
+        if (self->state.settling.empty())
+          self->delayed_send(self, std::chrono::milliseconds(supervisor_state::settle_delay_ms), settle_atom::value);
+        self->state.settling.push_back(std::move(p));
       }
       spdlog::info("session {} ({}) {}: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
                    report.session_id, report.name, s->status, report.fills.size(), report.final.equity.to_string(),
@@ -521,6 +537,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         notify(self, *s);
       }
     },
+    [self](settle_atom) { flush_settling(self); },
     [self](stop_atom) {
       self->state.stopping = true;
       // A restart that has not happened will not: the session stays failed.

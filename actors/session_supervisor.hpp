@@ -54,6 +54,10 @@ struct supervisor_state {
   std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
   caf::response_promise started;
   std::vector<caf::response_promise> awaiting;
+  /// "finished" statuses not sent to the persister yet: sent together, one transaction, once every
+  /// session has ended or `settle_delay_ms` after the first (see `session_supervisor`).
+  std::vector<persist_batch> settling;
+  static constexpr int64_t settle_delay_ms = 200;
   static inline const char* name = "session_supervisor";
 };
 
@@ -72,6 +76,10 @@ struct supervisor_state {
 /// - `session_report` from a tracker at the end of data: the session is finished (or, after a
 ///   stop, stopped).
 /// - `session_summary` from a tracker: progress (account, fills, events, drawdown) for `status_atom`.
+///   The tracker has committed its final account and feed position then, with the status it had;
+///   the supervisor stores "finished": the statuses of the sessions that end together go to the
+///   persister as one `std::vector<persist_batch>` (one transaction) once every session has ended,
+///   or `supervisor_state::settle_delay_ms` after the first when some have not.
 /// - `stop_atom`: the operator stops the run (SIGINT/SIGTERM); sessions that settle from now on
 ///   end as "stopped" rather than "finished" in their reports, while the database keeps the status
 ///   they had ("running" or "paused"), with their feed position: the next run on that database

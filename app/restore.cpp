@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <optional>
 
 #include <spdlog/spdlog.h>
@@ -34,6 +35,18 @@ struct stored_session {
   restart_policy restart;
   session_restore restore;
 };
+
+// The rows whose status a session keeps for good: `finished` (its data ended), `stopped` (an
+// operator stopped it) or `failed` (and no restart followed; a session waiting for its restart is
+// stored `failed` too). Read for their name and symbol only.
+std::vector<settled_session> read_settled(sql::database& db) {
+  std::vector<settled_session> out;
+  sql::statement st(db, "SELECT session_id, name, symbol, status FROM sessions "
+                        "WHERE status IN ('finished', 'stopped', 'failed') ORDER BY session_id");
+  while (st.step())
+    out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3)});
+  return out;
+}
 
 std::vector<stored_session> read_rows(sql::database& db) {
   std::vector<stored_session> out;
@@ -154,9 +167,11 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
   if (database.empty() || !std::filesystem::exists(database))
     return plan;
   std::vector<stored_session> rows;
+  std::vector<settled_session> settled_rows;
   {
     auto db = open_database(database); // migrated: an older file gains the restore columns
     rows = read_rows(*db);
+    settled_rows = read_settled(*db);
   }
   // The config's sessions by name and symbol, in config order: a row takes the first one not yet
   // taken (one lookup per row instead of a scan of the config, which is quadratic at 10,000 sessions).
@@ -164,7 +179,26 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
   for (size_t i = 0; i < sessions.size(); ++i)
     if (!sessions[i].restore.active)
       untaken[{sessions[i].name, sessions[i].symbol}].push_back(i);
+  // A config session whose row ended for good is that session, done: it is not run again (a new
+  // id would replay its data a second time beside its stored results).
+  std::vector<size_t> done;
+  size_t next_settled = 0;
+  auto settle_rows_before = [&](int64_t id) {
+    for (; next_settled < settled_rows.size() && settled_rows[next_settled].id < id; ++next_settled) {
+      const auto& row = settled_rows[next_settled];
+      auto it = untaken.find({row.name, row.symbol});
+      if (it == untaken.end() || it->second.empty())
+        continue; // created over the API, or its config entry is gone: history only
+      done.push_back(it->second.front());
+      it->second.pop_front();
+      spdlog::warn("session {} ({}, {}) is not started again: its row in {} is {}; its results stay as stored (to "
+                   "run it anew, give it another name or use another database)",
+                   row.id, row.name, row.symbol, database, row.status);
+      plan.settled.push_back(row);
+    }
+  };
   for (auto& row : rows) {
+    settle_rows_before(row.id);
     if (row.restarts > 0) {
       // Its restarts took it up where the feed was then, with its committed account: a re-feed
       // from the start cannot rebuild that (docs/operations.md, "Not done").
@@ -234,6 +268,10 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
                  row.id, row.name, database, row.status, row.restore.events, row.restore.fills,
                  row.restore.cash.to_string(), row.restore.position_qty.to_string());
   }
+  settle_rows_before(std::numeric_limits<int64_t>::max());
+  std::sort(done.rbegin(), done.rend());
+  for (auto i : done)
+    sessions.erase(sessions.begin() + static_cast<std::ptrdiff_t>(i));
   return plan;
 }
 

@@ -10,10 +10,21 @@
 
 namespace pt {
 
+/// A stored session that ended for good (`finished`, `stopped` or `failed`), as restore read it.
+struct settled_session {
+  int64_t id = 0;
+  std::string name;
+  std::string symbol;    ///< e.g. "BTCUSDT"
+  std::string status;    ///< "finished", "stopped" or "failed"
+};
+
 /// What `restore_sessions` found in the database.
 struct restore_plan {
   int64_t restored = 0;   ///< sessions that come back (they carry `session_config::restore`)
   int64_t skipped = 0;    ///< running or paused rows that cannot come back (logged why)
+  /// Config sessions whose stored row has ended for good: taken out of the run, not started again
+  /// (logged), in row id order.
+  std::vector<settled_session> settled;
   /// Per symbol, the largest restore position: the replay feeds that many events at full speed.
   std::map<std::string, int64_t> fast_forward_events;
 };
@@ -33,7 +44,12 @@ struct restore_plan {
 ///   in `skipped`);
 /// - a row that was restarted after a failure (`sessions.restarts` > 0) is not restored (logged,
 ///   counted in `skipped`): a re-feed cannot rebuild its restarts.
-/// Sessions of the config that match no row are left as they are: they start anew.
+/// - a config session whose name and symbol match a row that ended for good (`finished`,
+///   `stopped`, `failed`) is that session: it is removed from `sessions` and not started again
+///   (logged, listed in `settled`), so a run killed while its sessions were settling at the end of
+///   the data gives, started again, the results of an uninterrupted run.
+/// Rows take config sessions in row id order, each the first one of its name and symbol not yet
+/// taken. Sessions of the config that match no row are left as they are: they start anew.
 /// Throws `sql::error` when the database cannot be opened or migrated.
 restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions,
                               const session_defaults& defaults);

@@ -10,21 +10,7 @@
 
 namespace pt {
 
-/// Order types of the virtual exchange, named after Binance spot's (`type` of POST /api/v3/order).
-enum class order_type {
-  market,            ///< MARKET: takes liquidity at once
-  limit,             ///< LIMIT: takes what crosses, rests the rest (per time in force)
-  limit_maker,       ///< LIMIT_MAKER: post-only; rejected if it would take
-  stop_loss,         ///< STOP_LOSS: market order once the last price reaches stop_px (sell: ≤, buy: ≥)
-  stop_loss_limit,   ///< STOP_LOSS_LIMIT: limit order at limit_px once the stop triggers
-  take_profit,       ///< TAKE_PROFIT: market order once the last price reaches stop_px (sell: ≥, buy: ≤)
-  take_profit_limit, ///< TAKE_PROFIT_LIMIT: limit order at limit_px once triggered
-  trailing_stop,     ///< trailing stop (market on trigger): activation price + callback rate
-};
-
-/// Time in force: GTC rests, IOC takes what it can now and expires the rest, FOK fills in full
-/// now or expires without any fill.
-enum class time_in_force { gtc, ioc, fok };
+// `order_type` and `time_in_force` live in core/order.hpp: an order record carries them.
 
 
 /// "market", "limit", "limit_maker", "stop_loss", "stop_loss_limit", "take_profit",
@@ -63,7 +49,8 @@ struct bracket_exits {
 struct exchange_order {
   int64_t order_id = 0;
   int64_t list_id = 0;          ///< OCO list (both legs share it), 0 if none
-  int64_t sibling_id = 0;       ///< the other OCO leg, 0 if none
+  int64_t sibling_id = 0;       ///< the other OCO leg while the list is live, 0 if none
+  int64_t linked_id = 0;        ///< the other leg of its OCO list, kept after the list ends; 0 if none
   order_request req;
   exec_status status = exec_status::pending_new;
   ex_reject reason = ex_reject::none;

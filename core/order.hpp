@@ -43,6 +43,22 @@ const char* to_string(reject_reason r);
 /// Parses "buy" / "sell". nullopt otherwise.
 std::optional<side> parse_side(std::string_view text);
 
+/// Order types of the virtual exchange, named after Binance spot's (`type` of POST /api/v3/order).
+enum class order_type {
+  market,            ///< MARKET: takes liquidity at once
+  limit,             ///< LIMIT: takes what crosses, rests the rest (per time in force)
+  limit_maker,       ///< LIMIT_MAKER: post-only; rejected if it would take
+  stop_loss,         ///< STOP_LOSS: market order once the last price reaches stop_px (sell: ≤, buy: ≥)
+  stop_loss_limit,   ///< STOP_LOSS_LIMIT: limit order at limit_px once the stop triggers
+  take_profit,       ///< TAKE_PROFIT: market order once the last price reaches stop_px (sell: ≥, buy: ≤)
+  take_profit_limit, ///< TAKE_PROFIT_LIMIT: limit order at limit_px once triggered
+  trailing_stop,     ///< trailing stop (market on trigger): activation price + callback rate
+};
+
+/// Time in force: GTC rests, IOC takes what it can now and expires the rest, FOK fills in full
+/// now or expires without any fill.
+enum class time_in_force { gtc, ioc, fok };
+
 /// Where an order is in its life (Binance's order statuses, plus `pending_new` while it travels
 /// to the exchange and `triggered` when a stop has fired).
 enum class exec_status { pending_new, new_order, triggered, partially_filled, filled, canceled, rejected, expired };
@@ -62,8 +78,8 @@ struct fill_report {
   exec_status status = exec_status::pending_new;
 };
 
-/// An order of a session's virtual exchange as of one of its updates: submitted (pending),
-/// triggered, partly filled, then done (filled, canceled, expired or rejected).
+/// An order of a session's virtual exchange as of one of its updates (submitted, triggered, partly
+/// filled, then done: filled, canceled, expired or rejected): what was sent and where it is.
 struct order {
   int64_t order_id = 0;        ///< per session, from 1
   int64_t ts_event_ms = 0;     ///< market-clock time of this update
@@ -71,6 +87,17 @@ struct order {
   quantity qty;                ///< sized quantity (0 until sized)
   order_status status = order_status::accepted;
   reject_reason reason = reject_reason::none;
+  order_type type = order_type::market;   ///< as sent to the virtual exchange
+  /// Its time in force, for the types that rest at a limit price (limit, limit_maker, *_limit);
+  /// nullopt for the others (market, stop_loss, take_profit, trailing_stop).
+  std::optional<time_in_force> tif;
+  std::optional<price> limit_px;          ///< limit, limit_maker and *_limit types; nullopt otherwise
+  /// Trigger of stop_loss*, take_profit*; activation price of a trailing_stop (nullopt when it is
+  /// active at once); nullopt for the other types.
+  std::optional<price> stop_px;
+  std::optional<bps> callback_bps;        ///< trailing_stop only: distance from the best price
+  int64_t list_id = 0;                    ///< its OCO list (a bracket's exits, exchange protection), 0 if none
+  int64_t linked_order_id = 0;            ///< the other leg of that list, 0 if none
   /// How it filled, for orders the virtual exchange executed (set on their updates).
   std::optional<fill_report> report;
 };

@@ -77,6 +77,25 @@ reject_reason map_reason(ex_reject r, const order_request& req) {
   }
 }
 
+// What `xo` was sent as, on its order record: type, time in force and prices where they apply,
+// its OCO list and other leg.
+void describe_request(const exchange_order& xo, order& o) {
+  const auto& r = xo.req;
+  o.type = r.type;
+  bool rests = r.type == order_type::limit || r.type == order_type::limit_maker ||
+               r.type == order_type::stop_loss_limit || r.type == order_type::take_profit_limit;
+  if (rests) {
+    o.tif = r.tif;
+    o.limit_px = r.limit_px;
+  }
+  if (is_conditional(r.type) && (r.type != order_type::trailing_stop || r.stop_px.is_positive()))
+    o.stop_px = r.stop_px;
+  if (r.type == order_type::trailing_stop)
+    o.callback_bps = r.callback_bps;
+  o.list_id = xo.list_id;
+  o.linked_order_id = xo.linked_id;
+}
+
 } // namespace
 
 symbol_rules session_symbol_rules(const execution_params& p) {
@@ -230,6 +249,7 @@ void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
     o.status = end ? map_status(u.status) : order_status::accepted;
     if (o.status == order_status::rejected)
       o.reason = map_reason(xo->reason, xo->req);
+    describe_request(*xo, o);
     o.report = vx_.report(u.order_id);
     out.orders.push_back(o);
     if (end) {

@@ -176,8 +176,8 @@ std::pair<int64_t, int64_t> virtual_exchange::enter_oco(const order_request& a, 
   auto& ob = create(b, ts_ms);
   int64_t list = next_list_id_++;
   oa.list_id = ob.list_id = list;
-  oa.sibling_id = ob.order_id;
-  ob.sibling_id = oa.order_id;
+  oa.sibling_id = oa.linked_id = ob.order_id;
+  ob.sibling_id = ob.linked_id = oa.order_id;
   open_.insert(oa.order_id);
   open_.insert(ob.order_id);
   ex_reject why = check_rules(a);

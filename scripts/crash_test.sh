@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash test: `papertrader run` replays the real BTCUSDT stream recording with several sessions,
 # is killed with SIGKILL at random moments (seeded, logged) and started again on the same
-# database each time, until the replay finishes. Then:
+# database each time; then once more on the first committed `finished` at the end of the replay,
+# and started again with the same command, which must run no session a second time. Then:
 #   - every fill a client was told about (the fill counts pushed over the WebSocket to
 #     pt_ws_recorder, the fills served by GET /api/v1/sessions/{id}/fills) is in the database
 #     as each kill left it, before the restart;
@@ -149,12 +150,28 @@ killed=0
 while [ "$finished" = 0 ]; do
   run=$((run + 1))
   log=$work/run-$run.log
-  "$bin" run --config "$work/papertrader.yaml" --db "$db" --listen 127.0.0.1:0 --exit-at-end >"$log" 2>&1 &
+  # The run killed at the end keeps serving once the replay has ended, so the kill finds it alive.
+  at_end=--exit-at-end
+  [ "$run" != $((kills + 1)) ] || at_end=""
+  "$bin" run --config "$work/papertrader.yaml" --db "$db" --listen 127.0.0.1:0 $at_end >"$log" 2>&1 &
   pid=$!
   # The API's port, from the line the run logs once it listens.
   port=$(follow "$pid" "$log" 100000 'api listening on 127\.0\.0\.1:([0-9]+)')
   if [ -n "$port" ]; then start_recorder "$port"; fi
-  if [ "$run" -le "$kills" ] && [ -n "$port" ]; then
+  if [ "$run" = $((kills + 1)) ] && [ -n "$port" ]; then
+    # The end of the replay: killed as soon as a session's "finished" is committed, while the
+    # others may still be settling. The next run, the same command, must not run any of them again.
+    echo "crash_test: run $run: SIGKILL on the first committed 'finished'"
+    deadline=$((SECONDS + 120))
+    until [ "$(q "$db" "SELECT COUNT(*) FROM sessions WHERE status = 'finished'" 2>/dev/null || echo 0)" -gt 0 ]; do
+      kill -0 "$pid" 2>/dev/null || fail "run $run ended before any session finished"
+      [ "$SECONDS" -lt "$deadline" ] || fail "run $run: no session finished within 120 s"
+      sleep 0.01
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    finished_at_kill=$(q "$db" "SELECT COUNT(*) FROM sessions WHERE status = 'finished'")
+    echo "crash_test: run $run: killed with $finished_at_kill of $sessions sessions finished"
+  elif [ "$run" -le "$kills" ] && [ -n "$port" ]; then
     # A random moment in the run's progress: after the k-th session summary pushed to the client.
     pushes=$((5 + RANDOM % 100))
     echo "crash_test: run $run: SIGKILL after $pushes pushed summaries"
@@ -173,17 +190,22 @@ while [ "$finished" = 0 ]; do
   rec_pid=""
   if [ "$rc" = 137 ]; then killed=$((killed + 1)); fi
   check_told
-  grep -h "restored\|will be restored\|fed as fast as possible" "$log" | sed 's/^/    /' || true
+  grep -h "restored\|will be restored\|fed as fast as possible\|not started again" "$log" | sed 's/^/    /' || true
+  if [ "$run" = $((kills + 2)) ] && [ -n "${finished_at_kill:-}" ]; then
+    not_again=$(grep -c "is not started again" "$log" || true)
+    [ "$not_again" = "$finished_at_kill" ] ||
+      fail "run $run: $not_again session(s) left out as ended, $finished_at_kill were finished at the kill"
+  fi
+  rows=$(q "$db" "SELECT COUNT(*) FROM sessions")
+  [ "$rows" -le "$sessions" ] || fail "run $run: $rows session rows instead of $sessions (a session ran again as a new one)"
   if [ "$rc" = 0 ]; then
     finished=1
   elif [ "$rc" != 137 ]; then
     tail -30 "$log"
     fail "run $run exited with status $rc"
-  elif grep -q "replay finished" "$log"; then
-    # Killed after the end of the replay: every session had finished; nothing is left to restore.
-    finished=1
   fi
-  if [ "$run" -gt $((kills + 2)) ]; then fail "the replay did not finish after $run runs"; fi
+  # A run killed after the replay ended is started again too: it must run no session a second time.
+  if [ "$run" -gt $((kills + 3)) ]; then fail "the replay did not finish after $run runs"; fi
 done
 echo "crash_test: $run runs, $killed killed with SIGKILL"
 [ "$killed" -gt 0 ] || fail "no run was killed: the kill moments all came after the end of the replay"

@@ -96,6 +96,36 @@ std::optional<fill_report> stored_report(const sql::statement& s) {
   return r;
 }
 
+// What an order was sent as (columns 18..23 of the orders query): time in force, limit and stop
+// price (decimal strings), callback bps, OCO list and other leg; null where it does not apply
+// and in rows stored before migration 0007.
+void write_stored_request(json_out& j, const sql::statement& s) {
+  auto text_or_null = [&](const char* key, int c) {
+    if (s.column_is_null(c))
+      j.null(key);
+    else
+      j.str(key, s.column_text(c));
+  };
+  auto decimal_or_null = [&](const char* key, int c) {
+    if (s.column_is_null(c))
+      j.null(key);
+    else
+      j.decimal(key, s.column_int(c));
+  };
+  auto id_or_null = [&](const char* key, int c) {
+    if (s.column_is_null(c))
+      j.null(key);
+    else
+      j.i64(key, s.column_int(c));
+  };
+  text_or_null("time_in_force", 18);
+  decimal_or_null("limit_price", 19);
+  decimal_or_null("stop_price", 20);
+  decimal_or_null("callback_bps", 21);
+  id_or_null("list_id", 22);
+  id_or_null("linked_order_id", 23);
+}
+
 api_response unknown_session(int64_t id) {
   return json_error(404, "unknown_session", "no session with id " + std::to_string(id));
 }
@@ -110,13 +140,15 @@ api_response query_orders(sql::database& db, int64_t id, const api_request& req)
     return unknown_session(id);
   sql::statement st(db, "SELECT order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
                         "exec_status, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, "
-                        "taker_qty_raw, report_fees_raw, time_to_fill_ms, queue_at_placement_raw "
+                        "taker_qty_raw, report_fees_raw, time_to_fill_ms, queue_at_placement_raw, time_in_force, "
+                        "limit_px_raw, stop_px_raw, callback_bps_raw, list_id, linked_order_id "
                         "FROM orders WHERE session_id = ?1 AND order_id > ?2 AND created_ms >= ?3 AND created_ms <= ?4 "
                         "AND (?5 = '' OR side = ?5) AND (?6 = '' OR status = ?6) ORDER BY order_id LIMIT ?7");
   st.bind(1, id).bind(2, p.after).bind(3, p.from_ms).bind(4, p.to_ms).bind(5, p.side).bind(6, p.status);
   st.bind(7, p.limit + 1);
   return write_page(st, id, p.limit, [](json_out& j, const sql::statement& s) {
     j.i64("order_id", s.column_int(0)).str("side", s.column_text(1)).str("type", s.column_text(2));
+    write_stored_request(j, s);
     j.decimal("qty", s.column_int(3)).str("status", s.column_text(4));
     if (s.column_is_null(5))
       j.null("reject_reason");

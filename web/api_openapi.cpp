@@ -287,10 +287,20 @@ void write_fill_schemas(json_out& j) {
                        {"fill", k::object, false, "#/components/schemas/FillOverrides"}},
                       {}, "POST /sessions: exactly one of strategy or yaml; decimals as strings", true);
   write_object_schema(j, "Order",
-                      {{"order_id", k::integer}, {"side", k::string}, {"type", k::string}, {"qty", k::decimal},
+                      {{"order_id", k::integer}, {"side", k::string}, {"type", k::string},
+                       {"time_in_force", k::string, true}, {"limit_price", k::decimal, true},
+                       {"stop_price", k::decimal, true}, {"callback_bps", k::decimal, true},
+                       {"list_id", k::integer, true}, {"linked_order_id", k::integer, true}, {"qty", k::decimal},
                        {"status", k::string}, {"reject_reason", k::string, true}, {"created_ms", k::integer},
                        {"updated_ms", k::integer}, {"report", k::object, false, "#/components/schemas/FillReport"}},
-                      {"order_id", "side", "type", "qty", "status"}, "An order; report only when it has one");
+                      {"order_id", "side", "type", "time_in_force", "limit_price", "stop_price", "callback_bps",
+                       "list_id", "linked_order_id", "qty", "status"},
+                      "An order as sent and as last updated: type (market, limit, limit_maker, stop_loss, "
+                      "stop_loss_limit, take_profit, take_profit_limit, trailing_stop); time_in_force (GTC, IOC, "
+                      "FOK) and limit_price for the types that rest at a limit; stop_price (trigger, or a "
+                      "trailing stop's activation); callback_bps (trailing stop); list_id and linked_order_id "
+                      "(its OCO list and that list's other leg); each null where it does not apply and in rows "
+                      "stored before they were kept (type 'market'); report only when it has one");
   write_object_schema(j, "Fill",
                       {{"fill_id", k::integer}, {"order_id", k::integer}, {"ts_event_ms", k::integer},
                        {"side", k::string}, {"price", k::decimal}, {"qty", k::decimal}, {"fee", k::decimal},

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "actors/fill_settings_json.hpp"
+#include "core/exchange_order.hpp"
 #include "web/api_json.hpp"
 #include "web/api_lifecycle.hpp"
 
@@ -29,6 +30,35 @@ int64_t server_now_us() {
 }
 
 std::string session_key(int64_t id) { return session_prefix + std::to_string(id); }
+
+// What an order was sent as, with the names of `GET /sessions/{id}/orders`: time in force, limit
+// and stop price (decimal strings), callback bps, OCO list and other leg; null where it does not apply.
+void write_request(json_out& j, const order& o) {
+  if (o.tif)
+    j.str("time_in_force", to_string(*o.tif));
+  else
+    j.null("time_in_force");
+  if (o.limit_px)
+    j.decimal("limit_price", o.limit_px->raw());
+  else
+    j.null("limit_price");
+  if (o.stop_px)
+    j.decimal("stop_price", o.stop_px->raw());
+  else
+    j.null("stop_price");
+  if (o.callback_bps)
+    j.decimal("callback_bps", o.callback_bps->raw());
+  else
+    j.null("callback_bps");
+  if (o.list_id > 0)
+    j.i64("list_id", o.list_id);
+  else
+    j.null("list_id");
+  if (o.linked_order_id > 0)
+    j.i64("linked_order_id", o.linked_order_id);
+  else
+    j.null("linked_order_id");
+}
 
 } // namespace
 
@@ -161,7 +191,8 @@ std::vector<push_ptr> activity_messages(const session_activity& a) {
     });
   for (auto& o : a.orders)
     message("order", [&](json_out& j) {
-      j.i64("order_id", o.order_id).str("side", to_string(o.order_side)).str("type", "market");
+      j.i64("order_id", o.order_id).str("side", to_string(o.order_side)).str("type", to_string(o.type));
+      write_request(j, o);
       j.decimal("qty", o.qty.raw()).str("status", to_string(o.status));
       if (o.reason == reject_reason::none)
         j.null("reject_reason");

@@ -182,7 +182,9 @@ TEST_F(Restore, OnlyRunningAndPausedRowsComeBackAndOnlyForAConfigSessionOfTheSam
   auto plan = restore_sessions(db_path, configs);
   EXPECT_EQ(plan.restored, 1);
   EXPECT_EQ(plan.skipped, 1); // "gone": no config session of that name (created over the API)
-  ASSERT_EQ(configs.size(), 2u);
+  ASSERT_EQ(plan.settled.size(), 1u); // "old" finished: it is not run again
+  EXPECT_EQ(plan.settled[0].id, 3);
+  ASSERT_EQ(configs.size(), 1u);
   EXPECT_EQ(configs[0].session_id, 1);
   EXPECT_TRUE(configs[0].restore.active);
   EXPECT_TRUE(configs[0].restore.paused);
@@ -190,12 +192,56 @@ TEST_F(Restore, OnlyRunningAndPausedRowsComeBackAndOnlyForAConfigSessionOfTheSam
   EXPECT_EQ(configs[0].restore.cash, money::from_raw(100));
   std::vector<std::pair<int64_t, bool>> pauses{{10, true}, {20, false}, {30, true}};
   EXPECT_EQ(configs[0].restore.pauses, pauses);
-  EXPECT_FALSE(configs[1].restore.active); // "old" finished: it starts anew
-  EXPECT_EQ(configs[1].session_id, 0);
   // No database file: nothing to restore, and none is created.
+  configs.push_back(make_session("ema_crossover.yaml", "old"));
   auto none = restore_sessions(in_dir("absent.db"), configs);
+  EXPECT_EQ(configs.size(), 2u);
   EXPECT_EQ(none.restored, 0);
   EXPECT_FALSE(std::filesystem::exists(in_dir("absent.db")));
+}
+
+// A run killed while its sessions settle at the end of the data leaves some rows finished and
+// others running. Started again with the same config, a session whose row has ended for good
+// (finished, stopped, failed) is not run again under a new id; the running ones come back.
+TEST_F(Restore, AConfigSessionWhoseRowEndedForGoodIsNotStartedAgain) {
+  auto db_path = in_dir("pt.db");
+  auto ema = make_session("ema_crossover.yaml", "ema");
+  {
+    auto db = open_database(db_path);
+    const char* insert =
+      "INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, "
+      "taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms, feed_events) "
+      "VALUES (?1, 'x', 'f', ?2, 'BTCUSDT', ?3, 100, 0, 300000000, 100, 100, 0, 0, 42)";
+    // Two config sessions named "twin": the first row takes the first of them.
+    for (auto [name, status] : {std::pair{"a", "finished"}, {"b", "running"}, {"c", "stopped"}, {"d", "failed"},
+                                {"twin", "finished"}, {"twin", "running"}, {"api", "finished"}}) {
+      sql::statement st(*db, insert);
+      st.bind(1, std::string_view(name)).bind(2, std::string_view(ema.strategy_text)).bind(3, std::string_view(status));
+      st.run();
+    }
+  }
+  std::vector<session_config> configs;
+  for (auto name : {"a", "b", "c", "d", "e", "twin", "twin"})
+    configs.push_back(make_session("ema_crossover.yaml", name));
+  auto plan = restore_sessions(db_path, configs);
+  EXPECT_EQ(plan.restored, 2); // b, the second twin
+  EXPECT_EQ(plan.skipped, 0);
+  std::vector<std::pair<int64_t, std::string>> settled;
+  for (auto& s : plan.settled)
+    settled.emplace_back(s.id, s.name + " " + s.status);
+  std::vector<std::pair<int64_t, std::string>> expected{
+    {1, "a finished"}, {3, "c stopped"}, {4, "d failed"}, {5, "twin finished"}};
+  EXPECT_EQ(settled, expected); // "api" has no config session: its row is history only
+  std::vector<std::string> left;
+  for (auto& c : configs)
+    left.push_back(c.name + ":" + std::to_string(c.session_id) + (c.restore.active ? ":restored" : ""));
+  EXPECT_EQ(left, (std::vector<std::string>{"b:2:restored", "e:0", "twin:6:restored"}));
+  // The same command again finds the same: nothing it runs gets a second row.
+  std::vector<session_config> again;
+  for (auto name : {"a", "c", "d"})
+    again.push_back(make_session("ema_crossover.yaml", name));
+  EXPECT_EQ(restore_sessions(db_path, again).settled.size(), 3u);
+  EXPECT_TRUE(again.empty());
 }
 
 TEST_F(Restore, RetentionDeletesOnlyOldEquityPointsAndDecisionsOfEachSession) {
