@@ -32,7 +32,8 @@ std::optional<std::string> decode_base64url(std::string_view text) {
     else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
       return std::nullopt;
   }
-  std::string out(base64::decoded_size(standard.size()), '\0');
+  // decoded_size() rounds down to whole groups of 4; a last, shorter group needs up to 2 more.
+  std::string out(base64::decoded_size(standard.size()) + 3, '\0');
   auto [written, read] = base64::decode(out.data(), standard.data(), standard.size());
   if (read != standard.size() || written == 0)
     return std::nullopt;

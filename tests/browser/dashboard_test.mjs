@@ -96,6 +96,17 @@ async function apiGet(base, p) {
   return r.json();
 }
 
+/// Every item of a cursor-paginated API route.
+async function apiItems(base, p) {
+  const items = [];
+  for (let after = null; ;) {
+    const page = await apiGet(base, `${p}${p.includes("?") ? "&" : "?"}limit=1000${after === null ? "" : "&after=" + after}`);
+    items.push(...page.items);
+    if (page.next_after === null || page.next_after === undefined) return items;
+    after = page.next_after;
+  }
+}
+
 /// A figure as the page shows it ("10,012.40 USDT", "−3.10", "+1.23 %") as a number.
 function figure(text) {
   const m = /[+\-−]?[\d,]+(?:\.\d+)?/.exec(text.replace(/\u2212/g, "-"));
@@ -122,13 +133,8 @@ async function expectPosition(locator, qty, what) {
 async function checkSessionPage(p, base, id) {
   const s = await apiGet(base, `/sessions/${id}`);
   const metrics = await apiGet(base, `/sessions/${id}/metrics`);
-  const equity = [];
-  for (let after = null; ;) {
-    const page = await apiGet(base, `/sessions/${id}/equity?limit=1000${after === null ? "" : "&after=" + after}`);
-    equity.push(...page.items);
-    if (page.next_after === null || page.next_after === undefined) break;
-    after = page.next_after;
-  }
+  const equity = await apiItems(base, `/sessions/${id}/equity`);
+  s.fills = (await apiItems(base, `/sessions/${id}/fills`)).length;
   // Loaded: every fill in the table, the performance block, the curves drawn.
   await p.waitForFunction((n) => document.querySelectorAll("#fills tbody tr").length === n, s.fills);
   await p.locator("#performance [data-metric=round_trips]").waitFor();
@@ -336,6 +342,7 @@ try {
   // The live page says so itself once every session has settled at the end of the data.
   await page.locator("#banner.banner-ended").waitFor({timeout: 3 * WAIT_MS});
   const sessions = (await apiGet(base, "/sessions?limit=100")).items;
+  for (const x of sessions) x.fills = (await apiItems(base, `/sessions/${x.id}/fills`)).length;
   if (!sessions.every((x) => ended(x.status))) fail("the sessions did not settle: " + JSON.stringify(sessions.map((x) => x.status)));
   const traded = sessions.slice().sort((a, b) => b.fills - a.fills)[0];
   if (!(traded.fills > 0)) fail("no session traded");

@@ -15,7 +15,7 @@ const chartOptions = (height, formatter) => ({
   height,
   layout: {background: {color: "#ffffff"}, textColor: "#3b4252", fontSize: 11},
   grid: {vertLines: {color: "#f0f2f5"}, horzLines: {color: "#f0f2f5"}},
-  rightPriceScale: {borderColor: "#d8dee9"},
+  rightPriceScale: {borderColor: "#d8dee9", minimumWidth: 84}, // the same width on every chart: times line up
   timeScale: {borderColor: "#d8dee9", timeVisible: true, secondsVisible: true},
   crosshair: {mode: 0},
   // Axis and crosshair read like the tables: grouped thousands, 2 decimals; times in UTC.
@@ -32,7 +32,7 @@ export function destroyPage() {
 }
 
 function statBox(label, role) {
-  return el("div", {class: "stat"}, el("div", {class: "stat-label"}, label), el("div", {class: "stat-value figure", "data-role": role}, "–"));
+  return el("div", {class: role === "last" ? "stat stat-wide" : "stat"}, el("div", {class: "stat-label"}, label), el("div", {class: "stat-value figure", "data-role": role}, "–"));
 }
 
 const card = (title, body, extra) =>
@@ -59,13 +59,12 @@ export function renderSessionPage(id, onSummary) {
     statBox("Max drawdown", "drawdown"), statBox(`Cash (${ccy})`, "cash"), statBox("Position", "position"),
     statBox(`Fees (${ccy})`, "fees"), statBox("Fills", "fills"), statBox("Last event", "last"));
   const priceBox = el("div", {class: "chart", id: "price-chart"});
-  const oscBox = el("div", {class: "chart chart-osc", id: "oscillator-chart", hidden: true});
   const equityBox = el("div", {class: "chart", id: "equity-chart"});
   const ddBox = el("div", {class: "chart", id: "drawdown-chart"});
   view.append(
     el("section", {class: "card session-head", id: "session-head"}),
     el("section", {class: "card"}, stats),
-    card(`${s.symbol} · ${timeframeText(tf)} candles (${ccy}, UTC)`, el("div", {}, priceBox, oscBox),
+    card(`${s.symbol} · ${timeframeText(tf)} candles (${ccy}, UTC)`, priceBox,
          el("span", {class: "muted small", id: "overlay-legend"})),
     el("div", {class: "two"},
       card(`Equity (${ccy})`, equityBox),
@@ -90,16 +89,16 @@ export function renderSessionPage(id, onSummary) {
   const ddLine = dd.addAreaSeries({lineColor: "#c0392b", topColor: "rgba(192,57,43,0.02)",
                                    bottomColor: "rgba(192,57,43,0.25)", lineWidth: 2});
   const page = {
-    id, symbol: s.symbol, ccy, tf, charts: [price, equity, dd], candles, equityLine, ddLine, price, priceBox, oscBox,
-    osc: null, bars: new Map(), overlays: new Map(), fills: [], fillIds: new Set(), lastFillId: 0, decisionsAfter: 0,
+    id, symbol: s.symbol, ccy, tf, charts: [price, equity, dd], candles, equityLine, ddLine, price, oscillators: false,
+    bars: new Map(), overlays: new Map(), fills: [], fillIds: new Set(), lastFillId: 0, decisionsAfter: 0,
     decisions: [], refreshing: false, refreshAgain: false, indicatorsLoading: false, onSummary,
   };
   state.page = page;
   page.resizeObserver = new ResizeObserver(() => {
-    for (const [chart, box] of [[price, priceBox], [equity, equityBox], [dd, ddBox], [page.osc, oscBox]])
-      if (chart && box.clientWidth) chart.applyOptions({width: box.clientWidth});
+    for (const [chart, box] of [[price, priceBox], [equity, equityBox], [dd, ddBox]])
+      if (box.clientWidth) chart.applyOptions({width: box.clientWidth});
   });
-  for (const box of [priceBox, oscBox, equityBox, ddBox]) page.resizeObserver.observe(box);
+  for (const box of [priceBox, equityBox, ddBox]) page.resizeObserver.observe(box);
 
   renderSessionHead(s);
   loadSessionPage(page);
@@ -270,7 +269,7 @@ async function loadCandleBars(page) {
 
 /// The strategy's indicator series from `GET /sessions/{id}/indicators` (the engine's values at each
 /// bar close): price-scale ones (moving averages, bands) over the candles, the others (RSI, MACD, …)
-/// in their own pane below. `limit` bars are read and merged with those drawn.
+/// in a band below them on the left axis. `limit` bars are read and merged with those drawn.
 async function loadIndicators(page, limit) {
   if (page.indicatorsLoading) return;
   page.indicatorsLoading = true;
@@ -298,10 +297,9 @@ function drawIndicators(page, h) {
       const median = vals[Math.floor(vals.length / 2)];
       const onPrice = Number.isFinite(mid) && median > mid * 0.5 && median < mid * 1.5;
       const color = OVERLAY_COLORS[page.overlays.size % OVERLAY_COLORS.length];
-      const chart = onPrice ? page.price : oscillatorChart(page);
-      const series = chart.addLineSeries({color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true,
-                                          title: spec.name,
-                                          priceFormat: onPrice ? undefined : {type: "price", precision: 2, minMove: 0.01}});
+      const series = page.price.addLineSeries({color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true,
+                                               title: spec.name, priceScaleId: onPrice ? "right" : "left"});
+      if (!onPrice) oscillatorBand(page); // after the series: a new series resets its scale's margins
       o = {series, points: new Map(), color, onPrice, spec};
       page.overlays.set(spec.name, o);
     }
@@ -312,18 +310,15 @@ function drawIndicators(page, h) {
   legend.textContent = "";
   for (const [name, o] of page.overlays)
     legend.append(el("span", {class: "legend", "data-series": name}, el("i", {style: `background:${o.color}`}),
-                     `${name}${o.spec.timeframe !== timeframeText(page.tf) ? " (" + o.spec.timeframe + ")" : ""}${o.onPrice ? "" : " ↓"}`));
+                     `${name}${o.spec.timeframe !== timeframeText(page.tf) ? " (" + o.spec.timeframe + ")" : ""}${o.onPrice ? "" : " (left axis)"}`));
 }
 
-function oscillatorChart(page) {
-  if (page.osc) return page.osc;
-  page.oscBox.hidden = false;
-  page.osc = window.LightweightCharts.createChart(page.oscBox, chartOptions(150));
-  page.osc.applyOptions({width: page.oscBox.clientWidth || page.priceBox.clientWidth});
-  page.charts.push(page.osc);
-  // The pane follows the candles' visible range.
-  page.price.timeScale().subscribeVisibleLogicalRangeChange((r) => r && page.osc && page.osc.timeScale().setVisibleLogicalRange(r));
-  return page.osc;
+// Oscillators (RSI, MACD, …) get the bottom band of the price chart, on its left axis, so they share
+// the candles' time axis exactly; the candles keep the band above.
+function oscillatorBand(page) {
+  page.price.priceScale("left").applyOptions({visible: true, borderColor: "#d8dee9", minimumWidth: 56,
+                                              scaleMargins: {top: 0.76, bottom: 0.02}});
+  page.price.priceScale("right").applyOptions({scaleMargins: {top: 0.04, bottom: 0.28}});
 }
 
 // ---- equity and drawdown --------------------------------------------------------------------------

@@ -112,7 +112,7 @@ export function renderBanner() {
                 sessions.some((s) => s.status === "finished");
   document.body.classList.toggle("ended", ended);
   if (!state.online && everOpened) {
-    const since = new Date(state.offlineSinceMs).toLocaleTimeString();
+    const since = new Date(state.offlineSinceMs).toTimeString().slice(0, 8); // this computer's clock
     b.className = "banner banner-offline";
     b.textContent = `Connection to the server lost at ${since}: the figures below are as of then and may be stale; ` +
                     "commands are disabled. Reconnecting…";
