@@ -175,7 +175,7 @@ bool parse_levels(const rapidjson::Value& obj, const char* key, std::vector<book
 
 // Parses `json`; returns the payload object (unwrapping a combined-stream message) or null.
 const rapidjson::Value* payload(rapidjson::Document& doc, std::string_view json, std::string& error) {
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     error = std::string("bad JSON: ") + rapidjson::GetParseError_En(doc.GetParseError());
     return nullptr;
@@ -296,7 +296,7 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms) {
 
 parse_outcome parse_stream_message(std::string_view json, int64_t& last_event_ms) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError())
     return fail("bad JSON", rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject())

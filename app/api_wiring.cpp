@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +14,7 @@
 #include "app/strategy_loader.hpp"
 #include "core/candle.hpp"
 #include "web/api_auth.hpp"
+#include "web/binance_rest_client.hpp"
 
 namespace pt {
 
@@ -143,6 +147,37 @@ strategy_problem parse_problem(const std::string& text, const std::string& label
   out.column = column;
   out.message = std::string(r2.ptr + 2, end);
   return out;
+}
+
+std::function<std::optional<std::string>(const std::string&)> listed_symbol_check(std::string rest_url,
+                                                                                   std::vector<std::string> listed) {
+  struct state {
+    std::mutex mutex;
+    std::map<std::string, std::optional<std::string>> known; ///< symbol → why not listed (nullopt: listed)
+  };
+  auto s = std::make_shared<state>();
+  for (auto& symbol : listed)
+    s->known[symbol] = std::nullopt;
+  return [s, rest_url](const std::string& symbol) -> std::optional<std::string> {
+    {
+      std::lock_guard<std::mutex> lock(s->mutex);
+      if (auto it = s->known.find(symbol); it != s->known.end())
+        return it->second;
+    }
+    std::optional<std::string> why;
+    try {
+      binance_rest_client(rest_url).exchange_filters({symbol});
+    } catch (const rest_error& e) {
+      if (e.unreachable)
+        return std::nullopt; // not known either way: not remembered
+      why = "is not listed by the exchange: " + std::string(e.what());
+    } catch (const std::exception& e) {
+      why = "is not listed by the exchange: " + std::string(e.what());
+    }
+    std::lock_guard<std::mutex> lock(s->mutex);
+    s->known[symbol] = why;
+    return why;
+  };
 }
 
 api_services make_api_services(const std::string& strategies_dir, const session_defaults& defaults) {

@@ -3,8 +3,10 @@
 // What app/ gives the REST API server: its options (listen address, tokens) and the services
 // web/ cannot link itself (strategy loading lives in app/).
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -31,6 +33,14 @@ std::optional<api_options> make_api_options(const api_settings& settings, const 
 /// request into a session config: its strategy from `strategies_dir` by file name — no path —
 /// or inline, its settings over `defaults`). The supervisor is the caller's to set.
 api_services make_api_services(const std::string& strategies_dir, const session_defaults& defaults = {});
+
+/// An `api_services::check_symbol` for a live run: a symbol of `listed` (those whose exchange
+/// rules were read at start) passes; another is asked of the exchange at `rest_url` once
+/// (`GET /api/v3/exchangeInfo?symbol=…`, on the calling worker thread) and the answer kept. It
+/// says why not when the exchange answers that it does not list the symbol; nullopt when it does,
+/// or when it cannot be reached (the feed then finds out). Thread-safe.
+std::function<std::optional<std::string>(const std::string&)> listed_symbol_check(std::string rest_url,
+                                                                                   std::vector<std::string> listed);
 
 /// Splits a `config_error` problem ("label:line:column: message") into its parts; line and
 /// column are 0 when the text has no position.

@@ -172,6 +172,8 @@ int cmd_run(const run_args& args) {
           if (s.symbol == f.symbol && f.step_size.is_positive())
             s.execution.qty_step = f.step_size;
       }
+      // The exchange's list is known: a session created through the API must name a listed symbol.
+      req.services.check_symbol = listed_symbol_check(live.rest_url, live.symbols);
     } catch (const rest_error& e) {
       if (!e.unreachable) {
         std::cerr << "error: " << e.what() << '\n';

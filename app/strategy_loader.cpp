@@ -8,6 +8,7 @@
 
 #include "app/yaml_errors.hpp"
 #include "core/candle.hpp"
+#include "core/symbol.hpp"
 
 namespace pt {
 
@@ -27,12 +28,6 @@ bool is_identifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
     return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-bool is_symbol(const std::string& s) {
-  return s.size() >= 5 && std::all_of(s.begin(), s.end(), [](char c) {
-           return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-         });
 }
 
 bool is_reserved(const std::string& name) {
@@ -543,7 +538,7 @@ static loaded_strategy load_strategy_yaml(const std::string& text, const std::st
   }
   if (auto n = root["symbol"]) {
     auto s = scalar(n, p, "symbol");
-    if (s && !is_symbol(*s))
+    if (s && !is_exchange_symbol(*s))
       p.add(n, "symbol must be an exchange symbol in upper case, e.g. BTCUSDT, not '" + *s + "'");
     else if (s)
       spec.symbol = *s;

@@ -19,7 +19,7 @@ std::runtime_error bad_row(size_t i, const std::string& why) {
 
 std::vector<agg_trade> parse_agg_trades(const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str(), body.size());
   if (doc.HasParseError() || !doc.IsArray())
     throw std::runtime_error("aggTrades: not a JSON array: " + body.substr(0, 200));
   std::vector<agg_trade> out;

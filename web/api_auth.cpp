@@ -1,7 +1,10 @@
 #include "web/api_auth.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -87,9 +90,18 @@ std::string load_or_create_token_file(const std::string& path) {
     std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned>(rd() & 0xff));
     token += hex;
   }
+  // The database's folder (e.g. data/ in a fresh clone) may not exist yet: the token file is the
+  // first thing written beside the database.
+  auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
+  if (ec)
+    throw std::runtime_error("cannot create the folder " + parent.string() + " for the API token file: " +
+                             ec.message());
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0)
-    throw std::runtime_error("cannot create the API token file " + path);
+    throw std::runtime_error("cannot create the API token file " + path + ": " + std::strerror(errno));
   std::string line = token + "\n";
   bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   ::fchmod(fd, 0600);

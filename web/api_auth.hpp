@@ -40,7 +40,8 @@ private:
 };
 
 /// Reads the token stored in `path`, or creates it (32 random bytes as hex, mode 0600) when the
-/// file does not exist. Throws `std::runtime_error` when it can neither read nor create it.
+/// file does not exist, creating its folder when missing. Throws `std::runtime_error` (saying why)
+/// when it can neither read nor create it.
 std::string load_or_create_token_file(const std::string& path);
 
 } // namespace pt

@@ -157,7 +157,7 @@ void session_candles(api_context& ctx, const api_request& req, const route_param
 void add_candle_routes(std::vector<api_route>& routes) {
   routes.push_back({"GET", "/sessions/{id}/candles", true, false,
                     "The session symbol's candles of a timeframe, with the decision log's indicator inputs per bar",
-                    {"timeframe", "limit"}, "", session_candles});
+                    {"timeframe", "limit"}, "", session_candles, {200, 400, 404, 500, 503, 504}});
 }
 
 } // namespace pt

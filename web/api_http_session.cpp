@@ -45,6 +45,7 @@ void api_http_session::do_read() {
 }
 
 void api_http_session::on_read(beast::error_code ec, size_t) {
+  head_ = parser_->is_header_done() && parser_->get().method() == http::verb::head;
   if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
       ec == beast::error::timeout || ec == net::error::operation_aborted) {
     close();
@@ -116,6 +117,10 @@ void api_http_session::send(api_response answer, bool keep_alive) {
   res->keep_alive(keep_alive);
   res->body() = std::move(answer.body);
   res->prepare_payload();
+  // An answer to HEAD has no body (RFC 9110 9.3.2); Content-Length still says what GET would
+  // send. Writing one would be read as the start of the next answer on a kept-alive connection.
+  if (head_)
+    res->body().clear();
   http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
     if (ec) {
       self->close();

@@ -49,7 +49,8 @@ struct api_in_flight {
 /// strand; then reads the next one (keep-alive). A WebSocket upgrade of `GET /api/v1/ws` goes
 /// through the router too (token, rate limit: 401/403/429 as for REST; `?token=` stands for the
 /// header, which browsers cannot set on a WebSocket); once allowed, the connection becomes an
-/// `api_ws_session` fed by `registry`. Every handler takes `error_code` first.
+/// `api_ws_session` fed by `registry`. A HEAD request is answered as GET would be, without the
+/// body. Every handler takes `error_code` first.
 class api_http_session : public std::enable_shared_from_this<api_http_session> {
 public:
   api_http_session(tcp::socket&& socket, api_router& router, api_in_flight& in_flight, size_t body_limit,
@@ -72,6 +73,7 @@ private:
   api_in_flight& in_flight_;
   size_t body_limit_;
   unsigned version_ = 11;
+  bool head_ = false; ///< the request being answered is a HEAD: its answer goes without a body
   std::vector<char> drain_buffer_;
   std::shared_ptr<push_registry> registry_;
   std::optional<http::request<http::string_body>> upgrade_; ///< the upgrade request, while the router decides

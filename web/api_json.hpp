@@ -1,15 +1,18 @@
 #pragma once
 
 // RapidJSON helpers for the API's answers: every figure of money, price or quantity is a
-// decimal string with 8 decimals (DESIGN decision 4), never a JSON number.
+// decimal string with 8 decimals (DESIGN decision 4), never a JSON number. Every text value is
+// written as UTF-8 (invalid bytes become U+FFFD), so no answer is invalid JSON whatever it echoes.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "core/fixed_point.hpp"
+#include "web/api_utf8.hpp"
 
 namespace pt {
 
@@ -24,10 +27,19 @@ public:
     w_.Key(k);
     return *this;
   }
-  /// `"k": "v"`.
-  json_out& str(const char* k, const std::string& v) {
+  /// `"k": "v"`; `v` made valid UTF-8 first (`to_valid_utf8`).
+  json_out& str(const char* k, std::string_view v) {
     w_.Key(k);
-    w_.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    return string(v);
+  }
+  /// A string value (in an array, or after `key`), made valid UTF-8 first.
+  json_out& string(std::string_view v) {
+    if (valid_utf8(v)) {
+      w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    } else {
+      auto clean = to_valid_utf8(v);
+      w_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
+    }
     return *this;
   }
   /// `"k": n`.

@@ -6,12 +6,9 @@
 #include <charconv>
 #include <map>
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
-#include "actors/fill_settings_json.hpp"
 #include "actors/session_errc.hpp"
 #include "web/api_actor_bridge.hpp"
+#include "web/api_bodies.hpp"
 #include "web/api_json.hpp"
 
 namespace pt {
@@ -36,44 +33,6 @@ summary_callback answer(caf::actor_system& system, api_reply reply, int ok_statu
     }
     reply(json_error(504, "supervisor_timeout", "the session supervisor did not answer: " + system.render(err)));
   };
-}
-
-// The body as a JSON object with only `allowed` fields; an empty body is `{}`.
-std::variant<rapidjson::Document, api_response> json_body(const api_request& req,
-                                                          const std::map<std::string, rapidjson::Type>& allowed) {
-  rapidjson::Document doc;
-  if (auto bad = parse_json_object(req.body, doc, true))
-    return *bad;
-  for (auto& m : doc.GetObject()) {
-    std::string name(m.name.GetString(), m.name.GetStringLength());
-    auto it = allowed.find(name);
-    if (it == allowed.end())
-      return json_error(400, "unknown_field", "unknown field '" + name + "'");
-    bool ok = it->second == rapidjson::kTrueType ? m.value.IsBool() : m.value.GetType() == it->second;
-    if (!ok)
-      return json_error(400, "invalid_type", "field '" + name + "' must be " +
-                                                 (it->second == rapidjson::kTrueType    ? "a boolean"
-                                                  : it->second == rapidjson::kObjectType ? "an object"
-                                                                                          : "a string"));
-  }
-  return doc;
-}
-
-std::string text_field(const rapidjson::Document& doc, const char* name) {
-  auto it = doc.FindMember(name);
-  return it == doc.MemberEnd() ? std::string() : std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
-// 400 `invalid_field`: `{"error": {"code", "message": "<field> <why>", "field"}}`.
-api_response field_error(const std::string& field, const std::string& why) {
-  json_out j;
-  j.w().StartObject();
-  j.key("error");
-  j.w().StartObject();
-  j.str("code", "invalid_field").str("message", field + " " + why).str("field", field);
-  j.w().EndObject();
-  j.w().EndObject();
-  return json_ok(j.text(), 400);
 }
 
 bool have_supervisor(api_context& ctx, api_reply& reply) {
@@ -108,13 +67,12 @@ void command(api_context& ctx, const api_request& req, const route_params& param
       ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, resume_atom::value, *id);
     return;
   }
-  auto body = json_body(req, {{"flatten", rapidjson::kTrueType}});
+  auto body = read_stop(req);
   if (auto* err = std::get_if<api_response>(&body)) {
-    reply(*err);
+    reply(std::move(*err));
     return;
   }
-  auto& doc = std::get<rapidjson::Document>(body);
-  bool flatten = doc.HasMember("flatten") && doc["flatten"].GetBool();
+  bool flatten = std::get<bool>(body);
   ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, stop_atom::value, *id, flatten);
 }
 
@@ -129,63 +87,12 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
     reply(json_error(503, "unavailable", "this server cannot build sessions"));
     return;
   }
-  auto s = rapidjson::kStringType;
-  auto body = json_body(req, {{"name", s}, {"strategy", s}, {"yaml", s}, {"symbol", s}, {"initial_cash", s},
-                              {"taker_fee_bps", s}, {"maker_fee_bps", s}, {"slippage_bps", s},
-                              {"fill_profile", s}, {"fill", rapidjson::kObjectType},
-                              {"restart", rapidjson::kObjectType}});
+  auto body = read_create_session(req);
   if (auto* err = std::get_if<api_response>(&body)) {
-    reply(*err);
+    reply(std::move(*err));
     return;
   }
-  auto& doc = std::get<rapidjson::Document>(body);
-  session_request r;
-  r.name = text_field(doc, "name");
-  r.strategy = text_field(doc, "strategy");
-  r.yaml = text_field(doc, "yaml");
-  r.symbol = text_field(doc, "symbol");
-  r.initial_cash = text_field(doc, "initial_cash");
-  r.taker_fee_bps = text_field(doc, "taker_fee_bps");
-  r.maker_fee_bps = text_field(doc, "maker_fee_bps");
-  r.slippage_bps = text_field(doc, "slippage_bps");
-  if (doc.HasMember("fill_profile")) {
-    auto name = text_field(doc, "fill_profile");
-    r.profile = parse_fill_profile(name);
-    if (!r.profile) {
-      reply(field_error("fill_profile", "must be optimistic, realistic or pessimistic, not '" + name + "'"));
-      return;
-    }
-  }
-  if (doc.HasMember("fill")) {
-    if (auto problem = read_fill_overrides(doc["fill"], r.fill)) {
-      reply(field_error("fill." + problem->field, problem->why));
-      return;
-    }
-  }
-  if (auto it = doc.FindMember("restart"); it != doc.MemberEnd()) {
-    for (auto& m : it->value.GetObject()) {
-      std::string key(m.name.GetString(), m.name.GetStringLength());
-      int64_t* out = key == "max_restarts"     ? &r.restart_max
-                     : key == "backoff_ms"     ? &r.restart_backoff_ms
-                     : key == "max_backoff_ms" ? &r.restart_max_backoff_ms
-                                               : nullptr;
-      if (!out) {
-        reply(json_error(400, "unknown_field", "unknown field 'restart." + key +
-                                                 "' (max_restarts, backoff_ms, max_backoff_ms)"));
-        return;
-      }
-      if (!m.value.IsInt64() || m.value.GetInt64() < 0) {
-        reply(json_error(400, "invalid_type", "field 'restart." + key + "' must be a non-negative whole number"));
-        return;
-      }
-      *out = m.value.GetInt64();
-    }
-  }
-  if (r.strategy.empty() == r.yaml.empty()) {
-    reply(json_error(400, "invalid_body", "name the strategy with exactly one of 'strategy' (a file of "
-                                          "GET /strategies) or 'yaml' (the strategy itself)"));
-    return;
-  }
+  auto r = std::get<session_request>(std::move(body));
   // Loading a strategy reads files and compiles rules: on a worker thread, not the I/O thread.
   ctx.worker.post([&ctx, r, reply] {
     std::vector<strategy_problem> problems;
@@ -208,6 +115,14 @@ void create(api_context& ctx, const api_request& req, const route_params&, api_r
       j.w().EndObject();
       reply(json_ok(j.text(), 400));
       return;
+    }
+    // The symbol the session trades (its own or its strategy's) must be one the exchange lists,
+    // where the exchange's list is known: the feed would otherwise subscribe to nothing.
+    if (ctx.services.check_symbol) {
+      if (auto why = ctx.services.check_symbol(config->symbol)) {
+        reply(field_error("invalid_symbol", "symbol", *why));
+        return;
+      }
     }
     ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, answer(ctx.system, reply, 201),
                    create_atom::value, std::move(*config));
@@ -247,7 +162,8 @@ std::string summary_json(const session_summary& s) {
 }
 
 void add_lifecycle_routes(std::vector<api_route>& routes) {
-  routes.push_back({"POST", "/sessions", true, true, "Create and start a session", {}, "json", create});
+  routes.push_back(
+    {"POST", "/sessions", true, true, "Create and start a session", {}, "json", create, {201, 400, 503, 504}});
   for (const char* c : {"pause", "resume", "stop"}) {
     std::string what = c;
     routes.push_back({"POST", "/sessions/{id}/" + what, true, true,
@@ -256,7 +172,8 @@ void add_lifecycle_routes(std::vector<api_route>& routes) {
                       {}, what == "stop" ? "json" : "",
                       [what](api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
                         command(ctx, req, params, std::move(reply), what);
-                      }});
+                      },
+                      {200, 400, 404, 409, 503, 504}});
   }
 }
 

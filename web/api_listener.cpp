@@ -127,6 +127,8 @@ void api_server::start() {
 
 uint16_t api_server::port() const { return impl_->port; }
 
+int64_t api_server::undeclared_answers() const { return impl_->router.undeclared_answers(); }
+
 void api_server::stop() {
   if (!impl_ || impl_->stopped)
     return;

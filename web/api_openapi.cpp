@@ -337,6 +337,41 @@ const char* answer_schema(const api_route& r) {
   return nullptr;
 }
 
+// What an error status means on route `r`.
+const char* error_description(const api_route& r, int status) {
+  switch (status) {
+  case 400:
+    return "Bad request: unknown parameter, wrong type, malformed or over-nested JSON (invalid_json), text "
+           "that is not UTF-8 (invalid_utf8), a bad symbol (invalid_symbol)";
+  case 401:
+    return "No token, or an unknown one";
+  case 403:
+    return "A read-only token on a command";
+  case 404:
+    return r.pattern == "/market/{symbol}" ? "No market data for the symbol"
+           : r.pattern == "/sessions/{id}/candles" ? "Unknown session, or no running session builds these candles"
+                                                   : "Unknown session id";
+  case 409:
+    return "The session's state does not allow the command (e.g. pause a stopped session)";
+  case 413:
+    return "Body larger than the limit";
+  case 426:
+    return "Not a WebSocket upgrade request";
+  case 429:
+    return "Rate limited; see Retry-After";
+  case 431:
+    return "Request headers larger than the limit";
+  case 500:
+    return "The database could not be read";
+  case 503:
+    return "Not available in this run (no database, no session supervisor, no strategy folder, no market data)";
+  case 504:
+    return "The session supervisor or the market data broadcaster did not answer in time";
+  default:
+    return "See docs/api.md";
+  }
+}
+
 void write_operation(json_out& j, const api_route& r) {
   j.key(r.method == "GET" ? "get" : "post");
   j.w().StartObject();
@@ -361,29 +396,27 @@ void write_operation(json_out& j, const api_route& r) {
     write_request_body(j, r.method == "POST" && r.pattern == "/sessions" ? "create_session" : r.body);
   j.key("responses");
   j.w().StartObject();
-  if (r.pattern == "/ws") { // a WebSocket upgrade (docs/api.md, "WebSocket push")
-    j.key("101");
-    j.w().StartObject();
-    j.str("description", "Switching Protocols: the connection is now a WebSocket of JSON push messages");
-    j.w().EndObject();
-    write_response(j, "426", "Not a WebSocket upgrade request", "application/json", true);
-  } else {
-    write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false,
-                   answer_schema(r));
+  // Exactly the statuses the route can answer (`route_statuses`), from its declaration.
+  for (int status : route_statuses(r)) {
+    auto code = std::to_string(status);
+    switch (status) {
+    case 101: // a WebSocket upgrade (docs/api.md, "WebSocket push")
+      j.key(code.c_str());
+      j.w().StartObject();
+      j.str("description", "Switching Protocols: the connection is now a WebSocket of JSON push messages");
+      j.w().EndObject();
+      break;
+    case 200:
+      write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false,
+                     answer_schema(r));
+      break;
+    case 201:
+      write_response(j, "201", "Created: the new session's summary, running", "application/json", false);
+      break;
+    default:
+      write_response(j, code.c_str(), error_description(r, status), "application/json", true);
+    }
   }
-  write_response(j, "400", "Bad request: unknown parameter, wrong type, malformed body", "application/json", true);
-  if (r.needs_auth) {
-    write_response(j, "401", "No token, or an unknown one", "application/json", true);
-    write_response(j, "429", "Rate limited; see Retry-After", "application/json", true);
-  }
-  if (r.writes) {
-    write_response(j, "403", "A read-only token on a command", "application/json", true);
-    write_response(j, "501", "Not implemented yet", "application/json", true);
-  }
-  if (r.pattern.find('{') != std::string::npos)
-    write_response(j, "404", "Unknown id or symbol", "application/json", true);
-  if (!r.body.empty())
-    write_response(j, "413", "Body larger than the limit", "application/json", true);
   j.w().EndObject();
   j.w().EndObject();
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "web/api_static.hpp"
 
 namespace pt {
@@ -47,6 +49,18 @@ bool origin_allowed(const std::vector<std::string>& allowed, const std::string& 
 
 } // namespace
 
+std::vector<int> route_statuses(const api_route& r) {
+  std::vector<int> out = r.statuses;
+  out.insert(out.end(), {400, 413, 431});
+  if (r.needs_auth)
+    out.insert(out.end(), {401, 429});
+  if (r.writes)
+    out.push_back(403);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 api_router::api_router(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster)
     : ctx_(std::move(options), std::move(services), system, std::move(broadcaster)),
       auth_(ctx_.options.tokens, ctx_.options.rate_per_s, ctx_.options.burst), routes_(api_routes()) {}
@@ -69,6 +83,11 @@ void api_router::handle(api_request req, api_reply reply) {
     reply(std::move(res));
   };
 
+  // Nothing that is not UTF-8 goes further: handlers echo paths and parameters in their answers.
+  if (auto bad = reject_invalid_utf8(req)) {
+    answer(route_name, std::move(*bad));
+    return;
+  }
   const std::string prefix = api_prefix;
   if (req.path.compare(0, 5, "/api/") != 0 && req.path != "/api") { // the dashboard's files
     serve_static(ctx_, req, [answer = std::move(answer)](api_response res) { answer("static", std::move(res)); });
@@ -82,13 +101,15 @@ void api_router::handle(api_request req, api_reply reply) {
   const api_route* found = nullptr;
   route_params params;
   std::string allow;
+  // HEAD is GET without the body (RFC 9110 9.3.2): the connection drops the body it answers.
+  const std::string method = req.method == "HEAD" ? std::string("GET") : req.method;
   for (auto& r : routes_) {
     route_params p;
     if (!match(r.pattern, segments, p))
       continue;
     route_name = r.pattern;
     allow += (allow.empty() ? "" : ", ") + r.method;
-    if (r.method == req.method && !found) {
+    if (r.method == method && !found) {
       found = &r;
       params = std::move(p);
     }
@@ -141,7 +162,16 @@ void api_router::handle(api_request req, api_reply reply) {
   }
   auto name = found->pattern;
   found->handler(ctx_, req, params,
-                 [answer = std::move(answer), name](api_response res) { answer(name, std::move(res)); });
+                 [answer = std::move(answer), name, route = found, undeclared = undeclared_](api_response res) {
+                   // The route table outlives every request (the router waits for them in stop).
+                   auto& declared = route->statuses;
+                   if (std::find(declared.begin(), declared.end(), res.status) == declared.end()) {
+                     ++*undeclared;
+                     spdlog::error("api: {} {} answered {}, a status the route does not declare", route->method,
+                                   name, res.status);
+                   }
+                   answer(name, std::move(res));
+                 });
 }
 
 } // namespace pt

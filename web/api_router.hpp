@@ -3,6 +3,7 @@
 // Maps requests to handlers: CORS, 404/405, bearer auth (401/403), the per-token rate limit
 // (429) and the metrics of every answer happen here, once, for every route.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -52,7 +53,16 @@ struct api_route {
   std::vector<std::string> query; ///< query parameters it takes (documented; others get 400)
   std::string body;        ///< request body: "" none, "strategy" (YAML or {"yaml"}), "json"
   route_handler handler;
+  /// Every status `handler` may answer. The OpenAPI document lists these and the router's own
+  /// (`route_statuses`); the router logs and counts any other a handler answers.
+  std::vector<int> statuses;
 };
+
+/// Every status a request to `r` can be answered with, ascending: its handler's (`r.statuses`),
+/// the router's (400 for a path or query that is not UTF-8; 401 and 429 when `r.needs_auth`; 403
+/// when `r.writes`) and the connection's (413 for a body over the limit, 431 for headers over
+/// theirs). The OpenAPI document lists exactly these for the route's operation.
+std::vector<int> route_statuses(const api_route& r);
 
 /// Every route of the API (web/api_routes.cpp), in the order they are documented.
 std::vector<api_route> api_routes();
@@ -74,10 +84,15 @@ public:
   /// Finishes queued worker jobs and stops the worker threads.
   void stop() { ctx_.worker.stop(); }
 
+  /// Answers whose status their route does not declare (`api_route::statuses`), since start;
+  /// each is also logged as an error. 0 in a correct server.
+  int64_t undeclared_answers() const { return undeclared_->load(); }
+
 private:
   api_context ctx_;
   api_auth auth_;
   std::vector<api_route> routes_;
+  std::shared_ptr<std::atomic<int64_t>> undeclared_ = std::make_shared<std::atomic<int64_t>>(0);
 };
 
 /// The API prefix every route lives under.

@@ -173,51 +173,65 @@ std::vector<api_route> api_routes() {
     out.insert(out.end(), more.begin(), more.end());
     return out;
   };
+  // What a SQLite route may answer (`db_route`): 503 without a database, 500 when it cannot be
+  // read; a session's route also 404 for an id not stored.
+  const std::vector<int> db_statuses{200, 400, 500, 503};
+  const std::vector<int> session_statuses{200, 400, 404, 500, 503};
   std::vector<api_route> r;
-  r.push_back({"GET", "/health", false, false, "Liveness: always {\"status\":\"ok\"}; needs no token", {}, "", health});
+  r.push_back({"GET", "/health", false, false, "Liveness: always {\"status\":\"ok\"}; needs no token", {}, "", health,
+               {200, 400}});
   r.push_back({"GET", "/sessions", true, false, "Sessions stored in the database, paginated", {"status", "limit", "offset"},
                "", db_route([](sql::database& db, const api_request& req, const route_params&) {
                  return query_sessions(db, req);
-               })});
+               }),
+               db_statuses});
   r.push_back({"GET", "/sessions/{id}", true, false, "One session: account, position, P&L", {}, "",
                session_route([](sql::database& db, int64_t id, const api_request& req) {
                  if (auto bad = reject_unknown_params(req, {}))
                    return *bad;
                  return query_session(db, id);
-               })});
+               }),
+               session_statuses});
   r.push_back({"GET", "/sessions/{id}/orders", true, false, "A session's orders, by order id", with({"side", "status"}),
-               "", session_route(query_orders)});
+               "", session_route(query_orders), session_statuses});
   r.push_back({"GET", "/sessions/{id}/fills", true, false, "A session's fills, by fill id", with({"side"}), "",
-               session_route(query_fills)});
+               session_route(query_fills), session_statuses});
   r.push_back({"GET", "/sessions/{id}/equity", true, false, "A session's equity curve", page, "",
-               session_route(query_equity)});
+               session_route(query_equity), session_statuses});
   r.push_back({"GET", "/sessions/{id}/decisions", true, false, "A session's decision log", page, "",
-               session_route(query_decisions)});
+               session_route(query_decisions), session_statuses});
   r.push_back({"GET", "/sessions/{id}/positions", true, false, "A session's open position", {}, "",
                session_route([](sql::database& db, int64_t id, const api_request& req) {
                  if (auto bad = reject_unknown_params(req, {}))
                    return *bad;
                  return query_positions(db, id);
-               })});
+               }),
+               session_statuses});
   r.push_back({"GET", "/sessions/{id}/metrics", true, false,
                "A session's P&L, fees, return, drawdown and performance metrics (docs/execution.md)", {"period_ms"},
-               "", session_route(query_session_metrics)});
+               "", session_route(query_session_metrics), session_statuses});
   add_candle_routes(r);
   add_indicator_routes(r);
   add_lifecycle_routes(r);
   r.push_back({"GET", "/market/{symbol}", true, false, "The broadcaster's stats of a symbol and the live feed's health",
-               {}, "", market});
-  r.push_back({"GET", "/strategies", true, false, "The strategy files of config/strategies", {}, "", list_strategies});
+               {}, "", market, {200, 400, 404, 503}});
+  r.push_back({"GET", "/strategies", true, false, "The strategy files of config/strategies", {}, "", list_strategies,
+               {200, 400, 503}});
   r.push_back({"POST", "/strategies/validate", true, false, "Check a strategy (YAML text or {\"yaml\": …})", {},
-               "strategy", validate_strategy});
-  r.push_back({"GET", "/metrics", true, false, "Prometheus text format", {}, "", prometheus});
+               "strategy", validate_strategy, {200, 400, 503}});
+  r.push_back({"GET", "/metrics", true, false, "Prometheus text format", {}, "", prometheus, {200, 400}});
   r.push_back({"GET", "/ws", true, false,
                "WebSocket push of session summaries and market tops (upgrade; the token may be ?token=)", {"token"}, "",
-               websocket_upgrade});
+               websocket_upgrade, {101, 400, 426}});
   r.push_back({"GET", "/openapi.json", true, false, "This document", {}, "",
-               [](api_context&, const api_request&, const route_params&, api_reply reply) {
+               [](api_context&, const api_request& req, const route_params&, api_reply reply) {
+                 if (auto bad = reject_unknown_params(req, {})) {
+                   reply(*bad);
+                   return;
+                 }
                  reply(json_ok(openapi_json(api_routes())));
-               }});
+               },
+               {200, 400}});
   return r;
 }
 

@@ -86,6 +86,10 @@ struct api_services {
   /// Builds a new session's config from a request; nullopt with `problems` when it cannot.
   std::function<std::optional<session_config>(const session_request&, std::vector<strategy_problem>& problems)>
     make_session;
+  /// Whether the exchange lists `symbol` (a well-formed, upper-case symbol): nullopt when it does
+  /// or cannot tell, else why not (`POST /sessions` answers 400 `invalid_symbol`). Empty = every
+  /// well-formed symbol is taken (no exchange list is known, as in a replay).
+  std::function<std::optional<std::string>(const std::string& symbol)> check_symbol;
   /// The session supervisor, for the session commands (invalid: they answer 503).
   caf::actor supervisor;
 };
@@ -111,6 +115,9 @@ public:
 
   /// The bound port (after `start`).
   uint16_t port() const;
+
+  /// Answers whose status their route does not declare (`api_router::undeclared_answers`).
+  int64_t undeclared_answers() const;
 
   /// Stops accepting, closes connections and joins the threads (also done by the destructor).
   void stop();

@@ -90,9 +90,10 @@ std::string static_content_type(const std::string& path) {
 }
 
 void serve_static(api_context& ctx, const api_request& req, api_reply reply) {
-  if (req.method != "GET") {
-    auto res = json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path + " (allowed: GET)");
-    res.headers.emplace_back("Allow", "GET");
+  if (req.method != "GET" && req.method != "HEAD") { // HEAD: the connection drops the body
+    auto res = json_error(405, "method_not_allowed",
+                          req.method + " is not allowed on " + req.path + " (allowed: GET, HEAD)");
+    res.headers.emplace_back("Allow", "GET, HEAD");
     reply(std::move(res));
     return;
   }

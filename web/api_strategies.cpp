@@ -1,36 +1,9 @@
 #include "web/api_strategies.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
+#include "web/api_bodies.hpp"
 #include "web/api_json.hpp"
 
 namespace pt {
-
-std::variant<std::string, api_response> strategy_text_of(const api_request& req) {
-  if (auto bad = reject_unknown_params(req, {}))
-    return *bad;
-  auto ct = req.content_type.substr(0, req.content_type.find(';'));
-  if (ct != "application/json") {
-    if (req.body.empty())
-      return json_error(400, "invalid_body", "send the strategy YAML as the body, or {\"yaml\": \"…\"} as JSON");
-    return req.body;
-  }
-  rapidjson::Document doc;
-  if (auto bad = parse_json_object(req.body, doc, false))
-    return *bad;
-  for (auto& m : doc.GetObject())
-    if (std::string(m.name.GetString(), m.name.GetStringLength()) != "yaml")
-      return json_error(400, "unknown_field",
-                        "unknown field '" + std::string(m.name.GetString(), m.name.GetStringLength()) +
-                          "' (expected yaml)");
-  auto it = doc.FindMember("yaml");
-  if (it == doc.MemberEnd())
-    return json_error(400, "missing_field", "field 'yaml' is required");
-  if (!it->value.IsString())
-    return json_error(400, "invalid_type", "field 'yaml' must be a string");
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
 
 void list_strategies(api_context& ctx, const api_request& req, const route_params&, api_reply reply) {
   if (auto bad = reject_unknown_params(req, {})) {

@@ -12,10 +12,8 @@ void list_strategies(api_context& ctx, const api_request& req, const route_param
 
 /// `POST /strategies/validate`: the body is the YAML text itself, or, with
 /// `Content-Type: application/json`, `{"yaml": "<text>"}` (no other field). Answers 200
-/// `{valid, problems: [{line, column, message}], strategy?}`; 400 for a malformed body.
+/// `{valid, problems: [{line, column, message}], strategy?}`; 400 for a malformed body
+/// (`strategy_text_of`, web/api_bodies.hpp).
 void validate_strategy(api_context& ctx, const api_request& req, const route_params& params, api_reply reply);
-
-/// The YAML text a validate request carries, or the 400 answer explaining why there is none.
-std::variant<std::string, api_response> strategy_text_of(const api_request& req);
 
 } // namespace pt

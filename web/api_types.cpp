@@ -2,9 +2,14 @@
 
 #include <charconv>
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "web/api_utf8.hpp"
 
 namespace pt {
 
@@ -43,6 +48,53 @@ std::optional<std::string> decode(const std::string& s, bool plus_is_space) {
   return out;
 }
 
+// Builds a document from a reader's events (the document's own handler), refusing arrays and
+// objects nested deeper than `json_max_depth`, and strings or keys that are not UTF-8: RapidJSON
+// 1.1 turns an escaped lone surrogate ("\udc00") into bytes that are not, even when validating.
+struct depth_checked_handler {
+  enum why { none, too_deep, not_utf8 };
+  rapidjson::Document& doc;
+  int depth = 0;
+  why refused = none;
+
+  bool Null() { return doc.Null(); }
+  bool Bool(bool b) { return doc.Bool(b); }
+  bool Int(int i) { return doc.Int(i); }
+  bool Uint(unsigned i) { return doc.Uint(i); }
+  bool Int64(int64_t i) { return doc.Int64(i); }
+  bool Uint64(uint64_t i) { return doc.Uint64(i); }
+  bool Double(double d) { return doc.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return utf8(s, n) && doc.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return utf8(s, n) && doc.Key(s, n, copy); }
+  bool StartObject() { return deeper() && doc.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth;
+    return doc.EndObject(members);
+  }
+  bool StartArray() { return deeper() && doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth;
+    return doc.EndArray(elements);
+  }
+
+private:
+  bool deeper() {
+    if (++depth <= json_max_depth)
+      return true;
+    refused = too_deep;
+    return false;
+  }
+  bool utf8(const char* s, rapidjson::SizeType n) {
+    if (valid_utf8({s, n}))
+      return true;
+    refused = not_utf8;
+    return false;
+  }
+};
+
 } // namespace
 
 api_response json_error(int status, const std::string& code, const std::string& message) {
@@ -54,7 +106,8 @@ api_response json_error(int status, const std::string& code, const std::string& 
   w.Key("code");
   w.String(code.c_str(), static_cast<rapidjson::SizeType>(code.size()));
   w.Key("message");
-  w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
+  auto text = to_valid_utf8(message);
+  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();
   w.EndObject();
   api_response r;
@@ -140,16 +193,46 @@ std::optional<int64_t> parse_session_id(const std::string& text) {
   return v;
 }
 
+std::optional<api_response> reject_invalid_utf8(const api_request& req) {
+  if (!valid_utf8(req.path))
+    return json_error(400, "invalid_utf8", "the request path is not UTF-8 once percent-decoded");
+  for (auto& [key, value] : req.query)
+    if (!valid_utf8(key) || !valid_utf8(value))
+      return json_error(400, "invalid_utf8", "a query parameter is not UTF-8 once percent-decoded");
+  return std::nullopt;
+}
+
+std::optional<json_input_error> parse_json_input(std::string_view text, rapidjson::Document& doc) {
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  depth_checked_handler handler{doc};
+  rapidjson::ParseResult result;
+  auto generate = [&](rapidjson::Document&) {
+    rapidjson::MemoryStream bytes(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+    rapidjson::Reader reader;
+    result = reader.Parse<flags>(in, handler);
+    return !result.IsError();
+  };
+  doc.Populate(generate);
+  if (!result.IsError())
+    return std::nullopt;
+  auto where = std::to_string(result.Offset());
+  if (handler.refused == depth_checked_handler::too_deep)
+    return json_input_error{"invalid_json", "arrays and objects nest deeper than " + std::to_string(json_max_depth) +
+                                              " levels (at offset " + where + ")"};
+  if (handler.refused == depth_checked_handler::not_utf8 || result.Code() == rapidjson::kParseErrorStringInvalidEncoding)
+    return json_input_error{"invalid_utf8", "a string is not UTF-8 (at offset " + where + ")"};
+  return json_input_error{"invalid_json",
+                          "malformed JSON at offset " + where + ": " + rapidjson::GetParseError_En(result.Code())};
+}
+
 std::optional<api_response> parse_json_object(const std::string& body, rapidjson::Document& doc, bool empty_ok) {
   if (body.empty() && empty_ok) {
     doc.SetObject();
     return std::nullopt;
   }
-  doc.Parse(body.c_str(), body.size());
-  if (doc.HasParseError())
-    return json_error(400, "invalid_json",
-                      std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
-                        rapidjson::GetParseError_En(doc.GetParseError()));
+  if (auto bad = parse_json_input(body, doc))
+    return json_error(400, bad->code, bad->message);
   if (!doc.IsObject())
     return json_error(400, "invalid_body", "the body is a JSON object");
   return std::nullopt;

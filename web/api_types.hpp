@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,7 +41,8 @@ struct api_response {
 /// Delivers an answer to its connection; may be called from any thread, exactly once.
 using api_reply = std::function<void(api_response)>;
 
-/// `{"error": {"code": code, "message": message}}` with `status`.
+/// `{"error": {"code": code, "message": message}}` with `status`; the message is made valid
+/// UTF-8 first (it may echo what a client sent).
 api_response json_error(int status, const std::string& code, const std::string& message);
 
 /// A JSON document answer with status 200 (or `status`).
@@ -61,8 +63,31 @@ std::optional<api_response> reject_unknown_params(const api_request& req, const 
 /// A session id from a path segment: a positive integer; nullopt for anything else.
 std::optional<int64_t> parse_session_id(const std::string& text);
 
-/// The request body as a JSON object into `doc`; an empty body is `{}` when `empty_ok`. A 400
-/// answer (`invalid_json` with the offset, or `invalid_body`) when it is not one.
+/// A 400 `invalid_utf8` answer when the decoded path, a query key or a query value of `req` is
+/// not well-formed UTF-8; nullopt otherwise.
+std::optional<api_response> reject_invalid_utf8(const api_request& req);
+
+/// Why a client's JSON text was refused: `code` is "invalid_utf8" (a string is not UTF-8) or
+/// "invalid_json" (malformed, or nested deeper than `json_max_depth`); `message` says where.
+struct json_input_error {
+  std::string code;
+  std::string message;
+};
+
+/// The deepest nesting of arrays and objects a client's JSON text may have.
+inline constexpr int json_max_depth = 64;
+
+/// Parses a JSON text from a client (a REST body, a WebSocket message) into `doc`: iteratively
+/// (RapidJSON `kParseIterativeFlag`, so no input can exhaust the stack, whatever its nesting),
+/// validating UTF-8 (`kParseValidateEncodingFlag`), and stopping at the first array or object
+/// nested deeper than `json_max_depth` or string that is not UTF-8 (an escaped lone surrogate,
+/// "\udc00", passes RapidJSON 1.1's own check). nullopt when all is well; `doc` is then the
+/// text's value (unspecified otherwise).
+std::optional<json_input_error> parse_json_input(std::string_view text, rapidjson::Document& doc);
+
+/// The request body as a JSON object into `doc` (`parse_json_input`); an empty body is `{}` when
+/// `empty_ok`. A 400 answer (`invalid_json` with the offset, `invalid_utf8`, or `invalid_body`)
+/// when it is not one.
 std::optional<api_response> parse_json_object(const std::string& body, rapidjson::Document& doc, bool empty_ok);
 
 } // namespace pt

@@ -7,10 +7,9 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <spdlog/spdlog.h>
 
+#include "web/api_ws_command.hpp"
 #include "web/ws_protocols.hpp"
 
 namespace pt {
@@ -92,41 +91,17 @@ void api_ws_session::on_read(beast::error_code ec, size_t) {
 }
 
 void api_ws_session::handle(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError()) {
-    enqueue(error_message("bad_json", std::string("not JSON: ") + rapidjson::GetParseError_En(d.GetParseError()) +
-                                        " at offset " + std::to_string(d.GetErrorOffset())));
+  auto command = read_ws_command(text, [](const std::string& c) { return valid_channel(c); });
+  for (auto& e : command.errors)
+    enqueue(error_message(e.code, e.message));
+  if (command.op.empty())
     return;
-  }
-  if (!d.IsObject() || !d.HasMember("op") || !d["op"].IsString()) {
-    enqueue(error_message("bad_request", "a message is an object with a string \"op\""));
-    return;
-  }
-  std::string op = d["op"].GetString();
-  if (op == "ping") {
+  if (command.op == "ping") {
     enqueue(plain_message("pong"));
     return;
   }
-  if (op != "subscribe" && op != "unsubscribe") {
-    enqueue(error_message("unknown_op", "unknown op '" + op + "' (subscribe, unsubscribe, ping)"));
-    return;
-  }
-  if (!d.HasMember("channels") || !d["channels"].IsArray()) {
-    enqueue(error_message("bad_request", op + " needs \"channels\": an array of channel names"));
-    return;
-  }
-  std::vector<std::string> valid;
-  for (auto& c : d["channels"].GetArray()) {
-    std::string name = c.IsString() ? c.GetString() : "";
-    if (!valid_channel(name)) {
-      enqueue(error_message("unknown_channel", "unknown channel '" + name +
-                                                 "' (sessions, session:<id>, market:<SYMBOL>)"));
-      continue;
-    }
-    valid.push_back(name);
-  }
-  auto now = registry_->channels(client_);
+  const auto& op = command.op;
+  const auto& valid = command.channels;
   for (auto& name : valid)
     op == "subscribe" ? registry_->subscribe(client_, name) : registry_->unsubscribe(client_, name);
   // Ahead of the current summaries a subscribe delivers (those are posted to this strand).

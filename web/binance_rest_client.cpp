@@ -35,7 +35,7 @@ rest_error unreachable(const std::string& what) {
 // Binance's error body {"code":-1121,"msg":"Invalid symbol."}, or the raw text.
 std::string error_text(unsigned status, const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str());
   if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("msg") && doc["msg"].IsString())
     return "HTTP " + std::to_string(status) + ", code " +
            (doc.HasMember("code") && doc["code"].IsInt() ? std::to_string(doc["code"].GetInt()) : "?") + ": " +
@@ -164,7 +164,7 @@ std::string binance_rest_client::get(const std::string& target) const {
 
 std::vector<symbol_filters> parse_exchange_info(const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("symbols") || !doc["symbols"].IsArray())
     throw std::runtime_error("not an exchangeInfo document");
   std::vector<symbol_filters> out;
@@ -208,7 +208,7 @@ bool is_symbol(const std::string& symbol) {
 int64_t binance_rest_client::server_time_ms() const {
   auto body = get("/api/v3/time");
   rapidjson::Document doc;
-  doc.Parse(body.c_str());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("serverTime") || !doc["serverTime"].IsInt64())
     throw rest_error(base_url_ + "/api/v3/time: no serverTime in " + body.substr(0, 200));
   return doc["serverTime"].GetInt64();
@@ -216,7 +216,7 @@ int64_t binance_rest_client::server_time_ms() const {
 
 std::vector<candle> parse_klines(const std::string& body, int64_t closed_by_ms) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str());
   if (doc.HasParseError() || !doc.IsArray())
     throw rest_error("klines: not a JSON array: " + body.substr(0, 200));
   std::vector<candle> out;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "actors/binance_parse.hpp"
+#include "core/symbol.hpp"
 #include "web/stream_connection.hpp"
 #include "web/stream_requests.hpp"
 
@@ -108,15 +109,7 @@ void stream_client_impl::on_message(const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex);
     ++health.messages;
     last_message_ms = now_ms();
-    ++window_messages;
-    if (window_start_ms == 0)
-      window_start_ms = last_message_ms;
-    if (last_message_ms - window_start_ms >= 10'000) {
-      health.messages_per_s = static_cast<double>(window_messages) * 1000.0 /
-                              static_cast<double>(last_message_ms - window_start_ms);
-      window_start_ms = last_message_ms;
-      window_messages = 0;
-    }
+    rate.add(last_message_ms, 1);
     if (out.result == parse_outcome::status::error || (out.result == parse_outcome::status::event && out.symbol.empty())) {
       count_error(out.result == parse_outcome::status::error ? out.what : "message without symbol", out.detail);
       return;
@@ -213,6 +206,12 @@ void stream_client_impl::on_snapshot(int64_t gen, const std::string& symbol, con
 void stream_client_impl::add(const std::string& symbol) {
   if (stopping || std::find(symbols.begin(), symbols.end(), symbol) != symbols.end())
     return;
+  if (!is_exchange_symbol(symbol)) {
+    // Its stream names would go into the connection's URL and fail every reconnect, freezing
+    // every symbol's data: it is never subscribed.
+    spdlog::error("binance stream: '{}' is not an exchange symbol; not subscribing to it", symbol);
+    return;
+  }
   symbols.push_back(symbol);
   update_book_counters();
   spdlog::info("binance stream: subscribing to {}", symbol);
@@ -284,9 +283,14 @@ void binance_stream_client::start() {
   i.url = parse_base_url(i.options.base_url, "ws", "wss");
   if (i.options.symbols.empty())
     throw std::invalid_argument("the live feed needs at least one symbol (no session names one)");
-  for (auto& s : i.options.symbols)
+  for (auto& s : i.options.symbols) {
+    if (!is_exchange_symbol(s)) {
+      spdlog::error("binance stream: '{}' is not an exchange symbol; not subscribing to it", s);
+      continue;
+    }
     if (std::find(i.symbols.begin(), i.symbols.end(), s) == i.symbols.end())
       i.symbols.push_back(s);
+  }
   if (!i.options.rest_url.empty()) {
     i.fetcher = std::make_unique<snapshot_fetcher>(
       i.options.rest_url, i.options.depth_limit,
@@ -337,9 +341,7 @@ feed_health binance_stream_client::health() const {
   feed_health h = impl_->health;
   int64_t now = now_ms();
   h.last_message_age_ms = impl_->last_message_ms < 0 ? -1 : now - impl_->last_message_ms;
-  if (impl_->window_start_ms > 0 && now - impl_->window_start_ms >= 10'000)
-    h.messages_per_s = static_cast<double>(impl_->window_messages) * 1000.0 /
-                       static_cast<double>(now - impl_->window_start_ms);
+  h.messages_per_s = impl_->rate.per_second(now);
   int64_t quiet_ms = h.last_message_age_ms;
   if (h.state == "connected" && quiet_ms > impl_->options.stale_after_ms)
     h.state = "stale";

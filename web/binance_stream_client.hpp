@@ -56,7 +56,7 @@ struct feed_health {
   int64_t parse_errors = 0;    ///< malformed messages (counted, logged once per kind, skipped)
   int64_t reconnects = 0;
   int64_t last_message_age_ms = -1; ///< wall time since the last message (or the connection, if later); −1 before any
-  double messages_per_s = 0;   ///< over the last ~10 s of wall time
+  double messages_per_s = 0;   ///< over the last 10 s of wall time (since the first message while shorter); 0 after 10 s without one
   int64_t symbols = 0;         ///< symbols subscribed now
   int64_t books_in_sync = 0;   ///< symbols whose local L2 book is in sync now
   int64_t book_syncs = 0;      ///< snapshots that brought a book (back) in sync, since start
@@ -93,6 +93,8 @@ public:
   void stop();
 
   /// Subscribes to `symbol`'s streams (upper case) from now on; nothing if already subscribed.
+  /// A text that is not `is_exchange_symbol` (core/symbol.hpp) is logged and never subscribed
+  /// (nor is one in the options' `symbols`): it would break the connection's URL for every symbol.
   /// Thread-safe; takes effect on the connector's thread.
   void add_symbol(const std::string& symbol);
 

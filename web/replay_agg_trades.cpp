@@ -51,7 +51,7 @@ agg_trade_store agg_trade_store::from_recording(const replay_recording& rec) {
     if (kind != "trade" && kind != "aggTrade")
       continue;
     rapidjson::Document doc;
-    doc.Parse(m.json.c_str(), m.json.size());
+    doc.Parse<rapidjson::kParseIterativeFlag>(m.json.c_str(), m.json.size());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") || !doc["data"].IsObject())
       continue;
     const auto& d = doc["data"];

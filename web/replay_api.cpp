@@ -153,7 +153,7 @@ http_answer exchange_info(const replay_recording& rec, std::string_view target, 
     symbols.push_back(*one);
   } else if (auto many = query_param(target, "symbols")) {
     rapidjson::Document doc;
-    doc.Parse(many->c_str());
+    doc.Parse<rapidjson::kParseIterativeFlag>(many->c_str());
     if (doc.HasParseError() || !doc.IsArray())
       return {400, error_body(-1100, "Illegal characters found in parameter 'symbols'.")};
     for (auto& v : doc.GetArray()) {
@@ -282,7 +282,7 @@ http_answer answer_rest(const replay_recording& rec, std::string_view method, st
 ws_request_outcome answer_ws_request(std::string_view text, const std::vector<std::string>& current) {
   ws_request_outcome outcome;
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     outcome.reply = ws_reply(nullptr, nullptr, 3, "Invalid JSON: expected an object");
     return outcome;

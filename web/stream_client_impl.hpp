@@ -28,6 +28,7 @@
 #include "actors/stream_books.hpp"
 #include "web/base_url.hpp"
 #include "web/binance_stream_client.hpp"
+#include "core/event_rate.hpp"
 #include "web/snapshot_fetcher.hpp"
 
 namespace pt {
@@ -82,7 +83,7 @@ struct stream_client_impl {
   mutable std::mutex mutex;
   feed_health health;
   int64_t last_message_ms = -1;
-  int64_t window_start_ms = 0, window_messages = 0; // for messages_per_s
+  event_rate rate; // messages_per_s over the last 10 s of wall time
   std::map<std::string, int64_t> error_kinds;
   int64_t last_event_ms = 0; // for bookTicker, which carries no time
   int64_t seq = 0;

@@ -15,6 +15,7 @@
 #include "actors/line_reader.hpp"
 #include "actors/sqlite.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/ledger_replay.hpp"
 #include "tests/support/process.hpp"
@@ -158,6 +159,68 @@ TEST(LiveFeedE2E, TheConnectorSubscribesAndUnsubscribesAsSessionsStopAndStart) {
   run.signal(SIGINT);
   EXPECT_EQ(run.wait_exit(30s), 0) << run.output();
   EXPECT_EQ(run.output().find("malformed"), std::string::npos) << run.output();
+}
+
+// Feed health's message rate is the last 10 s of wall time: right within seconds of a connect, and
+// 0 within the window once the server is gone (it used to roll only when a message arrived, so an
+// outage kept reading the last busy rate, and the first 10 s read 0).
+TEST(LiveFeedE2E, TheMessageRateIsRightAfterAConnectAndFallsToZeroWhenTheServerGoes) {
+  auto dir = make_temp_dir("live-rate");
+  child_process server({binary(), "replay-server", "--data", shared_data(stream), "--speed", "1", "--port", "0"});
+  ASSERT_TRUE(server.wait_for_output("listening on", 30s)) << server.output();
+  auto port = port_of(server.output());
+  std::string config = dir + "/papertrader.yaml";
+  std::ofstream(config) << "database: " << dir << "/pt.db\n"
+                        << "api: {tokens: [{token: read-token-1, role: read}]}\n"
+                        << "sessions:\n  - {name: only, strategy: " << source_file("config/strategies/ema_crossover_10s.yaml")
+                        << "}\n";
+  child_process run({binary(), "run", "--config", config, "--live-url", "ws://127.0.0.1:" + port, "--rest-url",
+                     "http://127.0.0.1:" + port, "--listen", "127.0.0.1:0", "--no-warmup"});
+  ASSERT_TRUE(run.wait_for_output("api listening on", 30s)) << run.output();
+  std::smatch m;
+  std::string out = run.output();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(api listening on 127\.0\.0\.1:(\d+))"))) << out;
+  auto api = static_cast<uint16_t>(std::stoi(m[1]));
+  struct health_read {
+    std::string state;
+    int64_t messages = 0;
+    double per_s = -1;
+  };
+  auto read = [&]() {
+    health_read h;
+    auto r = http_call(api, "GET", "/api/v1/market/BTCUSDT", "", {{"Authorization", "Bearer read-token-1"}});
+    rapidjson::Document d;
+    if (r.status != 200 || d.Parse(r.body.c_str()).HasParseError() || !d.IsObject() || !d.HasMember("live_feed"))
+      return h;
+    const auto& f = d["live_feed"];
+    if (f.IsNull()) // the connector is not started yet
+      return h;
+    if (!f.IsObject() || !f.HasMember("state") || !f["state"].IsString() || !f.HasMember("messages") ||
+        !f["messages"].IsInt64() || !f.HasMember("messages_per_s") || !f["messages_per_s"].IsNumber()) {
+      ADD_FAILURE() << "unexpected market answer: " << r.body;
+      return h;
+    }
+    h.state = f["state"].GetString();
+    h.messages = f["messages"].GetInt64();
+    h.per_s = f["messages_per_s"].GetDouble();
+    return h;
+  };
+  // Within a few seconds of the first message the rate is there (the recording sends tens a second).
+  auto connected_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually([&] { return read().messages > 0; }, 30s)) << run.output();
+  health_read flowing;
+  ASSERT_TRUE(eventually([&] { flowing = read(); return flowing.per_s > 1.0; }, 6s))
+      << "messages " << flowing.messages << ", rate " << flowing.per_s;
+  EXPECT_LT(std::chrono::steady_clock::now() - connected_at, 10s) << "the rate took a whole window to show";
+  // The server goes away: within the 10 s window (and some slack) the rate reads 0.
+  server.signal(SIGKILL);
+  server.wait_exit(30s);
+  health_read gone;
+  ASSERT_TRUE(eventually([&] { gone = read(); return gone.per_s == 0.0; }, 15s, 200ms))
+      << "state " << gone.state << ", rate " << gone.per_s << " long after the server went";
+  EXPECT_NE(gone.state, "connected");
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait_exit(30s), 0) << run.output();
 }
 
 TEST(RecordE2E, RecordingTheReplayServerGivesBackTheRecordingAndReplaysTheSame) {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <sstream>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -98,6 +100,29 @@ http_result http_get(uint16_t port, const std::string& target, const std::string
 
 http_result http_raw(uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
   return exchange(port, bytes, timeout);
+}
+
+std::string http_raw_stream(uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  std::string received;
+  std::vector<char> chunk(64 * 1024);
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(net::buffer(chunk), [&](beast::error_code ec, size_t n) {
+      received.append(chunk.data(), n);
+      if (!ec)
+        read_more();
+    });
+  };
+  stream.expires_after(timeout);
+  stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+    if (ec)
+      return;
+    net::async_write(stream.socket(), net::buffer(bytes), [&](beast::error_code, size_t) {});
+    read_more();
+  });
+  ioc.run_for(timeout + std::chrono::seconds(1));
+  return received;
 }
 
 } // namespace pt::test

@@ -39,4 +39,9 @@ http_result http_get(uint16_t port, const std::string& target, const std::string
 http_result http_raw(uint16_t port, const std::string& bytes,
                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+/// Sends `bytes` as they are and returns every byte the server sends back until it closes the
+/// connection (or `timeout` passes): several answers on one kept-alive connection, as sent.
+std::string http_raw_stream(uint16_t port, const std::string& bytes,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 } // namespace pt::test

@@ -16,6 +16,8 @@
 #include "web/api_metrics.hpp"
 #include "web/api_router.hpp"
 #include "web/api_types.hpp"
+#include "web/api_utf8.hpp"
+#include "web/api_ws_command.hpp"
 
 namespace pt {
 namespace {
@@ -101,6 +103,15 @@ TEST(ApiAuth, TokenFileIsCreatedPrivateAndReused) {
   EXPECT_EQ(load_or_create_token_file(path), first);
 }
 
+// A fresh clone has no data/ folder: the token file beside the database creates it.
+TEST(ApiAuth, TokenFileCreatesItsMissingFolder) {
+  auto dir = test::make_temp_dir("api-token-dir");
+  auto path = dir + "/data/nested/pt.db.token";
+  auto token = load_or_create_token_file(path);
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_EQ(load_or_create_token_file(path), token);
+}
+
 TEST(ApiMetrics, RendersPrometheusText) {
   api_metrics m;
   m.observe("GET", "/sessions", 200, 0.002);
@@ -130,6 +141,69 @@ TEST(ApiOpenApi, ParsesAndListsEveryRoute) {
     std::string method = r.method == "GET" ? "get" : "post";
     EXPECT_TRUE(doc["paths"][r.pattern.c_str()].HasMember(method.c_str())) << r.method << " " << r.pattern;
   }
+}
+
+TEST(ApiUtf8, ValidatesAndReplacesWhatIsNotUtf8) {
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_TRUE(valid_utf8("plain \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  EXPECT_TRUE(valid_utf8(std::string("nul\0inside", 11)));
+  for (std::string bad : {"\xFF", "\xC3", "a\xE2\x82", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\x80"})
+    EXPECT_FALSE(valid_utf8(bad)) << bad;
+  EXPECT_EQ(to_valid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
+  EXPECT_EQ(to_valid_utf8("a\xFF\xFE" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(to_valid_utf8("end\xE2\x82"), "end\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_TRUE(valid_utf8(to_valid_utf8("\xED\xA0\x80\xF8\x88\x80\x80\x80")));
+  auto error = json_error(400, "x", "echo \xFF");
+  EXPECT_TRUE(valid_utf8(error.body)) << error.body;
+}
+
+TEST(ApiJsonInput, DeepNestingIsRefusedWithoutRecursion) {
+  rapidjson::Document doc;
+  for (auto text : {std::string(1 << 20, '['), std::string(1 << 19, '[') + std::string(1 << 19, ']'),
+                    std::string(json_max_depth + 1, '[') + std::string(json_max_depth + 1, ']')}) {
+    auto bad = parse_json_input(text, doc);
+    ASSERT_TRUE(bad) << text.size();
+    EXPECT_EQ(bad->code, "invalid_json");
+    EXPECT_NE(bad->message.find("nest deeper than"), std::string::npos) << bad->message;
+  }
+  auto deepest = std::string(json_max_depth, '[') + std::string(json_max_depth, ']');
+  EXPECT_FALSE(parse_json_input(deepest, doc));
+  EXPECT_TRUE(doc.IsArray());
+  auto malformed = parse_json_input("{\"a\":", doc);
+  ASSERT_TRUE(malformed);
+  EXPECT_EQ(malformed->code, "invalid_json");
+}
+
+TEST(ApiJsonInput, TextThatIsNotUtf8IsRefused) {
+  rapidjson::Document doc;
+  for (std::string text : {"\"\xFF\"", "{\"\xC3\":1}", R"(["\udc00"])", R"({"\udfff":1})", "[\"ok\", \"\xED\xA0\x80\"]"}) {
+    auto bad = parse_json_input(text, doc);
+    ASSERT_TRUE(bad) << text;
+    EXPECT_EQ(bad->code, "invalid_utf8") << text;
+  }
+  EXPECT_FALSE(parse_json_input(R"({"name":"caf\u00e9 \ud83d\ude00","n":[1,2.5,null,true]})", doc));
+  EXPECT_STREQ(doc["name"].GetString(), "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  EXPECT_EQ(doc["n"].Size(), 4u);
+}
+
+TEST(ApiWsCommand, ReadsCommandsAndRefusesTheRest) {
+  auto ok = [](const std::string& c) { return c == "sessions"; };
+  auto sub = read_ws_command(R"({"op":"subscribe","channels":["sessions","nope"]})", ok);
+  EXPECT_EQ(sub.op, "subscribe");
+  EXPECT_EQ(sub.channels, std::vector<std::string>{"sessions"});
+  ASSERT_EQ(sub.errors.size(), 1u);
+  EXPECT_EQ(sub.errors[0].code, "unknown_channel");
+  EXPECT_EQ(read_ws_command(R"({"op":"ping"})", ok).op, "ping");
+  for (auto [text, code] : {std::pair{"[", "bad_json"}, std::pair{"{\"op\":\"\xFF\"}", "invalid_utf8"}, std::pair{"{\"op\":1}", "bad_request"},
+                            std::pair{"{\"op\":\"dance\"}", "unknown_op"}, std::pair{"{\"op\":\"subscribe\"}", "bad_request"}}) {
+    auto c = read_ws_command(text, ok);
+    EXPECT_TRUE(c.op.empty()) << text;
+    ASSERT_EQ(c.errors.size(), 1u) << text;
+    EXPECT_EQ(c.errors[0].code, code) << text;
+  }
+  auto deep = read_ws_command(std::string(json_max_depth + 1, '[') + std::string(json_max_depth + 1, ']'), ok);
+  ASSERT_EQ(deep.errors.size(), 1u);
+  EXPECT_EQ(deep.errors[0].code, "bad_json");
 }
 
 TEST(ApiWiring, SplitsLoaderProblemsIntoLineAndColumn) {

@@ -136,6 +136,46 @@ TEST(BinanceStreamClient, SymbolsComeAndGoWithSubscribeAndUnsubscribe) {
   client.stop();
 }
 
+TEST(BinanceStreamClient, WhatIsNotASymbolIsNeverSubscribed) {
+  std::string port;
+  auto server = start_server("20", "0", port);
+  ASSERT_FALSE(port.empty()) << server->output();
+  std::mutex mutex;
+  std::vector<std::string> received;
+  auto count = [&](const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex);
+    size_t n = 0;
+    for (auto& r : received)
+      n += r.find(text) != std::string::npos;
+    return n;
+  };
+  auto o = options_for(port);
+  o.rest_url.clear();
+  o.streams = {"trade"};
+  // Stream names built from these would break the connection's URL, for every symbol.
+  o.symbols = {"BTCUSDT", "../../X Y", "BTCUSDT@TRADE/ETHUSDT"};
+  o.on_raw_message = [&](int64_t, const std::string& json) {
+    std::lock_guard<std::mutex> lock(mutex);
+    received.push_back(json);
+  };
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  binance_stream_client client(system, caf::actor{}, o);
+  client.start();
+  ASSERT_TRUE(eventually([&] { return count("btcusdt@trade") >= 20; }, 30s)) << client.health().state;
+  EXPECT_EQ(client.health().symbols, 1);
+  client.add_symbol("ETH USDT");
+  client.add_symbol("ethusdt@depth");
+  client.add_symbol("ETHUSDT"); // a symbol: the one SUBSCRIBE of this window names it alone
+  ASSERT_TRUE(eventually([&] { return count("\"id\":1") == 1; }, 10s));
+  EXPECT_EQ(client.health().symbols, 2);
+  auto before = count("btcusdt@trade");
+  EXPECT_TRUE(eventually([&] { return count("btcusdt@trade") > before; }, 10s)); // the feed goes on
+  EXPECT_EQ(client.health().reconnects, 0);
+  EXPECT_EQ(client.health().parse_errors, 0);
+  client.stop();
+}
+
 TEST(BinanceStreamClient, AConnectionThatFallsQuietIsStale) {
   std::string port;
   auto server = start_server("0.0005", "0", port); // the recording's 2nd message comes ~3 min later
