@@ -13,6 +13,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<symbol_stats>("pt::symbol_stats");
   cfg.add_message_type<std::vector<symbol_stats>>("pt::symbol_stats_list");
   cfg.add_message_type<candle_history>("pt::candle_history");
+  cfg.add_message_type<indicator_history>("pt::indicator_history");
   cfg.add_message_type<std::vector<int64_t>>("pt::timeframes_ms");
   cfg.add_message_type<session_batch>("pt::session_batch");
   cfg.add_message_type<warmup_history>("pt::warmup_history");

@@ -44,6 +44,8 @@ using create_atom = caf::atom_constant<caf::atom("create")>;
 /// `(restart_atom, session_id, …)`: the supervisor's timer for a failed session's restart, and its
 /// question to the persister for the session's `restart_point`.
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
+/// `(indicators_atom, int64_t n)` to a session's indicator engine: ask for its `indicator_history`.
+using indicators_atom = caf::atom_constant<caf::atom("indicators")>;
 
 /// `from_events` of a subscription (see `market_data_broadcaster`): join now.
 constexpr int64_t join_now = -1;
@@ -96,6 +98,18 @@ struct candle_history {
   std::vector<candle> closed;  ///< at most the n asked for
   bool has_forming = false;
   candle forming;              ///< when `has_forming`
+};
+
+/// An indicator engine's answer to `(indicators_atom, n)`: the indicator series its strategy reads
+/// and their values at the close of each of its latest (at most n) bars of the strategy timeframe,
+/// oldest first. `values[i][c]` is series `c` at the bar opening at `open_times_ms[i]`; NaN while
+/// that indicator warms up. Bar fields (`close`, `volume`, …) are not series here.
+struct indicator_history {
+  int64_t timeframe_ms = 0;                 ///< the strategy timeframe (the bars of the rows)
+  std::vector<std::string> names;           ///< as written in the rules, e.g. "ema_fast", "sma_200@1h"
+  std::vector<int64_t> series_timeframes_ms; ///< the timeframe each series is computed on
+  std::vector<int64_t> open_times_ms;       ///< one per row, strictly increasing
+  std::vector<std::vector<double>> values;  ///< one row per bar, one value per name
 };
 
 // -- a session's pipeline -----------------------------------------------------------------------
@@ -324,6 +338,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, symbol_stats& x) {
   return f(caf::meta::type_name("symbol_stats"), x.symbol, x.subscribers, x.batches, x.events, x.last_event_ms,
            x.events_per_second);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, indicator_history& x) {
+  return f(caf::meta::type_name("indicator_history"), x.timeframe_ms, x.names, x.series_timeframes_ms,
+           x.open_times_ms, x.values);
 }
 
 template <class Inspector>

@@ -139,8 +139,43 @@ session_summary summary_of(const session_report& r) {
   return s;
 }
 
+namespace {
+
+// Keeps the indicator columns of a bar's row for `indicators_atom`, at most `history_bars` bars.
+void remember_indicators(indicator_engine_state& st, const series_row& row) {
+  auto& r = st.recent;
+  if (!r.open_times_ms.empty() && row.bar.open_time_ms <= r.open_times_ms.back())
+    return;
+  if (r.open_times_ms.size() >= indicator_engine_state::history_bars) {
+    r.open_times_ms.erase(r.open_times_ms.begin(), r.open_times_ms.begin() + indicator_engine_state::history_bars / 4);
+    r.values.erase(r.values.begin(), r.values.begin() + indicator_engine_state::history_bars / 4);
+  }
+  std::vector<double> v;
+  v.reserve(st.indicator_columns.size());
+  for (auto c : st.indicator_columns)
+    v.push_back(c < row.values.size() ? row.values[c] : std::numeric_limits<double>::quiet_NaN());
+  r.open_times_ms.push_back(row.bar.open_time_ms);
+  r.values.push_back(std::move(v));
+}
+
+} // namespace
+
+indicator_history last_bars(const indicator_history& h, int64_t n) {
+  size_t rows = std::min(h.open_times_ms.size(), h.values.size());
+  auto keep = static_cast<size_t>(std::clamp<int64_t>(n, 0, static_cast<int64_t>(rows)));
+  indicator_history out;
+  out.timeframe_ms = h.timeframe_ms;
+  out.names = h.names;
+  out.series_timeframes_ms = h.series_timeframes_ms;
+  out.open_times_ms.assign(h.open_times_ms.begin() + static_cast<std::ptrdiff_t>(rows - keep),
+                           h.open_times_ms.begin() + static_cast<std::ptrdiff_t>(rows));
+  out.values.assign(h.values.begin() + static_cast<std::ptrdiff_t>(rows - keep),
+                    h.values.begin() + static_cast<std::ptrdiff_t>(rows));
+  return out;
+}
+
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
-                               caf::actor next) {
+                               caf::actor next, caf::actor supervisor) {
   keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
@@ -149,6 +184,18 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
   self->state.engine.emplace(*compiled);
   for (auto& s : compiled->series)
     self->state.series_names.push_back(s.name);
+  self->state.recent.timeframe_ms = cfg.strategy.timeframe_ms;
+  for (size_t c = 0; c < compiled->series.size(); ++c)
+    if (compiled->series[c].indicator >= 0) {
+      self->state.indicator_columns.push_back(c);
+      self->state.recent.names.push_back(compiled->series[c].name);
+      self->state.recent.series_timeframes_ms.push_back(compiled->series[c].timeframe_ms);
+    }
+  // The pipeline ends after these: the supervisor keeps the series for the pages read later.
+  auto hand_over = [self, supervisor, id = cfg.session_id] {
+    if (supervisor)
+      self->send(supervisor, indicators_atom::value, id, self->state.recent);
+  };
   return {
     [self, cfg](const warmup_history& w) {
       for (size_t i = 0; i < w.timeframes_ms.size() && i < w.bars.size(); ++i) {
@@ -204,6 +251,8 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
             spdlog::info("session {} ({}): first evaluation at {}: {}", cfg.session_id, cfg.name, ev.ts_event_ms,
                          values);
           }
+          if (row.bar_closed)
+            remember_indicators(st, row);
           bar_closed bc;
           bc.event_index = static_cast<uint32_t>(i);
           bc.closed = row.bar_closed;
@@ -214,10 +263,17 @@ caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self
       }
       self->send(next, std::move(out));
     },
-    [self, next](end_data_atom) { self->send(next, end_data_atom::value); },
+    [self](indicators_atom, int64_t n) { return last_bars(self->state.recent, n); },
+    [self, next, hand_over](end_data_atom) {
+      hand_over();
+      self->send(next, end_data_atom::value);
+    },
     [self, next](pause_atom) { self->send(next, pause_atom::value); },
     [self, next](resume_atom) { self->send(next, resume_atom::value); },
-    [self, next](stop_atom, bool flatten) { self->send(next, stop_atom::value, flatten); },
+    [self, next, hand_over](stop_atom, bool flatten) {
+      hand_over();
+      self->send(next, stop_atom::value, flatten);
+    },
   };
 }
 

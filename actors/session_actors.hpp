@@ -6,7 +6,9 @@
 // `session_batch` and forwards it. Each stage links to the next, so a failure in any stage
 // ends the whole session (and only that session); the supervisor monitors the tracker.
 
+#include <deque>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -26,6 +28,10 @@ struct indicator_engine_state {
   bool warned_kline_interval = false;
   bool evaluated = false;              ///< the first evaluation point has been logged
   std::vector<std::string> series_names; ///< column names, for that log line
+  indicator_history recent;            ///< indicator columns at each recent bar close, for `indicators_atom`
+  std::vector<size_t> indicator_columns; ///< row columns of `recent.names` (indicator series only)
+  /// Bars kept in `recent` (the oldest are dropped past it): as many as the candles route serves.
+  static constexpr size_t history_bars = 1000;
   static inline const char* name = "indicator_engine";
 };
 
@@ -38,8 +44,16 @@ struct indicator_engine_state {
 /// commands `pause_atom`, `resume_atom` and `(stop_atom, bool flatten)` in line with the batches
 /// (so they act on the paper executor after every batch received before them). Logs the series values
 /// of its first evaluation point (so a log shows what a warm-up made known).
+/// `(indicators_atom, int64_t n)` → `indicator_history`: the indicator series' values at the close
+/// of each of the last n (at most `history_bars`) bars of the strategy timeframe it evaluated.
+/// At the end of data and on `stop_atom` it also sends `(indicators_atom, session_id,
+/// indicator_history)` — every bar it kept — to `supervisor` (when valid), which keeps it for the
+/// session once its pipeline has ended.
 caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
-                               caf::actor next);
+                               caf::actor next, caf::actor supervisor);
+
+/// The last `n` rows of `h` (all when n ≥ its rows; none when n ≤ 0), with its series.
+indicator_history last_bars(const indicator_history& h, int64_t n);
 
 /// Signal detector state: the compiled entry and exit rules.
 struct signal_detector_state {

@@ -209,7 +209,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   st.trackers->push_back(tracker);
   auto executor = self->spawn(paper_executor, cfg, tracker);
   auto detector = self->spawn(signal_detector, cfg, executor);
-  auto engine = self->spawn(indicator_engine, cfg, detector);
+  auto engine = self->spawn(indicator_engine, cfg, detector, caf::actor{self});
   // Before the subscribe: the broadcaster's first batch can only be sent after it, so the
   // history is ahead of it in the engine's mailbox.
   if (!warmup.timeframes_ms.empty())
@@ -681,6 +681,27 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       if (!s)
         return unknown(id);
       return s->engine;
+    },
+    [self](indicators_atom, int64_t id, indicator_history& h) {
+      if (auto* s = find_session(self, id))
+        s->indicators = std::make_shared<const indicator_history>(std::move(h));
+    },
+    [self](indicators_atom, int64_t id, int64_t n) -> caf::result<indicator_history> {
+      auto* s = find_session(self, id);
+      if (!s)
+        return unknown(id);
+      if (s->indicators)
+        return last_bars(*s->indicators, n);
+      if (has_ended(s->status) || !s->engine)
+        return make_error(session_errc::unknown_session, "session " + std::to_string(id) + " kept no indicator series");
+      auto rp = self->make_response_promise<indicator_history>();
+      self->request(s->engine, std::chrono::seconds(2), indicators_atom::value, n)
+        .then([rp](indicator_history& h) mutable { rp.deliver(std::move(h)); },
+              [rp, id](caf::error&) mutable {
+                rp.deliver(make_error(session_errc::unknown_session,
+                                      "session " + std::to_string(id) + " kept no indicator series"));
+              });
+      return rp;
     },
     [self](run_warmups& w) { self->state.warmups = std::move(w.sessions); },
     [self](restart_atom, int64_t id, int64_t generation) { on_restart_due(self, id, generation); },

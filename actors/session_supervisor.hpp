@@ -35,6 +35,8 @@ struct supervised_session {
   int64_t max_order_id = 0;    ///< highest ids it reported (session_activity), for restarts without a database
   int64_t max_fill_id = 0;
   std::vector<fill> fills_seen; ///< fills it reported, likewise (only kept when there is no persister)
+  /// Its indicator engine's series, handed over when its data ended or it was stopped.
+  std::shared_ptr<const indicator_history> indicators;
 };
 
 /// Supervisor state: every session of this process.
@@ -118,6 +120,10 @@ struct supervisor_state {
 ///   fills and decisions once committed, before the summary of that batch.
 /// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
 ///   diagnostics and tests (killing it fails that session alone).
+/// - `(indicators_atom, int64_t id, int64_t n)` → `indicator_history` of its last n bars: asked of
+///   the session's indicator engine while it runs; once the pipeline has ended, the series the
+///   engine handed over (`(indicators_atom, id, indicator_history)`) at the end of data or stop.
+///   `unknown_session` for an unknown id, or a session that ended with nothing handed over (failed).
 /// A session whose actors terminate is marked failed with the reason; the others go on.
 ///
 /// Restart policy (`session_config::restart`, docs/operations.md "Restart policy"): a session

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "web/api_ws_session.hpp"
+#include "web/ws_protocols.hpp"
 
 namespace pt {
 
@@ -78,8 +79,13 @@ void api_http_session::on_read(beast::error_code ec, size_t) {
   parsed->origin = header(req, http::field::origin);
   if (parsed->path == std::string(api_prefix) + "/ws" && beast::websocket::is_upgrade(req) && registry_) {
     parsed->websocket_upgrade = true;
+    // Browsers cannot set Authorization on a WebSocket: the token comes as a subprotocol
+    // (web/ws_protocols.hpp), or, from older clients, as ?token= in the URL.
+    auto offer = parse_ws_offer(header(req, http::field::sec_websocket_protocol));
     auto token = parsed->query.find("token");
-    if (parsed->authorization.empty() && token != parsed->query.end())
+    if (parsed->authorization.empty() && offer.token)
+      parsed->authorization = "Bearer " + *offer.token;
+    else if (parsed->authorization.empty() && token != parsed->query.end())
       parsed->authorization = "Bearer " + token->second;
     upgrade_ = std::move(req);
   }

@@ -11,6 +11,7 @@
 #include "actors/sqlite.hpp"
 #include "web/api_actor_bridge.hpp"
 #include "web/api_candles.hpp"
+#include "web/api_indicators.hpp"
 #include "web/api_json.hpp"
 #include "web/api_lifecycle.hpp"
 #include "web/api_strategies.hpp"
@@ -210,6 +211,7 @@ std::vector<api_route> api_routes() {
                "A session's P&L, fees, return, drawdown and performance metrics (docs/execution.md)", {"period_ms"},
                "", session_route(query_session_metrics), session_statuses});
   add_candle_routes(r);
+  add_indicator_routes(r);
   add_lifecycle_routes(r);
   r.push_back({"GET", "/market/{symbol}", true, false, "The broadcaster's stats of a symbol and the live feed's health",
                {}, "", market, {200, 400, 404, 503}});

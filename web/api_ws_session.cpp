@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "web/api_ws_command.hpp"
+#include "web/ws_protocols.hpp"
 
 namespace pt {
 
@@ -39,8 +40,14 @@ api_ws_session::api_ws_session(net::ip::tcp::socket&& socket, std::shared_ptr<pu
 void api_ws_session::run(http::request<http::string_body> req) {
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator(
-    [](websocket::response_type& res) { res.set(http::field::server, "papertrader"); }));
+  // A browser that offered subprotocols refuses an answer that selects none of them.
+  auto offer_text = req[http::field::sec_websocket_protocol];
+  bool offered = parse_ws_offer(std::string_view(offer_text.data(), offer_text.size())).protocol;
+  ws_.set_option(websocket::stream_base::decorator([offered](websocket::response_type& res) {
+    res.set(http::field::server, "papertrader");
+    if (offered)
+      res.set(http::field::sec_websocket_protocol, std::string(ws_protocol));
+  }));
   ws_.read_message_max(read_limit_bytes);
   upgrade_ = std::move(req);
   ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });

@@ -206,6 +206,61 @@ TEST_F(ApiE2E, CandlesCheckTheirInput) {
   EXPECT_EQ(http_get(port_, "/api/v1/sessions/1/candles?timeframe=1m", "wrong").status, 401);
 }
 
+TEST_F(ApiE2E, IndicatorSeriesOfAFinishedSessionArePerBar) {
+  // The sessions have finished: their engines handed their series to the supervisor.
+  auto r = http_get(port_, "/api/v1/sessions/1/indicators?timeframe=10s&limit=20", reader);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = json_of(r);
+  EXPECT_STREQ(d["timeframe"].GetString(), "10s");
+  ASSERT_EQ(d["series"].Size(), 2u) << r.body;
+  EXPECT_STREQ(d["series"][0]["name"].GetString(), "ema_fast");
+  EXPECT_STREQ(d["series"][1]["name"].GetString(), "ema_slow");
+  const auto& items = d["items"];
+  ASSERT_EQ(items.Size(), 20u) << r.body;
+  int64_t previous = 0;
+  for (const auto& it : items.GetArray()) {
+    int64_t t = it["open_time_ms"].GetInt64();
+    EXPECT_GT(t, previous);
+    EXPECT_EQ(t % 10000, 0);
+    previous = t;
+    ASSERT_EQ(it["values"].Size(), 2u);
+    for (const auto& v : it["values"].GetArray()) // warmed up before the last 20 bars (of 50)
+      EXPECT_TRUE(v.IsDouble() && v.GetDouble() > 10000 && v.GetDouble() < 200000) << r.body;
+  }
+  // Each bar's values are those the rules saw: the decision log's inputs at that bar agree.
+  auto dec = json_of(http_get(port_, "/api/v1/sessions/1/decisions?limit=1000", admin));
+  auto all = json_of(http_get(port_, "/api/v1/sessions/1/indicators?timeframe=10s&limit=1000", reader));
+  int checked = 0;
+  for (const auto& row : dec["items"].GetArray()) {
+    std::smatch m;
+    std::string inputs = row["inputs"].GetString();
+    if (!std::regex_search(inputs, m, std::regex(R"(ema_fast=([0-9.]+))")))
+      continue;
+    double logged = std::stod(m[1]);
+    int64_t ts = row["ts_event_ms"].GetInt64();
+    for (const auto& it : all["items"].GetArray()) {
+      int64_t open = it["open_time_ms"].GetInt64();
+      if (open + 10000 <= ts && ts < open + 20000 && it["values"][0].IsDouble()) {
+        EXPECT_NEAR(it["values"][0].GetDouble(), logged, std::abs(logged) * 1e-6) << inputs;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 0) << "no decision matched a bar";
+  auto rsi = json_of(http_get(port_, "/api/v1/sessions/2/indicators?timeframe=5s", reader));
+  ASSERT_TRUE(rsi.IsObject() && rsi.HasMember("series"));
+  EXPECT_STREQ(rsi["series"][0]["name"].GetString(), "rsi");
+  EXPECT_STREQ(rsi["timeframe"].GetString(), "5s");
+  EXPECT_EQ(error_code_of(http_get(port_, "/api/v1/sessions/99/indicators?timeframe=10s", reader)), "unknown_session");
+  for (auto bad : {"timeframe=7q", "timeframe=1m", "", "timeframe=10s&limit=0", "timeframe=10s&limit=1001",
+                   "timeframe=10s&limit=x", "timeframe=10s&side=buy"}) {
+    auto b = http_get(port_, std::string("/api/v1/sessions/1/indicators?") + bad, reader);
+    EXPECT_EQ(b.status, 400) << bad << " " << b.body;
+  }
+  EXPECT_EQ(http_get(port_, "/api/v1/sessions/x/indicators?timeframe=10s", reader).status, 400);
+  EXPECT_EQ(http_get(port_, "/api/v1/sessions/1/indicators?timeframe=10s", "wrong").status, 401);
+}
+
 TEST_F(ApiE2E, PositionsAndMetricsComeFromTheSessionRow) {
   auto s = json_of(http_get(port_, "/api/v1/sessions/1", admin));
   auto m = json_of(http_get(port_, "/api/v1/sessions/1/metrics", admin));
@@ -329,7 +384,8 @@ TEST_F(ApiE2E, OpenApiDocumentIsValid) {
     << "run: npm ci --prefix tests/openapi";
   auto check = run_command("node " + script + " " + file, dir_);
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("valid: 19 paths"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("valid: 20 paths"), std::string::npos) << check.out;
+  EXPECT_NE(r.body.find("\"/sessions/{id}/indicators\""), std::string::npos);
 }
 
 TEST_F(ApiE2E, SessionCommandsReachTheSupervisor) {
