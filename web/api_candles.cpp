@@ -69,27 +69,13 @@ std::vector<decision_row> read_decisions(sql::database& db, int64_t id, int64_t 
 }
 
 void session_candles(api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
-  if (auto bad = reject_unknown_params(req, {"timeframe", "limit"})) {
-    reply(*bad);
+  api_response bad;
+  auto q = read_bar_query(req, params.at(0), bad);
+  if (!q) {
+    reply(bad);
     return;
   }
-  auto id = parse_session_id(params.at(0));
-  if (!id) {
-    reply(json_error(400, "invalid_id", "a session id is a positive integer, not '" + params.at(0) + "'"));
-    return;
-  }
-  auto tf_it = req.query.find("timeframe");
-  auto tf = tf_it == req.query.end() ? std::nullopt : parse_timeframe_ms(tf_it->second);
-  if (!tf) {
-    reply(json_error(400, "invalid_parameter", "timeframe is required: a count 1..1000 and a unit s, m, h, d or w, e.g. 1m"));
-    return;
-  }
-  bool ok = true;
-  int64_t limit = query_int(req, "limit", 1, 1000, ok).value_or(default_limit);
-  if (!ok) {
-    reply(json_error(400, "invalid_parameter", "limit must be an integer 1..1000"));
-    return;
-  }
+  int64_t session_id = q->session_id, timeframe_ms = q->timeframe_ms, limit = q->limit;
   if (ctx.options.database.empty()) {
     reply(json_error(503, "no_database", "this run keeps no database"));
     return;
@@ -98,7 +84,6 @@ void session_candles(api_context& ctx, const api_request& req, const route_param
     reply(json_error(503, "unavailable", "no market data broadcaster"));
     return;
   }
-  int64_t session_id = *id, timeframe_ms = *tf;
   ctx.worker.post([&ctx, session_id, timeframe_ms, limit, reply, path = req.path] {
     std::string symbol;
     try {
@@ -153,6 +138,35 @@ void session_candles(api_context& ctx, const api_request& req, const route_param
 }
 
 } // namespace
+
+std::optional<bar_query> read_bar_query(const api_request& req, const std::string& id_text, api_response& error) {
+  if (auto bad = reject_unknown_params(req, {"timeframe", "limit"})) {
+    error = *bad;
+    return std::nullopt;
+  }
+  auto id = parse_session_id(id_text);
+  if (!id) {
+    error = json_error(400, "invalid_id", "a session id is a positive integer, not '" + id_text + "'");
+    return std::nullopt;
+  }
+  auto tf_it = req.query.find("timeframe");
+  auto tf = tf_it == req.query.end() ? std::nullopt : parse_timeframe_ms(tf_it->second);
+  if (!tf) {
+    error = json_error(400, "invalid_parameter",
+                       "timeframe is required: a count 1..1000 and a unit s, m, h, d or w, e.g. 1m");
+    return std::nullopt;
+  }
+  bool ok = true;
+  bar_query q;
+  q.session_id = *id;
+  q.timeframe_ms = *tf;
+  q.limit = query_int(req, "limit", 1, 1000, ok).value_or(default_limit);
+  if (!ok) {
+    error = json_error(400, "invalid_parameter", "limit must be an integer 1..1000");
+    return std::nullopt;
+  }
+  return q;
+}
 
 void add_candle_routes(std::vector<api_route>& routes) {
   routes.push_back({"GET", "/sessions/{id}/candles", true, false,

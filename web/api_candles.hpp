@@ -3,11 +3,25 @@
 // `GET /sessions/{id}/candles`: the session symbol's candles from the market-data broadcaster,
 // with the decision log's recorded indicator inputs of each bar.
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "web/api_router.hpp"
 
 namespace pt {
+
+/// The parameters of a per-bar session route (`/sessions/{id}/candles`, `/sessions/{id}/indicators`).
+struct bar_query {
+  int64_t session_id = 0;
+  int64_t timeframe_ms = 0; ///< required `timeframe` (see `parse_timeframe_ms`)
+  int64_t limit = 500;      ///< `limit`, 1..1000, default 500
+};
+
+/// Reads a `bar_query` from the path's id segment `id_text` and `req`'s query; nullopt with the
+/// 400 answer in `error` for an unknown parameter, `invalid_id` or `invalid_parameter`.
+std::optional<bar_query> read_bar_query(const api_request& req, const std::string& id_text, api_response& error);
 
 /// Adds `GET /sessions/{id}/candles?timeframe=1m[&limit=N]`:
 /// - the session's symbol is read from the database (404 `unknown_session` when the id is not

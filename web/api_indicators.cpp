@@ -9,6 +9,7 @@
 #include "actors/session_errc.hpp"
 #include "actors/sqlite.hpp"
 #include "core/candle.hpp"
+#include "web/api_candles.hpp"
 #include "web/api_json.hpp"
 
 namespace pt {
@@ -16,7 +17,6 @@ namespace pt {
 namespace {
 
 constexpr std::chrono::milliseconds indicators_timeout{2000};
-constexpr int64_t default_limit = 500;
 
 api_response no_indicators(int64_t id) {
   return json_error(404, "no_indicators",
@@ -50,37 +50,22 @@ void ask_supervisor_for(api_context& ctx, int64_t id, int64_t limit, int64_t tim
 }
 
 void session_indicators(api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
-  if (auto bad = reject_unknown_params(req, {"timeframe", "limit"})) {
-    reply(*bad);
+  api_response bad;
+  auto q = read_bar_query(req, params.at(0), bad);
+  if (!q) {
+    reply(bad);
     return;
   }
-  auto id = parse_session_id(params.at(0));
-  if (!id) {
-    reply(json_error(400, "invalid_id", "a session id is a positive integer, not '" + params.at(0) + "'"));
-    return;
-  }
-  auto tf = req.query.find("timeframe");
-  auto timeframe_ms = tf == req.query.end() ? std::nullopt : parse_timeframe_ms(tf->second);
-  if (!timeframe_ms) {
-    reply(json_error(400, "invalid_parameter",
-                     "timeframe is required: the strategy's, a count 1..1000 and a unit s, m, h, d or w, e.g. 1m"));
-    return;
-  }
-  bool ok = true;
-  int64_t limit = query_int(req, "limit", 1, 1000, ok).value_or(default_limit);
-  if (!ok) {
-    reply(json_error(400, "invalid_parameter", "limit must be an integer 1..1000"));
-    return;
-  }
+  int64_t id = q->session_id, timeframe_ms = q->timeframe_ms, limit = q->limit;
   if (!ctx.services.supervisor) {
     reply(json_error(503, "unavailable", "no session supervisor in this run"));
     return;
   }
   if (ctx.options.database.empty()) {
-    ask_supervisor_for(ctx, *id, limit, *timeframe_ms, reply);
+    ask_supervisor_for(ctx, id, limit, timeframe_ms, reply);
     return;
   }
-  ctx.worker.post([&ctx, id = *id, limit, timeframe_ms = *timeframe_ms, reply, path = req.path] {
+  ctx.worker.post([&ctx, id, limit, timeframe_ms, reply, path = req.path] {
     try {
       sql::database db(ctx.options.database, true);
       db.exec("PRAGMA busy_timeout = 2000");
@@ -137,7 +122,7 @@ std::string indicators_json(int64_t id, const indicator_history& h) {
 void add_indicator_routes(std::vector<api_route>& routes) {
   routes.push_back({"GET", "/sessions/{id}/indicators", true, false,
                     "A running session's indicator series (every indicator its strategy reads) at each bar close",
-                    {"timeframe", "limit"}, "", session_indicators});
+                    {"timeframe", "limit"}, "", session_indicators, {200, 400, 404, 500, 503, 504}});
 }
 
 } // namespace pt

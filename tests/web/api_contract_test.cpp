@@ -43,14 +43,15 @@ std::map<operation, std::set<int>> documented_statuses() {
   return out;
 }
 
-// A concrete target of `pattern`: {id} → `id`, {symbol} → BTCUSDT; candles ask for 1m.
+// A concrete target of `pattern`: {id} → `id`, {symbol} → BTCUSDT; candles and indicators ask for 1m.
 std::string target_of(const api_route& r, const std::string& id = "1", const std::string& query = "") {
   std::string t = std::string(api_prefix) + r.pattern;
   if (auto at = t.find("{id}"); at != std::string::npos)
     t.replace(at, 4, id);
   if (auto at = t.find("{symbol}"); at != std::string::npos)
     t.replace(at, 8, id == "1" ? "BTCUSDT" : "NOPEUSDT");
-  std::string q = r.pattern == "/sessions/{id}/candles" ? "timeframe=1m" : "";
+  bool bars = r.pattern == "/sessions/{id}/candles" || r.pattern == "/sessions/{id}/indicators";
+  std::string q = bars ? "timeframe=1m" : "";
   if (!query.empty())
     q += (q.empty() ? "" : "&") + query;
   return q.empty() ? t : t + "?" + q;
