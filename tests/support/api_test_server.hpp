@@ -59,6 +59,15 @@ inline caf::behavior fake_supervisor(caf::event_based_actor*) {
     [](resume_atom, int64_t id) { return command_answer(id, "running"); },
     [](stop_atom, int64_t id, bool) { return command_answer(id, "stopped"); },
     [](watch_atom, caf::actor&, activity_atom) { return std::vector<session_summary>{}; }, // the push hub
+    [](indicators_atom, int64_t, int64_t) { // one 1m bar of one series
+      indicator_history h;
+      h.timeframe_ms = 60'000;
+      h.names = {"ema_fast"};
+      h.series_timeframes_ms = {60'000};
+      h.open_times_ms = {1'723'161'240'000};
+      h.values = {{61'830.5}};
+      return h;
+    },
   };
 }
 

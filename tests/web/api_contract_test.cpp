@@ -116,6 +116,13 @@ TEST_F(ApiContract, EveryAnswerIsDocumentedAndEveryDocumentedStatusIsReached) {
   api_options slow_o = o;
   slow_o.database = database_with_session();
   auto& slow = start(slow_o, fake_services(supervisor_, log_), silent);
+  // A supervisor that never answers a question about indicator series: 504.
+  auto mute = system_.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](indicators_atom, int64_t, int64_t) { return caf::delegated<indicator_history>{}; }};
+  });
+  api_options mute_o = o;
+  mute_o.database = database_with_session();
+  auto& muted = start(mute_o, fake_services(mute, log_), silent);
   // A bucket of one request that refills only after hours: every request after the first is 429.
   api_options limited_o = o;
   limited_o.burst = 1;
@@ -148,6 +155,8 @@ TEST_F(ApiContract, EveryAnswerIsDocumentedAndEveryDocumentedStatusIsReached) {
     drive(broken.port(), r, token, target_of(r), body);                                         // 500, 504
     if (r.pattern == "/sessions/{id}/candles" || r.pattern == "/market/{symbol}")
       drive(slow.port(), r, token, target_of(r), body); // 504 (candles), 503 (market)
+    if (r.pattern == "/sessions/{id}/indicators")
+      drive(muted.port(), r, token, target_of(r), body); // 504
   }
   // A session that cannot be made: 400 with its problems.
   auto routes = api_routes();
@@ -165,9 +174,10 @@ TEST_F(ApiContract, EveryAnswerIsDocumentedAndEveryDocumentedStatusIsReached) {
     for (int s : statuses)
       EXPECT_TRUE(seen_[op].count(s)) << op.first << " " << op.second << " documents " << s
                                       << ", which no request reached";
-  for (auto* server : {&full, &bare, &broken, &slow, &limited})
+  for (auto* server : {&full, &bare, &broken, &slow, &muted, &limited})
     EXPECT_EQ(server->undeclared_answers(), 0);
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(mute, caf::exit_reason::user_shutdown);
 }
 
 } // namespace
