@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/fill_settings_json.hpp"
+#include "wire/fill_settings_json.hpp"
 #include "actors/messages.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_activity.hpp"

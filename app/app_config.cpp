@@ -4,7 +4,7 @@
 #include <set>
 #include <tuple>
 
-#include "actors/fill_settings_json.hpp"
+#include "wire/fill_settings_json.hpp"
 #include "app/api_wiring.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"

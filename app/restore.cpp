@@ -9,9 +9,9 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include "actors/fill_settings_json.hpp"
-#include "actors/migrations.hpp"
-#include "actors/sqlite.hpp"
+#include "wire/fill_settings_json.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
 #include "app/strategy_loader.hpp"
 
 namespace pt {

@@ -15,8 +15,8 @@
 #include "app/restore.hpp"
 #include "app/runner.hpp"
 #include "app/warmup.hpp"
-#include "web/base_url.hpp"
-#include "web/binance_rest_client.hpp"
+#include "feeds/base_url.hpp"
+#include "feeds/binance/rest_client.hpp"
 
 namespace pt {
 

@@ -10,14 +10,14 @@
 #include <gtest/gtest.h>
 
 #include "actors/market_data_broadcaster.hpp"
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/restore.hpp"
 #include "app/strategy_loader.hpp"
-#include "web/api_queries.hpp"
+#include "web/api/routes/queries.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/recorded_events.hpp"
 #include "tests/support/temp_dir_test.hpp"
