@@ -6,12 +6,12 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/fill_settings_json.hpp"
-#include "actors/messages.hpp"
-#include "actors/persister.hpp"
-#include "actors/session_activity.hpp"
 #include "actors/indicator_engine.hpp"
+#include "actors/messages.hpp"
 #include "actors/paper_executor.hpp"
+#include "actors/persister.hpp"
 #include "actors/position_tracker.hpp"
+#include "actors/session_activity.hpp"
 #include "actors/signal_detector.hpp"
 
 namespace pt {
