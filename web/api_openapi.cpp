@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/fill_fields.hpp"
 #include "web/api_json.hpp"
 #include "web/performance_json.hpp"
 
@@ -143,7 +144,7 @@ void write_fill_property(json_out& j, const prop& p) {
   case prop_kind::latency: // [min_ms, max_ms]
     j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
     j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
+    j.str("type", "integer").i64("minimum", 0).i64("maximum", max_latency_ms);
     j.w().EndObject();
     break;
   case prop_kind::object:
@@ -159,6 +160,60 @@ void write_fill_property(json_out& j, const prop& p) {
   if (p.nullable)
     j.boolean("nullable", true);
   j.w().EndObject();
+}
+
+// An integer schema bounded by `f`'s range.
+void write_bounded_integer(json_out& j, const fill_field& f) {
+  j.w().StartObject();
+  j.str("type", "integer").i64("minimum", f.min).i64("maximum", f.max);
+  j.w().EndObject();
+}
+
+// A `fill_fields()` field as a request (`FillOverrides`) reads it: every form it accepts.
+void write_override_property(json_out& j, const fill_field& f) {
+  j.key(f.name);
+  switch (f.kind) {
+  case fill_field_kind::bps:
+    j.w().StartObject();
+    j.str("description", "bps from " + std::to_string(f.min) + " to " + std::to_string(f.max) +
+                           ": a decimal string, or an integer in a request")
+      .key("oneOf");
+    j.w().StartArray();
+    j.w().StartObject();
+    j.str("type", "string");
+    j.w().EndObject();
+    write_bounded_integer(j, f);
+    j.w().EndArray();
+    j.w().EndObject();
+    break;
+  case fill_field_kind::boolean:
+    j.w().StartObject();
+    j.str("type", "boolean");
+    j.w().EndObject();
+    break;
+  case fill_field_kind::integer:
+    write_bounded_integer(j, f);
+    break;
+  case fill_field_kind::latency:
+    j.w().StartObject();
+    j.str("description", "ms: a fixed integer, or [min, max] drawn from uniformly (a request); answers give "
+                         "[min, max]")
+      .key("oneOf");
+    j.w().StartArray();
+    write_bounded_integer(j, f);
+    j.w().StartObject();
+    j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
+    write_bounded_integer(j, f);
+    j.w().EndObject();
+    j.w().EndArray();
+    j.w().EndObject();
+    break;
+  case fill_field_kind::seed:
+    j.w().StartObject();
+    j.str("type", "integer").i64("minimum", 0);
+    j.w().EndObject();
+    break;
+  }
 }
 
 // `name`: an object schema of `props`; `required` lists the ones always present.
@@ -196,62 +251,18 @@ void write_fill_schemas(json_out& j) {
     .str("description", "Replacements of the fill profile's parameters (docs/execution.md); each field optional");
   j.key("properties");
   j.w().StartObject();
-  for (const char* b : {"half_spread_bps", "beyond_book_bps"}) {
-    j.key(b);
-    j.w().StartObject();
-    j.str("description", "bps from 0 to 10000: a decimal string, or an integer in a request").key("oneOf");
-    j.w().StartArray();
-    j.w().StartObject();
-    j.str("type", "string");
-    j.w().EndObject();
-    j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 10'000);
-    j.w().EndObject();
-    j.w().EndArray();
-    j.w().EndObject();
-  }
-  for (const char* b : {"walk_book", "remember_liquidity", "fill_on_touch"})
-    write_fill_property(j, {b, k::boolean});
-  j.key("queue_factor_pct");
-  j.w().StartObject();
-  j.str("type", "integer").i64("minimum", 0).i64("maximum", 10'000);
-  j.w().EndObject();
-  j.key("trade_share_pct");
-  j.w().StartObject();
-  j.str("type", "integer").i64("minimum", 0).i64("maximum", 100);
-  j.w().EndObject();
-  for (const char* l : {"submit_latency_ms", "ack_latency_ms", "cancel_latency_ms"}) {
-    j.key(l);
-    j.w().StartObject();
-    j.str("description", "ms: a fixed integer, or [min, max] drawn from uniformly (a request); answers give "
-                         "[min, max]")
-      .key("oneOf");
-    j.w().StartArray();
-    j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
-    j.w().EndObject();
-    j.w().StartObject();
-    j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
-    j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
-    j.w().EndObject();
-    j.w().EndObject();
-    j.w().EndArray();
-    j.w().EndObject();
-  }
-  j.key("seed");
-  j.w().StartObject();
-  j.str("type", "integer").i64("minimum", 0);
-  j.w().EndObject();
+  for (auto& f : fill_fields())
+    write_override_property(j, f);
   j.w().EndObject();
   j.w().EndObject();
 
-  std::vector<prop> params{{"taker_fee_bps", k::decimal}, {"maker_fee_bps", k::decimal}, {"slippage_bps", k::decimal},
-                           {"half_spread_bps", k::decimal}, {"walk_book", k::boolean}, {"beyond_book_bps", k::decimal},
-                           {"remember_liquidity", k::boolean}, {"fill_on_touch", k::boolean},
-                           {"queue_factor_pct", k::integer}, {"trade_share_pct", k::integer},
-                           {"submit_latency_ms", k::latency}, {"ack_latency_ms", k::latency},
-                           {"cancel_latency_ms", k::latency}, {"seed", k::integer}};
+  // The fees and slippage, then every field of `fill_fields()` as an answer writes it.
+  std::vector<prop> params{{"taker_fee_bps", k::decimal}, {"maker_fee_bps", k::decimal}, {"slippage_bps", k::decimal}};
+  for (auto& f : fill_fields())
+    params.push_back({f.name, f.kind == fill_field_kind::bps       ? k::decimal
+                              : f.kind == fill_field_kind::boolean ? k::boolean
+                              : f.kind == fill_field_kind::latency ? k::latency
+                                                                   : k::integer});
   std::vector<const char*> all;
   for (auto& p : params)
     all.push_back(p.name);
