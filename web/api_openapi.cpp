@@ -70,7 +70,8 @@ void write_response(json_out& j, const char* status, const char* description, co
   j.w().EndObject();
 }
 
-void write_request_body(json_out& j, const std::string& kind) {
+// `kind` is the route's `body`; `schema` its `body_schema`.
+void write_request_body(json_out& j, const std::string& kind, const std::string& schema) {
   j.key("requestBody");
   j.w().StartObject();
   j.boolean("required", kind == "strategy").key("content");
@@ -79,8 +80,8 @@ void write_request_body(json_out& j, const std::string& kind) {
   j.w().StartObject();
   j.key("schema");
   j.w().StartObject();
-  if (kind == "create_session") {
-    j.str("$ref", "#/components/schemas/CreateSession");
+  if (!schema.empty()) {
+    j.str("$ref", "#/components/schemas/" + schema);
   } else {
     j.str("type", "object");
   }
@@ -343,21 +344,6 @@ void write_fill_schemas(json_out& j) {
   }
 }
 
-// The schema of a route's 200 answer, when one is described.
-const char* answer_schema(const api_route& r) {
-  if (r.method != "GET")
-    return nullptr;
-  if (r.pattern == "/sessions/{id}/metrics")
-    return "#/components/schemas/SessionMetrics";
-  if (r.pattern == "/sessions/{id}")
-    return "#/components/schemas/Session";
-  if (r.pattern == "/sessions/{id}/orders")
-    return "#/components/schemas/OrderPage";
-  if (r.pattern == "/sessions/{id}/fills")
-    return "#/components/schemas/FillPage";
-  return nullptr;
-}
-
 // What an error status means on route `r`.
 const char* error_description(const api_route& r, int status) {
   switch (status) {
@@ -369,9 +355,7 @@ const char* error_description(const api_route& r, int status) {
   case 403:
     return "A read-only token on a command";
   case 404:
-    return r.pattern == "/market/{symbol}" ? "No market data for the symbol"
-           : r.pattern == "/sessions/{id}/candles" ? "Unknown session, or no running session builds these candles"
-                                                   : "Unknown session id";
+    return r.not_found.c_str();
   case 409:
     return "The session's state does not allow the command (e.g. pause a stopped session)";
   case 413:
@@ -414,7 +398,7 @@ void write_operation(json_out& j, const api_route& r) {
     write_parameter(j, q, false);
   j.w().EndArray();
   if (!r.body.empty())
-    write_request_body(j, r.method == "POST" && r.pattern == "/sessions" ? "create_session" : r.body);
+    write_request_body(j, r.body, r.body_schema);
   j.key("responses");
   j.w().StartObject();
   // Exactly the statuses the route can answer (`route_statuses`), from its declaration.
@@ -427,13 +411,13 @@ void write_operation(json_out& j, const api_route& r) {
       j.str("description", "Switching Protocols: the connection is now a WebSocket of JSON push messages");
       j.w().EndObject();
       break;
-    case 200:
-      write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false,
-                     answer_schema(r));
+    case 200: // the success answer, as the route declares it (`api_route::answer`)
+    case 201: {
+      std::string ref = r.answer.schema.empty() ? "" : "#/components/schemas/" + r.answer.schema;
+      write_response(j, code.c_str(), r.answer.description.c_str(), r.answer.content_type.c_str(), false,
+                     ref.empty() ? nullptr : ref.c_str());
       break;
-    case 201:
-      write_response(j, "201", "Created: the new session's summary, running", "application/json", false);
-      break;
+    }
     default:
       write_response(j, code.c_str(), error_description(r, status), "application/json", true);
     }
