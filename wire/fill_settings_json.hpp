@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/fill_fields.hpp"
 #include "core/fill_model.hpp"
 #include "core/order.hpp"
 #include "core/paper_exchange.hpp"
@@ -26,10 +27,8 @@ struct fill_field_problem {
   std::string why;
 };
 
-/// Largest latency a `*_latency_ms` setting may give, ms (one hour).
-inline constexpr int64_t max_latency_ms = 3'600'000;
-
-/// Reads a `fill` object into `out` (fields not named stay as they are). Fields and values:
+/// Reads a `fill` object into `out` (fields not named stay as they are). Fields and values (the
+/// table `fill_fields()`, core/fill_fields.hpp):
 /// - `half_spread_bps`, `beyond_book_bps`: bps from 0 to 10000, a decimal string ("0.5") or an
 ///   integer;
 /// - `walk_book`, `remember_liquidity`, `fill_on_touch`: booleans;

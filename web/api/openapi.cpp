@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/fill_fields.hpp"
 #include "web/api/json.hpp"
 #include "wire/performance_json.hpp"
 
@@ -69,7 +70,8 @@ void write_response(json_out& j, const char* status, const char* description, co
   j.w().EndObject();
 }
 
-void write_request_body(json_out& j, const std::string& kind) {
+// `kind` is the route's `body`; `schema` its `body_schema`.
+void write_request_body(json_out& j, const std::string& kind, const std::string& schema) {
   j.key("requestBody");
   j.w().StartObject();
   j.boolean("required", kind == "strategy").key("content");
@@ -78,8 +80,8 @@ void write_request_body(json_out& j, const std::string& kind) {
   j.w().StartObject();
   j.key("schema");
   j.w().StartObject();
-  if (kind == "create_session") {
-    j.str("$ref", "#/components/schemas/CreateSession");
+  if (!schema.empty()) {
+    j.str("$ref", "#/components/schemas/" + schema);
   } else {
     j.str("type", "object");
   }
@@ -143,7 +145,7 @@ void write_fill_property(json_out& j, const prop& p) {
   case prop_kind::latency: // [min_ms, max_ms]
     j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
     j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
+    j.str("type", "integer").i64("minimum", 0).i64("maximum", max_latency_ms);
     j.w().EndObject();
     break;
   case prop_kind::object:
@@ -159,6 +161,60 @@ void write_fill_property(json_out& j, const prop& p) {
   if (p.nullable)
     j.boolean("nullable", true);
   j.w().EndObject();
+}
+
+// An integer schema bounded by `f`'s range.
+void write_bounded_integer(json_out& j, const fill_field& f) {
+  j.w().StartObject();
+  j.str("type", "integer").i64("minimum", f.min).i64("maximum", f.max);
+  j.w().EndObject();
+}
+
+// A `fill_fields()` field as a request (`FillOverrides`) reads it: every form it accepts.
+void write_override_property(json_out& j, const fill_field& f) {
+  j.key(f.name);
+  switch (f.kind) {
+  case fill_field_kind::bps:
+    j.w().StartObject();
+    j.str("description", "bps from " + std::to_string(f.min) + " to " + std::to_string(f.max) +
+                           ": a decimal string, or an integer in a request")
+      .key("oneOf");
+    j.w().StartArray();
+    j.w().StartObject();
+    j.str("type", "string");
+    j.w().EndObject();
+    write_bounded_integer(j, f);
+    j.w().EndArray();
+    j.w().EndObject();
+    break;
+  case fill_field_kind::boolean:
+    j.w().StartObject();
+    j.str("type", "boolean");
+    j.w().EndObject();
+    break;
+  case fill_field_kind::integer:
+    write_bounded_integer(j, f);
+    break;
+  case fill_field_kind::latency:
+    j.w().StartObject();
+    j.str("description", "ms: a fixed integer, or [min, max] drawn from uniformly (a request); answers give "
+                         "[min, max]")
+      .key("oneOf");
+    j.w().StartArray();
+    write_bounded_integer(j, f);
+    j.w().StartObject();
+    j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
+    write_bounded_integer(j, f);
+    j.w().EndObject();
+    j.w().EndArray();
+    j.w().EndObject();
+    break;
+  case fill_field_kind::seed:
+    j.w().StartObject();
+    j.str("type", "integer").i64("minimum", 0);
+    j.w().EndObject();
+    break;
+  }
 }
 
 // `name`: an object schema of `props`; `required` lists the ones always present.
@@ -196,62 +252,18 @@ void write_fill_schemas(json_out& j) {
     .str("description", "Replacements of the fill profile's parameters (docs/execution.md); each field optional");
   j.key("properties");
   j.w().StartObject();
-  for (const char* b : {"half_spread_bps", "beyond_book_bps"}) {
-    j.key(b);
-    j.w().StartObject();
-    j.str("description", "bps from 0 to 10000: a decimal string, or an integer in a request").key("oneOf");
-    j.w().StartArray();
-    j.w().StartObject();
-    j.str("type", "string");
-    j.w().EndObject();
-    j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 10'000);
-    j.w().EndObject();
-    j.w().EndArray();
-    j.w().EndObject();
-  }
-  for (const char* b : {"walk_book", "remember_liquidity", "fill_on_touch"})
-    write_fill_property(j, {b, k::boolean});
-  j.key("queue_factor_pct");
-  j.w().StartObject();
-  j.str("type", "integer").i64("minimum", 0).i64("maximum", 10'000);
-  j.w().EndObject();
-  j.key("trade_share_pct");
-  j.w().StartObject();
-  j.str("type", "integer").i64("minimum", 0).i64("maximum", 100);
-  j.w().EndObject();
-  for (const char* l : {"submit_latency_ms", "ack_latency_ms", "cancel_latency_ms"}) {
-    j.key(l);
-    j.w().StartObject();
-    j.str("description", "ms: a fixed integer, or [min, max] drawn from uniformly (a request); answers give "
-                         "[min, max]")
-      .key("oneOf");
-    j.w().StartArray();
-    j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
-    j.w().EndObject();
-    j.w().StartObject();
-    j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
-    j.w().StartObject();
-    j.str("type", "integer").i64("minimum", 0).i64("maximum", 3'600'000);
-    j.w().EndObject();
-    j.w().EndObject();
-    j.w().EndArray();
-    j.w().EndObject();
-  }
-  j.key("seed");
-  j.w().StartObject();
-  j.str("type", "integer").i64("minimum", 0);
-  j.w().EndObject();
+  for (auto& f : fill_fields())
+    write_override_property(j, f);
   j.w().EndObject();
   j.w().EndObject();
 
-  std::vector<prop> params{{"taker_fee_bps", k::decimal}, {"maker_fee_bps", k::decimal}, {"slippage_bps", k::decimal},
-                           {"half_spread_bps", k::decimal}, {"walk_book", k::boolean}, {"beyond_book_bps", k::decimal},
-                           {"remember_liquidity", k::boolean}, {"fill_on_touch", k::boolean},
-                           {"queue_factor_pct", k::integer}, {"trade_share_pct", k::integer},
-                           {"submit_latency_ms", k::latency}, {"ack_latency_ms", k::latency},
-                           {"cancel_latency_ms", k::latency}, {"seed", k::integer}};
+  // The fees and slippage, then every field of `fill_fields()` as an answer writes it.
+  std::vector<prop> params{{"taker_fee_bps", k::decimal}, {"maker_fee_bps", k::decimal}, {"slippage_bps", k::decimal}};
+  for (auto& f : fill_fields())
+    params.push_back({f.name, f.kind == fill_field_kind::bps       ? k::decimal
+                              : f.kind == fill_field_kind::boolean ? k::boolean
+                              : f.kind == fill_field_kind::latency ? k::latency
+                                                                   : k::integer});
   std::vector<const char*> all;
   for (auto& p : params)
     all.push_back(p.name);
@@ -332,21 +344,6 @@ void write_fill_schemas(json_out& j) {
   }
 }
 
-// The schema of a route's 200 answer, when one is described.
-const char* answer_schema(const api_route& r) {
-  if (r.method != "GET")
-    return nullptr;
-  if (r.pattern == "/sessions/{id}/metrics")
-    return "#/components/schemas/SessionMetrics";
-  if (r.pattern == "/sessions/{id}")
-    return "#/components/schemas/Session";
-  if (r.pattern == "/sessions/{id}/orders")
-    return "#/components/schemas/OrderPage";
-  if (r.pattern == "/sessions/{id}/fills")
-    return "#/components/schemas/FillPage";
-  return nullptr;
-}
-
 // What an error status means on route `r`.
 const char* error_description(const api_route& r, int status) {
   switch (status) {
@@ -358,9 +355,7 @@ const char* error_description(const api_route& r, int status) {
   case 403:
     return "A read-only token on a command";
   case 404:
-    return r.pattern == "/market/{symbol}" ? "No market data for the symbol"
-           : r.pattern == "/sessions/{id}/candles" ? "Unknown session, or no running session builds these candles"
-                                                   : "Unknown session id";
+    return r.not_found.c_str();
   case 409:
     return "The session's state does not allow the command (e.g. pause a stopped session)";
   case 413:
@@ -403,7 +398,7 @@ void write_operation(json_out& j, const api_route& r) {
     write_parameter(j, q, false);
   j.w().EndArray();
   if (!r.body.empty())
-    write_request_body(j, r.method == "POST" && r.pattern == "/sessions" ? "create_session" : r.body);
+    write_request_body(j, r.body, r.body_schema);
   j.key("responses");
   j.w().StartObject();
   // Exactly the statuses the route can answer (`route_statuses`), from its declaration.
@@ -416,13 +411,13 @@ void write_operation(json_out& j, const api_route& r) {
       j.str("description", "Switching Protocols: the connection is now a WebSocket of JSON push messages");
       j.w().EndObject();
       break;
-    case 200:
-      write_response(j, "200", "OK", r.pattern == "/metrics" ? "text/plain" : "application/json", false,
-                     answer_schema(r));
+    case 200: // the success answer, as the route declares it (`api_route::answer`)
+    case 201: {
+      std::string ref = r.answer.schema.empty() ? "" : "#/components/schemas/" + r.answer.schema;
+      write_response(j, code.c_str(), r.answer.description.c_str(), r.answer.content_type.c_str(), false,
+                     ref.empty() ? nullptr : ref.c_str());
       break;
-    case 201:
-      write_response(j, "201", "Created: the new session's summary, running", "application/json", false);
-      break;
+    }
     default:
       write_response(j, code.c_str(), error_description(r, status), "application/json", true);
     }

@@ -43,7 +43,17 @@ using route_params = std::vector<std::string>;
 /// (slow work goes to `ctx.worker`, questions to actors through `web/api/actor_bridge.hpp`).
 using route_handler = std::function<void(api_context& ctx, const api_request&, const route_params&, api_reply)>;
 
-/// One route: `pattern` is relative to /api/v1, e.g. "/sessions/{id}/fills".
+/// What a route answers on success (its 200 or 201), as the OpenAPI document describes it.
+struct api_answer {
+  /// The answer's schema under #/components/schemas (web/api/openapi.cpp), e.g. "Session"; ""
+  /// for one the document does not describe further (an object, or text).
+  std::string schema;
+  std::string content_type = "application/json"; ///< of the success answer ("text/plain" for /metrics)
+  std::string description = "OK"; ///< what the success status means on this route
+};
+
+/// One route: `pattern` is relative to /api/v1, e.g. "/sessions/{id}/fills". Everything that
+/// serves it (dispatch, auth, metrics, the OpenAPI document) reads this one declaration.
 struct api_route {
   std::string method;
   std::string pattern;
@@ -56,6 +66,12 @@ struct api_route {
   /// Every status `handler` may answer. The OpenAPI document lists these and the router's own
   /// (`route_statuses`); the router logs and counts any other a handler answers.
   std::vector<int> statuses;
+  api_answer answer = {};  ///< the success answer's shape, for the OpenAPI document
+  /// The request body's schema under #/components/schemas ("CreateSession"); "" = described by
+  /// `body` alone.
+  std::string body_schema = "";
+  /// What a 404 means on this route (when `statuses` has one), for the OpenAPI document.
+  std::string not_found = "Unknown session id";
 };
 
 /// Every status a request to `r` can be answered with, ascending: its handler's (`r.statuses`),

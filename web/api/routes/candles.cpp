@@ -171,7 +171,8 @@ std::optional<bar_query> read_bar_query(const api_request& req, const std::strin
 void add_candle_routes(std::vector<api_route>& routes) {
   routes.push_back({"GET", "/sessions/{id}/candles", true, false,
                     "The session symbol's candles of a timeframe, with the decision log's indicator inputs per bar",
-                    {"timeframe", "limit"}, "", session_candles, {200, 400, 404, 500, 503, 504}});
+                    {"timeframe", "limit"}, "", session_candles, {200, 400, 404, 500, 503, 504}, {}, "",
+                    "Unknown session, or no running session builds these candles"});
 }
 
 } // namespace pt

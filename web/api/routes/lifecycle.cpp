@@ -162,8 +162,9 @@ std::string summary_json(const session_summary& s) {
 }
 
 void add_lifecycle_routes(std::vector<api_route>& routes) {
-  routes.push_back(
-    {"POST", "/sessions", true, true, "Create and start a session", {}, "json", create, {201, 400, 503, 504}});
+  routes.push_back({"POST", "/sessions", true, true, "Create and start a session", {}, "json", create,
+                    {201, 400, 503, 504}, {"", "application/json", "Created: the new session's summary, running"},
+                    "CreateSession"});
   for (const char* c : {"pause", "resume", "stop"}) {
     std::string what = c;
     routes.push_back({"POST", "/sessions/{id}/" + what, true, true,

@@ -191,11 +191,11 @@ std::vector<api_route> api_routes() {
                    return *bad;
                  return query_session(db, id);
                }),
-               session_statuses});
+               session_statuses, {"Session"}});
   r.push_back({"GET", "/sessions/{id}/orders", true, false, "A session's orders, by order id", with({"side", "status"}),
-               "", session_route(query_orders), session_statuses});
+               "", session_route(query_orders), session_statuses, {"OrderPage"}});
   r.push_back({"GET", "/sessions/{id}/fills", true, false, "A session's fills, by fill id", with({"side"}), "",
-               session_route(query_fills), session_statuses});
+               session_route(query_fills), session_statuses, {"FillPage"}});
   r.push_back({"GET", "/sessions/{id}/equity", true, false, "A session's equity curve", page, "",
                session_route(query_equity), session_statuses});
   r.push_back({"GET", "/sessions/{id}/decisions", true, false, "A session's decision log", page, "",
@@ -209,17 +209,18 @@ std::vector<api_route> api_routes() {
                session_statuses});
   r.push_back({"GET", "/sessions/{id}/metrics", true, false,
                "A session's P&L, fees, return, drawdown and performance metrics (docs/execution.md)", {"period_ms"},
-               "", session_route(query_session_metrics), session_statuses});
+               "", session_route(query_session_metrics), session_statuses, {"SessionMetrics"}});
   add_candle_routes(r);
   add_indicator_routes(r);
   add_lifecycle_routes(r);
   r.push_back({"GET", "/market/{symbol}", true, false, "The broadcaster's stats of a symbol and the live feed's health",
-               {}, "", market, {200, 400, 404, 503}});
+               {}, "", market, {200, 400, 404, 503}, {}, "", "No market data for the symbol"});
   r.push_back({"GET", "/strategies", true, false, "The strategy files of config/strategies", {}, "", list_strategies,
                {200, 400, 503}});
   r.push_back({"POST", "/strategies/validate", true, false, "Check a strategy (YAML text or {\"yaml\": …})", {},
                "strategy", validate_strategy, {200, 400, 503}});
-  r.push_back({"GET", "/metrics", true, false, "Prometheus text format", {}, "", prometheus, {200, 400}});
+  r.push_back({"GET", "/metrics", true, false, "Prometheus text format", {}, "", prometheus, {200, 400},
+               {"", "text/plain"}});
   r.push_back({"GET", "/ws", true, false,
                "WebSocket push of session summaries and market tops (upgrade; the token may be ?token=)", {"token"}, "",
                websocket_upgrade, {101, 400, 426}});
