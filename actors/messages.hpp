@@ -14,6 +14,7 @@
 #include "core/candle.hpp"
 #include "core/market_event.hpp"
 #include "core/order.hpp"
+#include "core/session_step.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
@@ -126,22 +127,6 @@ struct warmup_history {
 /// or empty entry = that session starts cold). Sent to the supervisor before `start_atom`.
 struct run_warmups {
   std::vector<warmup_history> sessions;
-};
-
-/// An evaluation point reached while processing event `event_index` of the batch: a closed bar of
-/// the strategy timeframe (or, with `evaluate_on: tick`, a tick), with the series row the rules see
-/// (`values`, in `compiled_strategy::series` order; NaN while an indicator warms up).
-struct bar_closed {
-  uint32_t event_index = 0;
-  bool closed = true;           ///< a bar of the strategy timeframe closed here
-  candle bar;                   ///< that bar, when `closed`
-  std::vector<double> values;
-};
-
-/// A strategy signal raised at event `event_index` of the batch.
-struct signal_raised {
-  uint32_t event_index = 0;
-  signal sig;
 };
 
 /// One market batch on its way through a session: each stage adds its output and forwards it

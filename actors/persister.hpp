@@ -8,7 +8,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
-#include "actors/sqlite.hpp"
+#include "store/sqlite.hpp"
 
 namespace pt {
 
@@ -22,7 +22,7 @@ struct session_row {
   int64_t initial_cash_raw = 0;
   int64_t taker_fee_bps_raw = 0;
   int64_t slippage_bps_raw = 0;
-  /// `fill_settings_json(execution)` (actors/fill_settings_json.hpp): profile, maker fee and
+  /// `fill_settings_json(execution)` (wire/fill_settings_json.hpp): profile, maker fee and
   /// overrides; empty = stored as NULL.
   std::string fill_settings;
   int64_t restart_max = 0;           ///< its restart policy (`restart_policy`)

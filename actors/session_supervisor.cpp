@@ -5,11 +5,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/fill_settings_json.hpp"
+#include "actors/indicator_engine.hpp"
 #include "actors/messages.hpp"
+#include "actors/paper_executor.hpp"
 #include "actors/persister.hpp"
+#include "actors/position_tracker.hpp"
 #include "actors/session_activity.hpp"
-#include "actors/session_actors.hpp"
+#include "actors/signal_detector.hpp"
+#include "wire/fill_settings_json.hpp"
 
 namespace pt {
 
@@ -169,7 +172,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
     s.create_reply.deliver(make_error(session_errc::invalid_request, "session failed to start: " + why));
   if (s.stop_reply.pending())
     s.stop_reply.deliver(summary_of(s));
-  if (was_starting && !s.created && !s.config.resume.active) {
+  if (was_starting && !s.created && !s.config.start.is_restart()) {
     ++self->state.settled;
     check_all_settled(self);
   }
@@ -194,16 +197,12 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   s.report.final.equity = cfg.initial_cash;
   s.progress = pt::summary_of(s.report);
   ++s.generation;
-  if (cfg.resume.active) { // what the restarted session goes on from
-    const auto& rs = cfg.resume;
+  if (cfg.start.is_restart()) { // what the restarted session goes on from
+    const auto& rs = cfg.start;
     s.progress.events = rs.events;
     s.progress.fills = static_cast<int64_t>(rs.fills.size());
     s.progress.max_drawdown = rs.max_drawdown;
-    s.progress.account.cash = rs.cash;
-    s.progress.account.position_qty = rs.position_qty;
-    s.progress.account.cost_basis = rs.cost_basis;
-    s.progress.account.realized_pnl = rs.realized_pnl;
-    s.progress.account.fees = rs.fees;
+    s.progress.account.set_figures(rs.account);
   }
   auto tracker = self->spawn(position_tracker, cfg, caf::actor{self}, st.persister);
   st.trackers->push_back(tracker);
@@ -214,7 +213,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   // history is ahead of it in the engine's mailbox.
   if (!warmup.timeframes_ms.empty())
     self->send(engine, std::move(warmup));
-  if (cfg.resume.active && s.paused_at_failure) // it was paused when it failed: it comes back paused
+  if (cfg.start.is_restart() && s.paused_at_failure) // it was paused when it failed: it comes back paused
     self->send(engine, pause_atom::value);
   s.engine = engine;
   s.tracker = tracker;
@@ -226,7 +225,9 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   if (auto compiled = compile_strategy(cfg.strategy, errors))
     timeframes_ms = series_engine::shared_timeframes(*compiled);
   // A session created over the API and restored joins the replay where it first joined it.
-  int64_t from_events = cfg.resume.active ? join_now_or_end : cfg.restore.active ? cfg.feed_start : join_now;
+  int64_t from_events = cfg.start.is_restart()   ? join_now_or_end
+                        : cfg.start.is_restore() ? cfg.feed_start
+                                                 : join_now;
   self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms),
                 from_events)
     .then(
@@ -234,17 +235,16 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
         auto& s = self->state.sessions[id];
         if (s.status != "starting")
           return;
-        const auto& rs = s.config.restore;
-        if (s.config.resume.active) {
+        const auto& rs = s.config.start;
+        if (rs.is_restart()) {
           s.status = s.paused_at_failure ? "paused" : "running";
           s.failure.clear();
           s.restart_due_ms = 0;
           spdlog::info("session {} ({}) restarted ({} of {}) as {}: account as committed (cash {}, position {}, fees "
                        "{}), orders from id {}, fills from id {}, after {} events",
                        id, s.config.name, s.restarts, s.config.restart.max_restarts, s.status,
-                       s.config.resume.cash.to_string(), s.config.resume.position_qty.to_string(),
-                       s.config.resume.fees.to_string(), s.config.resume.order_id_offset + 1,
-                       s.config.resume.fill_id_offset + 1, s.config.resume.events);
+                       rs.account.cash.to_string(), rs.account.position_qty.to_string(),
+                       rs.account.fees.to_string(), rs.order_id_offset + 1, rs.fill_id_offset + 1, rs.events);
           if (self->state.persister) {
             persist_batch p;
             p.session_id = id;
@@ -256,7 +256,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
           notify(self, s);
           return;
         }
-        if (!rs.active) {
+        if (!rs.is_restore()) {
           s.config.feed_start = joined_at;
           if (self->state.persister) { // where it joined: a restore re-feeds it from there
             persist_batch p;
@@ -266,12 +266,12 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
             self->send(self->state.persister, std::move(p));
           }
         }
-        s.status = rs.active && rs.paused ? "paused" : "running";
-        if (rs.active)
+        s.status = rs.is_restore() && rs.paused ? "paused" : "running";
+        if (rs.is_restore())
           spdlog::info("session {} ({}) restoring as {}: {} on {}, re-feeding {} events ({} fills committed, "
                        "{} pause/resume commands)",
-                       id, s.config.name, s.status, s.config.strategy.name, s.config.symbol, rs.events, rs.fills,
-                       rs.pauses.size());
+                       id, s.config.name, s.status, s.config.strategy.name, s.config.symbol, rs.events,
+                       rs.fills_committed, rs.pauses.size());
         else
           spdlog::info("session {} ({}) running: {} on {} {}, cash {}", id, s.config.name, s.config.strategy.name,
                        s.config.symbol, format_timeframe(s.config.strategy.timeframe_ms),
@@ -323,13 +323,12 @@ void warm_next(self_ptr self, int64_t id, std::shared_ptr<pending_warmup> p) {
       });
 }
 
-// Spawns the restarted pipeline of `id` with `resume`, its indicators warmed from the
+// Spawns the restarted pipeline of `id` from `start` (a restart), its indicators warmed from the
 // broadcaster's bars of each timeframe it reads (those some subscriber still keeps).
-void start_restart(self_ptr self, int64_t id, session_resume resume) {
+void start_restart(self_ptr self, int64_t id, session_start start) {
   auto p = std::make_shared<pending_warmup>();
   p->cfg = self->state.sessions[id].config;
-  p->cfg.restore = session_restore{};
-  p->cfg.resume = std::move(resume);
+  p->cfg.start = std::move(start);
   std::vector<strategy_rule_error> errors;
   if (auto compiled = compile_strategy(p->cfg.strategy, errors))
     p->needs = series_engine(*compiled).warmup_needs(symbol_feed_history);
@@ -344,15 +343,11 @@ void on_restart_due(self_ptr self, int64_t id, int64_t generation) {
   auto& s = it->second;
   ++s.restarts;
   auto from_memory = [&s] {
-    session_resume r;
-    r.active = true;
+    session_start r;
+    r.kind = start_kind::restart;
     r.restart = s.restarts;
     r.events = s.progress.events;
-    r.cash = s.progress.account.cash;
-    r.position_qty = s.progress.account.position_qty;
-    r.cost_basis = s.progress.account.cost_basis;
-    r.realized_pnl = s.progress.account.realized_pnl;
-    r.fees = s.progress.account.fees;
+    r.account = s.progress.account.figures();
     r.order_id_offset = s.max_order_id;
     r.fill_id_offset = s.max_fill_id;
     r.fills = s.fills_seen;
@@ -372,11 +367,7 @@ void on_restart_due(self_ptr self, int64_t id, int64_t generation) {
         auto r = from_memory();
         if (rp.found) { // the database is the truth of what was committed
           r.events = std::max(rp.feed_events, s.progress.events);
-          r.cash = rp.account.cash;
-          r.position_qty = rp.account.position_qty;
-          r.cost_basis = rp.account.cost_basis;
-          r.realized_pnl = rp.account.realized_pnl;
-          r.fees = rp.account.fees;
+          r.account = rp.account.figures();
           r.order_id_offset = std::max(rp.max_order_id, s.max_order_id);
           r.fill_id_offset = std::max(rp.max_fill_id, s.max_fill_id);
           r.fills = std::move(rp.fills);
@@ -460,7 +451,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       for (size_t i = 0; i < st.configs.size(); ++i) {
         auto cfg = st.configs[i];
         auto warmup = i < st.warmups.size() ? st.warmups[i] : warmup_history{};
-        if (cfg.restore.active) { // it has its id and its row already
+        if (cfg.start.is_restore()) { // it has its id and its row already
           spawn_pipeline(self, std::move(cfg), std::move(warmup));
           continue;
         }

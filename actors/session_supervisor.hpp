@@ -86,7 +86,7 @@ struct supervisor_state {
 ///   end as "stopped" rather than "finished" in their reports, while the database keeps the status
 ///   they had ("running" or "paused"), with their feed position: the next run on that database
 ///   restores them (docs/operations.md, "Restore").
-/// - A config with `restore.active` already has its id and row: it is spawned without asking the
+/// - A config whose `start` is a restore already has its id and row: it is spawned without asking the
 ///   persister for a row, and is "paused" once subscribed when its stored status was.
 /// - `await_atom` → `std::vector<session_report>` once every session (start-up and created) has
 ///   finished, stopped or failed (a failed session's report has its figures as last known and

@@ -10,11 +10,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/fill_settings_json.hpp"
+#include "wire/fill_settings_json.hpp"
 #include "app/strategy_loader.hpp"
 #include "core/candle.hpp"
-#include "web/api_auth.hpp"
-#include "web/binance_rest_client.hpp"
+#include "web/api/auth.hpp"
+#include "feeds/binance/rest_client.hpp"
 
 namespace pt {
 

@@ -12,7 +12,7 @@
 
 #include "app/app_config.hpp"
 #include "app/yaml_errors.hpp"
-#include "web/api_server.hpp"
+#include "web/api/server.hpp"
 
 namespace pt {
 

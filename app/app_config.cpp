@@ -2,12 +2,13 @@
 
 #include <filesystem>
 #include <set>
-#include <tuple>
+#include <variant>
 
-#include "actors/fill_settings_json.hpp"
+#include "wire/fill_settings_json.hpp"
 #include "app/api_wiring.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
+#include "core/fill_fields.hpp"
 
 namespace pt {
 
@@ -37,10 +38,41 @@ void read_fixed(const YAML::Node& map, const char* key, T& out, yaml_problems& p
 
 std::string shown(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string("…"); }
 
-// A latency setting: an integer of ms or [min, max] (docs/execution.md).
-void read_latency(const YAML::Node& n, const std::string& key, std::optional<latency_range>& out, yaml_problems& p) {
-  auto ms = [](const YAML::Node& x, int64_t& v) {
-    return x.IsScalar() && YAML::convert<int64_t>::decode(x, v) && v >= 0 && v <= max_latency_ms;
+// "fill.queue_factor_pct must be an integer from 0 to 10000, not '1.5'", at `n`.
+void bad_value(const fill_field& f, const YAML::Node& n, yaml_problems& p) {
+  p.add(n, std::string("fill.") + f.name + " " + fill_field_rule(f) + ", not '" + shown(n) + "'");
+}
+
+// One reader per value type of `fill_field_members`: reads `n` into `out`, or reports the
+// problem at `n` in the words of `fill_field_rule` (the API's `fill` object says the same).
+void read_value(const fill_field& f, const YAML::Node& n, std::optional<bps>& out, yaml_problems& p) {
+  auto v = n.IsScalar() ? bps::parse(n.Scalar()) : std::nullopt;
+  if (!v || *v < bps::from_units(f.min) || *v > bps::from_units(f.max))
+    bad_value(f, n, p);
+  else
+    out = *v;
+}
+
+void read_value(const fill_field& f, const YAML::Node& n, std::optional<bool>& out, yaml_problems& p) {
+  bool v = false;
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+    bad_value(f, n, p);
+  else
+    out = v;
+}
+
+void read_value(const fill_field& f, const YAML::Node& n, std::optional<int64_t>& out, yaml_problems& p) {
+  int64_t v = 0;
+  if (!n.IsScalar() || !YAML::convert<int64_t>::decode(n, v) || v < f.min || v > f.max)
+    bad_value(f, n, p);
+  else
+    out = v;
+}
+
+// A latency: an integer of ms or [min, max] (docs/execution.md).
+void read_value(const fill_field& f, const YAML::Node& n, std::optional<latency_range>& out, yaml_problems& p) {
+  auto ms = [&](const YAML::Node& x, int64_t& v) {
+    return x.IsScalar() && YAML::convert<int64_t>::decode(x, v) && v >= f.min && v <= f.max;
   };
   int64_t lo = 0, hi = 0;
   if (ms(n, lo)) {
@@ -48,75 +80,45 @@ void read_latency(const YAML::Node& n, const std::string& key, std::optional<lat
     return;
   }
   if (!n.IsSequence() || n.size() != 2 || !ms(n[0], lo) || !ms(n[1], hi)) {
-    p.add(n, "fill." + key + " must be ms from 0 to " + std::to_string(max_latency_ms) +
-               ", an integer or [min, max], not '" + shown(n) + "'");
+    bad_value(f, n, p);
     return;
   }
   if (lo > hi) {
-    p.add(n, "fill." + key + ": min " + std::to_string(lo) + " is above max " + std::to_string(hi));
+    p.add(n, std::string("fill.") + f.name + ": min " + std::to_string(lo) + " is above max " + std::to_string(hi));
     return;
   }
   out = latency_range{lo, hi};
 }
 
-// The `fill:` map (every `fill_overrides` field), on top of what `o` holds already (the
+void read_value(const fill_field& f, const YAML::Node& n, std::optional<uint64_t>& out, yaml_problems& p) {
+  uint64_t v = 0;
+  // yaml-cpp decodes "-1" into an unsigned as a wrapped value: refuse a sign explicitly.
+  if (!n.IsScalar() || n.Scalar().find('-') != std::string::npos || !YAML::convert<uint64_t>::decode(n, v))
+    bad_value(f, n, p);
+  else
+    out = v;
+}
+
+// The `fill:` map (every field of `fill_fields()`), on top of what `o` holds already (the
 // defaults' `fill:` for a session). Same names, forms and ranges as the API's `fill` object.
 void read_fill_overrides(const YAML::Node& map, fill_overrides& o, yaml_problems& p) {
   if (!map.IsMap()) {
     p.add(map, "fill must be a mapping (half_spread_bps, walk_book, submit_latency_ms, …)");
     return;
   }
-  p.reject_unknown_keys(map,
-                        {"half_spread_bps", "walk_book", "beyond_book_bps", "remember_liquidity", "fill_on_touch",
-                         "queue_factor_pct", "trade_share_pct", "submit_latency_ms", "ack_latency_ms",
-                         "cancel_latency_ms", "seed"},
-                        "fill");
-  for (auto [key, out] : {std::pair{"half_spread_bps", &o.half_spread_bps},
-                          std::pair{"beyond_book_bps", &o.beyond_book_bps}}) {
-    auto n = map[key];
-    if (!n)
-      continue;
-    auto v = n.IsScalar() ? bps::parse(n.Scalar()) : std::nullopt;
-    if (!v || v->is_negative() || *v > bps::from_units(10'000))
-      p.add(n, std::string("fill.") + key + " must be bps from 0 to 10000, not '" + shown(n) + "'");
-    else
-      *out = *v;
-  }
-  for (auto [key, out] : {std::pair{"walk_book", &o.walk_book}, std::pair{"remember_liquidity", &o.remember_liquidity},
-                          std::pair{"fill_on_touch", &o.fill_on_touch}}) {
-    auto n = map[key];
-    if (!n)
-      continue;
-    bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-      p.add(n, std::string("fill.") + key + " must be true or false, not '" + shown(n) + "'");
-    else
-      *out = v;
-  }
-  for (auto [key, out, max] : {std::tuple{"queue_factor_pct", &o.queue_factor_pct, int64_t{10'000}},
-                               std::tuple{"trade_share_pct", &o.trade_share_pct, int64_t{100}}}) {
-    auto n = map[key];
-    if (!n)
-      continue;
-    int64_t v = 0;
-    if (!n.IsScalar() || !YAML::convert<int64_t>::decode(n, v) || v < 0 || v > max)
-      p.add(n, std::string("fill.") + key + " must be an integer from 0 to " + std::to_string(max) + ", not '" +
-                 shown(n) + "'");
-    else
-      *out = v;
-  }
-  for (auto [key, out] : {std::pair{"submit_latency_ms", &o.submit_latency}, std::pair{"ack_latency_ms", &o.ack_latency},
-                          std::pair{"cancel_latency_ms", &o.cancel_latency}})
-    if (auto n = map[key])
-      read_latency(n, key, *out, p);
-  if (auto n = map["seed"]) {
-    uint64_t v = 0;
-    // yaml-cpp decodes "-1" into an unsigned as a wrapped value: refuse a sign explicitly.
-    if (!n.IsScalar() || n.Scalar().find('-') != std::string::npos || !YAML::convert<uint64_t>::decode(n, v))
-      p.add(n, "fill.seed must be a non-negative integer, not '" + shown(n) + "'");
-    else
-      o.seed = v;
-  }
+  std::vector<std::string> names;
+  for (auto& f : fill_fields())
+    names.push_back(f.name);
+  p.reject_unknown_keys(map, names, "fill");
+  // Kind by kind, the order problems have always been reported in.
+  for (auto kind : {fill_field_kind::bps, fill_field_kind::boolean, fill_field_kind::integer, fill_field_kind::latency,
+                    fill_field_kind::seed})
+    for (auto& f : fill_fields()) {
+      if (f.kind != kind)
+        continue;
+      if (auto n = map[f.name])
+        std::visit([&](auto member) { read_value(f, n, o.*member.in_overrides, p); }, f.member);
+    }
 }
 
 // Reads the settings a session may override (and `defaults` may set) from `map` into `d`.

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "core/candle.hpp"
 #include "core/indicator_library.hpp"
 #include "core/series_engine.hpp"

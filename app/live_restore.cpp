@@ -11,11 +11,11 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
-#include "actors/binance_parse.hpp"
+#include "feeds/binance/parse.hpp"
 #include "actors/feed_gate.hpp"
-#include "actors/market_file.hpp"
-#include "web/agg_trades.hpp"
-#include "web/binance_rest_client.hpp"
+#include "feeds/market_file.hpp"
+#include "feeds/binance/agg_trades.hpp"
+#include "feeds/binance/rest_client.hpp"
 
 namespace pt {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/line_writer.hpp"
+#include "feeds/line_writer.hpp"
 #include "actors/messages.hpp"
 
 namespace pt {

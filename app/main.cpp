@@ -9,8 +9,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "actors/market_file.hpp"
-#include "actors/sqlite.hpp"
+#include "feeds/market_file.hpp"
+#include "store/sqlite.hpp"
 #include "app/api_wiring.hpp"
 #include "app/app_config.hpp"
 #include "app/indicator_command.hpp"
@@ -20,8 +20,8 @@
 #include "app/runner.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
-#include "web/binance_rest_client.hpp"
-#include "web/replay_server.hpp"
+#include "feeds/binance/rest_client.hpp"
+#include "replay_server/server.hpp"
 
 namespace {
 

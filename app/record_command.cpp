@@ -6,9 +6,9 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/line_writer.hpp"
+#include "feeds/line_writer.hpp"
 #include "app/signal_block.hpp"
-#include "web/binance_stream_client.hpp"
+#include "feeds/binance/stream_client.hpp"
 
 namespace pt {
 

@@ -7,7 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <spdlog/fmt/fmt.h>
 
-#include "web/performance_json.hpp"
+#include "wire/performance_json.hpp"
 
 namespace pt {
 

@@ -27,7 +27,7 @@ void print_summary_table(std::ostream& out, const std::vector<session_report>& r
 /// `strategy`, `symbol`, `status`, `initial_cash`, `fills` (each `ts_ms`, `side` buy/sell, `price`,
 /// `qty`, `fee`, `liquidity` maker/taker) and `final` (`cash`, `position_qty`, `mark_price`,
 /// `equity`, `realized_pnl`, `fees`), plus `max_drawdown` (fraction), `return_pct` and
-/// `performance`: the object of web/performance_json.hpp (docs/execution.md, "## Metrics"), or
+/// `performance`: the object of wire/performance_json.hpp (docs/execution.md, "## Metrics"), or
 /// null with `performance_error` saying why.
 /// Money, prices and quantities are decimal strings with 8 decimals.
 std::string reports_to_json(const std::vector<session_report>& reports);

@@ -9,9 +9,9 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include "actors/fill_settings_json.hpp"
-#include "actors/migrations.hpp"
-#include "actors/sqlite.hpp"
+#include "wire/fill_settings_json.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
 #include "app/strategy_loader.hpp"
 
 namespace pt {
@@ -33,7 +33,7 @@ struct stored_session {
   int64_t feed_start = -1;  ///< -1: not recorded
   int64_t restarts = 0;
   restart_policy restart;
-  session_restore restore;
+  session_start restore; ///< kind `restore`: where the session was at its last commit
 };
 
 // The rows whose status a session keeps for good: `finished` (its data ended), `stopped` (an
@@ -54,7 +54,8 @@ std::vector<stored_session> read_rows(sql::database& db) {
     "SELECT session_id, name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, taker_fee_bps_raw, "
     "slippage_bps_raw, cash_raw, position_qty_raw, realized_pnl_raw, fees_raw, feed_events, "
     "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id), fill_settings, "
-    "COALESCE(feed_start_events, -1), restarts, restart_max, restart_backoff_ms, restart_max_backoff_ms "
+    "COALESCE(feed_start_events, -1), restarts, restart_max, restart_backoff_ms, restart_max_backoff_ms, "
+    "cost_basis_raw "
     "FROM sessions s WHERE status IN ('starting', 'running', 'paused') ORDER BY session_id");
   while (st.step()) {
     stored_session r;
@@ -68,14 +69,15 @@ std::vector<stored_session> read_rows(sql::database& db) {
     r.taker_fee_bps_raw = st.column_int(7);
     r.slippage_bps_raw = st.column_int(8);
     auto& rs = r.restore;
-    rs.active = true;
+    rs.kind = start_kind::restore;
     rs.paused = r.status == "paused";
-    rs.cash = money::from_raw(st.column_int(9));
-    rs.position_qty = quantity::from_raw(st.column_int(10));
-    rs.realized_pnl = money::from_raw(st.column_int(11));
-    rs.fees = money::from_raw(st.column_int(12));
+    rs.account.cash = money::from_raw(st.column_int(9));
+    rs.account.position_qty = quantity::from_raw(st.column_int(10));
+    rs.account.cost_basis = money::from_raw(st.column_int(21));
+    rs.account.realized_pnl = money::from_raw(st.column_int(11));
+    rs.account.fees = money::from_raw(st.column_int(12));
     rs.events = st.column_int(13);
-    rs.fills = st.column_int(14);
+    rs.fills_committed = st.column_int(14);
     if (!st.column_is_null(15))
       r.fill_settings = st.column_text(15);
     r.feed_start = st.column_int(16);
@@ -177,7 +179,7 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
   // taken (one lookup per row instead of a scan of the config, which is quadratic at 10,000 sessions).
   std::map<std::pair<std::string, std::string>, std::deque<size_t>> untaken;
   for (size_t i = 0; i < sessions.size(); ++i)
-    if (!sessions[i].restore.active)
+    if (!sessions[i].start.is_restore())
       untaken[{sessions[i].name, sessions[i].symbol}].push_back(i);
   // A config session whose row ended for good is that session, done: it is not run again (a new
   // id would replay its data a second time beside its stored results).
@@ -229,14 +231,15 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
         continue;
       }
       created->session_id = row.id;
-      created->restore = row.restore;
+      created->start = row.restore;
       ++plan.restored;
       auto& ff = plan.fast_forward_events[row.symbol];
       ff = std::max(ff, row.feed_start + row.restore.events);
       spdlog::info("session {} ({}, created over the API) will be restored from {}: {}, joining the feed at event "
                    "{}, {} events processed, {} fills, cash {}, position {}",
-                   row.id, row.name, database, row.status, row.feed_start, row.restore.events, row.restore.fills,
-                   row.restore.cash.to_string(), row.restore.position_qty.to_string());
+                   row.id, row.name, database, row.status, row.feed_start, row.restore.events,
+                   row.restore.fills_committed, row.restore.account.cash.to_string(),
+                   row.restore.account.position_qty.to_string());
       sessions.push_back(std::move(*created));
       continue;
     }
@@ -260,13 +263,13 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
       continue;
     }
     cfg->session_id = row.id;
-    cfg->restore = row.restore;
+    cfg->start = row.restore;
     ++plan.restored;
     auto& ff = plan.fast_forward_events[row.symbol];
     ff = std::max(ff, row.restore.events);
     spdlog::info("session {} ({}) will be restored from {}: {}, {} events processed, {} fills, cash {}, position {}",
-                 row.id, row.name, database, row.status, row.restore.events, row.restore.fills,
-                 row.restore.cash.to_string(), row.restore.position_qty.to_string());
+                 row.id, row.name, database, row.status, row.restore.events, row.restore.fills_committed,
+                 row.restore.account.cash.to_string(), row.restore.account.position_qty.to_string());
   }
   settle_rows_before(std::numeric_limits<int64_t>::max());
   std::sort(done.rbegin(), done.rend());

@@ -32,7 +32,7 @@ struct restore_plan {
 /// Brings back, from the database at `database` (nothing happens if the file does not exist), every
 /// session whose stored status is `running` or `paused` (see docs/operations.md, "Restore"):
 /// - a session of the config (`sessions`) with the same name and symbol as such a row takes that
-///   row's id and its restore position (`session_config::restore`: feed position, pause/resume
+///   row's id and its restore position (`session_config::start`, kind `restore`: feed position, pause/resume
 ///   commands, the committed account and fill count); its strategy is the stored text when that
 ///   differs from the file's now (logged), and its execution settings are the stored ones (taker
 ///   fee, slippage, and from `sessions.fill_settings` the fill profile, maker fee and overrides;

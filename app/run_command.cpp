@@ -15,8 +15,8 @@
 #include "app/restore.hpp"
 #include "app/runner.hpp"
 #include "app/warmup.hpp"
-#include "web/base_url.hpp"
-#include "web/binance_rest_client.hpp"
+#include "feeds/base_url.hpp"
+#include "feeds/binance/rest_client.hpp"
 
 namespace pt {
 
@@ -96,14 +96,14 @@ int cmd_run(const run_args& args) {
       if (plan.restored > 0) {
         jr.summary = scan_journal(jr.path);
         for (auto& s : sessions) {
-          if (!s.restore.active)
+          if (!s.start.is_restore())
             continue;
           auto have = jr.summary.events.count(s.symbol) ? jr.summary.events.at(s.symbol) : 0;
-          if (have < s.restore.events) {
+          if (have < s.start.events) {
             spdlog::warn("session {} ({}) cannot be restored: the feed journal {} holds {} event(s) of {}, and it "
                          "had processed {}; it starts anew with a new id (its row stays as history)",
-                         s.session_id, s.name, jr.path, have, s.symbol, s.restore.events);
-            s.restore = session_restore{};
+                         s.session_id, s.name, jr.path, have, s.symbol, s.start.events);
+            s.start = session_start{};
             s.session_id = 0;
             --plan.restored;
             ++plan.skipped;

@@ -14,12 +14,12 @@
 #include "actors/market_data_broadcaster.hpp"
 #include "actors/feed_gate.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/scheduler_policy.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/signal_block.hpp"
-#include "web/feed_control.hpp"
+#include "feeds/binance/live_feed_control.hpp"
 
 namespace pt {
 

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "actors/replay_feed.hpp"
+#include "feeds/replay_feed.hpp"
 #include "app/live_restore.hpp"
-#include "web/api_server.hpp"
-#include "web/binance_stream_client.hpp"
+#include "web/api/server.hpp"
+#include "feeds/binance/stream_client.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {

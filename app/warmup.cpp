@@ -6,7 +6,7 @@
 
 #include "core/series_engine.hpp"
 #include "core/strategy.hpp"
-#include "web/replay_klines.hpp"
+#include "replay_server/klines.hpp"
 
 namespace pt {
 

@@ -6,7 +6,7 @@
 
 #include "actors/messages.hpp"
 #include "core/session_types.hpp"
-#include "web/binance_rest_client.hpp"
+#include "feeds/binance/rest_client.hpp"
 
 namespace pt {
 

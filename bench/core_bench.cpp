@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "core/candle.hpp"
 #include "core/fill_model.hpp"
 #include "core/fixed_point.hpp"

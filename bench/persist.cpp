@@ -27,7 +27,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/scheduler_policy.hpp"
 

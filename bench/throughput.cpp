@@ -26,7 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/market_data_broadcaster.hpp"
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"

@@ -8,7 +8,7 @@ foreach(f IN LISTS FILES)
   string(APPEND body "    {\"${name}\", R\"papertrader_sql(${sql})papertrader_sql\"},\n")
 endforeach()
 file(WRITE ${OUT}.tmp "// Generated from migrations/*.sql by cmake/embed_migrations.cmake. Do not edit.
-#include \"actors/migrations.hpp\"
+#include \"store/migrations.hpp\"
 
 namespace pt {
 

@@ -1,6 +1,9 @@
 #include "core/fill_model.hpp"
 
 #include <algorithm>
+#include <variant>
+
+#include "core/fill_fields.hpp"
 
 namespace pt {
 
@@ -280,22 +283,20 @@ std::vector<fill_slice> taker_slices(const taker_want& want, const market_view& 
 }
 
 bool fill_overrides::empty() const {
-  return !half_spread_bps && !walk_book && !beyond_book_bps && !remember_liquidity && !fill_on_touch &&
-         !queue_factor_pct && !trade_share_pct && !submit_latency && !ack_latency && !cancel_latency && !seed;
+  for (auto& f : fill_fields())
+    if (std::visit([&](auto member) { return (this->*member.in_overrides).has_value(); }, f.member))
+      return false;
+  return true;
 }
 
 fill_params fill_overrides::apply(fill_params f) const {
-  if (half_spread_bps) f.half_spread_bps = *half_spread_bps;
-  if (walk_book) f.walk_book = *walk_book;
-  if (beyond_book_bps) f.beyond_book_bps = *beyond_book_bps;
-  if (remember_liquidity) f.remember_liquidity = *remember_liquidity;
-  if (fill_on_touch) f.fill_on_touch = *fill_on_touch;
-  if (queue_factor_pct) f.queue_factor_pct = *queue_factor_pct;
-  if (trade_share_pct) f.trade_share_pct = *trade_share_pct;
-  if (submit_latency) f.submit_latency = *submit_latency;
-  if (ack_latency) f.ack_latency = *ack_latency;
-  if (cancel_latency) f.cancel_latency = *cancel_latency;
-  if (seed) f.seed = *seed;
+  for (auto& field : fill_fields())
+    std::visit(
+      [&](auto member) {
+        if (auto& v = this->*member.in_overrides)
+          f.*member.in_params = *v;
+      },
+      field.member);
   return f;
 }
 

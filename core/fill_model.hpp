@@ -58,9 +58,9 @@ std::optional<fill_profile> parse_fill_profile(std::string_view name);
 /// Fees are Binance's base rate (10 bps maker and taker) in all three.
 fill_params fill_profile_params(fill_profile p);
 
-/// A session's overrides of its profile's `fill_params`: each field set here replaces the
-/// profile's (config `fill:` block, `POST /sessions` `fill` object; docs/execution.md). Fees and
-/// `slippage_bps` are not here: they stay `execution_params` fields, as before.
+/// A session's overrides of its profile's `fill_params` (config `fill:`, `POST /sessions` `fill`;
+/// docs/execution.md); fees and `slippage_bps` stay `execution_params` fields. Wire names, forms
+/// and ranges: the table `fill_fields()` (core/fill_fields.hpp); a new field goes there too.
 struct fill_overrides {
   std::optional<bps> half_spread_bps;
   std::optional<bool> walk_book;

@@ -4,16 +4,9 @@ namespace pt {
 
 ledger::ledger(money initial_cash) : initial_cash_(initial_cash), cash_(initial_cash) {}
 
-ledger ledger::with_figures(money initial_cash, money cash, quantity position, money cost_basis, money realized_pnl,
-                            money fees) {
-  ledger l(initial_cash);
-  l.cash_ = cash;
-  l.position_ = position;
-  l.cost_basis_ = cost_basis;
-  l.realized_ = realized_pnl;
-  l.fees_ = fees;
-  return l;
-}
+ledger::ledger(money initial_cash, const ledger_figures& figures)
+  : initial_cash_(initial_cash), cash_(figures.cash), position_(figures.position_qty), cost_basis_(figures.cost_basis),
+    realized_(figures.realized_pnl), fees_(figures.fees) {}
 
 reject_reason ledger::check(const fill& f) const {
   if (f.qty.raw() <= 0)

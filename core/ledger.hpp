@@ -7,6 +7,23 @@
 
 namespace pt {
 
+/// A ledger's figures as its accessors return them and the database stores them (the columns
+/// `cash_raw`, `position_qty_raw`, `cost_basis_raw`, `realized_pnl_raw`, `fees_raw` of
+/// `sessions`): what a restarted session takes up and what a restored one is checked against.
+struct ledger_figures {
+  money cash;            ///< quote cash, fees paid
+  quantity position_qty; ///< base position
+  money cost_basis;      ///< what the open position cost, excluding fees
+  money realized_pnl;    ///< before fees
+  money fees;            ///< paid so far
+
+  bool operator==(const ledger_figures& o) const {
+    return cash == o.cash && position_qty == o.position_qty && cost_basis == o.cost_basis &&
+           realized_pnl == o.realized_pnl && fees == o.fees;
+  }
+  bool operator!=(const ledger_figures& o) const { return !(*this == o); }
+};
+
 /// A spot account in one symbol: quote cash and a long base position, exact to 1e-8.
 ///
 /// Accounting (all sums exact, each product rounded once, half to even):
@@ -24,10 +41,12 @@ public:
   explicit ledger(money initial_cash);
 
   /// An account as it stood at some moment (a restarted session takes up its committed account):
-  /// the figures as `ledger`'s accessors return them. Nothing is checked against anything else:
-  /// they come from a ledger that applied the fills.
-  static ledger with_figures(money initial_cash, money cash, quantity position, money cost_basis, money realized_pnl,
-                             money fees);
+  /// `initial_cash` and the stored `figures`. Nothing is checked against anything else: they come
+  /// from a ledger that applied the fills.
+  ledger(money initial_cash, const ledger_figures& figures);
+
+  /// The account's figures (cash, position, cost basis, realized P&L, fees) in one value.
+  ledger_figures figures() const { return {cash_, position_, cost_basis_, realized_, fees_}; }
 
   /// Whether `f` can be applied: `none`, or why not (cash, position, zero quantity, overflow).
   reject_reason check(const fill& f) const;

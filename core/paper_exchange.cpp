@@ -154,8 +154,13 @@ fill_params session_fill_params(const execution_params& p) {
 
 paper_exchange::paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
                                std::optional<grid_spec> grid, entry_order_spec entry)
+  : paper_exchange(ledger(initial_cash), params, std::move(sizing), std::move(risk), std::move(grid),
+                   std::move(entry)) {}
+
+paper_exchange::paper_exchange(ledger account, execution_params params, sizing_spec sizing, risk_spec risk,
+                               std::optional<grid_spec> grid, entry_order_spec entry)
   : params_(params), sizing_(sizing), risk_(risk), entry_(entry), rules_(session_symbol_rules(params)),
-    vx_(rules_, session_fill_params(params), initial_cash), peak_equity_(initial_cash) {
+    vx_(rules_, session_fill_params(params), account), peak_equity_(account.initial_cash()) {
   if (grid) {
     grid_.emplace(*grid);
     grid_qty_ = grid->qty_per_level;

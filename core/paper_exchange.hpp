@@ -148,6 +148,13 @@ public:
   paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
                  std::optional<grid_spec> grid = std::nullopt, entry_order_spec entry = {});
 
+  /// As above, with an account that starts from `account` (a restarted session takes up its
+  /// committed ledger) instead of `account.initial_cash()` and no position. Peak equity for the
+  /// drawdown limit starts at the initial cash, as for a fresh account; protective prices armed
+  /// at an earlier entry are not known (docs/operations.md).
+  paper_exchange(ledger account, execution_params params, sizing_spec sizing, risk_spec risk,
+                 std::optional<grid_spec> grid = std::nullopt, entry_order_spec entry = {});
+
   /// Folds a market event in: the executor carries out what falls due and fills against it;
   /// then limit entries past `expire_ms` are canceled, session-side protection and the grid act,
   /// and risk limits are tracked.

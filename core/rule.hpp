@@ -10,8 +10,8 @@
 
 namespace pt {
 
-/// The values of named series (close, ema_fast, rsi, …) for the latest bars, newest first.
-///
+/// The values of named series (close, ema_fast, rsi, …) for the latest bars, newest first; what
+/// a rule reads when it is evaluated (core/rule_eval.cpp).
 /// Each closed bar pushes one row: one optional value per series (nullopt while an indicator is
 /// still warming up). `get(i, 0)` is the current bar, `get(i, 1)` the previous one, and so on.
 class series_table {
@@ -62,7 +62,7 @@ using series_resolver =
 class rule {
 public:
   /// Compiles `text` against the series names `known` (resolved to their column). On failure
-  /// returns nullopt and appends every problem found to `errors`.
+  /// returns nullopt and appends every problem found to `errors`. (Parser: core/rule_parser.cpp.)
   static std::optional<rule> compile(std::string_view text, const std::vector<std::string>& known,
                                      std::vector<rule_error>& errors);
 
@@ -71,7 +71,7 @@ public:
   static std::optional<rule> compile(std::string_view text, const series_resolver& resolve,
                                      std::vector<rule_error>& errors);
 
-  /// Evaluates the rule on the table's newest bar.
+  /// Evaluates the rule on the table's newest bar (evaluator: core/rule_eval.cpp).
   bool evaluate(const series_table& table) const;
 
   /// The deepest bar offset this rule reads (0 = only the current bar).
@@ -83,7 +83,7 @@ public:
   /// Series columns the rule reads, each once, in order of first use (for decision logs).
   const std::vector<size_t>& inputs() const { return inputs_; }
 
-  /// One node of the expression tree; public so the parser can build it.
+  /// One node of the expression tree: core/rule_parser.cpp builds it, core/rule_eval.cpp walks it.
   struct node {
     enum class op { number, series, neg, add, sub, mul, div, lt, le, gt, ge, eq, ne,
                     and_, or_, not_, crosses_above, crosses_below };

@@ -10,28 +10,10 @@
 #include "core/ledger.hpp"
 #include "core/order.hpp"
 #include "core/paper_exchange.hpp"
+#include "core/session_start.hpp"
 #include "core/strategy.hpp"
 
 namespace pt {
-
-/// Where a restored session was when the process went down, read from the database at start-up
-/// (see docs/operations.md, "Restore"). The session is fed again from the start of the replay:
-/// the outputs (orders, fills, decisions, equity points) of its first `events` market events are
-/// already committed, so they are rebuilt in memory but neither stored nor reported again; from
-/// event `events` on it runs normally.
-struct session_restore {
-  bool active = false;           ///< this session is a restored one
-  int64_t events = 0;            ///< market events processed at its last commit (its feed position)
-  bool paused = false;           ///< its stored status was "paused"
-  /// Pause (true) and resume (false) commands as they took effect: before the market event of
-  /// that position (events processed then), in order.
-  std::vector<std::pair<int64_t, bool>> pauses;
-  money cash;                    ///< the account as last committed, to check the re-feed against
-  quantity position_qty;
-  money realized_pnl;
-  money fees;
-  int64_t fills = 0;             ///< fills committed
-};
 
 /// What a failed session does next (docs/operations.md, "Restart policy"): after a failure
 /// (an actor of its pipeline ending abnormally once it was running) the supervisor starts it
@@ -62,24 +44,6 @@ struct restart_policy {
   }
 };
 
-/// Where a restarted session takes up after a failure (set by the supervisor, see
-/// `session_supervisor`): it joins the feed where it is now, with the account of its last commit,
-/// and numbers its orders and fills after the highest ones stored, so no id is used twice.
-struct session_resume {
-  bool active = false;        ///< this pipeline is a restart of a failed one
-  int64_t restart = 0;        ///< which restart (1 = the first)
-  int64_t events = 0;         ///< market events the session had processed before (its counters go on)
-  money cash;                 ///< the committed ledger: cash, position, cost basis, realized P&L, fees
-  quantity position_qty;
-  money cost_basis;
-  money realized_pnl;
-  money fees;
-  int64_t order_id_offset = 0; ///< the highest order id stored: new ids are this + 1, + 2, …
-  int64_t fill_id_offset = 0;  ///< likewise for fills
-  std::vector<fill> fills;     ///< the fills before the restart, for the session's report
-  double max_drawdown = 0;     ///< as last reported before the failure
-};
-
 /// Everything needed to start one session: its strategy, market and account settings.
 struct session_config {
   int64_t session_id = 0;      ///< stable id (assigned by the persister, or 1..N in a backtest)
@@ -91,9 +55,10 @@ struct session_config {
   money initial_cash = money::from_units(10'000);
   execution_params execution;
   int64_t equity_interval_ms = 60'000; ///< equity curve sampling, event time
-  session_restore restore;     ///< set when the session comes back from the database
+  /// Where it starts from: fresh (the default), restored from the database (set at start-up),
+  /// or restarted after a failure (set by the supervisor).
+  session_start start;
   restart_policy restart;      ///< what happens when it fails (default: nothing, it stays failed)
-  session_resume resume;       ///< set by the supervisor when it restarts the session
   /// Where the session joined its symbol's feed: market events of that symbol the broadcaster
   /// had passed on before its first one (-1 = joins now). A restored session created over the API
   /// joins again at this position (docs/operations.md, "Restore").
@@ -115,6 +80,17 @@ struct account_snapshot {
   money fees;
   price mark;    ///< 0 until a price is known
   money equity;  ///< cash + position · mark
+
+  /// The ledger's figures in this snapshot (cash, position, cost basis, realized P&L, fees).
+  ledger_figures figures() const { return {cash, position_qty, cost_basis, realized_pnl, fees}; }
+  /// Sets the ledger's figures from `f`; the time, initial cash, mark and equity stay.
+  void set_figures(const ledger_figures& f) {
+    cash = f.cash;
+    position_qty = f.position_qty;
+    cost_basis = f.cost_basis;
+    realized_pnl = f.realized_pnl;
+    fees = f.fees;
+  }
 };
 
 /// Reads the account's figures and values the position at `mark` (equity = cash if overflow).
@@ -122,11 +98,7 @@ inline account_snapshot snapshot_of(const ledger& l, price mark, int64_t ts_even
   account_snapshot s;
   s.ts_event_ms = ts_event_ms;
   s.initial_cash = l.initial_cash();
-  s.cash = l.cash();
-  s.position_qty = l.position_qty();
-  s.cost_basis = l.cost_basis();
-  s.realized_pnl = l.realized_pnl();
-  s.fees = l.fees();
+  s.set_figures(l.figures());
   s.mark = mark;
   s.equity = l.equity(mark).value_or(l.cash());
   return s;

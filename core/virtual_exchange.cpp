@@ -23,7 +23,10 @@ bool market_on_trigger(order_type t) {
 } // namespace
 
 virtual_exchange::virtual_exchange(symbol_rules rules, fill_params params, money quote_balance)
-  : rules_(std::move(rules)), params_(params), ledger_(quote_balance), latency_(params.seed) {}
+  : virtual_exchange(std::move(rules), params, ledger(quote_balance)) {}
+
+virtual_exchange::virtual_exchange(symbol_rules rules, fill_params params, ledger account)
+  : rules_(std::move(rules)), params_(params), ledger_(account), latency_(params.seed) {}
 
 exchange_order& virtual_exchange::create(const order_request& req, int64_t ts_ms) {
   int64_t id = next_order_id_++;

@@ -45,6 +45,10 @@ public:
   /// An account holding `quote_balance` of the quote asset and no base.
   virtual_exchange(symbol_rules rules, fill_params params, money quote_balance);
 
+  /// An account that starts from `account` (a restarted session's committed ledger): its cash
+  /// and position, all of it free (no order is open yet).
+  virtual_exchange(symbol_rules rules, fill_params params, ledger account);
+
   /// Submits an order at event time `ts_ms` (≥ the latest event's). Returns its id; a refused
   /// order gets an id too and is reported `rejected` with its reason in `out`.
   int64_t submit(const order_request& req, int64_t ts_ms, exchange_events& out);

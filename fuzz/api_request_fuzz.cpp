@@ -16,11 +16,11 @@
 #include <rapidjson/document.h>
 
 #include "core/symbol.hpp"
-#include "web/api_bodies.hpp"
-#include "web/api_json.hpp"
-#include "web/api_types.hpp"
-#include "web/api_utf8.hpp"
-#include "web/api_ws_command.hpp"
+#include "web/api/bodies.hpp"
+#include "web/api/json.hpp"
+#include "web/http/types.hpp"
+#include "web/http/utf8.hpp"
+#include "web/api/ws_command.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "actors/binance_parse.hpp"
-#include "actors/stream_books.hpp"
+#include "feeds/binance/parse.hpp"
+#include "feeds/binance/stream_books.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 -- Fill settings and execution reports (docs/execution.md, docs/api.md).
 -- sessions.fill_settings: the session's fill profile, maker fee and per-parameter overrides as
 --   JSON text ({"profile": "optimistic", "maker_fee_bps": "10.00000000", "overrides": {...}},
---   actors/fill_settings_json.hpp); NULL for sessions stored before it was kept.
+--   wire/fill_settings_json.hpp); NULL for sessions stored before it was kept.
 -- fills.reference_px_raw: the price before slippage the fill was priced from; NULL when unknown.
 -- orders.*: the order's fill report (core/order.hpp `fill_report`); every column NULL when the
 --   order has none. exec_status is the report's Binance status name, set whenever a report is.

@@ -24,8 +24,8 @@ build() { # OUTPUT SOURCES...
 fuzz_api() {
   local out=build/fuzz/api
   mkdir -p "$out/corpus"
-  build "$out/api_request_fuzz" fuzz/api_request_fuzz.cpp web/api_types.cpp web/api_utf8.cpp web/api_bodies.cpp \
-    web/api_ws_command.cpp actors/fill_settings_json.cpp core/fixed_point.cpp core/fill_model.cpp \
+  build "$out/api_request_fuzz" fuzz/api_request_fuzz.cpp web/http/types.cpp web/http/utf8.cpp web/api/bodies.cpp \
+    web/api/ws_command.cpp wire/fill_settings_json.cpp core/fixed_point.cpp core/fill_model.cpp \
     core/exchange_order.cpp
   # Seeds: a target line, then a body (docs/api.md shows each form).
   printf '%s\n%s' '/api/v1/sessions?status=running&limit=10' \
@@ -48,7 +48,7 @@ fi
 
 out=build/fuzz
 mkdir -p "$out/corpus"
-build "$out/stream_message_fuzz" fuzz/stream_message_fuzz.cpp actors/binance_parse.cpp actors/stream_books.cpp \
+build "$out/stream_message_fuzz" fuzz/stream_message_fuzz.cpp feeds/binance/parse.cpp feeds/binance/stream_books.cpp \
   core/fixed_point.cpp core/order_book.cpp core/depth_book.cpp
 
 # Seed corpus: every kind of real message and row (a few hundred lines of each file).

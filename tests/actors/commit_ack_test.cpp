@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/market_data_broadcaster.hpp"
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"

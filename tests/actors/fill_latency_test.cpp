@@ -11,7 +11,7 @@
 #include "actors/fill_latency.hpp"
 #include "actors/market_data_broadcaster.hpp"
 #include "actors/messages.hpp"
-#include "actors/session_actors.hpp"
+#include "actors/position_tracker.hpp"
 
 namespace pt::test {
 namespace {

@@ -9,7 +9,7 @@
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/recorded_events.hpp"

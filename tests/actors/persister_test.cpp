@@ -10,12 +10,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "actors/fill_settings_json.hpp"
+#include "wire/fill_settings_json.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "tests/support/temp_dir_test.hpp"
-#include "web/api_queries.hpp"
+#include "web/api/routes/queries.hpp"
 
 namespace pt::test {
 namespace {

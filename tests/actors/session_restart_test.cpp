@@ -15,7 +15,7 @@
 
 #include "actors/market_data_broadcaster.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"

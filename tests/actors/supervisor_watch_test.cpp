@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/market_data_broadcaster.hpp"
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"

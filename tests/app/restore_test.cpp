@@ -10,14 +10,14 @@
 #include <gtest/gtest.h>
 
 #include "actors/market_data_broadcaster.hpp"
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/restore.hpp"
 #include "app/strategy_loader.hpp"
-#include "web/api_queries.hpp"
+#include "web/api/routes/queries.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/recorded_events.hpp"
 #include "tests/support/temp_dir_test.hpp"
@@ -101,7 +101,7 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
   // rsi is paused and resumed by an operator, as its stored commands say (before and after the
   // cut); the restored session must re-apply them at the same positions.
   const std::vector<std::pair<int64_t, bool>> rsi_commands{{500, true}, {1500, false}, {3000, true}};
-  configs[1].restore.pauses = rsi_commands;
+  configs[1].start.pauses = rsi_commands;
   auto reference = in_dir("reference.db");
   auto full = run_stored(reference, configs, events, 64);
   ASSERT_EQ(full.size(), 2u);
@@ -118,22 +118,22 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
              "name = 'rsi' UNION ALL SELECT session_id, 3000, 'pause' FROM sessions WHERE name = 'rsi'");
   }
   for (auto& c : configs)
-    c.restore.pauses.clear(); // from here on, what the database says
+    c.start.pauses.clear(); // from here on, what the database says
   auto again = configs;
   auto plan = restore_sessions(restored, again);
   EXPECT_EQ(plan.restored, 2);
   EXPECT_EQ(plan.skipped, 0);
   ASSERT_EQ(again.size(), 2u);
   for (auto& c : again) {
-    EXPECT_TRUE(c.restore.active) << c.name;
+    EXPECT_TRUE(c.start.is_restore()) << c.name;
     EXPECT_GT(c.session_id, 0) << c.name;
-    EXPECT_GT(c.restore.events, 0) << c.name;
-    EXPECT_LE(c.restore.events, 2345) << c.name;
-    EXPECT_GT(c.restore.fills, 0) << c.name << " should have traded before the cut";
+    EXPECT_GT(c.start.events, 0) << c.name;
+    EXPECT_LE(c.start.events, 2345) << c.name;
+    EXPECT_GT(c.start.fills_committed, 0) << c.name << " should have traded before the cut";
   }
   EXPECT_EQ(plan.fast_forward_events.count("BTCUSDT"), 1u);
-  EXPECT_TRUE(again[0].restore.pauses.empty());
-  EXPECT_EQ(again[1].restore.pauses, rsi_commands);
+  EXPECT_TRUE(again[0].start.pauses.empty());
+  EXPECT_EQ(again[1].start.pauses, rsi_commands);
   auto reports = run_stored(restored, again, events, 37);
   ASSERT_EQ(reports.size(), 2u);
   for (size_t i = 0; i < 2; ++i)
@@ -186,12 +186,12 @@ TEST_F(Restore, OnlyRunningAndPausedRowsComeBackAndOnlyForAConfigSessionOfTheSam
   EXPECT_EQ(plan.settled[0].id, 3);
   ASSERT_EQ(configs.size(), 1u);
   EXPECT_EQ(configs[0].session_id, 1);
-  EXPECT_TRUE(configs[0].restore.active);
-  EXPECT_TRUE(configs[0].restore.paused);
-  EXPECT_EQ(configs[0].restore.events, 42);
-  EXPECT_EQ(configs[0].restore.cash, money::from_raw(100));
+  EXPECT_TRUE(configs[0].start.is_restore());
+  EXPECT_TRUE(configs[0].start.paused);
+  EXPECT_EQ(configs[0].start.events, 42);
+  EXPECT_EQ(configs[0].start.account.cash, money::from_raw(100));
   std::vector<std::pair<int64_t, bool>> pauses{{10, true}, {20, false}, {30, true}};
-  EXPECT_EQ(configs[0].restore.pauses, pauses);
+  EXPECT_EQ(configs[0].start.pauses, pauses);
   // No database file: nothing to restore, and none is created.
   configs.push_back(make_session("ema_crossover.yaml", "old"));
   auto none = restore_sessions(in_dir("absent.db"), configs);
@@ -234,7 +234,7 @@ TEST_F(Restore, AConfigSessionWhoseRowEndedForGoodIsNotStartedAgain) {
   EXPECT_EQ(settled, expected); // "api" has no config session: its row is history only
   std::vector<std::string> left;
   for (auto& c : configs)
-    left.push_back(c.name + ":" + std::to_string(c.session_id) + (c.restore.active ? ":restored" : ""));
+    left.push_back(c.name + ":" + std::to_string(c.session_id) + (c.start.is_restore() ? ":restored" : ""));
   EXPECT_EQ(left, (std::vector<std::string>{"b:2:restored", "e:0", "twin:6:restored"}));
   // The same command again finds the same: nothing it runs gets a second row.
   std::vector<session_config> again;
@@ -324,7 +324,7 @@ TEST_F(Restore, ASessionComesBackWithTheFillProfileAndOverridesItWasStartedWith)
   auto bad = restore_sessions(db_path, again);
   EXPECT_EQ(bad.restored, 0);
   EXPECT_EQ(bad.skipped, 1);
-  EXPECT_FALSE(again[0].restore.active);
+  EXPECT_FALSE(again[0].start.is_restore());
 }
 
 } // namespace

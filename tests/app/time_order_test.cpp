@@ -16,7 +16,7 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "app/strategy_loader.hpp"
 #include "core/performance_metrics.hpp"
 #include "core/session_runner.hpp"

@@ -39,6 +39,23 @@ TEST(Ledger, StartsFlatWithInitialCash) {
   EXPECT_EQ(l.unrealized_pnl(px("12345")), usd("0"));
 }
 
+TEST(Ledger, TakesUpStoredFiguresAndGoesOnAsTheLedgerThatMadeThem) {
+  ledger original(usd("10000"));
+  ASSERT_EQ(original.apply(make_fill(side::buy, "20000", "0.4", "8")), reject_reason::none);
+  ledger taken_up(usd("10000"), original.figures());
+  EXPECT_EQ(taken_up.initial_cash(), usd("10000"));
+  EXPECT_EQ(taken_up.figures(), original.figures());
+  EXPECT_EQ(figures_of(taken_up), figures_of(original));
+  // Both go on alike: the same sale gives the same account.
+  ASSERT_EQ(original.apply(make_fill(side::sell, "21000", "0.1", "2.1")), reject_reason::none);
+  ASSERT_EQ(taken_up.apply(make_fill(side::sell, "21000", "0.1", "2.1")), reject_reason::none);
+  EXPECT_EQ(taken_up.figures(), original.figures());
+  EXPECT_EQ(taken_up.realized_pnl(), usd("100"));
+  ledger_figures stored{usd("5"), qty("1"), usd("7"), usd("-2"), usd("0.5")};
+  EXPECT_NE(ledger(usd("10000"), stored).figures(), original.figures());
+  EXPECT_EQ(ledger(usd("10000"), stored).figures(), stored);
+}
+
 TEST(Ledger, BuyPaysNotionalAndFee) {
   ledger l(usd("10000"));
   // 0.4 × 20000 = 8000; fee 8 (10 bps)

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/strategy_builders.hpp"
 #include "tests/support/recorded_events.hpp"

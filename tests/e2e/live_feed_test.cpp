@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "actors/line_reader.hpp"
-#include "actors/sqlite.hpp"
+#include "feeds/line_reader.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"

@@ -18,8 +18,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "actors/market_file.hpp"
-#include "actors/sqlite.hpp"
+#include "feeds/market_file.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"

@@ -20,7 +20,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "actors/line_reader.hpp"
+#include "feeds/line_reader.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/process.hpp"

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "actors/migrations.hpp"
-#include "actors/sqlite.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/ledger_replay.hpp"
 #include "tests/support/process.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/sqlite.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/process.hpp"

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/sqlite.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/process.hpp"
 

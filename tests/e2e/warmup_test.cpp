@@ -11,7 +11,7 @@
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/process.hpp"
-#include "web/binance_rest_client.hpp"
+#include "feeds/binance/rest_client.hpp"
 
 namespace pt::test {
 namespace {

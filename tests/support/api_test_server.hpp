@@ -14,12 +14,12 @@
 #include <gtest/gtest.h>
 
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/session_activity.hpp"
 #include "actors/session_errc.hpp"
-#include "actors/sqlite.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/process.hpp"
-#include "web/api_server.hpp"
+#include "web/api/server.hpp"
 
 namespace pt::test {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/market_file.hpp"
+#include "feeds/market_file.hpp"
 #include "core/market_event.hpp"
 #include "tests/support/process.hpp"
 

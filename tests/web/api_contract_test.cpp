@@ -1,5 +1,5 @@
 // The OpenAPI document against the server: each operation documents exactly the statuses its
-// route declares (web/api_router.hpp, `route_statuses`), every request of a matrix driven through
+// route declares (web/api/router.hpp, `route_statuses`), every request of a matrix driven through
 // real servers is answered with a documented status (and no handler answers one its route does
 // not declare), and every documented status is reached by some request.
 
@@ -18,7 +18,7 @@
 #include "tests/support/api_test_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/ws_client.hpp"
-#include "web/api_router.hpp"
+#include "web/api/router.hpp"
 
 namespace pt::test {
 namespace {

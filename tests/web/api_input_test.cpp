@@ -12,8 +12,8 @@
 #include "tests/support/api_test_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/ws_client.hpp"
-#include "web/api_types.hpp"
-#include "web/api_utf8.hpp"
+#include "web/http/types.hpp"
+#include "web/http/utf8.hpp"
 
 namespace pt::test {
 namespace {

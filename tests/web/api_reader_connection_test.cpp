@@ -1,4 +1,4 @@
-// The API workers' kept read-only SQLite connections (web/api_reader_connection.hpp).
+// The API workers' kept read-only SQLite connections (web/api/reader_connection.hpp).
 
 #include <string>
 #include <thread>
@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/sqlite.hpp"
+#include "store/sqlite.hpp"
 #include "tests/support/temp_dir_test.hpp"
-#include "web/api_reader_connection.hpp"
+#include "web/api/reader_connection.hpp"
 
 namespace pt::test {
 namespace {

@@ -10,10 +10,10 @@
 
 #include "actors/market_data_broadcaster.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
-#include "web/api_server.hpp"
+#include "web/api/server.hpp"
 
 namespace pt::test {
 namespace {

@@ -12,8 +12,8 @@
 #include "actors/messages.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir_test.hpp"
-#include "web/api_server.hpp"
-#include "web/api_static.hpp"
+#include "web/api/server.hpp"
+#include "web/api/static_files.hpp"
 
 namespace pt::test {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "actors/market_data_broadcaster.hpp"
 #include "actors/messages.hpp"
-#include "actors/migrations.hpp"
+#include "store/migrations.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_activity.hpp"
 #include "actors/session_supervisor.hpp"
@@ -26,8 +26,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/recorded_events.hpp"
 #include "tests/support/temp_dir_test.hpp"
-#include "web/api_push.hpp"
-#include "web/api_queries.hpp"
+#include "web/api/push.hpp"
+#include "web/api/routes/queries.hpp"
 
 namespace pt::test {
 namespace {

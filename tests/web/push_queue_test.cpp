@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "web/api_push.hpp"
+#include "web/api/push.hpp"
 
 namespace pt::test {
 namespace {

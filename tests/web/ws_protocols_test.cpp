@@ -1,6 +1,6 @@
-// The token a browser sends in `Sec-WebSocket-Protocol` (web/ws_protocols.hpp).
+// The token a browser sends in `Sec-WebSocket-Protocol` (web/api/ws_protocols.hpp).
 
-#include "web/ws_protocols.hpp"
+#include "web/api/ws_protocols.hpp"
 
 #include <string>
 #include <vector>
