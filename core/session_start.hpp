@@ -66,7 +66,9 @@ struct session_start {
   /// Restart: the drawdown (fraction of peak equity) as last reported before the failure.
   double max_drawdown = 0;
 
+  /// True when this start rebuilds a session from its feed position after a crash.
   bool is_restore() const { return kind == start_kind::restore; }
+  /// True when this start takes up a failed session's account and ids under the restart policy.
   bool is_restart() const { return kind == start_kind::restart; }
 
   /// Whether a restored session is still being re-fed after `events_processed` market events:

@@ -108,6 +108,7 @@ public:
   /// Largest drawdown of the sampled equity so far, fraction of peak.
   double max_drawdown() const { return curve_.max_drawdown(); }
 
+  /// The session's trading logic and virtual exchange, for reading (orders, market, account).
   const paper_exchange& exchange() const { return exchange_; }
 
 private:

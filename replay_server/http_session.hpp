@@ -19,9 +19,11 @@ namespace pt::replay {
 /// One HTTP connection: answers REST requests (keep-alive) or hands an upgrade to a websocket_session.
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
+  /// Takes an accepted socket; `id` numbers the connection in the log.
   http_session(tcp::socket&& socket, std::shared_ptr<server_state> state, uint64_t id)
       : stream_(std::move(socket)), state_(std::move(state)), id_(id) {}
 
+  /// Starts reading requests; the session keeps itself alive until the connection closes.
   void run() { do_read(); }
 
 private:

@@ -27,8 +27,11 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = beast::error_code;
 
+/// How long a connection may take to send a whole request.
 inline constexpr auto http_read_timeout = std::chrono::seconds(30);
+/// Largest request body accepted, bytes (Binance's REST requests carry none).
 inline constexpr size_t http_body_limit = 64 * 1024;
+/// The `Server` header of every answer and upgrade.
 inline constexpr const char* server_name = "papertrader-replay";
 
 /// What every session of one server shares (read-only once running).

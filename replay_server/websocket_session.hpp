@@ -20,6 +20,7 @@ namespace pt::replay {
 /// One WebSocket client: replays the recording from its start, paced, for the streams it asked for.
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
 public:
+  /// Takes the socket of an HTTP connection that asked for an upgrade; `id` numbers it in the log.
   websocket_session(tcp::socket&& socket, std::shared_ptr<server_state> state, uint64_t id)
       : ws_(std::move(socket)), timer_(ws_.get_executor()), state_(std::move(state)), id_(id),
         subscribed_(state_->recording.streams().size(), false) {}
