@@ -16,14 +16,14 @@ int64_t wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Binds ?8..?17 of the order statement: the report's columns, all NULL without a report.
+// Binds ?9..?17 of the order statement: the report's columns, all NULL without a report
+// (filled_qty_raw, ?12, is never NULL with one: it tells whether a row has a report).
 void bind_report(sql::statement& st, const std::optional<fill_report>& r) {
   if (!r) {
-    for (int i = 8; i <= 17; ++i)
+    for (int i = 9; i <= 17; ++i)
       st.bind_null(i);
     return;
   }
-  st.bind(8, std::string_view(to_string(r->status)));
   if (r->arrival_px)
     st.bind(9, r->arrival_px->raw());
   else
@@ -76,25 +76,24 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   // report: each report column takes the new value only when that update carries a report.
   sql::statement order_stmt(db,
     "INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
-    "exec_status, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, taker_qty_raw, "
+    "arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, taker_qty_raw, "
     "report_fees_raw, time_to_fill_ms, queue_at_placement_raw, time_in_force, limit_px_raw, stop_px_raw, "
     "callback_bps_raw, list_id, linked_order_id) "
-    "VALUES (?1, ?2, ?3, ?18, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21, ?22, "
+    "VALUES (?1, ?2, ?3, ?18, ?4, ?5, ?6, ?7, ?7, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21, ?22, "
     "?23, ?24) "
     // What the order was sent as (?18..?24) does not change over its life: kept as first stored.
     "ON CONFLICT (session_id, order_id) DO UPDATE SET qty_raw = excluded.qty_raw, status = excluded.status, "
     "reject_reason = excluded.reject_reason, updated_ms = excluded.updated_ms, "
-    "arrival_px_raw = CASE WHEN excluded.exec_status IS NULL THEN arrival_px_raw ELSE excluded.arrival_px_raw END, "
-    "avg_px_raw = CASE WHEN excluded.exec_status IS NULL THEN avg_px_raw ELSE excluded.avg_px_raw END, "
-    "slippage_bps = CASE WHEN excluded.exec_status IS NULL THEN slippage_bps ELSE excluded.slippage_bps END, "
-    "filled_qty_raw = CASE WHEN excluded.exec_status IS NULL THEN filled_qty_raw ELSE excluded.filled_qty_raw END, "
-    "maker_qty_raw = CASE WHEN excluded.exec_status IS NULL THEN maker_qty_raw ELSE excluded.maker_qty_raw END, "
-    "taker_qty_raw = CASE WHEN excluded.exec_status IS NULL THEN taker_qty_raw ELSE excluded.taker_qty_raw END, "
-    "report_fees_raw = CASE WHEN excluded.exec_status IS NULL THEN report_fees_raw ELSE excluded.report_fees_raw END, "
-    "time_to_fill_ms = CASE WHEN excluded.exec_status IS NULL THEN time_to_fill_ms ELSE excluded.time_to_fill_ms END, "
-    "queue_at_placement_raw = CASE WHEN excluded.exec_status IS NULL THEN queue_at_placement_raw "
+    "arrival_px_raw = CASE WHEN excluded.filled_qty_raw IS NULL THEN arrival_px_raw ELSE excluded.arrival_px_raw END, "
+    "avg_px_raw = CASE WHEN excluded.filled_qty_raw IS NULL THEN avg_px_raw ELSE excluded.avg_px_raw END, "
+    "slippage_bps = CASE WHEN excluded.filled_qty_raw IS NULL THEN slippage_bps ELSE excluded.slippage_bps END, "
+    "maker_qty_raw = CASE WHEN excluded.filled_qty_raw IS NULL THEN maker_qty_raw ELSE excluded.maker_qty_raw END, "
+    "taker_qty_raw = CASE WHEN excluded.filled_qty_raw IS NULL THEN taker_qty_raw ELSE excluded.taker_qty_raw END, "
+    "report_fees_raw = CASE WHEN excluded.filled_qty_raw IS NULL THEN report_fees_raw ELSE excluded.report_fees_raw END, "
+    "time_to_fill_ms = CASE WHEN excluded.filled_qty_raw IS NULL THEN time_to_fill_ms ELSE excluded.time_to_fill_ms END, "
+    "queue_at_placement_raw = CASE WHEN excluded.filled_qty_raw IS NULL THEN queue_at_placement_raw "
     "ELSE excluded.queue_at_placement_raw END, "
-    "exec_status = COALESCE(excluded.exec_status, exec_status)");
+    "filled_qty_raw = COALESCE(excluded.filled_qty_raw, filled_qty_raw)");
   sql::statement fill_stmt(db,
     "INSERT INTO fills (session_id, fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
     "reference_px_raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");

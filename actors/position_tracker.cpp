@@ -99,7 +99,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
       for (auto& row : b.bars)
         r.bars += row.closed ? 1 : 0;
       for (auto& o : b.orders)
-        if (o.status == order_status::rejected)
+        if (o.status == exec_status::rejected || o.status == exec_status::denied)
           ++r.orders_rejected;
       r.fills.insert(r.fills.end(), b.replayed_fills.begin(), b.replayed_fills.end());
       r.fills.insert(r.fills.end(), b.fills.begin(), b.fills.end());

@@ -4,7 +4,7 @@
 //   papertrader_persist [--sessions 1000] [--rounds 100] [--repeat 1]
 //
 // Each round, every session sends one `persist_batch` shaped like a market order's round of
-// output from the paper executor: the order accepted and filled (two order updates), one fill,
+// output from the paper executor: the order sent (PENDING_NEW) and filled (two order updates), one fill,
 // one equity point, one decision and the account. Two ways of sending are measured:
 // - *burst*: a round is sent, then `flush_atom` waits for its commit (one transaction per market
 //   event that filled every session — the slowest realistic pattern);
@@ -47,9 +47,9 @@ persist_batch batch_for(int64_t session_id, int64_t round) {
   o.ts_event_ms = ts;
   o.order_side = round % 2 == 0 ? side::buy : side::sell;
   o.qty = qty;
-  o.status = order_status::accepted;
+  o.status = exec_status::pending_new;
   b.orders.push_back(o);
-  o.status = order_status::filled;
+  o.status = exec_status::filled;
   b.orders.push_back(o);
   fill f;
   f.fill_id = round + 1;

@@ -25,18 +25,17 @@ const char* to_string(time_in_force t) {
   return "unknown";
 }
 
-const char* to_string(exec_status s) {
-  switch (s) {
-    case exec_status::pending_new: return "PENDING_NEW";
-    case exec_status::new_order: return "NEW";
-    case exec_status::triggered: return "TRIGGERED";
-    case exec_status::partially_filled: return "PARTIALLY_FILLED";
-    case exec_status::filled: return "FILLED";
-    case exec_status::canceled: return "CANCELED";
-    case exec_status::rejected: return "REJECTED";
-    case exec_status::expired: return "EXPIRED";
-  }
-  return "UNKNOWN";
+std::optional<reject_reason> denial_reason(const exchange_order& xo) {
+  if (xo.status != exec_status::rejected)
+    return std::nullopt;
+  const auto& r = xo.req;
+  if (xo.reason == reject_reason::lot_size && !r.qty.is_positive() && !r.quote_budget)
+    return reject_reason::zero_quantity;
+  if (xo.reason == reject_reason::invalid_order && r.quote_budget && !r.quote_budget->is_positive())
+    return reject_reason::insufficient_balance;
+  if (xo.reason == reject_reason::no_price && !xo.arrival_px)
+    return reject_reason::no_price;
+  return std::nullopt;
 }
 
 bool is_conditional(order_type t) {

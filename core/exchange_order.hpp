@@ -18,8 +18,6 @@ namespace pt {
 const char* to_string(order_type t);
 /// "GTC" / "IOC" / "FOK".
 const char* to_string(time_in_force t);
-/// "PENDING_NEW", "NEW", "TRIGGERED", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED", "EXPIRED".
-const char* to_string(exec_status s);
 
 /// True for a type that waits for a trigger (stops, take profits, trailing stops).
 bool is_conditional(order_type t);
@@ -53,7 +51,7 @@ struct exchange_order {
   int64_t linked_id = 0;        ///< the other leg of its OCO list, kept after the list ends; 0 if none
   order_request req;
   exec_status status = exec_status::pending_new;
-  ex_reject reason = ex_reject::none;
+  reject_reason reason = reject_reason::none;
   int64_t ts_submit_ms = 0;
   int64_t ts_live_ms = 0;       ///< when it reaches the exchange (submit + latency)
   int64_t ts_cancel_ms = -1;    ///< when a requested cancel takes effect, -1 if none
@@ -82,12 +80,23 @@ struct exchange_order {
   }
 };
 
+/// Why the session, not the venue, refused `xo`, nullopt when the venue did (or it is not refused).
+/// Every order a session decides goes through the virtual exchange (so ids and the decision log
+/// do not depend on it); one its own sizing left unsendable is refused there at submission,
+/// before any latency, and recorded `denied` with this reason (nautilus_trader's `Denied`):
+/// - `zero_quantity`: sized to nothing (the exchange's LOT_SIZE on a zero quantity, no quote budget);
+/// - `insufficient_balance`: a market buy sized by a quote budget of nothing (no free cash);
+/// - `no_price`: nothing to price it from when it was sent (no mid at submission, so no arrival price).
+/// Any other refusal (filters, balance checks, would match / trigger, no book on arrival) is the
+/// venue's: `rejected` with the exchange's reason. docs/execution.md, "Order status".
+std::optional<reject_reason> denial_reason(const exchange_order& xo);
+
 /// A change of an order's state, as the exchange reports it.
 struct order_update {
   int64_t order_id = 0;
   int64_t ts_event_ms = 0;
   exec_status status = exec_status::pending_new;
-  ex_reject reason = ex_reject::none;
+  reject_reason reason = reject_reason::none;
   quantity filled;              ///< cumulative
 };
 

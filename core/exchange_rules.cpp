@@ -2,65 +2,48 @@
 
 namespace pt {
 
-const char* to_string(ex_reject r) {
+const char* binance_message(reject_reason r) {
   switch (r) {
-    case ex_reject::none: return "NONE";
-    case ex_reject::price_filter: return "PRICE_FILTER";
-    case ex_reject::lot_size: return "LOT_SIZE";
-    case ex_reject::market_lot_size: return "MARKET_LOT_SIZE";
-    case ex_reject::notional: return "NOTIONAL";
-    case ex_reject::insufficient_balance: return "INSUFFICIENT_BALANCE";
-    case ex_reject::would_match: return "WOULD_MATCH";
-    case ex_reject::would_trigger: return "WOULD_TRIGGER";
-    case ex_reject::no_price: return "NO_PRICE";
-    case ex_reject::unknown_order: return "UNKNOWN_ORDER";
-    case ex_reject::invalid_order: return "INVALID_ORDER";
-    case ex_reject::overflow: return "OVERFLOW";
-  }
-  return "UNKNOWN";
-}
-
-const char* binance_message(ex_reject r) {
-  switch (r) {
-    case ex_reject::none: return "";
-    case ex_reject::price_filter: return "Filter failure: PRICE_FILTER";
-    case ex_reject::lot_size: return "Filter failure: LOT_SIZE";
-    case ex_reject::market_lot_size: return "Filter failure: MARKET_LOT_SIZE";
-    case ex_reject::notional: return "Filter failure: NOTIONAL";
-    case ex_reject::insufficient_balance: return "Account has insufficient balance for requested action.";
-    case ex_reject::would_match: return "Order would immediately match and take.";
-    case ex_reject::would_trigger: return "Order would trigger immediately.";
-    case ex_reject::no_price: return "No market price to fill against.";
-    case ex_reject::unknown_order: return "Unknown order sent.";
-    case ex_reject::invalid_order: return "Invalid order parameters.";
-    case ex_reject::overflow: return "Value out of range.";
+    case reject_reason::none: return "";
+    case reject_reason::price_filter: return "Filter failure: PRICE_FILTER";
+    case reject_reason::lot_size:
+    case reject_reason::zero_quantity: return "Filter failure: LOT_SIZE";
+    case reject_reason::market_lot_size: return "Filter failure: MARKET_LOT_SIZE";
+    case reject_reason::notional: return "Filter failure: NOTIONAL";
+    case reject_reason::insufficient_balance: return "Account has insufficient balance for requested action.";
+    case reject_reason::would_match: return "Order would immediately match and take.";
+    case reject_reason::would_trigger: return "Order would trigger immediately.";
+    case reject_reason::no_price: return "No market price to fill against.";
+    case reject_reason::unknown_order: return "Unknown order sent.";
+    case reject_reason::invalid_order: return "Invalid order parameters.";
+    case reject_reason::overflow: return "Value out of range.";
   }
   return "";
 }
 
-ex_reject check_price(const symbol_rules& rules, price px) {
+reject_reason check_price(const symbol_rules& rules, price px) {
   if (!px.is_positive() || px < rules.min_price || px > rules.max_price)
-    return ex_reject::price_filter;
+    return reject_reason::price_filter;
   if (rules.tick_size.is_positive() && (px.raw() - rules.min_price.raw()) % rules.tick_size.raw() != 0)
-    return ex_reject::price_filter;
-  return ex_reject::none;
+    return reject_reason::price_filter;
+  return reject_reason::none;
 }
 
-ex_reject check_quantity(const symbol_rules& rules, quantity qty, bool market) {
+reject_reason check_quantity(const symbol_rules& rules, quantity qty, bool market) {
   if (!qty.is_positive() || qty < rules.min_qty || qty > rules.max_qty)
-    return ex_reject::lot_size;
+    return reject_reason::lot_size;
   if (rules.step_size.is_positive() && (qty.raw() - rules.min_qty.raw()) % rules.step_size.raw() != 0)
-    return ex_reject::lot_size;
+    return reject_reason::lot_size;
   if (market && rules.market_max_qty.is_positive() && qty > rules.market_max_qty)
-    return ex_reject::market_lot_size;
-  return ex_reject::none;
+    return reject_reason::market_lot_size;
+  return reject_reason::none;
 }
 
-ex_reject check_notional(const symbol_rules& rules, price px, quantity qty) {
+reject_reason check_notional(const symbol_rules& rules, price px, quantity qty) {
   auto value = notional(px, qty);
   if (!value)
-    return ex_reject::overflow;
-  return *value < rules.min_notional ? ex_reject::notional : ex_reject::none;
+    return reject_reason::overflow;
+  return *value < rules.min_notional ? reject_reason::notional : reject_reason::none;
 }
 
 quantity floor_to_step(const symbol_rules& rules, quantity qty) {

@@ -16,9 +16,9 @@ reject_reason ledger::check(const fill& f) const {
     return reject_reason::overflow;
   if (f.fill_side == side::buy) {
     if (*value + f.fee > cash_)
-      return reject_reason::insufficient_cash;
+      return reject_reason::insufficient_balance; // the cash
   } else if (f.qty > position_) {
-    return reject_reason::insufficient_position;
+    return reject_reason::insufficient_balance; // the base held (long only)
   }
   return reject_reason::none;
 }

@@ -48,7 +48,8 @@ public:
   /// The account's figures (cash, position, cost basis, realized P&L, fees) in one value.
   ledger_figures figures() const { return {cash_, position_, cost_basis_, realized_, fees_}; }
 
-  /// Whether `f` can be applied: `none`, or why not (cash, position, zero quantity, overflow).
+  /// Whether `f` can be applied: `none`, or why not (`insufficient_balance`: the cash for a buy or the
+  /// position for a sell; `zero_quantity`; `overflow`).
   reject_reason check(const fill& f) const;
 
   /// Applies `f` if `check(f)` passes; returns the check's result. On rejection nothing changes.

@@ -43,40 +43,6 @@ order_request bar_exit_request(quantity q) {
   return r;
 }
 
-order_status map_status(exec_status s) {
-  switch (s) {
-    case exec_status::filled: return order_status::filled;
-    case exec_status::rejected: return order_status::rejected;
-    case exec_status::canceled:
-    case exec_status::expired: return order_status::canceled;
-    default: return order_status::accepted;
-  }
-}
-
-bool terminal(exec_status s) {
-  return s == exec_status::filled || s == exec_status::rejected || s == exec_status::canceled ||
-         s == exec_status::expired;
-}
-
-// The session's reason for an exchange refusal.
-reject_reason map_reason(ex_reject r, const order_request& req) {
-  bool buy = req.order_side == side::buy;
-  switch (r) {
-    case ex_reject::none: return reject_reason::none;
-    case ex_reject::insufficient_balance: return buy ? reject_reason::insufficient_cash : reject_reason::insufficient_position;
-    case ex_reject::no_price: return reject_reason::no_price;
-    case ex_reject::overflow: return reject_reason::overflow;
-    case ex_reject::would_match: return reject_reason::would_match;
-    case ex_reject::would_trigger: return reject_reason::would_trigger;
-    case ex_reject::lot_size:
-      return !req.qty.is_positive() && !req.quote_budget ? reject_reason::zero_quantity : reject_reason::exchange_rule;
-    case ex_reject::invalid_order:
-      return req.quote_budget && !req.quote_budget->is_positive() ? reject_reason::insufficient_cash
-                                                                   : reject_reason::exchange_rule;
-    default: return reject_reason::exchange_rule;
-  }
-}
-
 // What `xo` was sent as, on its order record: type, time in force and prices where they apply,
 // its OCO list and other leg.
 void describe_request(const exchange_order& xo, order& o) {
@@ -243,7 +209,7 @@ void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
     auto xo = vx_.find(u.order_id);
     if (it == tracked_.end() || it->second.done || !xo)
       continue;
-    bool end = terminal(u.status);
+    bool end = is_terminal(u.status);
     if (u.status == exec_status::new_order)
       continue; // live on the exchange: its submission and its fills tell
     order o;
@@ -251,9 +217,13 @@ void paper_exchange::absorb(exchange_events& ev, exchange_output& out) {
     o.ts_event_ms = u.ts_event_ms;
     o.order_side = xo->req.order_side;
     o.qty = end && xo->filled.is_positive() ? xo->filled : xo->req.qty;
-    o.status = end ? map_status(u.status) : order_status::accepted;
-    if (o.status == order_status::rejected)
-      o.reason = map_reason(xo->reason, xo->req);
+    o.status = u.status;
+    if (u.status == exec_status::rejected) {
+      // Refused by the session's own sizing (docs/execution.md, "Order status") or by the venue.
+      auto denied = denial_reason(*xo);
+      o.status = denied ? exec_status::denied : exec_status::rejected;
+      o.reason = denied.value_or(xo->reason);
+    }
     describe_request(*xo, o);
     o.report = vx_.report(u.order_id);
     out.orders.push_back(o);

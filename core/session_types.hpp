@@ -117,7 +117,7 @@ struct session_report {
   double max_drawdown = 0;     ///< fraction of peak equity
   int64_t events = 0;          ///< market events processed
   int64_t bars = 0;            ///< closed bars of the strategy timeframe
-  int64_t orders_rejected = 0;
+  int64_t orders_rejected = 0; ///< orders refused: rejected by the venue or denied by the session
   std::string status = "running"; ///< "running", "finished", "stopped" or "failed"
   std::string failure;             ///< why, when failed
   std::vector<equity_point> equity;    ///< the sampled equity curve (the points persisted), in order

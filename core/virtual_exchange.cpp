@@ -39,29 +39,29 @@ exchange_order& virtual_exchange::create(const order_request& req, int64_t ts_ms
   return o;
 }
 
-ex_reject virtual_exchange::check_rules(const order_request& req) const {
+reject_reason virtual_exchange::check_rules(const order_request& req) const {
   auto mid = view_.mid();
   if (req.quote_budget) {
     if (req.type != order_type::market || req.order_side != side::buy || !req.quote_budget->is_positive() ||
         req.qty.is_positive())
-      return ex_reject::invalid_order;
+      return reject_reason::invalid_order;
     if (!mid)
-      return ex_reject::no_price;
+      return reject_reason::no_price;
     if (rules_.min_notional_applies_to_market && *req.quote_budget < rules_.min_notional)
-      return ex_reject::notional;
-    return ex_reject::none;
+      return reject_reason::notional;
+    return reject_reason::none;
   }
   if (req.type == order_type::trailing_stop &&
       (!req.callback_bps.is_positive() || req.callback_bps > bps::from_units(2'000)))
-    return ex_reject::invalid_order; // Binance's trailingDelta range is 10–2000 BIPS
+    return reject_reason::invalid_order; // Binance's trailingDelta range is 10–2000 BIPS
   bool market_like = req.type == order_type::market || market_on_trigger(req.type);
-  if (auto q = check_quantity(rules_, req.qty, market_like); q != ex_reject::none)
+  if (auto q = check_quantity(rules_, req.qty, market_like); q != reject_reason::none)
     return q;
   if (has_limit(req.type))
-    if (auto p = check_price(rules_, req.limit_px); p != ex_reject::none)
+    if (auto p = check_price(rules_, req.limit_px); p != reject_reason::none)
       return p;
   if (has_stop(req.type) || (req.type == order_type::trailing_stop && !req.stop_px.is_zero()))
-    if (auto p = check_price(rules_, req.stop_px); p != ex_reject::none)
+    if (auto p = check_price(rules_, req.stop_px); p != reject_reason::none)
       return p;
   std::optional<price> ref;
   if (has_limit(req.type))
@@ -71,10 +71,10 @@ ex_reject virtual_exchange::check_rules(const order_request& req) const {
   else
     ref = mid;
   if (!ref)
-    return ex_reject::no_price;
+    return reject_reason::no_price;
   if (req.type != order_type::market || rules_.min_notional_applies_to_market)
     return check_notional(rules_, *ref, req.qty);
-  return ex_reject::none;
+  return reject_reason::none;
 }
 
 std::optional<money> virtual_exchange::buy_lock(const order_request& req) const {
@@ -99,7 +99,7 @@ std::optional<money> virtual_exchange::buy_lock(const order_request& req) const 
 bool virtual_exchange::lock_for(exchange_order& o, int64_t ts_ms, exchange_events& out) {
   if (o.req.order_side == side::sell) {
     if (o.req.qty > base_free()) {
-      reject(o, ex_reject::insufficient_balance, ts_ms, out);
+      reject(o, reject_reason::insufficient_balance, ts_ms, out);
       return false;
     }
     o.locked_base = o.req.qty;
@@ -108,11 +108,11 @@ bool virtual_exchange::lock_for(exchange_order& o, int64_t ts_ms, exchange_event
   }
   auto lock = buy_lock(o.req);
   if (!lock) {
-    reject(o, ex_reject::overflow, ts_ms, out);
+    reject(o, reject_reason::overflow, ts_ms, out);
     return false;
   }
   if (*lock > quote_free() || !quote_free().is_positive()) {
-    reject(o, ex_reject::insufficient_balance, ts_ms, out);
+    reject(o, reject_reason::insufficient_balance, ts_ms, out);
     return false;
   }
   o.locked_quote = *lock;
@@ -134,15 +134,15 @@ int64_t virtual_exchange::submit_bracket(const order_request& entry, const brack
   bool ok = entry.order_side == side::buy &&
             (entry.type == order_type::market || entry.type == order_type::limit ||
              entry.type == order_type::limit_maker) &&
-            check_price(rules_, exits.stop_loss_px) == ex_reject::none &&
-            check_price(rules_, exits.take_profit_px) == ex_reject::none &&
+            check_price(rules_, exits.stop_loss_px) == reject_reason::none &&
+            check_price(rules_, exits.take_profit_px) == reject_reason::none &&
             exits.stop_loss_px < exits.take_profit_px &&
-            (!exits.stop_limit_px || check_price(rules_, *exits.stop_limit_px) == ex_reject::none);
+            (!exits.stop_limit_px || check_price(rules_, *exits.stop_limit_px) == reject_reason::none);
   if (!ok) {
     advance_to(ts_ms, out);
     auto& o = create(entry, ts_ms);
     open_.insert(o.order_id);
-    reject(o, ex_reject::invalid_order, ts_ms, out);
+    reject(o, reject_reason::invalid_order, ts_ms, out);
     return o.order_id;
   }
   return enter(entry, ts_ms, 0, exits, out);
@@ -156,7 +156,7 @@ int64_t virtual_exchange::enter(const order_request& req, int64_t ts_ms, int64_t
   o.exits = exits;
   o.replaces_id = replaces_id;
   open_.insert(id);
-  if (auto why = check_rules(req); why != ex_reject::none) {
+  if (auto why = check_rules(req); why != reject_reason::none) {
     reject(o, why, ts_ms, out);
     return id;
   }
@@ -176,7 +176,7 @@ int64_t virtual_exchange::execute_at(side s, quantity qty, price px, int64_t ts_
   auto& o = create(req, ts_ms);
   int64_t id = o.order_id;
   open_.insert(id);
-  if (auto why = check_quantity(rules_, qty, true); why != ex_reject::none) {
+  if (auto why = check_quantity(rules_, qty, true); why != reject_reason::none) {
     reject(o, why, ts_ms, out);
     return id;
   }
@@ -184,11 +184,11 @@ int64_t virtual_exchange::execute_at(side s, quantity qty, price px, int64_t ts_
   o.status = exec_status::new_order;
   auto at = adjust_price_bps(px, s == side::buy ? params_.slippage_bps : -params_.slippage_bps);
   if (!at || !at->is_positive() || !apply_fill(o, *at, qty, liquidity::taker, ts_ms, out, px))
-    reject(o, ex_reject::insufficient_balance, ts_ms, out);
+    reject(o, reject_reason::insufficient_balance, ts_ms, out);
   return id;
 }
 
-ex_reject virtual_exchange::cancel(int64_t order_id, int64_t ts_ms, exchange_events& out) {
+reject_reason virtual_exchange::cancel(int64_t order_id, int64_t ts_ms, exchange_events& out) {
   advance_to(ts_ms, out);
   auto it = orders_.find(order_id);
   if (it == orders_.end() || !it->second.open()) {
@@ -196,14 +196,14 @@ ex_reject virtual_exchange::cancel(int64_t order_id, int64_t ts_ms, exchange_eve
     u.order_id = order_id;
     u.ts_event_ms = ts_ms;
     u.status = it == orders_.end() ? exec_status::rejected : it->second.status;
-    u.reason = ex_reject::unknown_order;
+    u.reason = reject_reason::unknown_order;
     u.filled = it == orders_.end() ? quantity{} : it->second.filled;
     out.updates.push_back(u);
-    return ex_reject::unknown_order;
+    return reject_reason::unknown_order;
   }
   it->second.ts_cancel_ms = ts_ms + latency_.draw(params_.cancel_latency);
   schedule(it->second.ts_cancel_ms, action{action_kind::cancel, order_id}, out);
-  return ex_reject::none;
+  return reject_reason::none;
 }
 
 void virtual_exchange::schedule(int64_t ts_ms, action a, exchange_events& out) {
@@ -250,7 +250,7 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
   if (o.replaces_id != 0) {
     auto old = orders_.find(o.replaces_id);
     if (old == orders_.end() || !old->second.open()) {
-      reject(o, ex_reject::unknown_order, ts_ms, out);
+      reject(o, reject_reason::unknown_order, ts_ms, out);
       return;
     }
     do_cancel(old->second, ts_ms, out);
@@ -275,7 +275,7 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
           need += value && fee ? *value + *fee : quote_free() + money::from_raw(1);
         }
         if (need > quote_free() + o.locked_quote) {
-          reject(o, ex_reject::insufficient_balance, ts_ms, out);
+          reject(o, reject_reason::insufficient_balance, ts_ms, out);
           return;
         }
       }
@@ -285,7 +285,7 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
           o.req.qty = o.filled; // a quote-sized order is done when its budget is spent
           finish(o, exec_status::filled, ts_ms, out);
         } else if (!o.filled.is_positive() && !view_.mid()) {
-          reject(o, ex_reject::no_price, ts_ms, out);
+          reject(o, reject_reason::no_price, ts_ms, out);
         } else {
           finish(o, exec_status::expired, ts_ms, out); // the book ran out
         }
@@ -297,7 +297,7 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
     case order_type::limit_maker: {
       auto opp = opposite_price(r.order_side);
       if (opp && (r.order_side == side::buy ? r.limit_px >= *opp : r.limit_px <= *opp)) {
-        reject(o, ex_reject::would_match, ts_ms, out);
+        reject(o, reject_reason::would_match, ts_ms, out);
         return;
       }
       work_limit(o, r.limit_px, ts_ms, out);
@@ -314,7 +314,7 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
     default: {
       auto last = last_price();
       if (last && would_trigger(o, *last))
-        reject(o, ex_reject::would_trigger, ts_ms, out);
+        reject(o, reject_reason::would_trigger, ts_ms, out);
       return;
     }
   }
@@ -450,7 +450,7 @@ void virtual_exchange::update(const exchange_order& o, int64_t ts_ms, exchange_e
   out.updates.push_back(order_update{o.order_id, ts_ms, o.status, o.reason, o.filled});
 }
 
-void virtual_exchange::reject(exchange_order& o, ex_reject why, int64_t ts_ms, exchange_events& out) {
+void virtual_exchange::reject(exchange_order& o, reject_reason why, int64_t ts_ms, exchange_events& out) {
   o.reason = why;
   finish(o, exec_status::rejected, ts_ms, out);
 }
@@ -495,7 +495,6 @@ fill_report virtual_exchange::report(int64_t order_id) const {
   r.taker_qty = o->taker_qty;
   r.fees = o->fees;
   r.queue_at_placement = o->queue_at_placement;
-  r.status = o->status;
   if (o->filled.is_positive()) {
     r.avg_px = average_price(o->filled_value, o->filled);
     if (r.avg_px && r.arrival_px && r.arrival_px->is_positive()) {

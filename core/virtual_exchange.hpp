@@ -67,7 +67,7 @@ public:
 
   /// Asks to cancel an open order; it is canceled `cancel_latency` later if still open then
   /// (with its OCO sibling). `unknown_order` (and a rejected update) if it is not open now.
-  ex_reject cancel(int64_t order_id, int64_t ts_ms, exchange_events& out);
+  reject_reason cancel(int64_t order_id, int64_t ts_ms, exchange_events& out);
 
   /// Cancel-replace (Binance STOP_ON_FAILURE): the new order arrives after its submit latency,
   /// cancels the old one then and takes its place; if the old one is no longer open by then the
@@ -128,9 +128,9 @@ private:
   bool lock_for(exchange_order& o, int64_t ts_ms, exchange_events& out);
   std::optional<price> opposite_price(side s) const;
   exchange_order& create(const order_request& req, int64_t ts_ms);
-  ex_reject check_rules(const order_request& req) const;
+  reject_reason check_rules(const order_request& req) const;
   std::optional<money> buy_lock(const order_request& req) const;
-  void reject(exchange_order& o, ex_reject why, int64_t ts_ms, exchange_events& out);
+  void reject(exchange_order& o, reject_reason why, int64_t ts_ms, exchange_events& out);
   void finish(exchange_order& o, exec_status st, int64_t ts_ms, exchange_events& out);
   void update(const exchange_order& o, int64_t ts_ms, exchange_events& out);
   void schedule(int64_t ts_ms, action a, exchange_events& out);

@@ -180,17 +180,17 @@ std::pair<int64_t, int64_t> virtual_exchange::enter_oco(const order_request& a, 
   ob.sibling_id = ob.linked_id = oa.order_id;
   open_.insert(oa.order_id);
   open_.insert(ob.order_id);
-  ex_reject why = check_rules(a);
-  if (why == ex_reject::none)
+  reject_reason why = check_rules(a);
+  if (why == reject_reason::none)
     why = check_rules(b);
-  if (why == ex_reject::none && (a.order_side != b.order_side || a.qty != b.qty || a.quote_budget || b.quote_budget ||
+  if (why == reject_reason::none && (a.order_side != b.order_side || a.qty != b.qty || a.quote_budget || b.quote_budget ||
                                  a.type == order_type::market || b.type == order_type::market))
-    why = ex_reject::invalid_order;
-  if (why == ex_reject::none) {
+    why = reject_reason::invalid_order;
+  if (why == reject_reason::none) {
     // One lock for the list: the larger of the two legs' needs, held by the first leg.
     if (a.order_side == side::sell) {
       if (a.qty > base_free())
-        why = ex_reject::insufficient_balance;
+        why = reject_reason::insufficient_balance;
       else {
         oa.locked_base = a.qty;
         locked_base_ += a.qty;
@@ -198,9 +198,9 @@ std::pair<int64_t, int64_t> virtual_exchange::enter_oco(const order_request& a, 
     } else {
       auto la = buy_lock(a), lb = buy_lock(b);
       if (!la || !lb)
-        why = ex_reject::overflow;
+        why = reject_reason::overflow;
       else if (std::max(*la, *lb) > quote_free())
-        why = ex_reject::insufficient_balance;
+        why = reject_reason::insufficient_balance;
       else {
         oa.locked_quote = std::max(*la, *lb);
         locked_quote_ += oa.locked_quote;
@@ -208,7 +208,7 @@ std::pair<int64_t, int64_t> virtual_exchange::enter_oco(const order_request& a, 
     }
   }
   std::pair<int64_t, int64_t> ids{oa.order_id, ob.order_id};
-  if (why != ex_reject::none) {
+  if (why != reject_reason::none) {
     reject(oa, why, ts_ms, out); // takes the other leg along
     return ids;
   }
@@ -272,7 +272,7 @@ void virtual_exchange::on_bar(const kline& k, int64_t ts_ms, exchange_events& ou
       o.req.qty = q;
     }
     if (!apply_fill(o, px, q, liquidity::taker, at, out, ref.value_or(k.open)) && o.open())
-      reject(o, ex_reject::insufficient_balance, at, out);
+      reject(o, reject_reason::insufficient_balance, at, out);
     else if (o.open() && o.req.quote_budget)
       finish(o, exec_status::filled, at, out); // a quote-sized order is done when its budget is spent
   }

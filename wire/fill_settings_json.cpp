@@ -229,18 +229,7 @@ void write_fill_report(json_writer& w, const fill_report& r) {
     w.Int64(r.time_to_fill_ms);
   else
     w.Null();
-  key(w, "status");
-  w.String(to_string(r.status));
   w.EndObject();
-}
-
-std::optional<exec_status> parse_exec_status(const std::string& text) {
-  for (auto s : {exec_status::pending_new, exec_status::new_order, exec_status::triggered,
-                 exec_status::partially_filled, exec_status::filled, exec_status::canceled, exec_status::rejected,
-                 exec_status::expired})
-    if (text == to_string(s))
-      return s;
-  return std::nullopt;
 }
 
 } // namespace pt

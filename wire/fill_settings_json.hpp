@@ -67,11 +67,8 @@ std::optional<stored_fill_settings> parse_fill_settings_json(const std::string& 
 
 /// Writes a fill report as a JSON object: `arrival_px`, `avg_px` (decimal strings or null),
 /// `slippage_bps` (number, positive = worse), `filled_qty`, `maker_qty`, `taker_qty`, `fees`,
-/// `queue_at_placement` (decimal strings), `time_to_fill_ms` (null until filled in full) and
-/// `status` (Binance's order status name, e.g. "FILLED").
+/// `queue_at_placement` (decimal strings) and `time_to_fill_ms` (null until filled in full). The
+/// order's status is its own `status`, beside the report (docs/api.md, "Orders").
 void write_fill_report(json_writer& w, const fill_report& r);
-
-/// Parses a Binance order status name as `to_string(exec_status)` writes it; nullopt otherwise.
-std::optional<exec_status> parse_exec_status(const std::string& text);
 
 } // namespace pt

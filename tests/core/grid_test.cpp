@@ -122,7 +122,7 @@ TEST(GridExchange, AFilteredGridWaitsForItsFilterAndARefusedBuyIsNotRetried) {
   EXPECT_EQ(out.fills[0].px, px("120"));
   size_t rejected = 0;
   for (auto& o : out.orders)
-    rejected += o.status == order_status::rejected;
+    rejected += o.status == exec_status::rejected; // the venue: INSUFFICIENT_BALANCE
   EXPECT_EQ(rejected, 2u);
 }
 

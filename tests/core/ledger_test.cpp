@@ -131,8 +131,8 @@ TEST(Ledger, RejectsBuyWhenFeeTipsOverCash) {
   auto before = figures_of(l);
   // 0.5 × 20000 = 10000 notional + 10 fee > 10000
   auto f = make_fill(side::buy, "20000", "0.5", "10");
-  EXPECT_EQ(l.check(f), reject_reason::insufficient_cash);
-  EXPECT_EQ(l.apply(f), reject_reason::insufficient_cash);
+  EXPECT_EQ(l.check(f), reject_reason::insufficient_balance);
+  EXPECT_EQ(l.apply(f), reject_reason::insufficient_balance);
   EXPECT_TRUE(figures_of(l) == before);
   // Without the fee the same buy is affordable (exactly all the cash).
   EXPECT_EQ(l.check(make_fill(side::buy, "20000", "0.5", "0")), reject_reason::none);
@@ -145,19 +145,19 @@ TEST(Ledger, BuyMayUseExactlyAllCash) {
   EXPECT_TRUE(l.cash().is_zero());
   // one more satoshi of fee would not have fitted
   ledger l2(usd("10000"));
-  EXPECT_EQ(l2.apply(make_fill(side::buy, "20000", "0.4995", "10.00000001")), reject_reason::insufficient_cash);
+  EXPECT_EQ(l2.apply(make_fill(side::buy, "20000", "0.4995", "10.00000001")), reject_reason::insufficient_balance);
 }
 
 TEST(Ledger, RejectsSellingMoreThanHeld) {
   ledger l(usd("10000"));
   auto flat = figures_of(l);
-  EXPECT_EQ(l.apply(make_fill(side::sell, "20000", "0.1", "0")), reject_reason::insufficient_position);
+  EXPECT_EQ(l.apply(make_fill(side::sell, "20000", "0.1", "0")), reject_reason::insufficient_balance);
   EXPECT_TRUE(figures_of(l) == flat);
 
   ASSERT_EQ(l.apply(make_fill(side::buy, "20000", "0.4", "8")), reject_reason::none);
   auto held = figures_of(l);
-  EXPECT_EQ(l.check(make_fill(side::sell, "20000", "0.40000001", "0")), reject_reason::insufficient_position);
-  EXPECT_EQ(l.apply(make_fill(side::sell, "20000", "0.5", "1")), reject_reason::insufficient_position);
+  EXPECT_EQ(l.check(make_fill(side::sell, "20000", "0.40000001", "0")), reject_reason::insufficient_balance);
+  EXPECT_EQ(l.apply(make_fill(side::sell, "20000", "0.5", "1")), reject_reason::insufficient_balance);
   EXPECT_TRUE(figures_of(l) == held);
 }
 
@@ -209,12 +209,28 @@ TEST(Ledger, EquityOverflowIsReported) {
   EXPECT_FALSE(l.unrealized_pnl(px("90000000000")).has_value());
 }
 
+TEST(Ledger, OrderStatusNamesAreBinancesPlusDenied) {
+  for (auto st : {exec_status::pending_new, exec_status::new_order, exec_status::triggered,
+                  exec_status::partially_filled, exec_status::filled, exec_status::canceled, exec_status::rejected,
+                  exec_status::expired, exec_status::denied})
+    EXPECT_EQ(parse_exec_status(to_string(st)), st) << to_string(st);
+  EXPECT_STREQ(to_string(exec_status::new_order), "NEW");
+  EXPECT_STREQ(to_string(exec_status::denied), "DENIED");
+  EXPECT_FALSE(parse_exec_status("filled")); // the old lower-case names are gone
+  EXPECT_FALSE(parse_exec_status("accepted"));
+  EXPECT_FALSE(parse_exec_status("partial"));
+  EXPECT_TRUE(is_terminal(exec_status::denied));
+  EXPECT_TRUE(is_terminal(exec_status::expired));
+  EXPECT_FALSE(is_terminal(exec_status::partially_filled));
+  EXPECT_FALSE(is_terminal(exec_status::triggered));
+}
+
 TEST(Ledger, RejectReasonNames) {
-  EXPECT_STREQ(to_string(reject_reason::none), "none");
-  EXPECT_STREQ(to_string(reject_reason::insufficient_cash), "insufficient_cash");
-  EXPECT_STREQ(to_string(reject_reason::insufficient_position), "insufficient_position");
-  EXPECT_STREQ(to_string(reject_reason::zero_quantity), "zero_quantity");
-  EXPECT_STREQ(to_string(reject_reason::no_price), "no_price");
+  EXPECT_STREQ(to_string(reject_reason::none), "NONE");
+  EXPECT_STREQ(to_string(reject_reason::insufficient_balance), "INSUFFICIENT_BALANCE");
+  EXPECT_STREQ(to_string(reject_reason::lot_size), "LOT_SIZE");
+  EXPECT_STREQ(to_string(reject_reason::zero_quantity), "ZERO_QUANTITY");
+  EXPECT_STREQ(to_string(reject_reason::no_price), "NO_PRICE");
   EXPECT_EQ(parse_side("buy"), side::buy);
   EXPECT_EQ(parse_side("sell"), side::sell);
   EXPECT_FALSE(parse_side("BUY").has_value());

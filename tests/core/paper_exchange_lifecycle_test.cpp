@@ -123,7 +123,7 @@ TEST(PaperExchangeLifecycle, CancelPendingCancelsTheOrderWaitingForTheNextKline)
   ex.cancel_pending(k.close_time_ms + 5, out);
   EXPECT_EQ(ex.pending_orders(), 0u);
   ASSERT_EQ(out.orders.size(), 2u);
-  EXPECT_EQ(out.orders[1].status, order_status::canceled);
+  EXPECT_EQ(out.orders[1].status, exec_status::canceled);
   EXPECT_EQ(out.orders[1].order_id, out.orders[0].order_id);
   ex.on_market(kline_event(make_kline(hour_aligned_ms + hour_ms, hour_ms, "100", "101", "99", "100", "5")), out);
   EXPECT_TRUE(out.fills.empty());

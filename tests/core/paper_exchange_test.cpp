@@ -63,10 +63,10 @@ TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
   ex.on_signal(entry_at(t0 + 5), std::nullopt, out);
   // Sent, then its fill (a budget-sized buy is partly filled until it is done), then done.
   ASSERT_EQ(out.orders.size(), 3u);
-  EXPECT_EQ(out.orders[0].status, order_status::accepted);
-  EXPECT_EQ(out.orders[1].status, order_status::accepted);
+  EXPECT_EQ(out.orders[0].status, exec_status::pending_new);
+  EXPECT_EQ(out.orders[1].status, exec_status::partially_filled);
   EXPECT_EQ(out.orders[1].ts_event_ms, out.orders[2].ts_event_ms);
-  EXPECT_EQ(out.orders[2].status, order_status::filled);
+  EXPECT_EQ(out.orders[2].status, exec_status::filled);
   EXPECT_EQ(out.orders[2].order_id, 1);
   ASSERT_EQ(out.fills.size(), 1u);
   const fill& buy = out.fills[0];
@@ -138,7 +138,7 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   ex.on_market(kline_event(signal_bar), out);
   ex.on_signal(entry_at(signal_bar.close_time_ms), std::nullopt, out);
   ASSERT_EQ(out.orders.size(), 1u);
-  EXPECT_EQ(out.orders[0].status, order_status::accepted);
+  EXPECT_EQ(out.orders[0].status, exec_status::pending_new);
   EXPECT_TRUE(out.fills.empty()); // nobody could trade at the signal bar's close
   EXPECT_EQ(ex.pending_orders(), 1u);
   EXPECT_TRUE(ex.account().position_qty().is_zero());
@@ -158,7 +158,7 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   // ⌊10000 / (20150 × 1.001 = 20170.15)⌋ = 0.49578 (× 20170.15 = 9999.957; + one step = 10000.159)
   EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
   ASSERT_EQ(out.orders.size(), 2u); // its fill (budget-sized: partly filled until done), then done
-  EXPECT_EQ(out.orders[1].status, order_status::filled);
+  EXPECT_EQ(out.orders[1].status, exec_status::filled);
   EXPECT_EQ(ex.pending_orders(), 0u);
 
   // The exit waits the same way.
@@ -267,14 +267,33 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
   }
 }
 
-TEST(PaperExchange, NoPriceBeforeAnyEventRejects) {
+TEST(PaperExchange, ASizeThatRoundsToZeroIsDeniedNotRejected) {
+  sizing_spec tiny;
+  tiny.type = sizing_spec::kind::base;
+  tiny.qty = qty("0.000001"); // below the 0.00001 step: sized to nothing
+  paper_exchange ex(usd("10000"), default_params(), tiny, risk_spec{});
+  exchange_output out;
+  ex.on_market(book_event(t0, "19999", "20001"), out);
+  ex.on_signal(entry_at(t0 + 5), std::nullopt, out);
+  // The decision is logged and the order keeps its id (the venue saw it refused at submission),
+  // but it is the session's sizing that refused it: DENIED, ZERO_QUANTITY, not the venue's LOT_SIZE.
+  ASSERT_EQ(out.orders.size(), 1u);
+  EXPECT_EQ(out.orders[0].status, exec_status::denied);
+  EXPECT_EQ(out.orders[0].reason, reject_reason::zero_quantity);
+  EXPECT_EQ(ex.executor().find(out.orders[0].order_id)->reason, reject_reason::lot_size);
+  ASSERT_EQ(out.decisions.size(), 1u);
+  EXPECT_EQ(out.decisions[0].order_id, out.orders[0].order_id);
+  EXPECT_TRUE(out.fills.empty());
+}
+
+TEST(PaperExchange, NoPriceBeforeAnyEventIsDenied) {
   paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_signal(entry_at(t0), std::nullopt, out);
-  // The exchange refuses it at submission (as Binance answers the request with an error): one
-  // update, rejected, no accepted one before it.
+  // Nothing to price it from: refused at submission, before the venue (no latency, no arrival
+  // price): one update, denied, no pending one before it.
   ASSERT_EQ(out.orders.size(), 1u);
-  EXPECT_EQ(out.orders[0].status, order_status::rejected);
+  EXPECT_EQ(out.orders[0].status, exec_status::denied);
   EXPECT_EQ(out.orders[0].reason, reject_reason::no_price);
   ASSERT_TRUE(out.orders[0].report.has_value());
   EXPECT_TRUE(out.fills.empty());

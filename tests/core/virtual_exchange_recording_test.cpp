@@ -84,7 +84,7 @@ TEST(VirtualExchangeRecording, LargeMarketBuyAveragesTheBookVwap) {
   r.qty = want;
   int64_t id = ex.submit(r, btc_stream()[i].ts_event_ms, out);
   auto rep = ex.report(id);
-  ASSERT_EQ(rep.status, exec_status::filled);
+  ASSERT_EQ(ex.find(id)->status, exec_status::filled);
   ASSERT_EQ(out.fills.size(), 5u);
   EXPECT_EQ(out.fills.back().px, d.asks[4].px);
   EXPECT_EQ(*rep.avg_px, vwap);
@@ -167,7 +167,7 @@ TEST(VirtualExchangeRecording, PostOnlyThatWouldCrossIsRejected) {
   r.qty = qty("0.01");
   r.limit_px = quote->ask_px;
   int64_t crossing = ex.submit(r, ev[i].ts_event_ms, out);
-  EXPECT_EQ(ex.find(crossing)->reason, ex_reject::would_match);
+  EXPECT_EQ(ex.find(crossing)->reason, reject_reason::would_match);
   r.limit_px = quote->bid_px;
   int64_t resting = ex.submit(r, ev[i].ts_event_ms, out);
   EXPECT_EQ(ex.find(resting)->status, exec_status::new_order);

@@ -85,13 +85,13 @@ TEST(ExchangeRules, RejectsWithBinanceReasons) {
   exchange_events out;
   ex.on_market(standard_book(t0), out);
   auto reason = [&](const order_request& r) { return ex.find(ex.submit(r, t0, out))->reason; };
-  EXPECT_EQ(reason(limit(side::buy, "0.01", "99.995")), ex_reject::price_filter);
-  EXPECT_EQ(reason(limit(side::buy, "0.000015", "99.00")), ex_reject::lot_size);
-  EXPECT_EQ(reason(limit(side::buy, "0.01", "99.00")), ex_reject::notional); // 0.99 USDT < 5
-  EXPECT_EQ(reason(limit(side::buy, "20", "99.00")), ex_reject::insufficient_balance);
-  EXPECT_EQ(reason(market(side::sell, "1")), ex_reject::insufficient_balance); // long only
-  EXPECT_EQ(reason(market(side::buy, "84")), ex_reject::market_lot_size);
-  EXPECT_STREQ(binance_message(ex_reject::lot_size), "Filter failure: LOT_SIZE");
+  EXPECT_EQ(reason(limit(side::buy, "0.01", "99.995")), reject_reason::price_filter);
+  EXPECT_EQ(reason(limit(side::buy, "0.000015", "99.00")), reject_reason::lot_size);
+  EXPECT_EQ(reason(limit(side::buy, "0.01", "99.00")), reject_reason::notional); // 0.99 USDT < 5
+  EXPECT_EQ(reason(limit(side::buy, "20", "99.00")), reject_reason::insufficient_balance);
+  EXPECT_EQ(reason(market(side::sell, "1")), reject_reason::insufficient_balance); // long only
+  EXPECT_EQ(reason(market(side::buy, "84")), reject_reason::market_lot_size);
+  EXPECT_STREQ(binance_message(reject_reason::lot_size), "Filter failure: LOT_SIZE");
   EXPECT_EQ(ex.quote_locked(), money{});
   EXPECT_EQ(ex.account().fees(), money{});
 }
@@ -101,7 +101,7 @@ TEST(ExchangeRules, MarketBuyTheBalanceCannotPayIsRefusedWhole) {
   exchange_events out;
   ex.on_market(standard_book(t0), out);
   int64_t id = ex.submit(market(side::buy, "1.5"), t0, out); // 100.10 + 50.10 + fees > 150
-  EXPECT_EQ(ex.find(id)->reason, ex_reject::insufficient_balance);
+  EXPECT_EQ(ex.find(id)->reason, reject_reason::insufficient_balance);
   EXPECT_TRUE(out.fills.empty());
   order_request spend;
   spend.type = order_type::market;
@@ -135,7 +135,7 @@ TEST(VirtualExchange, MarketBuyWalksTheBookLevelByLevel) {
   EXPECT_EQ(out.fills[1].px, px("100.20"));
   EXPECT_EQ(out.fills[1].qty, qty("1.5"));
   auto rep = ex.report(id);
-  EXPECT_EQ(rep.status, exec_status::filled);
+  EXPECT_EQ(ex.find(id)->status, exec_status::filled);
   EXPECT_EQ(*rep.avg_px, *average_price(*notional(px("100.10"), qty("1")) + *notional(px("100.20"), qty("1.5")),
                                         qty("2.5")));
   EXPECT_EQ(rep.taker_qty, qty("2.5"));
@@ -211,15 +211,15 @@ TEST(VirtualExchange, PostOnlyThatWouldCrossIsRejectedAndOneThatRestsLocksQuote)
   ex.on_market(standard_book(t0), out);
   int64_t crossing = ex.submit(limit(side::buy, "1", "100.10", order_type::limit_maker), t0, out);
   EXPECT_EQ(ex.find(crossing)->status, exec_status::rejected);
-  EXPECT_EQ(ex.find(crossing)->reason, ex_reject::would_match);
+  EXPECT_EQ(ex.find(crossing)->reason, reject_reason::would_match);
   int64_t resting = ex.submit(limit(side::buy, "1", "100.00", order_type::limit_maker), t0, out);
   EXPECT_EQ(ex.find(resting)->status, exec_status::new_order);
   EXPECT_EQ(ex.quote_locked(), cost("100.00", "1"));
   EXPECT_EQ(ex.quote_free() + ex.quote_locked(), ex.quote_total());
-  EXPECT_EQ(ex.cancel(resting, t0 + 1, out), ex_reject::none);
+  EXPECT_EQ(ex.cancel(resting, t0 + 1, out), reject_reason::none);
   EXPECT_EQ(ex.find(resting)->status, exec_status::canceled);
   EXPECT_EQ(ex.quote_locked(), money{});
-  EXPECT_EQ(ex.cancel(resting, t0 + 2, out), ex_reject::unknown_order);
+  EXPECT_EQ(ex.cancel(resting, t0 + 2, out), reject_reason::unknown_order);
 }
 
 TEST(VirtualExchange, RestingLimitFillsOnlyAfterTheQueueAheadTraded) {
@@ -241,7 +241,7 @@ TEST(VirtualExchange, RestingLimitFillsOnlyAfterTheQueueAheadTraded) {
   ASSERT_EQ(out.fills.size(), 2u);
   EXPECT_EQ(out.fills[1].qty, qty("0.7"));
   auto rep = ex.report(id);
-  EXPECT_EQ(rep.status, exec_status::filled);
+  EXPECT_EQ(ex.find(id)->status, exec_status::filled);
   EXPECT_EQ(rep.maker_qty, qty("1"));
   EXPECT_EQ(rep.time_to_fill_ms, 4);
   EXPECT_EQ(ex.quote_locked(), money{});
@@ -266,7 +266,7 @@ TEST(VirtualExchange, StopLossTriggersOnTheLastTradeAndRefusesToTriggerAtOnce) {
   ex.on_market(print(t0, "100.05", "0.1", false), out);
   ex.submit(market(side::buy, "1"), t0, out);
   int64_t bad = ex.submit(stop(order_type::stop_loss, side::sell, "1", "100.10"), t0, out);
-  EXPECT_EQ(ex.find(bad)->reason, ex_reject::would_trigger);
+  EXPECT_EQ(ex.find(bad)->reason, reject_reason::would_trigger);
   int64_t sl = ex.submit(stop(order_type::stop_loss, side::sell, "1", "99.95"), t0, out);
   EXPECT_EQ(ex.base_locked(), qty("1"));
   ex.on_market(print(t0 + 1, "99.96", "0.1", true), out);
@@ -384,7 +384,7 @@ TEST(VirtualExchange, BracketPlacesItsExitsWhenTheEntryFills) {
   EXPECT_EQ(ex.find(open[1])->status, exec_status::filled);
   EXPECT_EQ(ex.find(open[0])->status, exec_status::canceled);
   order_request sell_entry = market(side::sell, "1");
-  EXPECT_EQ(ex.find(ex.submit_bracket(sell_entry, exits, t0 + 2, out))->reason, ex_reject::invalid_order);
+  EXPECT_EQ(ex.find(ex.submit_bracket(sell_entry, exits, t0 + 2, out))->reason, reject_reason::invalid_order);
 }
 
 TEST(VirtualExchange, OrdersLiveOnlyAfterTheSubmitLatency) {
@@ -466,7 +466,7 @@ TEST(VirtualExchange, CancelReplaceSwapsTheOrderOrFailsIfItFilled) {
   ex.on_market(print(t0 + 2, "99.00", "5", true), out);
   int64_t c = ex.cancel_replace(b, limit(side::buy, "1", "98.00"), t0 + 3, out);
   EXPECT_EQ(ex.find(c)->status, exec_status::rejected);
-  EXPECT_EQ(ex.find(c)->reason, ex_reject::unknown_order);
+  EXPECT_EQ(ex.find(c)->reason, reject_reason::unknown_order);
 }
 
 TEST(VirtualExchange, LatencyDrawsAreRepeatableForASeed) {

@@ -324,12 +324,12 @@ TEST(Migrations, FillSettingsMigrationKeepsTheRowsOfAnOlderDatabase) {
   EXPECT_EQ(s.column_int(1), 90);
   EXPECT_EQ(s.column_int(2), 33);
   EXPECT_EQ(s.column_int(3), 1);
-  sql::statement o(db, "SELECT qty_raw, status, exec_status IS NULL, arrival_px_raw IS NULL, avg_px_raw IS NULL, "
+  sql::statement o(db, "SELECT qty_raw, status, filled_qty_raw IS NULL, arrival_px_raw IS NULL, avg_px_raw IS NULL, "
                        "slippage_bps IS NULL, maker_qty_raw IS NULL, taker_qty_raw IS NULL, time_to_fill_ms IS NULL, "
                        "queue_at_placement_raw IS NULL FROM orders");
   ASSERT_TRUE(o.step());
   EXPECT_EQ(o.column_int(0), 5);
-  EXPECT_EQ(o.column_text(1), "filled");
+  EXPECT_EQ(o.column_text(1), "FILLED"); // migration 0008: the one status, Binance's name
   for (int c = 2; c <= 9; ++c)
     EXPECT_EQ(o.column_int(c), 1) << "column " << c;
   sql::statement f(db, "SELECT price_raw, reference_px_raw IS NULL FROM fills");

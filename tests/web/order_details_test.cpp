@@ -129,11 +129,11 @@ std::string text(const rapidjson::Value& o, const char* key) {
   return "(other)";
 }
 
-// The order-describing members of an order object, as one line.
+// The order-describing members of an order object, as one line (its status and reason last).
 std::string describe(const rapidjson::Value& o) {
   std::string out;
   for (auto key : {"order_id", "side", "type", "time_in_force", "limit_price", "stop_price", "callback_bps",
-                   "list_id", "linked_order_id"})
+                   "list_id", "linked_order_id", "status", "reject_reason"})
     out += text(o, key) + "|";
   return out;
 }
@@ -295,7 +295,110 @@ TEST_F(OrderDetails, RowsStoredBeforeTheMigrationServeMarketAndNulls) {
   rapidjson::Document doc;
   auto orders = served_orders(db, 1, doc);
   ASSERT_EQ(orders.size(), 1u);
-  EXPECT_EQ(orders[1], "1|buy|market|null|null|null|null|null|null|");
+  EXPECT_EQ(orders[1], "1|buy|market|null|null|null|null|null|null|FILLED|null|");
+}
+
+// Rows stored before migration 0008 (status 'accepted'/'filled'/'rejected'/'canceled' beside the
+// report's exec_status) keep their meaning with the one status: DENIED for what the session's own
+// sizing refused, Binance-like reason names, the report as it was (without a status of its own).
+TEST_F(OrderDetails, RowsStoredBeforeTheOneStatusMigrationKeepTheirMeaning) {
+  auto db_path = in_dir("old.db");
+  {
+    sql::database db(db_path);
+    std::vector<migration> up_to_7;
+    for (const auto& m : embedded_migrations())
+      if (m.file_name < "0008")
+        up_to_7.push_back(m);
+    ASSERT_EQ(apply_migrations(db, up_to_7), 7);
+    db.exec("INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, "
+            "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, "
+            "updated_at_ms) VALUES ('old', 's', 'f', '', 'BTCUSDT', 'finished', 1, 0, 0, 1, 1, 0, 0)");
+    // order id, side, status, reject_reason, exec_status, arrival_px_raw; rows with an exec_status
+    // have a report (filled_qty_raw and the rest), as the persister wrote them.
+    const char* rows[][6] = {
+      {"1", "buy", "filled", nullptr, "FILLED", "100"},
+      {"2", "buy", "rejected", "zero_quantity", "REJECTED", "100"},
+      {"3", "buy", "rejected", "no_price", "REJECTED", nullptr},    // nothing to price it from when sent
+      {"4", "buy", "rejected", "no_price", "REJECTED", "100"},      // no book when it arrived: the venue's
+      {"5", "buy", "rejected", "insufficient_cash", "REJECTED", "100"},
+      {"6", "sell", "rejected", "insufficient_position", "REJECTED", "100"},
+      {"7", "buy", "rejected", "exchange_rule", "REJECTED", "100"},
+      {"8", "buy", "rejected", "would_match", "REJECTED", "100"},
+      {"9", "buy", "canceled", nullptr, "EXPIRED", "100"},
+      {"10", "buy", "canceled", nullptr, "CANCELED", "100"},
+      {"11", "buy", "accepted", nullptr, "PARTIALLY_FILLED", "100"},
+      {"12", "buy", "accepted", nullptr, "PENDING_NEW", "100"},
+      {"13", "buy", "accepted", nullptr, nullptr, nullptr},         // before reports were kept
+      {"14", "buy", "rejected", "no_price", nullptr, nullptr},      // no report: cannot tell, the venue's
+    };
+    sql::statement ins(db, "INSERT INTO orders (session_id, order_id, side, type, qty_raw, status, reject_reason, "
+                           "created_ms, updated_ms, exec_status, arrival_px_raw, filled_qty_raw, maker_qty_raw, "
+                           "taker_qty_raw, report_fees_raw, queue_at_placement_raw) "
+                           "VALUES (1, ?1, ?2, 'market', 100, ?3, ?4, 5, 6, ?5, ?6, ?7, 0, 0, 0, 0)");
+    for (auto& r : rows) {
+      ins.bind(1, static_cast<int64_t>(std::stoll(r[0]))).bind(2, std::string_view(r[1])).bind(3, std::string_view(r[2]));
+      if (r[3])
+        ins.bind(4, std::string_view(r[3]));
+      else
+        ins.bind_null(4);
+      if (r[4])
+        ins.bind(5, std::string_view(r[4])).bind(7, int64_t{0});
+      else
+        ins.bind_null(5).bind_null(7);
+      if (r[5])
+        ins.bind(6, static_cast<int64_t>(std::stoll(r[5])));
+      else
+        ins.bind_null(6);
+      ins.run();
+    }
+  }
+  open_database(db_path); // migrates to the newest
+  sql::database db(db_path, true);
+  api_request req;
+  req.query["limit"] = "1000";
+  auto r = query_orders(db, 1, req);
+  ASSERT_EQ(r.status, 200) << r.body;
+  rapidjson::Document doc;
+  doc.Parse(r.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  std::map<int64_t, std::string> got;
+  for (const auto& o : doc["items"].GetArray()) {
+    got[o["order_id"].GetInt64()] = text(o, "status") + " " + text(o, "reject_reason") +
+                                    (o.HasMember("report") ? " report" : "");
+    if (o.HasMember("report"))
+      EXPECT_FALSE(o["report"].HasMember("status")) << "one status: the order's own";
+  }
+  std::map<int64_t, std::string> want{
+    {1, "FILLED null report"},
+    {2, "DENIED ZERO_QUANTITY report"},
+    {3, "DENIED NO_PRICE report"},
+    {4, "REJECTED NO_PRICE report"},
+    {5, "REJECTED INSUFFICIENT_BALANCE report"},
+    {6, "REJECTED INSUFFICIENT_BALANCE report"},
+    {7, "REJECTED INVALID_ORDER report"},
+    {8, "REJECTED WOULD_MATCH report"},
+    {9, "EXPIRED null report"},
+    {10, "CANCELED null report"},
+    {11, "PARTIALLY_FILLED null report"},
+    {12, "PENDING_NEW null report"},
+    {13, "NEW null"},
+    {14, "REJECTED NO_PRICE"},
+  };
+  EXPECT_EQ(got, want);
+
+  // The status filter takes the new names, and refuses the old ones.
+  req.query["status"] = "DENIED";
+  auto denied = query_orders(db, 1, req);
+  ASSERT_EQ(denied.status, 200) << denied.body;
+  doc.Parse(denied.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_EQ(doc["items"].Size(), 2u);
+  EXPECT_EQ(doc["items"][0]["order_id"].GetInt64(), 2);
+  EXPECT_EQ(doc["items"][1]["order_id"].GetInt64(), 3);
+  req.query["status"] = "rejected";
+  EXPECT_EQ(query_orders(db, 1, req).status, 400);
+  // The merged column is gone.
+  EXPECT_THROW(sql::statement(db, "SELECT exec_status FROM orders"), sql::error);
 }
 
 } // namespace

@@ -158,6 +158,23 @@ TEST(PushRegistry, FansOutByChannelAndTellsMarketDemandOnce) {
   EXPECT_EQ(a->got.size(), 3u);
 }
 
+TEST(PushMessages, DeniedOrderCarriesItsStatusAndReason) {
+  session_activity a;
+  a.session_id = 3;
+  order o;
+  o.order_id = 8;
+  o.status = exec_status::denied;
+  o.reason = reject_reason::zero_quantity;
+  a.orders.push_back(o);
+  auto ms = activity_messages(a);
+  ASSERT_EQ(ms.size(), 1u);
+  rapidjson::Document d;
+  d.Parse(ms[0]->json.c_str());
+  ASSERT_FALSE(d.HasParseError()) << ms[0]->json;
+  EXPECT_EQ(d["order"]["status"], "DENIED");
+  EXPECT_EQ(d["order"]["reject_reason"], "ZERO_QUANTITY");
+}
+
 TEST(PushMessages, ActivityIsTypedCauseFirstAndGoesToItsSessionChannelOnly) {
   session_activity a;
   a.session_id = 3;
@@ -165,13 +182,12 @@ TEST(PushMessages, ActivityIsTypedCauseFirstAndGoesToItsSessionChannelOnly) {
   o.order_id = 7;
   o.ts_event_ms = 1000;
   o.qty = quantity::from_raw(15000000);
-  o.status = order_status::filled;
+  o.status = exec_status::filled;
   fill_report report;
   report.arrival_px = price::from_units(61240);
   report.avg_px = price::from_units(61234);
   report.slippage_bps = 0.98;
   report.time_to_fill_ms = 40;
-  report.status = exec_status::filled;
   o.report = report;
   a.orders.push_back(o);
   fill f;
@@ -205,14 +221,14 @@ TEST(PushMessages, ActivityIsTypedCauseFirstAndGoesToItsSessionChannelOnly) {
       EXPECT_EQ(d["fill"]["liquidity"], "taker");
       EXPECT_EQ(d["fill"]["reference_px"], "61240.00000000");
     } else if (types.back() == "order") {
-      EXPECT_EQ(d["order"]["status"], "filled");
+      EXPECT_EQ(d["order"]["status"], "FILLED");
       EXPECT_TRUE(d["order"]["reject_reason"].IsNull());
       ASSERT_TRUE(d["order"].HasMember("report")) << m->json;
       EXPECT_EQ(d["order"]["report"]["arrival_px"], "61240.00000000");
       EXPECT_EQ(d["order"]["report"]["avg_px"], "61234.00000000");
       EXPECT_DOUBLE_EQ(d["order"]["report"]["slippage_bps"].GetDouble(), 0.98);
       EXPECT_EQ(d["order"]["report"]["time_to_fill_ms"].GetInt64(), 40);
-      EXPECT_EQ(d["order"]["report"]["status"], "FILLED");
+      EXPECT_FALSE(d["order"]["report"].HasMember("status")) << "one status: the order's own";
     } else {
       EXPECT_EQ(d["decision"]["order_id"].GetInt64(), 7);
     }

@@ -146,16 +146,13 @@ TEST(FillSettingsJson, OverlayTakesTheTopFieldsOverTheBase) {
 
 TEST(FillSettingsJson, ReportWritesNullsForWhatIsNotKnown) {
   fill_report r;
-  r.status = exec_status::new_order;
   rapidjson::StringBuffer buf;
   json_writer w(buf);
   write_fill_report(w, r);
   EXPECT_EQ(std::string(buf.GetString()),
             R"({"arrival_px":null,"avg_px":null,"slippage_bps":0.0,"filled_qty":"0.00000000",)"
             R"("maker_qty":"0.00000000","taker_qty":"0.00000000","fees":"0.00000000",)"
-            R"("queue_at_placement":"0.00000000","time_to_fill_ms":null,"status":"NEW"})");
-  EXPECT_EQ(parse_exec_status("PARTIALLY_FILLED"), exec_status::partially_filled);
-  EXPECT_FALSE(parse_exec_status("partial"));
+            R"("queue_at_placement":"0.00000000","time_to_fill_ms":null})"); // the status is the order's own
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/fill_fields.hpp"
+#include "core/order.hpp"
 #include "web/api/json.hpp"
 #include "wire/performance_json.hpp"
 
@@ -121,7 +122,29 @@ struct prop {
   prop_kind kind;
   bool nullable = false;
   const char* ref = nullptr; ///< for `object`: the schema it is
+  std::vector<std::string> values; ///< for `string`: the only values it takes (an `enum`), empty = any
 };
+
+// The names `to_string(exec_status)` writes: an order's `status`.
+std::vector<std::string> exec_status_names() {
+  std::vector<std::string> names;
+  for (auto s : {exec_status::pending_new, exec_status::new_order, exec_status::triggered,
+                 exec_status::partially_filled, exec_status::filled, exec_status::canceled, exec_status::rejected,
+                 exec_status::expired, exec_status::denied})
+    names.emplace_back(to_string(s));
+  return names;
+}
+
+// The names `to_string(reject_reason)` writes for a refused order (not "NONE": that is null).
+std::vector<std::string> reject_reason_names() {
+  std::vector<std::string> names;
+  for (auto r : {reject_reason::price_filter, reject_reason::lot_size, reject_reason::market_lot_size,
+                 reject_reason::notional, reject_reason::insufficient_balance, reject_reason::would_match,
+                 reject_reason::would_trigger, reject_reason::no_price, reject_reason::unknown_order,
+                 reject_reason::invalid_order, reject_reason::overflow, reject_reason::zero_quantity})
+    names.emplace_back(to_string(r));
+  return names;
+}
 
 void write_fill_property(json_out& j, const prop& p) {
   j.key(p.name);
@@ -141,6 +164,15 @@ void write_fill_property(json_out& j, const prop& p) {
     break;
   case prop_kind::string:
     j.str("type", "string");
+    if (!p.values.empty()) {
+      j.key("enum");
+      j.w().StartArray();
+      for (auto& v : p.values)
+        j.w().String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+      if (p.nullable)
+        j.w().Null(); // OpenAPI 3.0: a nullable enum lists null among its values
+      j.w().EndArray();
+    }
     break;
   case prop_kind::latency: // [min_ms, max_ms]
     j.str("type", "array").i64("minItems", 2).i64("maxItems", 2).key("items");
@@ -273,12 +305,12 @@ void write_fill_schemas(json_out& j) {
   write_object_schema(j, "FillReport",
                       {{"arrival_px", k::decimal, true}, {"avg_px", k::decimal, true}, {"slippage_bps", k::number, true},
                        {"filled_qty", k::decimal}, {"maker_qty", k::decimal}, {"taker_qty", k::decimal},
-                       {"fees", k::decimal}, {"queue_at_placement", k::decimal}, {"time_to_fill_ms", k::integer, true},
-                       {"status", k::string}},
+                       {"fees", k::decimal}, {"queue_at_placement", k::decimal}, {"time_to_fill_ms", k::integer, true}},
                       {"arrival_px", "avg_px", "slippage_bps", "filled_qty", "maker_qty", "taker_qty", "fees",
-                       "queue_at_placement", "time_to_fill_ms", "status"},
+                       "queue_at_placement", "time_to_fill_ms"},
                       "How an order filled: arrival (mid at submission) and average price, slippage in bps "
-                      "(positive = worse), maker/taker split, time to fill, queue ahead at placement");
+                      "(positive = worse), maker/taker split, time to fill, queue ahead at placement; the "
+                      "order's status is the order's own `status`");
   write_object_schema(j, "Session",
                       {{"id", k::integer}, {"name", k::string}, {"strategy_name", k::string},
                        {"strategy_file", k::string}, {"symbol", k::string}, {"status", k::string},
@@ -303,11 +335,14 @@ void write_fill_schemas(json_out& j) {
                        {"time_in_force", k::string, true}, {"limit_price", k::decimal, true},
                        {"stop_price", k::decimal, true}, {"callback_bps", k::decimal, true},
                        {"list_id", k::integer, true}, {"linked_order_id", k::integer, true}, {"qty", k::decimal},
-                       {"status", k::string}, {"reject_reason", k::string, true}, {"created_ms", k::integer},
+                       {"status", k::string, false, nullptr, exec_status_names()},
+                       {"reject_reason", k::string, true, nullptr, reject_reason_names()}, {"created_ms", k::integer},
                        {"updated_ms", k::integer}, {"report", k::object, false, "#/components/schemas/FillReport"}},
                       {"order_id", "side", "type", "time_in_force", "limit_price", "stop_price", "callback_bps",
                        "list_id", "linked_order_id", "qty", "status"},
-                      "An order as sent and as last updated: type (market, limit, limit_maker, stop_loss, "
+                      "An order as sent and as last updated: status (Binance's order statuses, plus DENIED: "
+                      "refused by the session before the venue; reject_reason says why when REJECTED or DENIED, "
+                      "null otherwise); type (market, limit, limit_maker, stop_loss, "
                       "stop_loss_limit, take_profit, take_profit_limit, trailing_stop); time_in_force (GTC, IOC, "
                       "FOK) and limit_price for the types that rest at a limit; stop_price (trigger, or a "
                       "trailing stop's activation); callback_bps (trailing stop); list_id and linked_order_id "

@@ -19,7 +19,7 @@ struct page_params {
   int64_t from_ms = INT64_MIN;
   int64_t to_ms = INT64_MAX;
   std::string side;   ///< "" = both
-  std::string status; ///< orders only; "" = any
+  std::string status; ///< orders only: an order status name ("FILLED", "DENIED", …); "" = any
 };
 
 std::optional<api_response> read_page(const api_request& req, const std::vector<std::string>& allowed,
@@ -39,8 +39,13 @@ std::optional<api_response> read_page(const api_request& req, const std::vector<
       return json_error(400, "invalid_parameter", "side must be buy or sell");
     p.side = it->second;
   }
-  if (auto it = req.query.find("status"); it != req.query.end())
+  if (auto it = req.query.find("status"); it != req.query.end()) {
+    if (!parse_exec_status(it->second))
+      return json_error(400, "invalid_parameter",
+                        "status must be an order status: PENDING_NEW, NEW, TRIGGERED, PARTIALLY_FILLED, FILLED, "
+                        "CANCELED, REJECTED, EXPIRED or DENIED");
     p.status = it->second;
+  }
   return std::nullopt;
 }
 
@@ -75,13 +80,13 @@ api_response write_page(sql::statement& st, int64_t session_id, int64_t limit,
   return json_ok(j.text());
 }
 
-// An order row's fill report (columns 8..17 of the orders query), nullopt when it has none.
+// An order row's fill report (columns 8..17 of the orders query; 8 says whether it has one),
+// nullopt when it has none.
 std::optional<fill_report> stored_report(const sql::statement& s) {
-  if (s.column_is_null(8))
+  if (s.column_int(8) == 0)
     return std::nullopt;
   fill_report r;
   r.order_id = s.column_int(0);
-  r.status = parse_exec_status(s.column_text(8)).value_or(exec_status::new_order);
   if (!s.column_is_null(9))
     r.arrival_px = price::from_raw(s.column_int(9));
   if (!s.column_is_null(10))
@@ -139,7 +144,7 @@ api_response query_orders(sql::database& db, int64_t id, const api_request& req)
   if (!session_exists(db, id))
     return unknown_session(id);
   sql::statement st(db, "SELECT order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
-                        "exec_status, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, "
+                        "filled_qty_raw IS NOT NULL, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, "
                         "taker_qty_raw, report_fees_raw, time_to_fill_ms, queue_at_placement_raw, time_in_force, "
                         "limit_px_raw, stop_px_raw, callback_bps_raw, list_id, linked_order_id "
                         "FROM orders WHERE session_id = ?1 AND order_id > ?2 AND created_ms >= ?3 AND created_ms <= ?4 "
