@@ -6,7 +6,7 @@ import test from "node:test";
 
 import {fmtCcy, fmtInputs, fmtTime, mulRaw, quoteAsset, toRaw} from "../../web/dashboard/format.js";
 import {equityPoints, mergeEquity} from "../../web/dashboard/state.js";
-import {roundTripPnl} from "../../web/dashboard/session.js";
+import {orderIsOpen, orderOutcomeText, roundTripPnl} from "../../web/dashboard/session.js";
 
 test("equity points of the same second are merged, in time order", () => {
   // A 10 s sample, then a fill 100 ms later: two points in one second.
@@ -50,4 +50,18 @@ test("notional and round-trip P&L are exact", () => {
   assert.equal(trips.size, 1); // the second trip is still open
   // proceeds 50.5 + 51 − cost 100 − fees 0.2015 = 1.2985
   assert.equal(trips.get(3), 129850000n);
+});
+
+test("orders read their one status: open until done, outcome with the reason when refused", () => {
+  for (const status of ["PENDING_NEW", "NEW", "TRIGGERED", "PARTIALLY_FILLED"])
+    assert.equal(orderIsOpen({status}), true, status);
+  for (const status of ["FILLED", "CANCELED", "REJECTED", "EXPIRED", "DENIED"])
+    assert.equal(orderIsOpen({status}), false, status);
+  assert.equal(orderOutcomeText({status: "DENIED", reject_reason: "ZERO_QUANTITY"}, 0), "DENIED: ZERO_QUANTITY");
+  assert.equal(orderOutcomeText({status: "REJECTED", reject_reason: "WOULD_MATCH", report: {filled_qty: "0.00000000"}}, 0),
+               "REJECTED: WOULD_MATCH");
+  assert.equal(orderOutcomeText({status: "FILLED", reject_reason: null,
+                                 report: {avg_px: "61835.80000000", filled_qty: "0.06462000"}}, 11),
+               "FILLED 0.06462 at 61,835.80 (11 fills)");
+  assert.equal(orderOutcomeText({status: "CANCELED", reject_reason: null}, 0), "CANCELED");
 });

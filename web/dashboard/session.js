@@ -466,16 +466,20 @@ function renderFills(page) {
 }
 
 /// What became of the order a decision sent, from the order's own record and its fills (a decision
-/// is logged when it is made, before its order is done): "filled 0.06462 at 61,835.80 (11 fills)".
+/// is logged when it is made, before its order is done): "FILLED 0.06462 at 61,835.80 (11 fills)",
+/// "DENIED: ZERO_QUANTITY". `o.status` is the order's one status (docs/api.md, "Orders").
+export function orderOutcomeText(o, fills) {
+  if (!o) return "";
+  const r = o.report || {};
+  if (r.avg_px && Number(r.filled_qty) > 0)
+    return `${o.status} ${fmtQty(r.filled_qty)} at ${fmtMoney(r.avg_px)}` + (fills > 1 ? ` (${fills} fills)` : "");
+  return o.reject_reason ? `${o.status}: ${o.reject_reason}` : o.status;
+}
+
 function orderOutcome(page, orderId) {
   const o = orderId === undefined || orderId === null || !page.orders ? undefined : page.orders.get(orderId);
   if (!o) return "";
-  const r = o.report || {};
-  const status = r.status || o.status;
-  const fills = page.fills.filter((f) => f.order_id === orderId).length;
-  if (r.avg_px && Number(r.filled_qty) > 0)
-    return `${status} ${fmtQty(r.filled_qty)} at ${fmtMoney(r.avg_px)}` + (fills > 1 ? ` (${fills} fills)` : "");
-  return o.reject_reason ? `${status}: ${o.reject_reason}` : status;
+  return orderOutcomeText(o, page.fills.filter((f) => f.order_id === orderId).length);
 }
 
 function renderDecisions(page) {
@@ -491,10 +495,15 @@ function renderDecisions(page) {
   ], page.decisions.slice().reverse().slice(0, 500), "No decisions yet."));
 }
 
-const ENDED_ORDER = ["filled", "canceled", "cancelled", "rejected", "expired"];
+/// The order statuses after which an order can no longer change (the API's `status`, Binance's names
+/// plus DENIED: refused by the session before the venue).
+const ENDED_ORDER = ["FILLED", "CANCELED", "REJECTED", "EXPIRED", "DENIED"];
+
+/// True while an order can still fill, trigger or be canceled (PENDING_NEW, NEW, TRIGGERED, PARTIALLY_FILLED).
+export const orderIsOpen = (o) => !ENDED_ORDER.includes(o.status);
 
 function renderOrders(page, orders) {
-  const open = orders.filter((o) => !ENDED_ORDER.includes(o.status));
+  const open = orders.filter(orderIsOpen);
   const has = (k) => open.some((o) => o[k] !== undefined && o[k] !== null);
   const price = (k) => (o) => (o[k] === undefined || o[k] === null ? "" : fmtMoney(o[k]));
   const cols = [
@@ -510,7 +519,7 @@ function renderOrders(page, orders) {
   if (has("list_id") || has("linked_order_id"))
     cols.push({label: "Linked", key: "linked", title: "OCO / bracket: list id and the order it is linked to",
                get: (o) => [o.list_id != null ? `list ${o.list_id}` : "", o.linked_order_id != null ? `↔ #${o.linked_order_id}` : ""].filter(Boolean).join(" ")});
-  cols.push({label: "Status", key: "status", get: (o) => o.status},
+  cols.push({label: "Status", key: "status", get: (o) => String(o.status || "").replace(/_/g, " ")},
             {label: "Created (UTC)", key: "created", get: (o) => fmtTableTime(o.created_ms)});
   const box = $("#orders");
   box.textContent = "";
