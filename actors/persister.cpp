@@ -123,8 +123,8 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
       restarts_stmt.bind(1, b.session_id).bind(2, b.restarts);
       restarts_stmt.run();
     }
-    if (!b.command.empty()) {
-      command_stmt.bind(1, b.session_id).bind(2, b.feed_events).bind(3, std::string_view(b.command));
+    if (b.command) {
+      command_stmt.bind(1, b.session_id).bind(2, b.feed_events).bind(3, std::string_view(to_string(*b.command)));
       command_stmt.run();
       continue;
     }
@@ -164,8 +164,8 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
       decision_stmt.run();
     }
     if (!b.has_account) {
-      if (!b.status.empty()) {
-        status_stmt.bind(1, b.session_id).bind(2, std::string_view(b.status)).bind(3, now);
+      if (b.status) {
+        status_stmt.bind(1, b.session_id).bind(2, std::string_view(to_string(*b.status))).bind(3, now);
         status_stmt.bind(4, std::string_view(b.failure));
         status_stmt.run();
       }
@@ -175,7 +175,7 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
     account_stmt.bind(1, b.session_id).bind(2, a.cash.raw()).bind(3, a.position_qty.raw());
     account_stmt.bind(4, a.cost_basis.raw()).bind(5, a.realized_pnl.raw()).bind(6, a.fees.raw());
     account_stmt.bind(7, a.mark.raw()).bind(8, a.equity.raw()).bind(9, a.ts_event_ms);
-    account_stmt.bind(10, std::string_view(b.status)).bind(11, now).bind(12, b.feed_events);
+    account_stmt.bind(10, std::string_view(b.status ? to_string(*b.status) : "")).bind(11, now).bind(12, b.feed_events);
     account_stmt.run();
   }
 }

@@ -12,31 +12,6 @@
 
 namespace pt {
 
-/// A new session's row, as the supervisor asks the persister to create it.
-struct session_row {
-  std::string name;
-  std::string strategy_name;
-  std::string strategy_file;
-  std::string strategy_yaml;
-  std::string symbol;
-  int64_t initial_cash_raw = 0;
-  int64_t taker_fee_bps_raw = 0;
-  int64_t slippage_bps_raw = 0;
-  /// `fill_settings_json(execution)` (wire/fill_settings_json.hpp): profile, maker fee and
-  /// overrides; empty = stored as NULL.
-  std::string fill_settings;
-  int64_t restart_max = 0;           ///< its restart policy (`restart_policy`)
-  int64_t restart_backoff_ms = 1000;
-  int64_t restart_max_backoff_ms = 60'000;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, session_row& x) {
-  return f(caf::meta::type_name("session_row"), x.name, x.strategy_name, x.strategy_file, x.strategy_yaml, x.symbol,
-           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw, x.fill_settings, x.restart_max,
-           x.restart_backoff_ms, x.restart_max_backoff_ms);
-}
-
 /// Persister state: the only write connection to SQLite and what waits for the next commit.
 struct persister_state {
   std::shared_ptr<sql::database> db;

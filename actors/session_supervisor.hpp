@@ -19,7 +19,7 @@ struct supervised_session {
   session_config config;
   caf::actor engine;           ///< its indicator engine: where market data and commands enter
   caf::actor tracker;          ///< monitored; its pipeline is linked to it
-  std::string status;          ///< "starting", "running", "paused", "stopped", "finished", "failed"
+  session_status status = session_status::starting;
   std::string failure;         ///< why, when failed
   session_report report;       ///< filled in when finished or stopped
   session_summary progress;    ///< the tracker's latest figures (status and failure are `status`, `failure`)

@@ -228,7 +228,7 @@ TEST_F(Restore, AConfigSessionWhoseRowEndedForGoodIsNotStartedAgain) {
   EXPECT_EQ(plan.skipped, 0);
   std::vector<std::pair<int64_t, std::string>> settled;
   for (auto& s : plan.settled)
-    settled.emplace_back(s.id, s.name + " " + s.status);
+    settled.emplace_back(s.id, s.name + " " + to_string(s.status));
   std::vector<std::pair<int64_t, std::string>> expected{
     {1, "a finished"}, {3, "c stopped"}, {4, "d failed"}, {5, "twin finished"}};
   EXPECT_EQ(settled, expected); // "api" has no config session: its row is history only

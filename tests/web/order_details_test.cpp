@@ -76,7 +76,7 @@ void run(const std::string& db_path, const std::vector<session_config>& configs,
       },
       [&out](session_summary& s) {
         std::lock_guard<std::mutex> lock(out.mutex);
-        if (s.status == "finished")
+        if (s.status == session_status::finished)
           out.finished.insert(s.session_id);
       },
     };
