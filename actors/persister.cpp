@@ -180,7 +180,7 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   }
 }
 
-void commit_pending(caf::stateful_actor<persister_state>* self) {
+void commit_pending(persister_actor::stateful_pointer<persister_state> self) {
   auto& st = self->state;
   st.commit_queued = false;
   if (st.pending.empty())
@@ -252,7 +252,8 @@ restart_point read_restart_point(sql::database& db, int64_t id) {
 
 } // namespace
 
-caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db) {
+persister_actor::behavior_type persister(persister_actor::stateful_pointer<persister_state> self,
+                                         std::shared_ptr<sql::database> db) {
   self->state.db = std::move(db);
   return {
     [self](session_row& row) -> caf::result<int64_t> {
@@ -296,7 +297,7 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
       }
     },
     [self](await_atom, persist_batch& b) {
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<ok_atom>();
       self->state.pending.push_back(std::move(b));
       self->state.acks.push_back(rp);
       if (!self->state.commit_queued) {

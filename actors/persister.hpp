@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "store/sqlite.hpp"
 
@@ -16,7 +17,8 @@ namespace pt {
 struct persister_state {
   std::shared_ptr<sql::database> db;
   std::vector<persist_batch> pending;
-  std::vector<caf::response_promise> acks; ///< of `(await_atom, persist_batch)`, answered after the commit
+  /// Of `(await_atom, persist_batch)`, answered after the commit.
+  std::vector<caf::typed_response_promise<ok_atom>> acks;
   bool commit_queued = false;
   int64_t commits = 0;
   int64_t fills_committed = 0;
@@ -26,7 +28,7 @@ struct persister_state {
 
 /// The only writer to SQLite (DESIGN decision 6), on an already opened and migrated database.
 ///
-/// Messages:
+/// Messages (its protocol is `persister_actor`, actors/handles.hpp):
 /// - `session_row` → the new session's id (committed before the reply).
 /// - `persist_batch`: queued; everything queued since the last commit is written in one
 ///   transaction (group commit), triggered by a `commit_atom` the actor sends itself, which
@@ -43,6 +45,7 @@ struct persister_state {
 ///   session's stored account, feed position, highest order and fill ids and its fills (for a
 ///   restart after a failure); an error when the database cannot be read.
 /// A failed transaction is logged and counted, never thrown out of the handler.
-caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db);
+persister_actor::behavior_type persister(persister_actor::stateful_pointer<persister_state> self,
+                                         std::shared_ptr<sql::database> db);
 
 } // namespace pt

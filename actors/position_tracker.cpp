@@ -39,7 +39,7 @@ session_summary summary_of(const session_report& r) {
 }
 
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
-                               caf::actor supervisor, caf::actor persister) {
+                               caf::actor supervisor, persister_actor persister) {
   keep_exception_text(self);
   auto& r = self->state.report;
   r.session_id = cfg.session_id;

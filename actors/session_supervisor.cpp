@@ -413,7 +413,7 @@ std::string invalid_config(const session_config& cfg) {
 } // namespace
 
 caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
-                                 caf::actor broadcaster, caf::actor persister) {
+                                 broadcaster_actor broadcaster, persister_actor persister) {
   self->state.configs = std::move(configs);
   self->state.broadcaster = std::move(broadcaster);
   self->state.persister = std::move(persister);

@@ -41,7 +41,7 @@ std::vector<session_report> run_actors(const std::vector<session_config>& config
   register_message_types(cfg);
   caf::actor_system system{cfg};
   auto broadcaster = system.spawn(market_data_broadcaster);
-  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, caf::actor{});
+  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor{});
   caf::scoped_actor self{system};
   if (!warmups.sessions.empty())
     self->send(supervisor, warmups);

@@ -55,7 +55,7 @@ public:
   }
 
   ~rig() {
-    for (auto& a : {supervisor_, broadcaster_, persister_})
+    for (auto& a : {supervisor_, caf::actor_cast<caf::actor>(broadcaster_), caf::actor_cast<caf::actor>(persister_)})
       self_->send_exit(a, caf::exit_reason::user_shutdown);
   }
 
@@ -130,7 +130,9 @@ private:
   caf::actor_system system_;
   caf::scoped_actor self_;
   std::shared_ptr<sql::database> db_;
-  caf::actor broadcaster_, persister_, supervisor_;
+  broadcaster_actor broadcaster_;
+  persister_actor persister_;
+  caf::actor supervisor_;
   int64_t seq_ = 0;
 };
 

@@ -51,7 +51,7 @@ TEST(SupervisorWatch, AWatcherGetsEverySummaryStoredButNotOnePerEvent) {
   caf::scoped_actor self(system);
   auto broadcaster = system.spawn(market_data_broadcaster);
   auto supervisor = system.spawn(session_supervisor, std::vector<session_config>{ema_session()}, broadcaster,
-                                 caf::actor{});
+                                 persister_actor{});
   self->request(supervisor, timeout, start_atom::value).receive([](ok_atom) {}, [&](caf::error& e) {
     FAIL() << system.render(e);
   });

@@ -149,7 +149,9 @@ protected:
     o.port = 0;
     if (o.tokens.empty())
       o.tokens = {{api_admin, "admin"}, {api_reader, "read"}};
-    servers_.push_back(std::make_unique<api_server>(o, std::move(s), system_, std::move(broadcaster)));
+    // The stand-ins answer only what the API asks of a broadcaster.
+    servers_.push_back(
+      std::make_unique<api_server>(o, std::move(s), system_, caf::actor_cast<broadcaster_actor>(std::move(broadcaster))));
     servers_.back()->start();
     return *servers_.back();
   }
