@@ -23,7 +23,7 @@ int64_t trade_dedupe::last_trade_id(const std::string& symbol) const {
 namespace {
 
 // Sends `batch` on without the trades already fed; a batch left empty is not sent.
-void pass_on(caf::stateful_actor<feed_gate_state>* self, market_batch batch) {
+void pass_on(feed_gate_actor::stateful_pointer<feed_gate_state> self, market_batch batch) {
   auto& st = self->state;
   if (!batch.events || batch.events->empty())
     return;
@@ -41,17 +41,19 @@ void pass_on(caf::stateful_actor<feed_gate_state>* self, market_batch batch) {
 
 } // namespace
 
-caf::behavior feed_gate(caf::stateful_actor<feed_gate_state>* self, caf::actor broadcaster,
-                        std::map<std::string, int64_t> last_trade_ids, bool held) {
+feed_gate_actor::behavior_type feed_gate(feed_gate_actor::stateful_pointer<feed_gate_state> self,
+                                         market_sink_actor broadcaster, std::map<std::string, int64_t> last_trade_ids,
+                                         bool held) {
   self->state.broadcaster = std::move(broadcaster);
   self->state.dedupe = trade_dedupe(std::move(last_trade_ids));
   self->state.held = held;
   return {
-    [self](market_batch& batch) {
+    [self](market_batch& batch) -> ok_atom {
       if (self->state.held)
         self->state.held_batches.push_back(std::move(batch));
       else
         pass_on(self, std::move(batch));
+      return ok_atom::value;
     },
     [self](backfill_atom, market_batch& batch) -> ok_atom {
       pass_on(self, std::move(batch));
@@ -70,11 +72,12 @@ caf::behavior feed_gate(caf::stateful_actor<feed_gate_state>* self, caf::actor b
       }
       return st.dedupe.dropped();
     },
-    [self](end_data_atom) {
+    [self](end_data_atom) -> ok_atom {
       if (self->state.held)
         self->state.end_held = true;
       else
         caf::anon_send(self->state.broadcaster, end_data_atom::value);
+      return ok_atom::value;
     },
   };
 }

@@ -7,16 +7,10 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 
 namespace pt {
-
-/// `(backfill_atom, market_batch)` to a `feed_gate`: events fetched over REST for the gap, passed
-/// on at once (held or not), with the same duplicate rule; answered with `ok_atom`.
-using backfill_atom = caf::atom_constant<caf::atom("backfill")>;
-/// `release_atom` to a `feed_gate`: pass on what it held, then everything as it comes; answered
-/// with the number of trades dropped as already seen so far (`int64_t`).
-using release_atom = caf::atom_constant<caf::atom("release")>;
 
 /// The duplicate rule of the live feed and of its journal's re-feed: a trade whose exchange trade
 /// id is not above the last one passed on for its symbol was already fed (Binance's trade ids
@@ -43,7 +37,7 @@ private:
 
 /// State of a `feed_gate`.
 struct feed_gate_state {
-  caf::actor broadcaster;
+  market_sink_actor broadcaster;
   trade_dedupe dedupe;
   bool held = false;
   std::vector<market_batch> held_batches;
@@ -55,7 +49,10 @@ struct feed_gate_state {
 /// `end_data_atom`) less the trades already fed (`trade_dedupe`). While `held`, it keeps them, in
 /// order, until `release_atom`, so that the trades backfilled over REST for the gap go to the
 /// sessions before what the stream sent meanwhile.
-caf::behavior feed_gate(caf::stateful_actor<feed_gate_state>* self, caf::actor broadcaster,
-                        std::map<std::string, int64_t> last_trade_ids, bool held);
+/// Its protocol is `feed_gate_actor` (actors/handles.hpp): a `market_batch` or `end_data_atom` is
+/// answered with `ok_atom` once passed on or held.
+feed_gate_actor::behavior_type feed_gate(feed_gate_actor::stateful_pointer<feed_gate_state> self,
+                                         market_sink_actor broadcaster, std::map<std::string, int64_t> last_trade_ids,
+                                         bool held);
 
 } // namespace pt

@@ -12,16 +12,23 @@ namespace pt {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<broadcaster_state>*;
+using self_ptr = broadcaster_actor::stateful_pointer<broadcaster_state>;
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
     .count();
 }
 
+// Sends `msg` to `dest` with the broadcaster as its sender, as `send` would. A typed actor may only
+// `send` to typed ones, and subscribers and feed controls are dynamically typed.
+void tell(self_ptr self, const caf::actor& dest, caf::message msg) {
+  if (dest)
+    dest->enqueue(self->ctrl(), caf::make_message_id(), std::move(msg), self->context());
+}
+
 void tell_watchers(self_ptr self, const std::string& symbol, bool wanted) {
   for (auto& w : self->state.watchers)
-    self->send(w, symbol_demand{symbol, wanted});
+    tell(self, w, caf::make_message(symbol_demand{symbol, wanted}));
 }
 
 void subscribe(self_ptr self, const std::string& symbol, caf::actor subscriber, std::vector<int64_t> timeframes_ms) {
@@ -63,7 +70,7 @@ void deliver(self_ptr self, symbol_feed& feed, const market_batch& batch, size_t
   // One message, shared by every subscriber.
   auto msg = caf::make_message(std::move(part));
   for (auto& sub : subs)
-    self->send(sub.subscriber, msg);
+    tell(self, sub.subscriber, msg);
   self->state.deliveries += static_cast<int64_t>(subs.size());
 }
 
@@ -91,7 +98,7 @@ int64_t next_deferred(self_ptr self, const std::string& symbol) {
 
 } // namespace
 
-caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* self) {
+broadcaster_actor::behavior_type market_data_broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self) {
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& w = self->state.watchers;
     w.erase(std::remove_if(w.begin(), w.end(), [&](const caf::actor& a) { return a.address() == down.source; }),
@@ -116,7 +123,7 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
                        from_events, feed.events());
         int64_t at = feed.events();
         if (from_events == join_now_or_end && self->state.ended) // it would wait for an end that has passed
-          self->send(subscriber, end_data_atom::value);
+          tell(self, subscriber, caf::make_message(end_data_atom::value));
         subscribe(self, symbol, std::move(subscriber), std::move(timeframes_ms));
         return at;
       }
@@ -135,7 +142,7 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
       self->monitor(watcher);
       for (auto& [name, feed] : self->state.symbols)
         if (!feed.subscriptions().empty())
-          self->send(watcher, symbol_demand{name, true});
+          tell(self, watcher, caf::make_message(symbol_demand{name, true}));
       self->state.watchers.push_back(std::move(watcher));
       return ok_atom::value;
     },
@@ -171,7 +178,7 @@ caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* se
       std::sort(all.begin(), all.end());
       all.erase(std::unique(all.begin(), all.end()), all.end());
       for (auto& sub : all)
-        self->send(sub, end_data_atom::value);
+        tell(self, sub, caf::make_message(end_data_atom::value));
       spdlog::debug("broadcaster: end of data to {} subscriber(s) after {} batches, {} deliveries", all.size(),
                     self->state.batches_in, self->state.deliveries);
       return ok_atom::value;

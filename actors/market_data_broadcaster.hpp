@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/symbol_feed.hpp"
 
 namespace pt {
@@ -33,7 +34,7 @@ struct broadcaster_state {
 /// Fans market batches out to the sessions subscribed to their symbol, with the candles that
 /// closed in them built once per (symbol, timeframe).
 ///
-/// Messages:
+/// Messages (its protocol is `broadcaster_actor`, actors/handles.hpp):
 /// - `(subscribe_atom, symbol, actor)` → `ok_atom`: `actor` receives every later batch of `symbol`
 ///   and `end_data_atom`; it is monitored and dropped when it terminates.
 /// - `(subscribe_atom, symbol, actor, std::vector<int64_t> timeframes_ms)` → `ok_atom`: the same,
@@ -63,6 +64,6 @@ struct broadcaster_state {
 /// - `(candles_atom, symbol, int64_t timeframe_ms, int64_t n)` → `candle_history`: the last n
 ///   (at most `symbol_feed::history`) closed bars and the forming one; an `invalid_argument`
 ///   error when no subscriber of `symbol` asks for that timeframe.
-caf::behavior market_data_broadcaster(caf::stateful_actor<broadcaster_state>* self);
+broadcaster_actor::behavior_type market_data_broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self);
 
 } // namespace pt

@@ -122,8 +122,8 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
       restarts_stmt.bind(1, b.session_id).bind(2, b.restarts);
       restarts_stmt.run();
     }
-    if (!b.command.empty()) {
-      command_stmt.bind(1, b.session_id).bind(2, b.feed_events).bind(3, std::string_view(b.command));
+    if (b.command) {
+      command_stmt.bind(1, b.session_id).bind(2, b.feed_events).bind(3, std::string_view(to_string(*b.command)));
       command_stmt.run();
       continue;
     }
@@ -163,8 +163,8 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
       decision_stmt.run();
     }
     if (!b.has_account) {
-      if (!b.status.empty()) {
-        status_stmt.bind(1, b.session_id).bind(2, std::string_view(b.status)).bind(3, now);
+      if (b.status) {
+        status_stmt.bind(1, b.session_id).bind(2, std::string_view(to_string(*b.status))).bind(3, now);
         status_stmt.bind(4, std::string_view(b.failure));
         status_stmt.run();
       }
@@ -174,12 +174,12 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
     account_stmt.bind(1, b.session_id).bind(2, a.cash.raw()).bind(3, a.position_qty.raw());
     account_stmt.bind(4, a.cost_basis.raw()).bind(5, a.realized_pnl.raw()).bind(6, a.fees.raw());
     account_stmt.bind(7, a.mark.raw()).bind(8, a.equity.raw()).bind(9, a.ts_event_ms);
-    account_stmt.bind(10, std::string_view(b.status)).bind(11, now).bind(12, b.feed_events);
+    account_stmt.bind(10, std::string_view(b.status ? to_string(*b.status) : "")).bind(11, now).bind(12, b.feed_events);
     account_stmt.run();
   }
 }
 
-void commit_pending(caf::stateful_actor<persister_state>* self) {
+void commit_pending(persister_actor::stateful_pointer<persister_state> self) {
   auto& st = self->state;
   st.commit_queued = false;
   if (st.pending.empty())
@@ -251,7 +251,8 @@ restart_point read_restart_point(sql::database& db, int64_t id) {
 
 } // namespace
 
-caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db) {
+persister_actor::behavior_type persister(persister_actor::stateful_pointer<persister_state> self,
+                                         std::shared_ptr<sql::database> db) {
   self->state.db = std::move(db);
   return {
     [self](session_row& row) -> caf::result<int64_t> {
@@ -295,7 +296,7 @@ caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_
       }
     },
     [self](await_atom, persist_batch& b) {
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<ok_atom>();
       self->state.pending.push_back(std::move(b));
       self->state.acks.push_back(rp);
       if (!self->state.commit_queued) {

@@ -7,41 +7,18 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "store/sqlite.hpp"
 
 namespace pt {
 
-/// A new session's row, as the supervisor asks the persister to create it.
-struct session_row {
-  std::string name;
-  std::string strategy_name;
-  std::string strategy_file;
-  std::string strategy_yaml;
-  std::string symbol;
-  int64_t initial_cash_raw = 0;
-  int64_t taker_fee_bps_raw = 0;
-  int64_t slippage_bps_raw = 0;
-  /// `fill_settings_json(execution)` (wire/fill_settings_json.hpp): profile, maker fee and
-  /// overrides; empty = stored as NULL.
-  std::string fill_settings;
-  int64_t restart_max = 0;           ///< its restart policy (`restart_policy`)
-  int64_t restart_backoff_ms = 1000;
-  int64_t restart_max_backoff_ms = 60'000;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, session_row& x) {
-  return f(caf::meta::type_name("session_row"), x.name, x.strategy_name, x.strategy_file, x.strategy_yaml, x.symbol,
-           x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw, x.fill_settings, x.restart_max,
-           x.restart_backoff_ms, x.restart_max_backoff_ms);
-}
-
 /// Persister state: the only write connection to SQLite and what waits for the next commit.
 struct persister_state {
   std::shared_ptr<sql::database> db;
   std::vector<persist_batch> pending;
-  std::vector<caf::response_promise> acks; ///< of `(await_atom, persist_batch)`, answered after the commit
+  /// Of `(await_atom, persist_batch)`, answered after the commit.
+  std::vector<caf::typed_response_promise<ok_atom>> acks;
   bool commit_queued = false;
   int64_t commits = 0;
   int64_t fills_committed = 0;
@@ -51,7 +28,7 @@ struct persister_state {
 
 /// The only writer to SQLite (DESIGN decision 6), on an already opened and migrated database.
 ///
-/// Messages:
+/// Messages (its protocol is `persister_actor`, actors/handles.hpp):
 /// - `session_row` → the new session's id (committed before the reply).
 /// - `persist_batch`: queued; everything queued since the last commit is written in one
 ///   transaction (group commit), triggered by a `commit_atom` the actor sends itself, which
@@ -68,6 +45,7 @@ struct persister_state {
 ///   session's stored account, feed position, highest order and fill ids and its fills (for a
 ///   restart after a failure); an error when the database cannot be read.
 /// A failed transaction is logged and counted, never thrown out of the handler.
-caf::behavior persister(caf::stateful_actor<persister_state>* self, std::shared_ptr<sql::database> db);
+persister_actor::behavior_type persister(persister_actor::stateful_pointer<persister_state> self,
+                                         std::shared_ptr<sql::database> db);
 
 } // namespace pt

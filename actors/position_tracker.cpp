@@ -39,7 +39,7 @@ session_summary summary_of(const session_report& r) {
 }
 
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
-                               caf::actor supervisor, caf::actor persister) {
+                               caf::actor supervisor, persister_actor persister) {
   keep_exception_text(self);
   auto& r = self->state.report;
   r.session_id = cfg.session_id;
@@ -80,7 +80,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
           then(false);
         });
   };
-  auto store_command = [self, persister](const char* command, int64_t events) {
+  auto store_command = [self, persister](session_command command, int64_t events) {
     if (!persister)
       return;
     persist_batch p;
@@ -160,15 +160,15 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
         self->send(supervisor, summary_of(r));
       }
     },
-    [store_command](pause_atom, int64_t events) { store_command("pause", events); },
-    [store_command](resume_atom, int64_t events) { store_command("resume", events); },
+    [store_command](pause_atom, int64_t events) { store_command(session_command::pause, events); },
+    [store_command](resume_atom, int64_t events) { store_command(session_command::resume, events); },
     [self, supervisor, store](stop_atom, bool) {
       auto& r = self->state.report;
-      r.status = "stopped";
+      r.status = session_status::stopped;
       persist_batch p;
       p.session_id = r.session_id;
       p.account = r.final;
-      p.status = "stopped";
+      p.status = session_status::stopped;
       p.feed_events = r.events;
       store(std::move(p), [self, supervisor](bool) { self->send(supervisor, self->state.report); });
     },

@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "core/session_types.hpp"
 
@@ -37,7 +38,7 @@ struct position_tracker_state {
 /// `(stop_atom, bool)`: the report becomes final with status "stopped", stored as such, and is
 /// sent to the supervisor.
 caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
-                               caf::actor supervisor, caf::actor persister);
+                               caf::actor supervisor, persister_actor persister);
 
 /// The summary of a report: its figures, status and failure as they stand.
 session_summary summary_of(const session_report& r);

@@ -26,10 +26,6 @@ constexpr auto unsub_timeout = std::chrono::seconds(30);
 using settle_atom = caf::atom_constant<caf::atom("settle")>;
 constexpr size_t symbol_feed_history = 1000; // bars the broadcaster keeps per timeframe (symbol_feed::history)
 
-bool has_ended(const std::string& status) {
-  return status == "finished" || status == "stopped" || status == "failed";
-}
-
 size_t expected_sessions(self_ptr self) { return self->state.configs.size() + self->state.created; }
 
 int64_t steady_ms() {
@@ -43,7 +39,8 @@ session_summary summary_of(const supervised_session& s) {
   out.failure = s.failure;
   out.restarts = s.restarts;
   out.last_failure = s.last_failure;
-  out.next_restart_ms = s.status == "restarting" ? std::max<int64_t>(0, s.restart_due_ms - steady_ms()) : 0;
+  out.next_restart_ms =
+    s.status == session_status::restarting ? std::max<int64_t>(0, s.restart_due_ms - steady_ms()) : 0;
   return out;
 }
 
@@ -57,7 +54,7 @@ void notify(self_ptr self, const supervised_session& s) {
 }
 
 // The status (only) of a session, as the supervisor changes it; the tracker stores the figures.
-void persist_status(self_ptr self, int64_t id, const std::string& status, const std::string& failure = {}) {
+void persist_status(self_ptr self, int64_t id, session_status status, const std::string& failure = {}) {
   if (!self->state.persister)
     return;
   persist_batch p;
@@ -125,14 +122,14 @@ void schedule_restart(self_ptr self, int64_t id, const std::string& why) {
   const auto& policy = s.config.restart;
   int64_t next = s.restarts + 1;
   int64_t wait_ms = policy.backoff_before(next);
-  s.paused_at_failure = s.status == "paused";
-  s.status = "restarting";
+  s.paused_at_failure = s.status == session_status::paused;
+  s.status = session_status::restarting;
   s.failure = why;
   s.restart_due_ms = steady_ms() + wait_ms;
   spdlog::error("session {} ({}) failed: {}; restart {}/{} in {} ms", id, s.config.name, why, next,
                 policy.max_restarts, wait_ms);
   // Until it runs again its row says failed: a crash now leaves it failed, not half restarted.
-  persist_status(self, id, "failed", why);
+  persist_status(self, id, session_status::failed, why);
   notify(self, s);
   self->delayed_send(self, std::chrono::milliseconds(wait_ms), restart_atom::value, id, s.generation);
 }
@@ -141,15 +138,15 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
   auto& s = self->state.sessions[id];
   if (has_ended(s.status))
     return;
-  bool was_starting = s.status == "starting";
-  bool was_restarting = s.status == "restarting";
+  bool was_starting = s.status == session_status::starting;
+  bool was_restarting = s.status == session_status::restarting;
   s.last_failure = why;
   if (!was_starting && !was_restarting && !s.stop_requested && !self->state.stopping &&
       s.restarts < s.config.restart.max_restarts) {
     schedule_restart(self, id, why);
     return;
   }
-  s.status = "failed";
+  s.status = session_status::failed;
   s.restart_due_ms = 0;
   s.failure = why;
   // The report keeps the figures last known.
@@ -165,7 +162,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
     spdlog::error("session {} ({}) failed: {}", id, s.config.name, why);
   else
     spdlog::error("session {} ({}) stays failed: {}", id, s.config.name, why);
-  persist_status(self, id, "failed", why);
+  persist_status(self, id, session_status::failed, why);
   notify(self, s);
   ++self->state.ended;
   if (s.create_reply.pending())
@@ -184,7 +181,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   auto& st = self->state;
   auto& s = st.sessions[cfg.session_id];
   s.config = cfg;
-  s.status = "starting";
+  s.status = session_status::starting;
   s.created = created;
   s.create_reply = std::move(reply);
   s.report.session_id = cfg.session_id;
@@ -233,16 +230,16 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
     .then(
       [self, id](int64_t joined_at) {
         auto& s = self->state.sessions[id];
-        if (s.status != "starting")
+        if (s.status != session_status::starting)
           return;
         const auto& rs = s.config.start;
         if (rs.is_restart()) {
-          s.status = s.paused_at_failure ? "paused" : "running";
+          s.status = s.paused_at_failure ? session_status::paused : session_status::running;
           s.failure.clear();
           s.restart_due_ms = 0;
           spdlog::info("session {} ({}) restarted ({} of {}) as {}: account as committed (cash {}, position {}, fees "
                        "{}), orders from id {}, fills from id {}, after {} events",
-                       id, s.config.name, s.restarts, s.config.restart.max_restarts, s.status,
+                       id, s.config.name, s.restarts, s.config.restart.max_restarts, to_string(s.status),
                        rs.account.cash.to_string(), rs.account.position_qty.to_string(),
                        rs.account.fees.to_string(), rs.order_id_offset + 1, rs.fill_id_offset + 1, rs.events);
           if (self->state.persister) {
@@ -266,11 +263,11 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
             self->send(self->state.persister, std::move(p));
           }
         }
-        s.status = rs.is_restore() && rs.paused ? "paused" : "running";
+        s.status = rs.is_restore() && rs.paused ? session_status::paused : session_status::running;
         if (rs.is_restore())
           spdlog::info("session {} ({}) restoring as {}: {} on {}, re-feeding {} events ({} fills committed, "
                        "{} pause/resume commands)",
-                       id, s.config.name, s.status, s.config.strategy.name, s.config.symbol, rs.events,
+                       id, s.config.name, to_string(s.status), s.config.strategy.name, s.config.symbol, rs.events,
                        rs.fills_committed, rs.pauses.size());
         else
           spdlog::info("session {} ({}) running: {} on {} {}, cash {}", id, s.config.name, s.config.strategy.name,
@@ -299,7 +296,7 @@ struct pending_warmup {
 // Asks for the bars of the next timeframe of `p`, or spawns the pipeline once all are asked.
 void warm_next(self_ptr self, int64_t id, std::shared_ptr<pending_warmup> p) {
   auto& s = self->state.sessions[id];
-  if (s.status != "restarting")
+  if (s.status != session_status::restarting)
     return; // stopped meanwhile
   if (p->next == p->needs.size()) {
     spawn_pipeline(self, std::move(p->cfg), std::move(p->warmup), s.created);
@@ -338,7 +335,8 @@ void start_restart(self_ptr self, int64_t id, session_start start) {
 // The restart timer of `id`: reads what was committed and starts the new pipeline.
 void on_restart_due(self_ptr self, int64_t id, int64_t generation) {
   auto it = self->state.sessions.find(id);
-  if (it == self->state.sessions.end() || it->second.status != "restarting" || it->second.generation != generation)
+  if (it == self->state.sessions.end() || it->second.status != session_status::restarting ||
+      it->second.generation != generation)
     return;
   auto& s = it->second;
   ++s.restarts;
@@ -362,7 +360,7 @@ void on_restart_due(self_ptr self, int64_t id, int64_t generation) {
     .then(
       [self, id, from_memory](restart_point& rp) {
         auto& s = self->state.sessions[id];
-        if (s.status != "restarting")
+        if (s.status != session_status::restarting)
           return;
         auto r = from_memory();
         if (rp.found) { // the database is the truth of what was committed
@@ -389,11 +387,12 @@ caf::error unknown(int64_t id) {
   return make_error(session_errc::unknown_session, "no session " + std::to_string(id));
 }
 
-caf::error cannot(const supervised_session& s, const char* what, const char* only) {
+caf::error cannot(const supervised_session& s, session_command what, const char* only) {
   return make_error(session_errc::invalid_transition,
-                    "cannot " + std::string(what) + " session " + std::to_string(s.config.session_id) + ": it is " +
-                      (s.stop_requested && !has_ended(s.status) ? std::string("stopping") : s.status) + "; only " +
-                      only);
+                    "cannot " + std::string(to_string(what)) + " session " + std::to_string(s.config.session_id) +
+                      ": it is " +
+                      std::string(s.stop_requested && !has_ended(s.status) ? "stopping" : to_string(s.status)) +
+                      "; only " + only);
 }
 
 // Why `cfg` cannot make a session, or empty.
@@ -414,7 +413,7 @@ std::string invalid_config(const session_config& cfg) {
 } // namespace
 
 caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
-                                 caf::actor broadcaster, caf::actor persister) {
+                                 broadcaster_actor broadcaster, persister_actor persister) {
   self->state.configs = std::move(configs);
   self->state.broadcaster = std::move(broadcaster);
   self->state.persister = std::move(persister);
@@ -486,30 +485,30 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
           s->stop_reply.deliver(summary_of(*s));
         return;
       }
-      bool tracker_stopped = report.status == "stopped";
+      bool tracker_stopped = report.status == session_status::stopped;
       if (s->stop_requested && !tracker_stopped) {
         // The end of data overtook the stop; the stop's own report (with any flatten fill) follows.
         s->progress = pt::summary_of(report);
         return;
       }
-      s->status = self->state.stopping || tracker_stopped ? "stopped" : "finished";
+      s->status = self->state.stopping || tracker_stopped ? session_status::stopped : session_status::finished;
       report.status = s->status;
       // The run was stopped (SIGINT/SIGTERM), not the session: its row keeps the status it had, so
       // the session is restored when the run starts again on this database. At the end of the data
       // its "finished" goes with the others' (a kill before leaves it running: restored, re-fed to
       // the end, it finishes as it would have).
-      if (s->status == "finished" && self->state.persister) {
+      if (s->status == session_status::finished && self->state.persister) {
         persist_batch p;
         p.session_id = report.session_id;
-        p.status = "finished";
+        p.status = session_status::finished;
         p.has_account = false;
         if (self->state.settling.empty())
           self->delayed_send(self, std::chrono::milliseconds(supervisor_state::settle_delay_ms), settle_atom::value);
         self->state.settling.push_back(std::move(p));
       }
       spdlog::info("session {} ({}) {}: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
-                   report.session_id, report.name, s->status, report.fills.size(), report.final.equity.to_string(),
-                   report.final.cash.to_string(), report.final.position_qty.to_string(),
+                   report.session_id, report.name, to_string(s->status), report.fills.size(),
+                   report.final.equity.to_string(), report.final.cash.to_string(), report.final.position_qty.to_string(),
                    report.final.mark.to_string(), report.max_drawdown * 100);
       s->progress = pt::summary_of(report);
       s->report = std::move(report);
@@ -534,7 +533,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       // A restart that has not happened will not: the session stays failed.
       std::vector<int64_t> waiting;
       for (auto& [id, s] : self->state.sessions)
-        if (s.status == "restarting")
+        if (s.status == session_status::restarting)
           waiting.push_back(id);
       for (auto id : waiting)
         fail_session(self, id, self->state.sessions[id].failure);
@@ -543,9 +542,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       auto* s = find_session(self, id);
       if (!s)
         return unknown(id);
-      if (s->status != "running" || s->stop_requested)
-        return cannot(*s, "pause", "a running session can be paused");
-      s->status = "paused";
+      if (s->status != session_status::running || s->stop_requested)
+        return cannot(*s, session_command::pause, "a running session can be paused");
+      s->status = session_status::paused;
       self->send(s->engine, pause_atom::value); // in line with the market batches
       persist_status(self, id, s->status);
       notify(self, *s);
@@ -556,9 +555,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       auto* s = find_session(self, id);
       if (!s)
         return unknown(id);
-      if (s->status != "paused" || s->stop_requested)
-        return cannot(*s, "resume", "a paused session can be resumed");
-      s->status = "running";
+      if (s->status != session_status::paused || s->stop_requested)
+        return cannot(*s, session_command::resume, "a paused session can be resumed");
+      s->status = session_status::running;
       self->send(s->engine, resume_atom::value);
       persist_status(self, id, s->status);
       notify(self, *s);
@@ -569,9 +568,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       auto* s = find_session(self, id);
       if (!s)
         return unknown(id);
-      if (s->status == "restarting" && !s->stop_requested) {
+      if (s->status == session_status::restarting && !s->stop_requested) {
         // No pipeline to stop: the restart is cancelled and the figures of its last commit are final.
-        s->status = "stopped";
+        s->status = session_status::stopped;
         s->restart_due_ms = 0;
         s->report.final = s->progress.account;
         s->report.events = s->progress.events;
@@ -586,8 +585,8 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         check_all_ended(self);
         return out;
       }
-      if ((s->status != "running" && s->status != "paused") || s->stop_requested)
-        return cannot(*s, "stop", "a running, paused or restarting session can be stopped");
+      if ((s->status != session_status::running && s->status != session_status::paused) || s->stop_requested)
+        return cannot(*s, session_command::stop, "a running, paused or restarting session can be stopped");
       s->stop_requested = true;
       s->stop_reply = self->make_response_promise();
       spdlog::info("session {} ({}) stopping{}", id, s->config.name, flatten ? ", flattening its position" : "");

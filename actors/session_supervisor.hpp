@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_errc.hpp"
 #include "core/session_types.hpp"
@@ -19,7 +20,7 @@ struct supervised_session {
   session_config config;
   caf::actor engine;           ///< its indicator engine: where market data and commands enter
   caf::actor tracker;          ///< monitored; its pipeline is linked to it
-  std::string status;          ///< "starting", "running", "paused", "stopped", "finished", "failed"
+  session_status status = session_status::starting;
   std::string failure;         ///< why, when failed
   session_report report;       ///< filled in when finished or stopped
   session_summary progress;    ///< the tracker's latest figures (status and failure are `status`, `failure`)
@@ -43,8 +44,8 @@ struct supervised_session {
 struct supervisor_state {
   std::vector<session_config> configs;
   std::vector<warmup_history> warmups; ///< by config index; may be shorter (the rest start cold)
-  caf::actor broadcaster;
-  caf::actor persister;        ///< may be invalid (no database)
+  broadcaster_actor broadcaster;
+  persister_actor persister;   ///< may be invalid (no database)
   std::map<int64_t, supervised_session> sessions;
   size_t settled = 0;          ///< start-up sessions started or failed to start
   size_t ended = 0;            ///< sessions finished, stopped or failed
@@ -138,6 +139,6 @@ struct supervisor_state {
 /// X ms". A stop of a restarting session, or of the run, cancels the restart (a run's stop leaves
 /// it failed). Summaries carry `restarts`, `last_failure` and `next_restart_ms`.
 caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
-                                 caf::actor broadcaster, caf::actor persister);
+                                 broadcaster_actor broadcaster, persister_actor persister);
 
 } // namespace pt

@@ -114,7 +114,7 @@ int cmd_backtest(const backtest_args& args) {
   if (outcome.feed.events == 0)
     spdlog::warn("{} held no market events for {}", args.data, symbol);
   for (auto& r : outcome.reports)
-    if (r.status == "failed")
+    if (r.status == session_status::failed)
       return 1;
   return 0;
 }

@@ -37,7 +37,7 @@ int record_stream(const record_options& options) {
 
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  binance_stream_client client(system, caf::actor{}, client_options);
+  binance_stream_client client(system, market_sink_actor{}, client_options);
   client.start();
   spdlog::info("recording {} symbol(s) from {} into {}", options.symbols.size(), options.url, options.out);
 

@@ -46,7 +46,7 @@ void print_summary_table(std::ostream& out, const std::vector<session_report>& r
     out << fmt::format("{:>3}  {:<20} {:<22} {:<9} {:>6} {:>14} {:>15} {:>16} {:>8.3f}% {:>6.2f}%  {}{}\n",
                        r.session_id, r.name.substr(0, 20), r.strategy.substr(0, 22), r.symbol, r.fills.size(),
                        r.final.fees.to_string(), r.final.realized_pnl.to_string(), r.final.equity.to_string(),
-                       return_percent(r), r.max_drawdown * 100.0, r.status,
+                       return_percent(r), r.max_drawdown * 100.0, to_string(r.status),
                        r.failure.empty() ? "" : " (" + r.failure + ")");
   }
   out << fmt::format("\n{:>3}  {:>6} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>14} {:>12}\n", "id", "trips",
@@ -85,7 +85,7 @@ std::string reports_to_json(const std::vector<session_report>& reports) {
     kv("name", r.name);
     kv("strategy", r.strategy);
     kv("symbol", r.symbol);
-    kv("status", r.status);
+    kv("status", to_string(r.status));
     if (!r.failure.empty())
       kv("failure", r.failure);
     kv("initial_cash", r.initial_cash.to_string());

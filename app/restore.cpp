@@ -25,7 +25,7 @@ struct stored_session {
   std::string strategy_file;
   std::string strategy_yaml;
   std::string symbol;
-  std::string status;
+  session_status status = session_status::running;
   int64_t initial_cash_raw = 0;
   int64_t taker_fee_bps_raw = 0;
   int64_t slippage_bps_raw = 0;
@@ -44,7 +44,9 @@ std::vector<settled_session> read_settled(sql::database& db) {
   sql::statement st(db, "SELECT session_id, name, symbol, status FROM sessions "
                         "WHERE status IN ('finished', 'stopped', 'failed') ORDER BY session_id");
   while (st.step())
-    out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3)});
+    // The WHERE clause admits only these three texts.
+    out.push_back({st.column_int(0), st.column_text(1), st.column_text(2),
+                   parse_session_status(st.column_text(3)).value_or(session_status::failed)});
   return out;
 }
 
@@ -64,13 +66,13 @@ std::vector<stored_session> read_rows(sql::database& db) {
     r.strategy_file = st.column_text(2);
     r.strategy_yaml = st.column_text(3);
     r.symbol = st.column_text(4);
-    r.status = st.column_text(5);
+    r.status = parse_session_status(st.column_text(5)).value_or(session_status::running); // starting, running or paused
     r.initial_cash_raw = st.column_int(6);
     r.taker_fee_bps_raw = st.column_int(7);
     r.slippage_bps_raw = st.column_int(8);
     auto& rs = r.restore;
     rs.kind = start_kind::restore;
-    rs.paused = r.status == "paused";
+    rs.paused = r.status == session_status::paused;
     rs.account.cash = money::from_raw(st.column_int(9));
     rs.account.position_qty = quantity::from_raw(st.column_int(10));
     rs.account.cost_basis = money::from_raw(st.column_int(21));
@@ -92,7 +94,8 @@ std::vector<stored_session> read_rows(sql::database& db) {
   for (auto& r : out) {
     commands.bind(1, r.id);
     while (commands.step())
-      r.restore.pauses.emplace_back(commands.column_int(0), commands.column_text(1) == "pause");
+      r.restore.pauses.emplace_back(commands.column_int(0),
+                                    parse_session_command(commands.column_text(1)) == session_command::pause);
     commands.reset();
   }
   return out;
@@ -195,7 +198,7 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
       it->second.pop_front();
       spdlog::warn("session {} ({}, {}) is not started again: its row in {} is {}; its results stay as stored (to "
                    "run it anew, give it another name or use another database)",
-                   row.id, row.name, row.symbol, database, row.status);
+                   row.id, row.name, row.symbol, database, to_string(row.status));
       plan.settled.push_back(row);
     }
   };
@@ -206,7 +209,7 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
       // from the start cannot rebuild that (docs/operations.md, "Not done").
       spdlog::warn("session {} ({}) is not restored: it was restarted {} time(s) after failures, which a re-feed "
                    "cannot rebuild; its row stays {}",
-                   row.id, row.name, row.restarts, row.status);
+                   row.id, row.name, row.restarts, to_string(row.status));
       ++plan.skipped;
       continue;
     }
@@ -220,7 +223,7 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
       // cannot rebuild it exactly.
       spdlog::warn("session {} ({}) is not restored: no session of the config has its name and symbol {} (a "
                    "session created over the API), and where it joined the feed is not stored; its row stays {}",
-                   row.id, row.name, row.symbol, row.status);
+                   row.id, row.name, row.symbol, to_string(row.status));
       ++plan.skipped;
       continue;
     }
@@ -237,7 +240,7 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
       ff = std::max(ff, row.feed_start + row.restore.events);
       spdlog::info("session {} ({}, created over the API) will be restored from {}: {}, joining the feed at event "
                    "{}, {} events processed, {} fills, cash {}, position {}",
-                   row.id, row.name, database, row.status, row.feed_start, row.restore.events,
+                   row.id, row.name, database, to_string(row.status), row.feed_start, row.restore.events,
                    row.restore.fills_committed, row.restore.account.cash.to_string(),
                    row.restore.account.position_qty.to_string());
       sessions.push_back(std::move(*created));
@@ -268,7 +271,7 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
     auto& ff = plan.fast_forward_events[row.symbol];
     ff = std::max(ff, row.restore.events);
     spdlog::info("session {} ({}) will be restored from {}: {}, {} events processed, {} fills, cash {}, position {}",
-                 row.id, row.name, database, row.status, row.restore.events, row.restore.fills_committed,
+                 row.id, row.name, database, to_string(row.status), row.restore.events, row.restore.fills_committed,
                  row.restore.account.cash.to_string(), row.restore.account.position_qty.to_string());
   }
   settle_rows_before(std::numeric_limits<int64_t>::max());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/app_config.hpp"
+#include "core/session_status.hpp"
 #include "core/session_types.hpp"
 
 namespace pt {
@@ -15,7 +16,7 @@ struct settled_session {
   int64_t id = 0;
   std::string name;
   std::string symbol;    ///< e.g. "BTCUSDT"
-  std::string status;    ///< "finished", "stopped" or "failed"
+  session_status status = session_status::finished; ///< finished, stopped or failed
 };
 
 /// What `restore_sessions` found in the database.

@@ -200,7 +200,7 @@ int cmd_run(const run_args& args) {
   auto outcome = run_sessions(req);
   print_summary_table(std::cout, outcome.reports);
   for (auto& r : outcome.reports)
-    if (r.status == "failed")
+    if (r.status == session_status::failed)
       return 1;
   return 0;
 }

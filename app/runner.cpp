@@ -44,16 +44,17 @@ run_outcome run_sessions(const run_request& request) {
   register_message_types(cfg);
   use_sharing_scheduler(cfg);
   caf::actor_system system{cfg};
-  caf::actor persister_actor = db ? system.spawn(persister, db) : caf::actor{};
+  persister_actor writer = db ? system.spawn(persister, db) : persister_actor{};
   auto broadcaster = system.spawn(market_data_broadcaster);
-  auto supervisor = system.spawn(session_supervisor, request.sessions, broadcaster, persister_actor);
+  auto supervisor = system.spawn(session_supervisor, request.sessions, broadcaster, writer);
   caf::scoped_actor self{system};
   caf::actor* control_ref = nullptr; // the live feed control, once there is one
-  caf::actor* gate_ref = nullptr;    // the live feed gate, once there is one
+  feed_gate_actor* gate_ref = nullptr; // the live feed gate, once there is one
   auto shutdown = [&] {
     if (control_ref && *control_ref)
       self->send_exit(*control_ref, caf::exit_reason::user_shutdown);
-    for (auto& a : {supervisor, broadcaster, persister_actor, gate_ref ? *gate_ref : caf::actor{}})
+    for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer),
+                    gate_ref ? caf::actor_cast<caf::actor>(*gate_ref) : caf::actor{}})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);
   };
@@ -67,7 +68,7 @@ run_outcome run_sessions(const run_request& request) {
   std::unique_ptr<feed_journal> journal; // before `live`: the connector writes to it until stopped
   std::shared_ptr<binance_stream_client> live;
   caf::actor feed_control;
-  caf::actor gate;
+  feed_gate_actor gate;
   std::atomic<binance_stream_client*> live_ptr{nullptr};
   std::unique_ptr<api_server> api; // after `live`: stopped and destroyed before it
   try {
@@ -117,7 +118,8 @@ run_outcome run_sessions(const run_request& request) {
         gate = system.spawn(feed_gate, broadcaster, jr.summary.last_trade_id, backfill);
         gate_ref = &gate;
       }
-      live = std::make_shared<binance_stream_client>(system, gate ? gate : broadcaster, live_options);
+      live = std::make_shared<binance_stream_client>(
+        system, gate ? market_sink_actor{gate} : market_sink_actor{broadcaster}, live_options);
       live_ptr = live.get();
       live->start();
       if (backfill) {
@@ -204,8 +206,8 @@ run_outcome run_sessions(const run_request& request) {
     feed.join();
     outcome.feed = feed.stats();
   }
-  if (persister_actor) {
-    self->request(persister_actor, caf::infinite, flush_atom::value)
+  if (writer) {
+    self->request(writer, caf::infinite, flush_atom::value)
       .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("final flush: {}", system.render(err)); });
   }
   if (api)

@@ -165,13 +165,13 @@ int main(int argc, char** argv) {
     cfg.set("scheduler.max-threads", threads);
     cfg.set("scheduler.policy", caf::atom_from_string(policy)); // sharing, as papertrader run
     caf::actor_system system{cfg};
-    auto persister_actor = system.spawn(persister, db);
+    auto writer = system.spawn(persister, db);
     auto broadcaster = system.spawn(market_data_broadcaster);
     caf::scoped_actor self{system};
     caf::actor supervisor;
     std::vector<caf::actor> runners;
     if (pipeline == "actors") {
-      supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor);
+      supervisor = system.spawn(session_supervisor, configs, broadcaster, writer);
       self->request(supervisor, caf::infinite, start_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
     } else {
       if (pipeline == "plain")
@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
     }
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fill_latency::enabled() = false;
-    self->request(persister_actor, caf::infinite, flush_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
+    self->request(writer, caf::infinite, flush_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
     const auto& h = fill_latency::histogram();
     const auto& st = feed.stats();
     if (header)
@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "latency: %llu samples but %zu fills\n", static_cast<unsigned long long>(h.count()), fills);
       rc = 1;
     }
-    for (auto& a : {supervisor, broadcaster, persister_actor})
+    for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer)})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);
   }

@@ -113,7 +113,7 @@ actor_result actors_run(const std::vector<session_config>& sessions, const std::
   int64_t rss_before = rss_bytes();
   auto start = clock_type::now();
   auto broadcaster = system.spawn(market_data_broadcaster);
-  auto supervisor = system.spawn(session_supervisor, sessions, broadcaster, caf::actor{});
+  auto supervisor = system.spawn(session_supervisor, sessions, broadcaster, persister_actor{});
   caf::scoped_actor self{system};
   self->request(supervisor, caf::infinite, start_atom::value).receive([](ok_atom) {}, [](caf::error&) {});
   int64_t rss_started = rss_bytes();

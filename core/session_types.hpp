@@ -11,6 +11,7 @@
 #include "core/order.hpp"
 #include "core/paper_exchange.hpp"
 #include "core/session_start.hpp"
+#include "core/session_status.hpp"
 #include "core/strategy.hpp"
 
 namespace pt {
@@ -118,7 +119,7 @@ struct session_report {
   int64_t events = 0;          ///< market events processed
   int64_t bars = 0;            ///< closed bars of the strategy timeframe
   int64_t orders_rejected = 0; ///< orders refused: rejected by the venue or denied by the session
-  std::string status = "running"; ///< "running", "finished", "stopped" or "failed"
+  session_status status = session_status::running; ///< running, finished, stopped or failed
   std::string failure;             ///< why, when failed
   std::vector<equity_point> equity;    ///< the sampled equity curve (the points persisted), in order
   int64_t equity_interval_ms = 60'000; ///< the session's equity sampling; the metrics' return period

@@ -12,7 +12,7 @@
 
 namespace pt {
 
-replay_feed::replay_feed(caf::actor_system& system, caf::actor broadcaster, replay_options options)
+replay_feed::replay_feed(caf::actor_system& system, market_sink_actor broadcaster, replay_options options)
   : system_(system), broadcaster_(std::move(broadcaster)), options_(std::move(options)) {}
 
 replay_feed::~replay_feed() {

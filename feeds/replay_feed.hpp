@@ -10,6 +10,7 @@
 #include <caf/fwd.hpp>
 #include <caf/actor.hpp>
 
+#include "actors/handles.hpp"
 #include "feeds/market_file.hpp"
 
 namespace pt {
@@ -48,7 +49,7 @@ struct replay_stats {
 /// sends `end_data` so every session settles.
 class replay_feed {
 public:
-  replay_feed(caf::actor_system& system, caf::actor broadcaster, replay_options options);
+  replay_feed(caf::actor_system& system, market_sink_actor broadcaster, replay_options options);
   ~replay_feed();
   replay_feed(const replay_feed&) = delete;
   replay_feed& operator=(const replay_feed&) = delete;
@@ -73,7 +74,7 @@ private:
   void run(std::unique_ptr<market_file_source> source);
 
   caf::actor_system& system_;
-  caf::actor broadcaster_;
+  market_sink_actor broadcaster_;
   replay_options options_;
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};

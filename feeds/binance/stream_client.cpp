@@ -270,7 +270,7 @@ void stream_client_impl::queue_request(const std::string& symbol, bool subscribe
   });
 }
 
-binance_stream_client::binance_stream_client(caf::actor_system& system, caf::actor broadcaster,
+binance_stream_client::binance_stream_client(caf::actor_system& system, market_sink_actor broadcaster,
                                              stream_client_options options)
   : impl_(std::make_unique<stream_client_impl>(system, std::move(broadcaster), std::move(options))) {
   impl_->ended = &ended_;

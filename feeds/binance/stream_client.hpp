@@ -11,6 +11,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/handles.hpp"
 #include "feeds/feed_health.hpp"
 
 namespace pt {
@@ -63,7 +64,7 @@ struct stream_client_impl;
 /// broadcaster (an invalid actor) messages are only counted and handed to `on_raw_message`.
 class binance_stream_client {
 public:
-  binance_stream_client(caf::actor_system& system, caf::actor broadcaster, stream_client_options options);
+  binance_stream_client(caf::actor_system& system, market_sink_actor broadcaster, stream_client_options options);
   ~binance_stream_client();
   binance_stream_client(const binance_stream_client&) = delete;
   binance_stream_client& operator=(const binance_stream_client&) = delete;

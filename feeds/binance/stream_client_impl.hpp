@@ -49,7 +49,7 @@ struct connection_base {
 /// Everything the connector keeps; used on its I/O thread except the counters (under `mutex`).
 struct stream_client_impl {
   caf::actor_system& system;
-  caf::actor broadcaster;
+  market_sink_actor broadcaster;
   stream_client_options options;
   base_url url;
   net::io_context ioc;
@@ -88,7 +88,7 @@ struct stream_client_impl {
   int64_t last_event_ms = 0; // the stream's market clock (docs/market-data.md): every event is stamped with it
   int64_t seq = 0;
 
-  stream_client_impl(caf::actor_system& sys, caf::actor b, stream_client_options o)
+  stream_client_impl(caf::actor_system& sys, market_sink_actor b, stream_client_options o)
     : system(sys), broadcaster(std::move(b)), options(std::move(o)), books(options.book_levels) {}
 
   void set_state(const char* s) {

@@ -84,10 +84,10 @@ TEST(CommitAck, AFillIsReportedOnlyOnceThePersisterSaysItIsCommitted) {
   register_message_types(cfg);
   caf::actor_system system{cfg};
   auto seen = std::make_shared<held_commits>();
-  auto persister_actor = system.spawn(holding_persister, seen);
+  auto holder = system.spawn(holding_persister, seen);
   auto broadcaster = system.spawn(market_data_broadcaster);
   auto supervisor = system.spawn(session_supervisor, std::vector<session_config>{buyer()}, broadcaster,
-                                 persister_actor);
+                                 caf::actor_cast<persister_actor>(holder)); // a stand-in: what the tracker asks
   caf::scoped_actor self{system};
   self->request(supervisor, timeout, start_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
@@ -113,9 +113,9 @@ TEST(CommitAck, AFillIsReportedOnlyOnceThePersisterSaysItIsCommitted) {
     },
     timeout));
   EXPECT_EQ(fills_reported(), 0) << "a fill was reported before its commit was confirmed";
-  self->send(persister_actor, release_atom::value);
+  self->send(holder, release_atom::value);
   EXPECT_TRUE(eventually([&] { return fills_reported() > 0; }, timeout));
-  for (auto& a : {supervisor, broadcaster, persister_actor})
+  for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), holder})
     self->send_exit(a, caf::exit_reason::user_shutdown);
 }
 

@@ -96,7 +96,7 @@ protected:
   caf::actor_system_config cfg;
   caf::actor_system system;
   caf::scoped_actor self;
-  caf::actor bcast;
+  broadcaster_actor bcast;
 };
 
 TEST_F(Broadcaster, CandlesOfEveryTimeframeEqualAPlainAggregatorsWhateverTheBatching) {

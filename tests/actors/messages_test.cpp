@@ -106,7 +106,7 @@ TEST_F(Messages, SessionSummaryRoundTrips) {
   s.name = "btc-ema";
   s.strategy = "ema-crossover";
   s.symbol = "BTCUSDT";
-  s.status = "failed";
+  s.status = session_status::failed;
   s.failure = "boom";
   s.account.cash = *money::parse("9500.5");
   s.account.position_qty = *quantity::parse("0.01");
@@ -119,7 +119,7 @@ TEST_F(Messages, SessionSummaryRoundTrips) {
   EXPECT_EQ(t.name, "btc-ema");
   EXPECT_EQ(t.strategy, "ema-crossover");
   EXPECT_EQ(t.symbol, "BTCUSDT");
-  EXPECT_EQ(t.status, "failed");
+  EXPECT_EQ(t.status, session_status::failed);
   EXPECT_EQ(t.failure, "boom");
   EXPECT_EQ(t.account.cash, s.account.cash);
   EXPECT_EQ(t.account.position_qty, s.account.position_qty);
@@ -127,6 +127,66 @@ TEST_F(Messages, SessionSummaryRoundTrips) {
   EXPECT_EQ(t.events, 1234);
   EXPECT_EQ(t.max_drawdown, 0.125);
   EXPECT_EQ(t.last_event_ms, s.last_event_ms);
+}
+
+TEST_F(Messages, OrderRoundTripsWithItsFillReport) {
+  order o;
+  o.order_id = 5;
+  o.ts_event_ms = 1'723'161'255'342;
+  o.order_side = side::sell;
+  o.qty = *quantity::parse("0.25");
+  o.type = order_type::limit;
+  o.tif = time_in_force::ioc;
+  o.limit_px = *price::parse("61000.5");
+  fill_report rep;
+  rep.order_id = 5;
+  rep.arrival_px = *price::parse("61001");
+  rep.slippage_bps = -0.75;
+  rep.filled_qty = *quantity::parse("0.1");
+  rep.maker_qty = *quantity::parse("0.04");
+  rep.taker_qty = *quantity::parse("0.06");
+  rep.fees = *money::parse("6.1");
+  rep.time_to_fill_ms = 1500;
+  rep.queue_at_placement = *quantity::parse("3.5");
+  o.report = rep;
+  o.status = exec_status::partially_filled;
+  o.reason = reject_reason::none;
+  auto t = round_trip(o);
+  EXPECT_EQ(t.order_id, 5);
+  EXPECT_EQ(t.order_side, side::sell);
+  EXPECT_EQ(t.status, exec_status::partially_filled);
+  EXPECT_EQ(t.tif, std::optional<time_in_force>(time_in_force::ioc));
+  EXPECT_EQ(t.limit_px, o.limit_px);
+  EXPECT_FALSE(t.stop_px);
+  ASSERT_TRUE(t.report);
+  EXPECT_EQ(t.report->order_id, 5);
+  EXPECT_EQ(t.report->arrival_px, rep.arrival_px);
+  EXPECT_FALSE(t.report->avg_px); // none before a fill stays none
+  EXPECT_EQ(t.report->slippage_bps, -0.75);
+  EXPECT_EQ(t.report->filled_qty, rep.filled_qty);
+  EXPECT_EQ(t.report->maker_qty, rep.maker_qty);
+  EXPECT_EQ(t.report->taker_qty, rep.taker_qty);
+  EXPECT_EQ(t.report->fees, rep.fees);
+  EXPECT_EQ(t.report->time_to_fill_ms, 1500);
+  EXPECT_EQ(t.report->queue_at_placement, rep.queue_at_placement);
+  o.report.reset();
+  EXPECT_FALSE(round_trip(o).report); // no report stays no report
+}
+
+TEST_F(Messages, PersistBatchKeepsItsOptionalStatusAndCommand) {
+  persist_batch b;
+  b.session_id = 9;
+  b.status = session_status::paused;
+  b.command = session_command::resume;
+  b.feed_events = 42;
+  auto t = round_trip(b);
+  EXPECT_EQ(t.session_id, 9);
+  EXPECT_EQ(t.status, std::optional<session_status>(session_status::paused));
+  EXPECT_EQ(t.command, std::optional<session_command>(session_command::resume));
+  EXPECT_EQ(t.feed_events, 42);
+  auto unchanged = round_trip(persist_batch{});
+  EXPECT_FALSE(unchanged.status);
+  EXPECT_FALSE(unchanged.command);
 }
 
 TEST_F(Messages, SessionErrorsHaveTheirCategoryAndRenderWithTheirContext) {

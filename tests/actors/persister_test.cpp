@@ -98,7 +98,7 @@ TEST_F(Persister, FillSettingsReportsAndReferencePricesRoundTrip) {
   f2.reference_px = price::from_raw(0);
   b.fills = {f1, f2};
   b.account.cash = money::from_units(1);
-  b.status = "running";
+  b.status = session_status::running;
   self->request(p, timeout, await_atom::value, b)
     .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
   // A later update of order 1 without a report keeps the stored one.

@@ -41,7 +41,7 @@ std::vector<session_report> run_actors(const std::vector<session_config>& config
   register_message_types(cfg);
   caf::actor_system system{cfg};
   auto broadcaster = system.spawn(market_data_broadcaster);
-  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, caf::actor{});
+  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor{});
   caf::scoped_actor self{system};
   if (!warmups.sessions.empty())
     self->send(supervisor, warmups);
@@ -95,7 +95,7 @@ TEST(Pipeline, ActorsTradeExactlyLikeThePlainLoopWhateverTheBatching) {
     for (size_t i = 0; i < configs.size(); ++i) {
       auto expected = run_plain_session(configs[i], events);
       EXPECT_FALSE(expected.empty()) << configs[i].name << " should trade on 6000 hourly bars";
-      EXPECT_EQ(reports[i].status, "finished");
+      EXPECT_EQ(reports[i].status, session_status::finished);
       EXPECT_EQ(reports[i].events, 6000);
       expect_same_fills(reports[i].fills, expected, configs[i].name);
     }
@@ -117,7 +117,7 @@ TEST(Pipeline, AWarmedSessionTradesLikeThePlainLoopWarmedTheSameWay) {
   warmups.sessions.push_back({{cfg.strategy.timeframe_ms}, {history}});
   auto reports = run_actors({cfg}, live, {64}, warmups);
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].status, "finished");
+  EXPECT_EQ(reports[0].status, session_status::finished);
   auto expected = run_plain_session(cfg, live, {{cfg.strategy.timeframe_ms, history}});
   EXPECT_FALSE(expected.empty());
   expect_same_fills(reports[0].fills, expected, "warmed");
@@ -135,11 +135,11 @@ TEST(Pipeline, ABrokenSessionFailsAloneAndOthersAreUnchanged) {
   auto reports = run_actors({good, broken, good}, events, {64});
   ASSERT_EQ(reports.size(), 3u);
   auto expected = run_plain_session(good, events);
-  EXPECT_EQ(reports[0].status, "finished");
-  EXPECT_EQ(reports[1].status, "failed");
+  EXPECT_EQ(reports[0].status, session_status::finished);
+  EXPECT_EQ(reports[1].status, session_status::failed);
   EXPECT_FALSE(reports[1].failure.empty());
   EXPECT_TRUE(reports[1].fills.empty());
-  EXPECT_EQ(reports[2].status, "finished");
+  EXPECT_EQ(reports[2].status, session_status::finished);
   expect_same_fills(reports[0].fills, expected, "good #1");
   expect_same_fills(reports[2].fills, expected, "good #2");
 }

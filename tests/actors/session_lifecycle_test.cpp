@@ -77,7 +77,7 @@ public:
   }
 
   ~rig() {
-    for (auto& a : {supervisor_, broadcaster_, persister_})
+    for (auto& a : {supervisor_, caf::actor_cast<caf::actor>(broadcaster_), caf::actor_cast<caf::actor>(persister_)})
       if (a)
         self_->send_exit(a, caf::exit_reason::user_shutdown);
   }
@@ -145,7 +145,7 @@ public:
 
   /// Waits, as a watcher of the supervisor (it pushes every summary it stores), until session
   /// `id` has `status`; false when `timeout` passes first.
-  bool await_status(int64_t id, const std::string& status) {
+  bool await_status(int64_t id, session_status status) {
     caf::scoped_actor watcher{system_};
     bool reached = false;
     watcher->request(supervisor_, timeout, watch_atom::value, caf::actor_cast<caf::actor>(watcher))
@@ -185,7 +185,9 @@ private:
   caf::actor_system_config cfg_;
   caf::actor_system system_;
   caf::scoped_actor self_;
-  caf::actor broadcaster_, persister_, supervisor_;
+  broadcaster_actor broadcaster_;
+  persister_actor persister_;
+  caf::actor supervisor_;
   int64_t seq_ = 0;
 };
 
@@ -230,15 +232,15 @@ TEST(SessionLifecycle, PausedSessionMakesNoEntriesButItsStopLossStillSells) {
   rig r({cfg});
   r.feed(events, 0, pause_at);
   auto paused = r.must(pause_atom::value, int64_t{1});
-  EXPECT_EQ(paused.status, "paused");
-  EXPECT_EQ(r.must(status_atom::value, int64_t{1}).status, "paused");
+  EXPECT_EQ(paused.status, session_status::paused);
+  EXPECT_EQ(r.must(status_atom::value, int64_t{1}).status, session_status::paused);
   r.feed(events, pause_at, resume_at);
-  EXPECT_EQ(r.must(resume_atom::value, int64_t{1}).status, "running");
+  EXPECT_EQ(r.must(resume_atom::value, int64_t{1}).status, session_status::running);
   r.feed(events, resume_at, events.size());
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 1u);
   auto& rep = reports[0];
-  EXPECT_EQ(rep.status, "finished");
+  EXPECT_EQ(rep.status, session_status::finished);
   ASSERT_GE(rep.fills.size(), 3u);
   // Before the pause: as unpaused. While paused: the stop loss sold, exactly as unpaused, and
   // nothing was bought.
@@ -280,14 +282,14 @@ TEST(SessionLifecycle, StopWithFlattenSellsAtTheBidAndTakesNoMoreData) {
   rig r({cfg, cfg});
   r.feed(events, 0, stop_at);
   auto s = r.must(stop_atom::value, int64_t{1}, true);
-  EXPECT_EQ(s.status, "stopped");
+  EXPECT_EQ(s.status, session_status::stopped);
   EXPECT_EQ(s.account.position_qty, quantity{});
   EXPECT_EQ(s.events, static_cast<int64_t>(stop_at));
   r.feed(events, stop_at, events.size()); // session 1 no longer listens
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 2u);
   auto& rep = reports[0];
-  EXPECT_EQ(rep.status, "stopped");
+  EXPECT_EQ(rep.status, session_status::stopped);
   EXPECT_EQ(rep.events, static_cast<int64_t>(stop_at));
   EXPECT_EQ(rep.final.position_qty, quantity{});
   ASSERT_GE(rep.fills.size(), 2u);
@@ -314,7 +316,7 @@ TEST(SessionLifecycle, StopWithFlattenSellsAtTheBidAndTakesNoMoreData) {
   EXPECT_EQ(sold, held);
   EXPECT_EQ(s.fills, static_cast<int64_t>(rep.fills.size()));
   // The other session went on to the end.
-  EXPECT_EQ(reports[1].status, "finished");
+  EXPECT_EQ(reports[1].status, session_status::finished);
   EXPECT_EQ(reports[1].events, static_cast<int64_t>(events.size()));
 }
 
@@ -325,11 +327,11 @@ TEST(SessionLifecycle, StopWithoutFlattenKeepsThePosition) {
   rig r({cfg});
   r.feed(events, 0, stop_at);
   auto s = r.must(stop_atom::value, int64_t{1}, false);
-  EXPECT_EQ(s.status, "stopped");
+  EXPECT_EQ(s.status, session_status::stopped);
   EXPECT_TRUE(s.account.position_qty.is_positive());
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].status, "stopped");
+  EXPECT_EQ(reports[0].status, session_status::stopped);
   EXPECT_TRUE(reports[0].final.position_qty.is_positive());
   ASSERT_FALSE(reports[0].fills.empty());
   EXPECT_EQ(reports[0].fills.back().fill_side, side::buy);
@@ -342,10 +344,10 @@ TEST(SessionLifecycle, InvalidTransitionsAndUnknownSessionsAreErrors) {
   EXPECT_FALSE(r.ask(err, resume_atom::value, int64_t{1}));
   EXPECT_TRUE(is_session_error(err, session_errc::invalid_transition)) << r.render(err);
   EXPECT_NE(r.render(err).find("invalid_transition"), std::string::npos) << r.render(err);
-  EXPECT_EQ(r.must(pause_atom::value, int64_t{1}).status, "paused");
+  EXPECT_EQ(r.must(pause_atom::value, int64_t{1}).status, session_status::paused);
   EXPECT_FALSE(r.ask(err, pause_atom::value, int64_t{1}));
   EXPECT_TRUE(is_session_error(err, session_errc::invalid_transition)) << r.render(err);
-  EXPECT_EQ(r.must(stop_atom::value, int64_t{1}, false).status, "stopped"); // a paused one can stop
+  EXPECT_EQ(r.must(stop_atom::value, int64_t{1}, false).status, session_status::stopped); // a paused one can stop
   for (auto cmd : {0, 1, 2}) {
     std::optional<session_summary> s;
     if (cmd == 0)
@@ -381,7 +383,7 @@ TEST(SessionLifecycle, CreateAddsARunningSessionThatTradesAndStatusListsAll) {
   rig r({ema});
   auto created = r.must(create_atom::value, rsi);
   EXPECT_EQ(created.session_id, 2);
-  EXPECT_EQ(created.status, "running");
+  EXPECT_EQ(created.status, session_status::running);
   EXPECT_EQ(created.name, "rsi");
   EXPECT_EQ(created.symbol, "BTCUSDT");
   EXPECT_EQ(created.account.equity, rsi.initial_cash);
@@ -390,18 +392,18 @@ TEST(SessionLifecycle, CreateAddsARunningSessionThatTradesAndStatusListsAll) {
   EXPECT_EQ(all[0].session_id, 1);
   EXPECT_EQ(all[0].name, "ema");
   EXPECT_EQ(all[1].session_id, 2);
-  EXPECT_EQ(all[1].status, "running");
+  EXPECT_EQ(all[1].status, session_status::running);
   r.feed(events, 0, events.size(), 64);
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 2u);
-  EXPECT_EQ(reports[1].status, "finished");
+  EXPECT_EQ(reports[1].status, session_status::finished);
   auto expected = run_plain_session(rsi, events);
   ASSERT_FALSE(expected.empty());
   expect_same_fills(reports[1].fills, expected, "created");
   expect_same_fills(reports[0].fills, run_plain_session(ema, events), "start-up");
   // Status now carries the final figures.
   auto after = r.must(status_atom::value, int64_t{2});
-  EXPECT_EQ(after.status, "finished");
+  EXPECT_EQ(after.status, session_status::finished);
   EXPECT_EQ(after.fills, static_cast<int64_t>(expected.size()));
   EXPECT_EQ(after.events, 3000);
   EXPECT_EQ(after.account.equity, reports[1].final.equity);
@@ -421,11 +423,11 @@ TEST(SessionLifecycle, AKilledSessionFailsAloneAndTheOthersTradeAsWithoutIt) {
   r.feed(events, 1500, events.size(), 64);
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 3u);
-  EXPECT_EQ(reports[1].status, "failed");
+  EXPECT_EQ(reports[1].status, session_status::failed);
   EXPECT_FALSE(reports[1].failure.empty());
-  EXPECT_EQ(r.must(status_atom::value, int64_t{2}).status, "failed");
-  EXPECT_EQ(reports[0].status, "finished");
-  EXPECT_EQ(reports[2].status, "finished");
+  EXPECT_EQ(r.must(status_atom::value, int64_t{2}).status, session_status::failed);
+  EXPECT_EQ(reports[0].status, session_status::finished);
+  EXPECT_EQ(reports[2].status, session_status::finished);
   expect_same_fills(reports[0].fills, run_plain_session(good, events), "good");
   expect_same_fills(reports[2].fills, run_plain_session(other, events), "other");
 }
@@ -470,7 +472,7 @@ TEST(SessionLifecycle, EveryStatusChangeIsStored) {
   auto engine = r.engine_of(3);
   ASSERT_TRUE(engine);
   caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
-  ASSERT_TRUE(r.await_status(3, "failed"));
+  ASSERT_TRUE(r.await_status(3, session_status::failed));
   r.flush();
   EXPECT_EQ(status_in_db(*db, 3), "failed");
   sql::statement why(*db, "SELECT failure FROM sessions WHERE session_id = 3");

@@ -55,7 +55,7 @@ public:
   }
 
   ~rig() {
-    for (auto& a : {supervisor_, broadcaster_, persister_})
+    for (auto& a : {supervisor_, caf::actor_cast<caf::actor>(broadcaster_), caf::actor_cast<caf::actor>(persister_)})
       self_->send_exit(a, caf::exit_reason::user_shutdown);
   }
 
@@ -130,7 +130,9 @@ private:
   caf::actor_system system_;
   caf::scoped_actor self_;
   std::shared_ptr<sql::database> db_;
-  caf::actor broadcaster_, persister_, supervisor_;
+  broadcaster_actor broadcaster_;
+  persister_actor persister_;
+  caf::actor supervisor_;
   int64_t seq_ = 0;
 };
 
@@ -169,10 +171,10 @@ TEST(SupervisorRestart, AThrowingSessionRestartsWithBackoffFreshIdsAndItsCommitt
   victim.fail_after_events = {1000, 600}; // its first start throws on event 1000, its first restart on its 600th
   rig r({good, victim});
   auto restarting = [](int64_t n) {
-    return [n](const session_summary& s) { return s.status == "restarting" && s.restarts == n; };
+    return [n](const session_summary& s) { return s.status == session_status::restarting && s.restarts == n; };
   };
   auto running = [](int64_t n) {
-    return [n](const session_summary& s) { return s.status == "running" && s.restarts == n; };
+    return [n](const session_summary& s) { return s.status == session_status::running && s.restarts == n; };
   };
   r.feed(events, 0, 1024);
   auto failed1 = r.await_summary(2, restarting(0));
@@ -198,10 +200,10 @@ TEST(SupervisorRestart, AThrowingSessionRestartsWithBackoffFreshIdsAndItsCommitt
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 2u);
   // The healthy session is unchanged.
-  EXPECT_EQ(reports[0].status, "finished");
+  EXPECT_EQ(reports[0].status, session_status::finished);
   expect_same_fills(reports[0].fills, run_plain_session(good, events), "good");
   auto& rep = reports[1];
-  EXPECT_EQ(rep.status, "finished");
+  EXPECT_EQ(rep.status, session_status::finished);
   ASSERT_FALSE(rep.fills.empty());
   // Every fill id once, increasing across the restarts; fills after a restart exist and their
   // orders are numbered after every order before it.
@@ -248,9 +250,10 @@ TEST(SupervisorRestart, PastItsLimitASessionStaysFailedWithTheReason) {
   victim.fail_after_events = {300, 300};
   rig r({good, victim});
   r.feed(events, 0, 320);
-  ASSERT_TRUE(r.await_summary(2, [](const session_summary& s) { return s.status == "running" && s.restarts == 1; }));
+  ASSERT_TRUE(r.await_summary(
+    2, [](const session_summary& s) { return s.status == session_status::running && s.restarts == 1; }));
   r.feed(events, 320, 1000);
-  auto failed = r.await_summary(2, [](const session_summary& s) { return s.status == "failed"; });
+  auto failed = r.await_summary(2, [](const session_summary& s) { return s.status == session_status::failed; });
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->restarts, 1);
   EXPECT_NE(failed->failure.find("injected failure"), std::string::npos) << failed->failure;
@@ -258,8 +261,8 @@ TEST(SupervisorRestart, PastItsLimitASessionStaysFailedWithTheReason) {
   r.feed(events, 1000, events.size());
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 2u);
-  EXPECT_EQ(reports[1].status, "failed");
-  EXPECT_EQ(reports[0].status, "finished");
+  EXPECT_EQ(reports[1].status, session_status::failed);
+  EXPECT_EQ(reports[0].status, session_status::finished);
   expect_same_fills(reports[0].fills, run_plain_session(good, events), "good");
   r.flush();
   sql::statement st(r.db(), "SELECT status, failure FROM sessions WHERE session_id = 2");
@@ -276,7 +279,7 @@ TEST(SupervisorRestart, WithoutAPolicyAThrowingSessionFailsAtOnce) {
   r.feed(events, 0, events.size());
   auto reports = r.end_and_await();
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].status, "failed");
+  EXPECT_EQ(reports[0].status, session_status::failed);
   EXPECT_NE(reports[0].failure.find("injected failure"), std::string::npos) << reports[0].failure;
 }
 

@@ -51,7 +51,7 @@ TEST(SupervisorWatch, AWatcherGetsEverySummaryStoredButNotOnePerEvent) {
   caf::scoped_actor self(system);
   auto broadcaster = system.spawn(market_data_broadcaster);
   auto supervisor = system.spawn(session_supervisor, std::vector<session_config>{ema_session()}, broadcaster,
-                                 caf::actor{});
+                                 persister_actor{});
   self->request(supervisor, timeout, start_atom::value).receive([](ok_atom) {}, [&](caf::error& e) {
     FAIL() << system.render(e);
   });
@@ -61,7 +61,7 @@ TEST(SupervisorWatch, AWatcherGetsEverySummaryStoredButNotOnePerEvent) {
     .receive([&](std::vector<session_summary>& s) { now = std::move(s); },
              [&](caf::error& e) { FAIL() << system.render(e); });
   ASSERT_EQ(now.size(), 1u);
-  EXPECT_EQ(now[0].status, "running");
+  EXPECT_EQ(now[0].status, session_status::running);
 
   auto events = stream_events(20000);
   ASSERT_GT(events.size(), 10000u);
@@ -83,8 +83,13 @@ TEST(SupervisorWatch, AWatcherGetsEverySummaryStoredButNotOnePerEvent) {
   bool paused = false;
   while (!paused) {
     bool got = false;
-    (*watcher)->receive([&](session_summary& s) { seen.push_back(s); got = true; paused = s.status == "paused"; },
-                        caf::after(timeout) >> [] {});
+    (*watcher)->receive(
+      [&](session_summary& s) {
+        seen.push_back(s);
+        got = true;
+        paused = s.status == session_status::paused;
+      },
+      caf::after(timeout) >> [] {});
     ASSERT_TRUE(got) << "no summary within the timeout; " << seen.size() << " so far";
   }
   ASSERT_GE(seen.size(), 2u);
@@ -97,7 +102,7 @@ TEST(SupervisorWatch, AWatcherGetsEverySummaryStoredButNotOnePerEvent) {
   // A watcher that terminates is dropped: the supervisor goes on answering.
   watcher.reset();
   self->request(supervisor, timeout, resume_atom::value, int64_t{1})
-    .receive([](session_summary& s) { EXPECT_EQ(s.status, "running"); },
+    .receive([](session_summary& s) { EXPECT_EQ(s.status, session_status::running); },
              [&](caf::error& e) { FAIL() << system.render(e); });
   self->send_exit(supervisor, caf::exit_reason::user_shutdown);
   self->send_exit(broadcaster, caf::exit_reason::user_shutdown);

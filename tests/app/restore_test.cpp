@@ -47,9 +47,9 @@ std::vector<session_report> run_stored(const std::string& db_path, const std::ve
   caf::actor_system_config cfg;
   register_message_types(cfg);
   caf::actor_system system{cfg};
-  auto persister_actor = system.spawn(persister, db);
+  auto writer = system.spawn(persister, db);
   auto broadcaster = system.spawn(market_data_broadcaster);
-  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor);
+  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, writer);
   caf::scoped_actor self{system};
   self->request(supervisor, timeout, start_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
@@ -70,9 +70,9 @@ std::vector<session_report> run_stored(const std::string& db_path, const std::ve
   self->request(supervisor, timeout, await_atom::value)
     .receive([&](std::vector<session_report>& r) { reports = std::move(r); },
              [&](caf::error& e) { ADD_FAILURE() << "await: " << system.render(e); });
-  self->request(persister_actor, timeout, flush_atom::value)
+  self->request(writer, timeout, flush_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
-  for (auto& a : {supervisor, broadcaster, persister_actor})
+  for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer)})
     self->send_exit(a, caf::exit_reason::user_shutdown);
   return reports;
 }
@@ -228,7 +228,7 @@ TEST_F(Restore, AConfigSessionWhoseRowEndedForGoodIsNotStartedAgain) {
   EXPECT_EQ(plan.skipped, 0);
   std::vector<std::pair<int64_t, std::string>> settled;
   for (auto& s : plan.settled)
-    settled.emplace_back(s.id, s.name + " " + s.status);
+    settled.emplace_back(s.id, s.name + " " + to_string(s.status));
   std::vector<std::pair<int64_t, std::string>> expected{
     {1, "a finished"}, {3, "c stopped"}, {4, "d failed"}, {5, "twin finished"}};
   EXPECT_EQ(settled, expected); // "api" has no config session: its row is history only

@@ -54,7 +54,7 @@ TEST(BinanceStreamClient, KillingAndRestartingTheServerReconnectsWithBackoffAndR
   ASSERT_FALSE(port.empty()) << server->output();
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  binance_stream_client client(system, caf::actor{}, options_for(port));
+  binance_stream_client client(system, market_sink_actor{}, options_for(port));
   client.start();
 
   ASSERT_TRUE(eventually([&] { return client.health().book_syncs == 1 && client.health().events > 200; }, 30s))
@@ -115,7 +115,7 @@ TEST(BinanceStreamClient, SymbolsComeAndGoWithSubscribeAndUnsubscribe) {
   };
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  binance_stream_client client(system, caf::actor{}, o);
+  binance_stream_client client(system, market_sink_actor{}, o);
   client.start();
   ASSERT_TRUE(eventually([&] { return count("btcusdt@trade") >= 50; }, 30s));
 
@@ -160,7 +160,7 @@ TEST(BinanceStreamClient, WhatIsNotASymbolIsNeverSubscribed) {
   };
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  binance_stream_client client(system, caf::actor{}, o);
+  binance_stream_client client(system, market_sink_actor{}, o);
   client.start();
   ASSERT_TRUE(eventually([&] { return count("btcusdt@trade") >= 20; }, 30s)) << client.health().state;
   EXPECT_EQ(client.health().symbols, 1);
@@ -184,7 +184,7 @@ TEST(BinanceStreamClient, AConnectionThatFallsQuietIsStale) {
   o.stale_after_ms = 300;
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  binance_stream_client client(system, caf::actor{}, o);
+  binance_stream_client client(system, market_sink_actor{}, o);
   client.start();
   ASSERT_TRUE(eventually([&] { return client.health().messages >= 1; }, 30s));
   EXPECT_TRUE(eventually([&] { return client.health().state == "stale"; }, 10s)) << client.health().state;

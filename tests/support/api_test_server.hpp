@@ -27,7 +27,7 @@ inline const std::string api_admin = "admin-token-1";
 inline const std::string api_reader = "read-token-1";
 
 /// A session summary of `id` in `status`.
-inline session_summary summary_of(int64_t id, const std::string& status) {
+inline session_summary summary_of(int64_t id, session_status status) {
   session_summary s;
   s.session_id = id;
   s.name = "s" + std::to_string(id);
@@ -38,7 +38,7 @@ inline session_summary summary_of(int64_t id, const std::string& status) {
 }
 
 /// Answers a command on `id` as described at the top of this file.
-inline caf::result<session_summary> command_answer(int64_t id, const std::string& status) {
+inline caf::result<session_summary> command_answer(int64_t id, session_status status) {
   if (id == 1)
     return summary_of(id, status);
   if (id == 2)
@@ -50,14 +50,14 @@ inline caf::result<session_summary> command_answer(int64_t id, const std::string
 inline caf::behavior fake_supervisor(caf::event_based_actor*) {
   return {
     [](create_atom, session_config& c) -> caf::result<session_summary> {
-      auto s = summary_of(7, "running");
+      auto s = summary_of(7, session_status::running);
       s.name = c.name;
       s.symbol = c.symbol;
       return s;
     },
-    [](pause_atom, int64_t id) { return command_answer(id, "paused"); },
-    [](resume_atom, int64_t id) { return command_answer(id, "running"); },
-    [](stop_atom, int64_t id, bool) { return command_answer(id, "stopped"); },
+    [](pause_atom, int64_t id) { return command_answer(id, session_status::paused); },
+    [](resume_atom, int64_t id) { return command_answer(id, session_status::running); },
+    [](stop_atom, int64_t id, bool) { return command_answer(id, session_status::stopped); },
     [](watch_atom, caf::actor&, activity_atom) { return std::vector<session_summary>{}; }, // the push hub
     [](indicators_atom, int64_t, int64_t) { // one 1m bar of one series
       indicator_history h;
@@ -149,7 +149,9 @@ protected:
     o.port = 0;
     if (o.tokens.empty())
       o.tokens = {{api_admin, "admin"}, {api_reader, "read"}};
-    servers_.push_back(std::make_unique<api_server>(o, std::move(s), system_, std::move(broadcaster)));
+    // The stand-ins answer only what the API asks of a broadcaster.
+    servers_.push_back(
+      std::make_unique<api_server>(o, std::move(s), system_, caf::actor_cast<broadcaster_actor>(std::move(broadcaster))));
     servers_.back()->start();
     return *servers_.back();
   }

@@ -53,7 +53,7 @@ protected:
 
   caf::actor_system_config cfg_;
   caf::actor_system system_{prepared(cfg_)};
-  caf::actor broadcaster_ = system_.spawn(market_data_broadcaster);
+  broadcaster_actor broadcaster_ = system_.spawn(market_data_broadcaster);
   std::unique_ptr<api_server> server_;
   uint16_t port_ = 0;
 };

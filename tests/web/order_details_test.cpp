@@ -65,9 +65,9 @@ void run(const std::string& db_path, const std::vector<session_config>& configs,
   caf::actor_system_config cfg;
   register_message_types(cfg);
   caf::actor_system system{cfg};
-  auto persister_actor = system.spawn(persister, db);
+  auto writer = system.spawn(persister, db);
   auto broadcaster = system.spawn(market_data_broadcaster);
-  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, persister_actor);
+  auto supervisor = system.spawn(session_supervisor, configs, broadcaster, writer);
   auto watcher = system.spawn([&out]() -> caf::behavior {
     return {
       [&out](session_activity& a) {
@@ -76,7 +76,7 @@ void run(const std::string& db_path, const std::vector<session_config>& configs,
       },
       [&out](session_summary& s) {
         std::lock_guard<std::mutex> lock(out.mutex);
-        if (s.status == "finished")
+        if (s.status == session_status::finished)
           out.finished.insert(s.session_id);
       },
     };
@@ -101,7 +101,7 @@ void run(const std::string& db_path, const std::vector<session_config>& configs,
     .receive([](ok_atom) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
   self->request(supervisor, timeout, await_atom::value)
     .receive([](std::vector<session_report>&) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
-  self->request(persister_actor, timeout, flush_atom::value)
+  self->request(writer, timeout, flush_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
   // The supervisor tells its watcher of a session's end after everything else of that session.
   EXPECT_TRUE(eventually(
@@ -110,7 +110,7 @@ void run(const std::string& db_path, const std::vector<session_config>& configs,
       return out.finished.size() == configs.size();
     },
     timeout));
-  for (auto& a : {supervisor, broadcaster, persister_actor, watcher})
+  for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer), watcher})
     self->send_exit(a, caf::exit_reason::user_shutdown);
 }
 

@@ -134,12 +134,12 @@ TEST(PushRegistry, FansOutByChannelAndTellsMarketDemandOnce) {
   auto ia = reg.add(a), ib = reg.add(b);
   session_summary s1;
   s1.session_id = 1;
-  s1.status = "running";
+  s1.status = session_status::running;
   reg.publish_session(s1); // nobody subscribed yet: stored only
   reg.subscribe(ia, "sessions");
   ASSERT_EQ(a->got.size(), 1u) << "the current summary on subscribe";
   reg.subscribe(ib, "session:2");
-  s1.status = "paused";
+  s1.status = session_status::paused;
   reg.publish_session(s1);
   EXPECT_EQ(a->got.size(), 2u);
   EXPECT_TRUE(b->got.empty());

@@ -4,7 +4,7 @@
 
 namespace pt {
 
-void ask_market_stats(caf::actor_system& system, const caf::actor& broadcaster, std::chrono::milliseconds timeout,
+void ask_market_stats(caf::actor_system& system, const broadcaster_actor& broadcaster, std::chrono::milliseconds timeout,
                       market_stats_callback done) {
   if (!broadcaster) {
     done(std::nullopt, "no market data broadcaster");

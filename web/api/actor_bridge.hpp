@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 
 namespace pt {
@@ -21,7 +22,7 @@ using market_stats_callback = std::function<void(std::optional<std::vector<symbo
 
 /// Asks `broadcaster` for `status_atom` (per-symbol stats) and calls `done` from an actor
 /// thread, at the latest after `timeout`. `done` must not block.
-void ask_market_stats(caf::actor_system& system, const caf::actor& broadcaster, std::chrono::milliseconds timeout,
+void ask_market_stats(caf::actor_system& system, const broadcaster_actor& broadcaster, std::chrono::milliseconds timeout,
                       market_stats_callback done);
 
 /// Called once with the supervisor's answer: a session summary, or the error (a

@@ -16,6 +16,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_activity.hpp"
 #include "web/api/json.hpp"
@@ -137,7 +138,7 @@ private:
 /// The push hub's state.
 struct push_hub_state {
   std::shared_ptr<push_registry> registry;
-  caf::actor broadcaster;
+  broadcaster_actor broadcaster;
   static inline const char* name = "push_hub";
 };
 
@@ -147,6 +148,6 @@ struct push_hub_state {
 /// and unsubscribes on `(unsub_atom, symbol)` (the registry's demand callback sends these), and
 /// turns each `market_batch` into one `market` message. Either actor may be invalid.
 caf::behavior push_hub(caf::stateful_actor<push_hub_state>* self, std::shared_ptr<push_registry> registry,
-                       caf::actor supervisor, caf::actor broadcaster);
+                       caf::actor supervisor, broadcaster_actor broadcaster);
 
 } // namespace pt

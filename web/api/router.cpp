@@ -61,7 +61,8 @@ std::vector<int> route_statuses(const api_route& r) {
   return out;
 }
 
-api_router::api_router(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster)
+api_router::api_router(api_options options, api_services services, caf::actor_system& system,
+                       broadcaster_actor broadcaster)
     : ctx_(std::move(options), std::move(services), system, std::move(broadcaster)),
       auth_(ctx_.options.tokens, ctx_.options.rate_per_s, ctx_.options.burst), routes_(api_routes()) {}
 

@@ -26,12 +26,12 @@ struct api_context {
   api_options options;
   api_services services;
   caf::actor_system& system;
-  caf::actor broadcaster;
+  broadcaster_actor broadcaster;
   api_metrics metrics;
   api_worker worker;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  api_context(api_options o, api_services s, caf::actor_system& sys, caf::actor b)
+  api_context(api_options o, api_services s, caf::actor_system& sys, broadcaster_actor b)
       : options(std::move(o)), services(std::move(s)), system(sys), broadcaster(std::move(b)),
         worker(options.db_threads) {}
 };
@@ -89,7 +89,7 @@ std::string openapi_json(const std::vector<api_route>& routes);
 /// The router of one server.
 class api_router {
 public:
-  api_router(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster);
+  api_router(api_options options, api_services services, caf::actor_system& system, broadcaster_actor broadcaster);
 
   /// Answers `req` through `reply` (exactly once, maybe from another thread).
   void handle(api_request req, api_reply reply);

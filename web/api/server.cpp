@@ -29,16 +29,18 @@ struct api_server_impl {
   uint16_t port = 0;
   bool stopped = false;
   caf::actor_system& system;
-  caf::actor supervisor, broadcaster;
+  caf::actor supervisor;
+  broadcaster_actor broadcaster;
   std::shared_ptr<push_registry> registry; ///< WebSocket clients (`GET /api/v1/ws`)
   caf::actor hub;                          ///< feeds `registry`
 
-  api_server_impl(api_options o, api_services s, caf::actor_system& sys, caf::actor b)
+  api_server_impl(api_options o, api_services s, caf::actor_system& sys, broadcaster_actor b)
       : options(o), router(std::move(o), s, sys, b), ioc(std::max(1, options.io_threads)), system(sys),
         supervisor(s.supervisor), broadcaster(std::move(b)) {}
 };
 
-api_server::api_server(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster)
+api_server::api_server(api_options options, api_services services, caf::actor_system& system,
+                       broadcaster_actor broadcaster)
     : impl_(std::make_unique<api_server_impl>(std::move(options), std::move(services), system, std::move(broadcaster))) {}
 
 api_server::~api_server() { stop(); }

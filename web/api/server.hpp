@@ -13,6 +13,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/handles.hpp"
 #include "core/session_types.hpp"
 #include "feeds/feed_health.hpp"
 
@@ -104,7 +105,7 @@ struct api_server_impl;
 class api_server {
 public:
   /// `broadcaster` answers `status_atom` (per-symbol stats for /market and /metrics).
-  api_server(api_options options, api_services services, caf::actor_system& system, caf::actor broadcaster);
+  api_server(api_options options, api_services services, caf::actor_system& system, broadcaster_actor broadcaster);
   ~api_server();
   api_server(const api_server&) = delete;
   api_server& operator=(const api_server&) = delete;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "actors/session_errc.hpp"
+#include "core/session_status.hpp"
 #include "web/api/actor_bridge.hpp"
 #include "web/api/bodies.hpp"
 #include "web/api/json.hpp"
@@ -43,7 +44,7 @@ bool have_supervisor(api_context& ctx, api_reply& reply) {
 }
 
 void command(api_context& ctx, const api_request& req, const route_params& params, api_reply reply,
-             const std::string& what) {
+             session_command what) {
   if (auto bad = reject_unknown_params(req, {})) {
     reply(*bad);
     return;
@@ -56,12 +57,12 @@ void command(api_context& ctx, const api_request& req, const route_params& param
   if (!have_supervisor(ctx, reply))
     return;
   auto done = answer(ctx.system, reply, 200);
-  if (what == "pause" || what == "resume") {
+  if (what == session_command::pause || what == session_command::resume) {
     if (!req.body.empty()) {
-      reply(json_error(400, "invalid_body", what + " takes no body"));
+      reply(json_error(400, "invalid_body", std::string(to_string(what)) + " takes no body"));
       return;
     }
-    if (what == "pause")
+    if (what == session_command::pause)
       ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, pause_atom::value, *id);
     else
       ask_supervisor(ctx.system, ctx.services.supervisor, command_timeout, done, resume_atom::value, *id);
@@ -138,7 +139,7 @@ std::string summary_json(const session_summary& s) {
     .str("name", s.name)
     .str("strategy_name", s.strategy)
     .str("symbol", s.symbol)
-    .str("status", s.status);
+    .str("status", to_string(s.status));
   if (!s.failure.empty())
     j.str("failure", s.failure);
   j.decimal("initial_cash", s.account.initial_cash.raw())
@@ -165,12 +166,13 @@ void add_lifecycle_routes(std::vector<api_route>& routes) {
   routes.push_back({"POST", "/sessions", true, true, "Create and start a session", {}, "json", create,
                     {201, 400, 503, 504}, {"", "application/json", "Created: the new session's summary, running"},
                     "CreateSession"});
-  for (const char* c : {"pause", "resume", "stop"}) {
-    std::string what = c;
-    routes.push_back({"POST", "/sessions/{id}/" + what, true, true,
-                      what == "stop" ? "Stop a session (body {\"flatten\": true} sells its position first)"
-                                     : "Command a session to " + what,
-                      {}, what == "stop" ? "json" : "",
+  for (session_command what : {session_command::pause, session_command::resume, session_command::stop}) {
+    std::string name = to_string(what);
+    routes.push_back({"POST", "/sessions/{id}/" + name, true, true,
+                      what == session_command::stop
+                        ? "Stop a session (body {\"flatten\": true} sells its position first)"
+                        : "Command a session to " + name,
+                      {}, what == session_command::stop ? "json" : "",
                       [what](api_context& ctx, const api_request& req, const route_params& params, api_reply reply) {
                         command(ctx, req, params, std::move(reply), what);
                       },

@@ -9,6 +9,7 @@
 
 #include "wire/fill_settings_json.hpp"
 #include "core/performance_metrics.hpp"
+#include "core/session_status.hpp"
 #include "web/api/json.hpp"
 #include "wire/performance_json.hpp"
 
@@ -105,7 +106,7 @@ void write_session(json_out& j, const sql::statement& st) {
     .i64("created_at_ms", st.column_int(17))
     .i64("updated_at_ms", st.column_int(18));
   if (!st.column_is_null(19)) {
-    if (st.column_text(5) == "failed")
+    if (parse_session_status(st.column_text(5)) == session_status::failed)
       j.str("failure", st.column_text(19));
     j.str("last_failure", st.column_text(19)); // kept once a restart runs it again
   }

@@ -1,0 +1,56 @@
+#pragma once
+
+// Typed handles of the long-lived services: the compiler checks every message sent to them
+// against their protocol (CAF 0.17 `typed_actor`; each protocol's meaning is documented at the
+// actor's spawn function). Pipeline stages and the supervisor still use `caf::actor`.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+
+namespace pt {
+
+/// Where a market-data feed sends its batches: the broadcaster, or a `feed_gate` in front of it.
+/// - `market_batch` → `ok_atom` once taken.
+/// - `end_data_atom` → `ok_atom`: the feed has ended.
+using market_sink_actor = caf::typed_actor<caf::replies_to<market_batch>::with<ok_atom>,
+                                           caf::replies_to<end_data_atom>::with<ok_atom>>;
+
+/// The market-data broadcaster (actors/market_data_broadcaster.hpp): a market sink, plus its
+/// subscriptions (three `subscribe_atom` forms: without timeframes, with them, and from a feed
+/// position, answered with that position), demand watching, stats and candle history.
+using broadcaster_actor = market_sink_actor::extend<
+  caf::replies_to<subscribe_atom, std::string, caf::actor>::with<ok_atom>,
+  caf::replies_to<subscribe_atom, std::string, caf::actor, std::vector<int64_t>>::with<ok_atom>,
+  caf::replies_to<subscribe_atom, std::string, caf::actor, std::vector<int64_t>, int64_t>::with<int64_t>,
+  caf::replies_to<unsub_atom, std::string, caf::actor>::with<ok_atom>,
+  caf::replies_to<watch_atom, caf::actor>::with<ok_atom>,
+  caf::replies_to<status_atom>::with<std::vector<symbol_stats>>,
+  caf::replies_to<candles_atom, std::string, int64_t, int64_t>::with<candle_history>>;
+
+/// `(backfill_atom, market_batch)` to a `feed_gate`: events fetched over REST for the gap, passed
+/// on at once (held or not), with the same duplicate rule; answered with `ok_atom`.
+using backfill_atom = caf::atom_constant<caf::atom("backfill")>;
+/// `release_atom` to a `feed_gate`: pass on what it held, then everything as it comes; answered
+/// with the number of trades dropped as already seen so far (`int64_t`).
+using release_atom = caf::atom_constant<caf::atom("release")>;
+
+/// The live feed's gate (actors/feed_gate.hpp): a market sink, plus the backfill and release.
+using feed_gate_actor = market_sink_actor::extend<caf::replies_to<backfill_atom, market_batch>::with<ok_atom>,
+                                                  caf::replies_to<release_atom>::with<int64_t>>;
+
+/// The persister (actors/persister.hpp), the only SQLite writer.
+/// `commit_atom` is its own timer (it sends it to itself); nobody else sends it.
+using persister_actor = caf::typed_actor<caf::replies_to<session_row>::with<int64_t>,
+                                         caf::reacts_to<persist_batch>,
+                                         caf::reacts_to<std::vector<persist_batch>>,
+                                         caf::replies_to<await_atom, persist_batch>::with<ok_atom>,
+                                         caf::replies_to<restart_atom, int64_t>::with<restart_point>,
+                                         caf::replies_to<flush_atom>::with<ok_atom>,
+                                         caf::reacts_to<commit_atom>>;
+
+} // namespace pt
