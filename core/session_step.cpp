@@ -37,7 +37,8 @@ session_step::session_step(const session_config& cfg, const compiled_strategy& s
   : start_(cfg.start), risk_atr_(strategy.risk_atr),
     exchange_(starting_account(cfg), cfg.execution, cfg.strategy.sizing, cfg.strategy.risk, cfg.strategy.grid,
               cfg.strategy.order),
-    curve_(cfg.equity_interval_ms), events_(cfg.start.is_restart() ? cfg.start.events : 0) {}
+    curve_(cfg.equity_interval_ms), events_(cfg.start.is_restart() ? cfg.start.events : 0),
+    plain_(cfg.start.kind == start_kind::fresh && cfg.start.pauses.empty()) {}
 
 bool session_step::at_position(int64_t position, step_output& out) {
   for (; next_pause_ < start_.pauses.size() && start_.pauses[next_pause_].first <= position; ++next_pause_)
@@ -73,35 +74,48 @@ void session_step::renumber(exchange_output& out, size_t orders_from, size_t fil
       d->order_id += start_.order_id_offset;
 }
 
+void session_step::on_event(const market_event& ev, uint32_t index, const std::vector<bar_closed>& bars,
+                            size_t& next_row, const std::vector<signal_raised>& signals, size_t& next_signal,
+                            std::optional<double>& atr, step_output& out) {
+  size_t fills_before = out.fills.size();
+  exchange_.on_market(ev, out);
+  bool bar_closed_here = false;
+  for (; next_row < bars.size() && bars[next_row].event_index == index; ++next_row) {
+    bar_closed_here = bar_closed_here || bars[next_row].closed;
+    if (risk_atr_) {
+      double v = bars[next_row].values[*risk_atr_];
+      atr = std::isnan(v) ? std::nullopt : std::optional<double>(v);
+    }
+  }
+  // The decision is acted on right after the event that raised it.
+  for (; next_signal < signals.size() && signals[next_signal].event_index == index; ++next_signal)
+    exchange_.on_signal(signals[next_signal].sig, atr, out);
+  bool filled = out.fills.size() != fills_before;
+  if (bar_closed_here || filled)
+    if (auto mark = exchange_.market().mark())
+      if (auto p = curve_.on_mark(ev.ts_event_ms, exchange_.account(), *mark, filled))
+        out.equity.push_back(*p);
+}
+
 void session_step::on_batch(const market_event* events, size_t count, const std::vector<bar_closed>& bars,
                             const std::vector<signal_raised>& signals, step_output& out) {
-  const output_counts base = counts_of(out);
-  // Outputs before `cut` belong to events a restored session had already committed.
-  output_counts cut = base;
   size_t next_signal = 0;
   size_t next_row = 0;
   std::optional<double> atr;
+  if (plain_) {
+    // A fresh session with no stored commands: nothing to cut, apply or renumber.
+    for (size_t i = 0; i < count; ++i)
+      on_event(events[i], static_cast<uint32_t>(i), bars, next_row, signals, next_signal, atr, out);
+    events_ += static_cast<int64_t>(count);
+    return;
+  }
+  const output_counts base = counts_of(out);
+  // Outputs before `cut` belong to events a restored session had already committed.
+  output_counts cut = base;
   for (size_t i = 0; i < count; ++i) {
     if (at_position(events_ + static_cast<int64_t>(i), out))
       cut = counts_of(out);
-    size_t fills_before = out.fills.size();
-    exchange_.on_market(events[i], out);
-    bool bar_closed_here = false;
-    for (; next_row < bars.size() && bars[next_row].event_index == i; ++next_row) {
-      bar_closed_here = bar_closed_here || bars[next_row].closed;
-      if (risk_atr_) {
-        double v = bars[next_row].values[*risk_atr_];
-        atr = std::isnan(v) ? std::nullopt : std::optional<double>(v);
-      }
-    }
-    // The decision is acted on right after the event that raised it.
-    for (; next_signal < signals.size() && signals[next_signal].event_index == i; ++next_signal)
-      exchange_.on_signal(signals[next_signal].sig, atr, out);
-    bool filled = out.fills.size() != fills_before;
-    if (bar_closed_here || filled)
-      if (auto mark = exchange_.market().mark())
-        if (auto p = curve_.on_mark(events[i].ts_event_ms, exchange_.account(), *mark, filled))
-          out.equity.push_back(*p);
+    on_event(events[i], static_cast<uint32_t>(i), bars, next_row, signals, next_signal, atr, out);
   }
   events_ += static_cast<int64_t>(count);
   if (at_position(events_, out))

@@ -115,6 +115,12 @@ private:
   // Applies the stored commands due at `position`; at the restore position, checks the account
   // and returns true (once).
   bool at_position(int64_t position, step_output& out);
+  // One event of a batch (its `index`): into the exchange, the bars and signals found at it (the
+  // cursors `next_row` / `next_signal` move past them; `atr` keeps the latest risk ATR), then the
+  // equity point when a bar closed or an order filled.
+  void on_event(const market_event& ev, uint32_t index, const std::vector<bar_closed>& bars, size_t& next_row,
+                const std::vector<signal_raised>& signals, size_t& next_signal, std::optional<double>& atr,
+                step_output& out);
   // Moves the ids of outputs from `from` on past a restart's offsets.
   void renumber(exchange_output& out, size_t orders_from, size_t fills_from, size_t decisions_from) const;
 
@@ -125,6 +131,9 @@ private:
   int64_t events_ = 0;
   size_t next_pause_ = 0;       // next entry of `start_.pauses` to apply
   bool restore_checked_ = false; // a restored session reached its restore position
+  // A fresh start with no stored commands: `on_batch` has no positions to check, outputs to cut
+  // or ids to move, and takes its short path.
+  bool plain_ = false;
 };
 
 } // namespace pt
