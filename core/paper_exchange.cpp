@@ -109,40 +109,6 @@ symbol_rules session_symbol_rules(const execution_params& p) {
   return r;
 }
 
-void market_state::apply(const market_event& ev) {
-  ts_event_ms_ = ev.ts_event_ms;
-  if (auto t = std::get_if<trade>(&ev.data)) {
-    last_trade_ = t->px;
-  } else if (auto q = std::get_if<book_ticker>(&ev.data)) {
-    bid_ = q->bid_px;
-    ask_ = q->ask_px;
-    seen_ticker_ = true;
-  } else if (auto k = std::get_if<kline>(&ev.data)) {
-    last_close_ = k->close;
-  } else if (auto d = std::get_if<book_depth>(&ev.data)) {
-    depth_ = *d;
-    if (!seen_ticker_) {
-      bid_ = d->bids.empty() ? std::nullopt : std::optional<price>(d->bids.front().px);
-      ask_ = d->asks.empty() ? std::nullopt : std::optional<price>(d->asks.front().px);
-    }
-  }
-}
-
-std::optional<price> market_state::mark() const {
-  if (bid_ && ask_)
-    return price::from_raw(*mul_div_raw(bid_->raw() + ask_->raw(), 1, 2));
-  if (last_trade_)
-    return last_trade_;
-  return last_close_;
-}
-
-std::optional<price> market_fill_reference(side s, const market_state& state) {
-  auto quote = s == side::buy ? state.best_ask() : state.best_bid();
-  if (quote)
-    return quote;
-  return state.last_trade();
-}
-
 fill_params session_fill_params(const execution_params& p) {
   fill_params f = p.overrides.apply(fill_profile_params(p.profile));
   f.taker_fee_bps = p.taker_fee_bps;
@@ -316,7 +282,6 @@ void paper_exchange::on_done(int64_t id, tracked& t, const exchange_order& xo, i
 }
 
 void paper_exchange::on_market(const market_event& ev, exchange_output& out) {
-  market_.apply(ev);
   exchange_events e;
   vx_.on_market(ev, e);
   absorb(e, out);
@@ -507,11 +472,11 @@ void paper_exchange::submit_entry(decision why, std::optional<double> atr, excha
   order_request req;
   req.order_side = side::buy;
   bool limit = entry_.type == order_type::limit || entry_.type == order_type::limit_maker;
-  std::optional<price> ref = limit ? market_.best_bid() : market_fill_reference(side::buy, market_);
+  std::optional<price> ref = limit ? market().best_bid() : market_fill_reference(side::buy, market());
   if (!ref)
-    ref = limit ? market_.last_trade() : std::nullopt;
+    ref = limit ? market().last_trade : std::nullopt;
   if (!ref)
-    ref = market_.mark(); // a kline-only feed: the last close
+    ref = market().mark(); // a kline-only feed: the last close
   if (!ref) {
     req.quote_budget = vx_.quote_free(); // the exchange refuses it: NO_PRICE
     send(req, order_role::entry, std::move(why), atr, out);
@@ -726,7 +691,7 @@ void paper_exchange::flatten(int64_t ts_event_ms, exchange_output& out) {
     return;
   int64_t at = std::max(ts_event_ms, vx_.now_ms());
   decision d{at, "flatten", "operator stop", "", 0};
-  auto last = market_.mark();
+  auto last = market().mark();
   if (bars_only() && last) { // a kline-only feed has no quote and no trade: its last close is the latest price
     exchange_events e;
     int64_t id = vx_.execute_at(side::sell, q, *last, at, e);
@@ -747,7 +712,7 @@ void paper_exchange::flatten(int64_t ts_event_ms, exchange_output& out) {
 }
 
 void paper_exchange::track_equity(int64_t ts_event_ms) {
-  auto mark = market_.mark();
+  auto mark = market().mark();
   if (!mark)
     return;
   int64_t day = utc_day(ts_event_ms);

@@ -11,40 +11,12 @@
 #include "core/grid.hpp"
 #include "core/ledger.hpp"
 #include "core/market_event.hpp"
+#include "core/market_view.hpp"
 #include "core/order.hpp"
 #include "core/strategy.hpp"
 #include "core/virtual_exchange.hpp"
 
 namespace pt {
-
-/// What a session's virtual exchange knows of the market: the latest L1 quote, trade and kline.
-class market_state {
-public:
-  /// Folds one event in. Best bid/ask come from bookTicker (L1) events; a `book_depth` top
-  /// sets them only on a feed that has carried no bookTicker, since the L1 stream is the faster
-  /// of the two and a replay must not depend on when the depth book was first in sync. The
-  /// latest depth is kept either way (`depth()`).
-  void apply(const market_event& ev);
-
-  std::optional<price> best_bid() const { return bid_; }
-  std::optional<price> best_ask() const { return ask_; }
-  std::optional<price> last_trade() const { return last_trade_; }
-  /// The latest top of the L2 book, when the feed carries depth; nullptr before any.
-  const book_depth* depth() const { return depth_ ? &*depth_ : nullptr; }
-
-  /// The price to value a position at: the mid of bid/ask when known, else the last trade,
-  /// else the last kline close. nullopt before any event.
-  std::optional<price> mark() const;
-
-  /// The event time of the latest event, ms.
-  int64_t ts_event_ms() const { return ts_event_ms_; }
-
-private:
-  std::optional<price> bid_, ask_, last_trade_, last_close_;
-  std::optional<book_depth> depth_;
-  bool seen_ticker_ = false;
-  int64_t ts_event_ms_ = 0;
-};
 
 /// How a session's orders fill. Amounts in bps are exact (see `bps`).
 struct execution_params {
@@ -71,10 +43,6 @@ symbol_rules session_symbol_rules(const execution_params& p);
 /// The fill model parameters a session's orders use: `p.profile`'s, with `p.overrides` applied,
 /// `p`'s fees, and its slippage added to the profile's.
 fill_params session_fill_params(const execution_params& p);
-
-/// The price a market order of `s` fills at from `state`, before slippage: the best ask for a
-/// buy / best bid for a sell when an L1 quote is known, else the last trade. nullopt if neither.
-std::optional<price> market_fill_reference(side s, const market_state& state);
 
 /// One entry of a session's decision log: a rule fired (or a risk exit triggered) and what was
 /// done about it — the "why" behind every order — logged when it is made.
@@ -189,7 +157,8 @@ public:
   const ledger& account() const { return vx_.account(); }
   /// The virtual exchange the session's orders go to: balances free / locked, reports.
   const virtual_exchange& executor() const { return vx_; }
-  const market_state& market() const { return market_; }
+  /// The session's market view: the virtual exchange's own (`virtual_exchange::market()`).
+  const market_view& market() const { return vx_.market(); }
   const execution_params& params() const { return params_; }
   const entry_order_spec& entry_order() const { return entry_; }
 
@@ -242,7 +211,6 @@ private:
   entry_order_spec entry_;
   symbol_rules rules_;
   virtual_exchange vx_;
-  market_state market_;
   std::map<int64_t, tracked> tracked_; // every order the session sent, by id
   int64_t entry_id_ = 0;               // the open entry order, 0 if none
   int64_t exit_id_ = 0;                // the open exit order, 0 if none

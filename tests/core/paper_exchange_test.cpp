@@ -307,50 +307,5 @@ TEST(PaperExchange, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
   EXPECT_EQ(out.fills[0].fill_side, side::sell);
 }
 
-TEST(MarketState, MarkPrefersMidThenTradeThenKlineClose) {
-  market_state m;
-  EXPECT_FALSE(m.mark().has_value());
-  m.apply(kline_event(make_kline(t0, minute_ms, "1", "3", "0.5", "2", "1")));
-  EXPECT_EQ(m.mark(), px("2"));
-  m.apply(trade_event(t0 + minute_ms, "2.5"));
-  EXPECT_EQ(m.mark(), px("2.5"));
-  m.apply(book_event(t0 + minute_ms + 1, "19999", "20001"));
-  EXPECT_EQ(m.mark(), px("20000")); // (19999 + 20001) / 2
-  EXPECT_EQ(m.ts_event_ms(), t0 + minute_ms + 1);
-}
-
-TEST(MarketState, FillReferenceUsesTheQuoteThenTheLastTrade) {
-  market_state m;
-  EXPECT_FALSE(market_fill_reference(side::buy, m).has_value());
-  m.apply(kline_event(make_kline(t0, minute_ms, "1", "3", "0.5", "2", "1")));
-  EXPECT_FALSE(market_fill_reference(side::buy, m).has_value()); // a kline close is not tradable now
-  m.apply(trade_event(t0 + minute_ms, "2.5"));
-  EXPECT_EQ(market_fill_reference(side::buy, m), px("2.5"));
-  EXPECT_EQ(market_fill_reference(side::sell, m), px("2.5"));
-  m.apply(book_event(t0 + minute_ms, "2.4", "2.6"));
-  EXPECT_EQ(market_fill_reference(side::buy, m), px("2.6"));
-  EXPECT_EQ(market_fill_reference(side::sell, m), px("2.4"));
-}
-
-TEST(MarketState, TheDepthTopGivesBidAndAskOnlyToAFeedWithoutBookTicker) {
-  book_depth top;
-  top.update_id = 7;
-  top.bids = {{px("99"), qty("1")}, {px("98"), qty("2")}};
-  top.asks = {{px("101"), qty("1")}};
-  market_state depth_only;
-  depth_only.apply(market_event{t0, top});
-  EXPECT_EQ(depth_only.best_bid(), px("99"));
-  EXPECT_EQ(depth_only.best_ask(), px("101"));
-  ASSERT_NE(depth_only.depth(), nullptr);
-  EXPECT_EQ(depth_only.depth()->bids.size(), 2u);
-
-  market_state with_ticker;
-  with_ticker.apply(book_event(t0, "99.5", "100.5"));
-  with_ticker.apply(market_event{t0 + 1, top});
-  EXPECT_EQ(with_ticker.best_bid(), px("99.5")); // L1 stays the bookTicker's
-  EXPECT_EQ(with_ticker.best_ask(), px("100.5"));
-  EXPECT_EQ(with_ticker.depth()->update_id, 7);
-}
-
 } // namespace
 } // namespace pt
