@@ -1,4 +1,4 @@
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -46,7 +46,7 @@ money buy_cost(price p, quantity q, bps fee) {
   return value + *apply_bps(value, fee);
 }
 
-TEST(PaperExchange, DefaultParams) {
+TEST(SessionTrader, DefaultParams) {
   execution_params p;
   p.profile = fill_profile::optimistic; // pins zero-latency fills
   EXPECT_EQ(p.taker_fee_bps, bp("10"));
@@ -54,8 +54,8 @@ TEST(PaperExchange, DefaultParams) {
   EXPECT_EQ(p.qty_step, qty("0.00001"));
 }
 
-TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, BuyFillsAtTheAskAndSellAtTheBid) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   EXPECT_TRUE(out.orders.empty());
@@ -98,11 +98,11 @@ TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
   EXPECT_EQ(ex.account().cash(), usd("9979.02226"));       // 0.11063053 + 9988.90053 − 9.98890053
 }
 
-TEST(PaperExchange, SlippageMovesThePriceAgainstTheOrder) {
+TEST(SessionTrader, SlippageMovesThePriceAgainstTheOrder) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.slippage_bps = bp("5");
-  paper_exchange ex(usd("10000"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("10000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -114,8 +114,8 @@ TEST(PaperExchange, SlippageMovesThePriceAgainstTheOrder) {
   EXPECT_EQ(out.fills[0].px, px("19989.0005")); // 19999 × 0.9995 = 19999 − 9.9995
 }
 
-TEST(PaperExchange, TradesOnlyFillsAtTheLastTrade) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, TradesOnlyFillsAtTheLastTrade) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "19000"), out);
   ex.on_market(trade_event(t0 + 1, "20000.5"), out);
@@ -131,8 +131,8 @@ TEST(PaperExchange, TradesOnlyFillsAtTheLastTrade) {
   EXPECT_EQ(out.fills[0].px, px("20100"));
 }
 
-TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, KlineFeedFillsAtTheNextKlinesOpen) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   kline signal_bar = make_kline(t0, minute_ms, "20000", "20200", "19900", "20100", "5");
   ex.on_market(kline_event(signal_bar), out);
@@ -173,11 +173,11 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
 }
 
-TEST(PaperExchange, QuantityIsRoundedDownToTheStep) {
+TEST(SessionTrader, QuantityIsRoundedDownToTheStep) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.qty_step = qty("0.001");
-  paper_exchange ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "30000"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -187,12 +187,12 @@ TEST(PaperExchange, QuantityIsRoundedDownToTheStep) {
   EXPECT_EQ(ex.account().cash(), usd("9.01")); // 1000 − 990 − 0.99
 }
 
-TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
+TEST(SessionTrader, FeeIsNotionalTimesFeeBps) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.taker_fee_bps = bp("2.5");
   params.qty_step = qty("0.001");
-  paper_exchange ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "25000"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -203,8 +203,8 @@ TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
   EXPECT_EQ(ex.account().fees(), usd("0.24375"));
 }
 
-TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("5000")), risk_spec{}); // 50 %
+TEST(SessionTrader, PositionSizeIsAShareOfEquity) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("5000")), risk_spec{}); // 50 %
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -215,11 +215,11 @@ TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
 
 // Sizing rounds px · (1 + fee) once, and the fill then rounds its notional and its fee separately,
 // so the sized quantity could cost a few 1e-8 more than the cash. The buy must still go through.
-TEST(PaperExchange, FullSizeBuyIsAffordableDespiteRounding) {
+TEST(SessionTrader, FullSizeBuyIsAffordableDespiteRounding) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.slippage_bps = bp("5");
-  paper_exchange ex(usd("41083.36197603"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("41083.36197603"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "52217.17"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -234,7 +234,7 @@ TEST(PaperExchange, FullSizeBuyIsAffordableDespiteRounding) {
   EXPECT_EQ(ex.account().cash(), usd("0.52295522")); // 41083.36197603 − 41082.83902081
 }
 
-TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
+TEST(SessionTrader, BuyNeverExceedsCashAcrossManyPrices) {
   // Deterministic sweep: prices with cents, 0 or 5 bps slippage, cash placed right at the edge of
   // a quantity step (where rounding matters most).
   uint64_t state = 2024;
@@ -252,7 +252,7 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
     auto q = quantity::from_raw(1'000 * static_cast<int64_t>(1 + next() % 100'000));
     money cash = money::from_raw(*mul_div_raw(q.raw(), gross.raw(), fixed_scale, rounding::toward_zero) +
                                  static_cast<int64_t>(next() % 3));
-    paper_exchange ex(cash, params, sized(bp("10000")), risk_spec{});
+    session_trader ex(cash, params, sized(bp("10000")), risk_spec{});
     exchange_output out;
     ex.on_market(market_event{t0, trade{1, trade_px, qty("1"), false}}, out);
     ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -267,8 +267,8 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
   }
 }
 
-TEST(PaperExchange, NoPriceBeforeAnyEventRejects) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, NoPriceBeforeAnyEventRejects) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_signal(entry_at(t0), std::nullopt, out);
   // The exchange refuses it at submission (as Binance answers the request with an error): one
@@ -282,8 +282,8 @@ TEST(PaperExchange, NoPriceBeforeAnyEventRejects) {
   EXPECT_EQ(ex.pending_orders(), 0u);
 }
 
-TEST(PaperExchange, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(exit_at(t0), std::nullopt, out); // flat: nothing to sell
