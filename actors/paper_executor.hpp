@@ -30,7 +30,7 @@ struct paper_executor_state {
 /// A restarted one (kind `restart`) takes up the committed account and numbers its ids after the
 /// stored ones.
 /// Lifecycle: `pause_atom` / `resume_atom` set the exchange's paused flag (no new entries, see
-/// `paper_exchange::set_paused`); each is forwarded to `next` as
+/// `session_trader::set_paused`); each is forwarded to `next` as
 /// `(pause_atom|resume_atom, int64_t events)`, the position at which it took effect.
 /// `(stop_atom, bool flatten)` cancels pending orders and, with `flatten`, sells the position at
 /// the current bid (`session_step::on_stop`); it forwards those as one more `session_batch`

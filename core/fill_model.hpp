@@ -10,6 +10,7 @@
 
 #include "core/fixed_point.hpp"
 #include "core/market_event.hpp"
+#include "core/market_view.hpp"
 #include "core/order.hpp"
 
 namespace pt {
@@ -89,27 +90,6 @@ public:
 
 private:
   std::mt19937_64 gen_;
-};
-
-/// What the fill model knows of the market: the latest L2 top, L1 quote, trade and bar.
-struct market_view {
-  std::optional<book_depth> depth; ///< latest top of the L2 book
-  std::optional<book_ticker> quote; ///< latest L1 quote
-  std::optional<price> last_trade;
-  std::optional<kline> last_bar;
-  bool seen_tick_data = false; ///< any trade, quote or depth seen: bars then drive nothing
-
-  /// Folds one event in.
-  void apply(const market_event& ev);
-  /// Best bid: the L1 quote's when known, else the depth top's.
-  std::optional<price> best_bid() const;
-  /// Best ask: the L1 quote's when known, else the depth top's.
-  std::optional<price> best_ask() const;
-  /// (bid + ask) / 2, else the last trade, else the last bar's close.
-  std::optional<price> mid() const;
-  /// The quantity the book shows at `px` on the `s` side (bids for buy), 0 if the level is not
-  /// shown: the depth top when known, else the L1 quote.
-  quantity qty_at(side book_side, price px) const;
 };
 
 /// One slice of a taker fill: a price and the quantity taken there.

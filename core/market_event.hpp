@@ -37,8 +37,8 @@ struct book_ticker {
 };
 
 /// The top of a local L2 book (Binance depth, kept from a snapshot and `@depth` diffs, see
-/// `core/depth_book.hpp`), published by the feed after every diff applied while the book is in
-/// sync: at most `depth_book`'s level count per side, best first. A feed whose book is out of
+/// `core/l2_book.hpp`), published by the feed after every diff applied while the book is in
+/// sync: at most `l2_book`'s level count per side, best first. A feed whose book is out of
 /// sync publishes none until it is resynchronised.
 struct book_depth {
   int64_t update_id = 0;         ///< the book's final update id (`u` of the last diff applied)

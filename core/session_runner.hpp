@@ -48,7 +48,7 @@ public:
 
   /// Everything the exchange produced so far: orders, fills, decisions.
   const exchange_output& output() const { return out_; }
-  const paper_exchange& exchange() const { return step_.exchange(); }
+  const session_trader& exchange() const { return step_.exchange(); }
 
 private:
   static compiled_strategy compile(const strategy_spec& spec) {

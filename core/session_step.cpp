@@ -133,7 +133,7 @@ void session_step::on_batch(const market_event* events, size_t count, const std:
 
 int64_t session_step::on_stop(bool flatten, step_output& out) {
   const output_counts base = counts_of(out);
-  int64_t ts = exchange_.market().ts_event_ms();
+  int64_t ts = exchange_.market().ts_event_ms;
   if (flatten)
     exchange_.flatten(ts, out);
   else

@@ -9,7 +9,7 @@
 #include "core/equity_curve.hpp"
 #include "core/ledger.hpp"
 #include "core/market_event.hpp"
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 #include "core/session_start.hpp"
 #include "core/session_types.hpp"
 #include "core/strategy.hpp"
@@ -63,7 +63,7 @@ struct step_output : exchange_output {
 
 /// The session step (DESIGN decision 1): what a session does with a batch of market events once
 /// its bars and signals are known, in one pure object — the virtual exchange and account
-/// (`paper_exchange`), the equity curve, and the session's start (`session_start`).
+/// (`session_trader`), the equity curve, and the session's start (`session_start`).
 ///
 /// Per event of a batch, in order: stored pause/resume commands of a restore that fall due at this
 /// position are applied; the event goes into the exchange; the risk ATR is read from the bars
@@ -88,12 +88,12 @@ public:
                 const std::vector<signal_raised>& signals, step_output& out);
 
   /// The operator's stop, after every batch: pending orders are cancelled and, with `flatten`, the
-  /// position is sold at the last known market (`paper_exchange::flatten`); when that filled, an
+  /// position is sold at the last known market (`session_trader::flatten`); when that filled, an
   /// equity point at the clock the orders left the exchange at. Appends to `out`. Returns that
   /// clock (event time, ms: the latest event's, or later when the orders took latency).
   int64_t on_stop(bool flatten, step_output& out);
 
-  /// Pauses (`true`) or resumes new entries (see `paper_exchange::set_paused`).
+  /// Pauses (`true`) or resumes new entries (see `session_trader::set_paused`).
   void set_paused(bool paused) { exchange_.set_paused(paused); }
 
   /// Market events processed so far over the session's life (its feed position); a restart
@@ -109,7 +109,7 @@ public:
   double max_drawdown() const { return curve_.max_drawdown(); }
 
   /// The session's trading logic and virtual exchange, for reading (orders, market, account).
-  const paper_exchange& exchange() const { return exchange_; }
+  const session_trader& exchange() const { return exchange_; }
 
 private:
   // Applies the stored commands due at `position`; at the restore position, checks the account
@@ -126,7 +126,7 @@ private:
 
   session_start start_;
   std::optional<size_t> risk_atr_;
-  paper_exchange exchange_;
+  session_trader exchange_;
   equity_curve curve_;
   int64_t events_ = 0;
   size_t next_pause_ = 0;       // next entry of `start_.pauses` to apply

@@ -9,7 +9,7 @@
 #include "core/fixed_point.hpp"
 #include "core/ledger.hpp"
 #include "core/order.hpp"
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 #include "core/session_start.hpp"
 #include "core/session_status.hpp"
 #include "core/strategy.hpp"

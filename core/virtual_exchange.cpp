@@ -35,12 +35,12 @@ exchange_order& virtual_exchange::create(const order_request& req, int64_t ts_ms
   o.req = req;
   o.ts_submit_ms = ts_ms;
   o.ts_live_ms = ts_ms;
-  o.arrival_px = view_.mid();
+  o.arrival_px = view_.mark();
   return o;
 }
 
 reject_reason virtual_exchange::check_rules(const order_request& req) const {
-  auto mid = view_.mid();
+  auto mid = view_.mark();
   if (req.quote_budget) {
     if (req.type != order_type::market || req.order_side != side::buy || !req.quote_budget->is_positive() ||
         req.qty.is_positive())
@@ -86,7 +86,7 @@ std::optional<money> virtual_exchange::buy_lock(const order_request& req) const 
   else if (!req.stop_px.is_zero())
     px = req.stop_px;
   else
-    px = view_.mid();
+    px = view_.mark();
   if (!px)
     return money{};
   auto value = notional(*px, req.qty);
@@ -284,7 +284,7 @@ void virtual_exchange::arrive(exchange_order& o, int64_t ts_ms, exchange_events&
         if (r.quote_budget && o.filled.is_positive()) {
           o.req.qty = o.filled; // a quote-sized order is done when its budget is spent
           finish(o, exec_status::filled, ts_ms, out);
-        } else if (!o.filled.is_positive() && !view_.mid()) {
+        } else if (!o.filled.is_positive() && !view_.mark()) {
           reject(o, reject_reason::no_price, ts_ms, out);
         } else {
           finish(o, exec_status::expired, ts_ms, out); // the book ran out
@@ -508,7 +508,7 @@ fill_report virtual_exchange::report(int64_t order_id) const {
 }
 
 std::optional<money> virtual_exchange::equity() const {
-  auto mid = view_.mid();
+  auto mid = view_.mark();
   if (!mid)
     return std::nullopt;
   return ledger_.equity(*mid);

@@ -12,6 +12,7 @@
 #include "core/fill_model.hpp"
 #include "core/ledger.hpp"
 #include "core/market_event.hpp"
+#include "core/market_view.hpp"
 
 namespace pt {
 
@@ -108,6 +109,7 @@ public:
   std::optional<money> equity() const;
 
   const ledger& account() const { return ledger_; }
+  /// The session's one market view, folded in by `on_market` (the rule: core/market_view.hpp).
   const market_view& market() const { return view_; }
   const fill_params& params() const { return params_; }
   const symbol_rules& rules() const { return rules_; }

@@ -25,7 +25,7 @@ std::optional<price> virtual_exchange::last_price() const {
   if (view_.last_trade)
     return view_.last_trade;
   if (view_.seen_tick_data)
-    return view_.mid();
+    return view_.mark();
   if (view_.last_bar)
     return view_.last_bar->close;
   return std::nullopt;

@@ -49,7 +49,7 @@ fi
 out=build/fuzz
 mkdir -p "$out/corpus"
 build "$out/stream_message_fuzz" fuzz/stream_message_fuzz.cpp feeds/binance/parse.cpp feeds/binance/stream_books.cpp \
-  core/fixed_point.cpp core/order_book.cpp core/depth_book.cpp
+  core/fixed_point.cpp core/l2_book.cpp
 
 # Seed corpus: every kind of real message and row (a few hundred lines of each file).
 data=../shared/data

@@ -14,7 +14,7 @@
 #include "core/fill_fields.hpp"
 #include "core/fill_model.hpp"
 #include "core/order.hpp"
-#include "core/paper_exchange.hpp"
+#include "core/trading/execution_params.hpp"
 
 namespace pt {
 

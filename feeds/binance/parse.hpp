@@ -5,9 +5,9 @@
 #include <optional>
 #include <string_view>
 
+#include "core/l2_book.hpp"
 #include "core/market_clock.hpp"
 #include "core/market_event.hpp"
-#include "core/order_book.hpp"
 
 namespace pt {
 
@@ -40,7 +40,7 @@ parse_outcome parse_kline_csv(std::string_view line, int64_t interval_ms);
 /// One WebSocket message as Binance sends it, combined-stream wrapper or not:
 /// `trade`, `aggTrade`, `bookTicker`, `kline` become events; `depthUpdate` ("depth update", with
 /// `symbol` set) and REST depth snapshots ("depth snapshot") are skipped here — feeds hand them to
-/// their `depth_book` through `parse_depth_update` / `parse_depth_snapshot` — and so are answers to
+/// their `l2_book` through `parse_depth_update` / `parse_depth_snapshot` — and so are answers to
 /// SUBSCRIBE requests ("subscription response"); anything else is an error.
 /// `clock` is the feed's market clock (docs/market-data.md): the message's `E` (any kind, depth
 /// updates too) and a trade's `T` move it on, and the event is stamped with it; a bookTicker,

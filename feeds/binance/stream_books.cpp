@@ -52,7 +52,7 @@ book_step stream_books::on_snapshot_message(std::string_view json, int64_t ts_ev
   return step;
 }
 
-const depth_book* stream_books::find(const std::string& symbol) const {
+const l2_book* stream_books::find(const std::string& symbol) const {
   auto it = books_.find(symbol);
   return it == books_.end() ? nullptr : &it->second;
 }

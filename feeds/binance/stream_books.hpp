@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/depth_book.hpp"
+#include "core/l2_book.hpp"
 #include "core/market_event.hpp"
 
 namespace pt {
@@ -21,7 +21,7 @@ struct book_step {
 
 /// The local L2 books of every symbol on one stream — a recorded stream file or a live
 /// connection — fed with the raw `depthUpdate` messages and REST snapshots, each symbol's book a
-/// `depth_book`. The file replay and the live connector share it, so both publish the same
+/// `l2_book`. The file replay and the live connector share it, so both publish the same
 /// `book_depth` events for the same diffs once their books are in sync.
 class stream_books {
 public:
@@ -40,9 +40,9 @@ public:
   book_step on_snapshot_message(std::string_view json, int64_t ts_event_ms, const std::string& symbol = {});
 
   /// The book of `symbol`; nullptr before its first diff.
-  const depth_book* find(const std::string& symbol) const;
+  const l2_book* find(const std::string& symbol) const;
   /// Every book, by symbol.
-  const std::map<std::string, depth_book>& books() const { return books_; }
+  const std::map<std::string, l2_book>& books() const { return books_; }
 
   /// Starts every book over, as for a new connection.
   void reset_all();
@@ -52,7 +52,7 @@ public:
 
 private:
   size_t levels_;
-  std::map<std::string, depth_book> books_;
+  std::map<std::string, l2_book> books_;
 };
 
 } // namespace pt

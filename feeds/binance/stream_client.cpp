@@ -143,7 +143,7 @@ void stream_client_impl::on_depth(const std::string& text, const std::string& sy
     std::lock_guard<std::mutex> lock(mutex);
     ++health.skipped; // buffered until the book has its snapshot
   }
-  const depth_book* book = books.find(symbol);
+  const l2_book* book = books.find(symbol);
   if (!book || !book->needs_snapshot())
     return;
   if (book->gaps() > gaps_logged[symbol]) {
@@ -171,7 +171,7 @@ void stream_client_impl::on_snapshot(int64_t gen, const std::string& symbol, con
   if (gen != generation)
     return; // asked for on an older connection (or before an unsubscribe); a new request follows
   fetching.erase(symbol);
-  const depth_book* book = books.find(symbol);
+  const l2_book* book = books.find(symbol);
   if (!connected || std::find(symbols.begin(), symbols.end(), symbol) == symbols.end() || !book ||
       !book->needs_snapshot())
     return;

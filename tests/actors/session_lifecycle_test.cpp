@@ -267,7 +267,7 @@ TEST(SessionLifecycle, PausedSessionMakesNoEntriesButItsStopLossStillSells) {
 // The price a market sell fills at after `events[0, n)`: the best bid (else the last trade),
 // less `slippage`.
 price expected_flatten_px(const std::vector<market_event>& events, size_t n, bps slippage) {
-  market_state m;
+  market_view m;
   for (size_t i = 0; i < n; ++i)
     m.apply(events[i]);
   auto ref = market_fill_reference(side::sell, m);

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 #include "tests/support/builders.hpp"
 
 namespace pt::test {
@@ -77,7 +77,7 @@ TEST(GridExchange, FillsAsMakerAtTheLevelAndReconciles) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.maker_fee_bps = bp("2");
-  paper_exchange ex(usd("1000"), params, {}, {}, ladder("100", "140", 5));
+  session_trader ex(usd("1000"), params, {}, {}, ladder("100", "140", 5));
   exchange_output out;
   for (auto* p : {"125", "119", "131"}) // arm; a trade through 120 buys there; through 130 sells
     ex.on_market(trade_event(hour_aligned_ms, p), out);
@@ -107,7 +107,7 @@ TEST(GridExchange, AFilteredGridWaitsForItsFilterAndARefusedBuyIsNotRetried) {
   spec.filter_rule = "rsi < 70";
   execution_params params;
   params.profile = fill_profile::optimistic; // no latency: orders rest the moment they are placed
-  paper_exchange ex(usd("15"), params, {}, {}, spec); // cash for one lot (12) only
+  session_trader ex(usd("15"), params, {}, {}, spec); // cash for one lot (12) only
   exchange_output out;
   for (auto* p : {"125", "119"})
     ex.on_market(trade_event(hour_aligned_ms, p), out);

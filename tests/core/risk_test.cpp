@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 #include "tests/support/builders.hpp"
 
 namespace pt::test {
@@ -38,7 +38,7 @@ execution_params no_fees() {
 sizing_spec all_in() { return sizing_spec{}; }
 
 // Trades at `prices`, one second apart from t0; an entry signal right after the first.
-exchange_output trade_path(paper_exchange& ex, std::initializer_list<const char*> prices) {
+exchange_output trade_path(session_trader& ex, std::initializer_list<const char*> prices) {
   exchange_output out;
   int64_t t = hour_aligned_ms;
   bool first = true;
@@ -55,7 +55,7 @@ exchange_output trade_path(paper_exchange& ex, std::initializer_list<const char*
 TEST(Risk, StopLossSellsAtMarketOnceTouched) {
   risk_spec r;
   r.stop_loss = pct("2");
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   auto out = trade_path(ex, {"100", "98.5", "97.9", "97"});
   ASSERT_EQ(out.fills.size(), 2u);
   EXPECT_EQ(out.fills[0].px, px("100"));
@@ -69,7 +69,7 @@ TEST(Risk, StopLossSellsAtMarketOnceTouched) {
 TEST(Risk, TrailingStopFollowsTheHighestPrice) {
   risk_spec r;
   r.trailing_stop = pct("10");
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   exchange_output out;
   ex.on_market(trade_event(hour_aligned_ms, "100"), out);
   ex.on_signal(entry_at(hour_aligned_ms), std::nullopt, out);
@@ -88,7 +88,7 @@ TEST(Risk, OnKlinesTheStopWinsWhenBothAreInOneBarAndGapsFillAtTheOpen) {
   risk_spec r;
   r.stop_loss = pct("2");
   r.take_profit = pct("5");
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   exchange_output out;
   int64_t t = hour_aligned_ms;
   ex.on_market(kline_event(make_kline(t, minute_ms, "100", "100", "100", "100", "1")), out);
@@ -116,7 +116,7 @@ TEST(Risk, OnKlinesTheStopWinsWhenBothAreInOneBarAndGapsFillAtTheOpen) {
 TEST(Risk, TakeProfitFillsAtItsTarget) {
   risk_spec r;
   r.take_profit = pct("5");
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   exchange_output out;
   int64_t t = hour_aligned_ms;
   ex.on_market(kline_event(make_kline(t, minute_ms, "100", "100", "100", "100", "1")), out);
@@ -131,7 +131,7 @@ TEST(Risk, TakeProfitFillsAtItsTarget) {
 TEST(Risk, AtrStopIsMeasuredFromTheEntry) {
   risk_spec r;
   r.stop_loss = atr_times(3);
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   exchange_output out;
   ex.on_market(trade_event(hour_aligned_ms, "100"), out);
   ex.on_signal(entry_at(hour_aligned_ms), 2.0, out);
@@ -141,7 +141,7 @@ TEST(Risk, AtrStopIsMeasuredFromTheEntry) {
 TEST(Risk, NoEntryWhileTheAtrItsStopNeedsIsUnknown) {
   risk_spec r;
   r.stop_loss = atr_times(3);
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   exchange_output out;
   ex.on_market(trade_event(hour_aligned_ms, "100"), out);
   ex.on_signal(entry_at(hour_aligned_ms), std::nullopt, out);
@@ -156,7 +156,7 @@ TEST(Risk, NoEntryWhileTheAtrItsStopNeedsIsUnknown) {
 TEST(Risk, CooldownBlocksEntriesAndSaysUntilWhen) {
   risk_spec r;
   r.cooldown_ms = 5 * minute_ms;
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   exchange_output out;
   int64_t t = hour_aligned_ms;
   ex.on_market(trade_event(t, "100"), out);
@@ -178,7 +178,7 @@ TEST(Risk, CooldownBlocksEntriesAndSaysUntilWhen) {
 TEST(Risk, MaxDrawdownHaltsNewEntriesButNotExits) {
   risk_spec r;
   r.max_drawdown_bps = bps::from_units(1'000); // 10 %
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   auto out = trade_path(ex, {"100", "89"}); // all in at 100, now −11 %
   ex.on_signal(exit_at(hour_aligned_ms + 5'000), std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 2u); // the exit still happens
@@ -190,7 +190,7 @@ TEST(Risk, MaxDrawdownHaltsNewEntriesButNotExits) {
 TEST(Risk, MaxDailyLossHaltsUntilTheNextUtcDay) {
   risk_spec r;
   r.max_daily_loss_bps = bps::from_units(300); // 3 %
-  paper_exchange ex(usd("1000"), no_fees(), all_in(), r);
+  session_trader ex(usd("1000"), no_fees(), all_in(), r);
   auto out = trade_path(ex, {"100", "96"});
   ex.on_signal(exit_at(hour_aligned_ms + 3'000), std::nullopt, out);
   ex.on_signal(entry_at(hour_aligned_ms + 4'000), std::nullopt, out);
@@ -204,7 +204,7 @@ TEST(Risk, MaxDailyLossHaltsUntilTheNextUtcDay) {
 
 TEST(Sizing, QuoteBaseAndRiskPercent) {
   auto run = [](sizing_spec s, risk_spec r) {
-    paper_exchange ex(usd("10000"), no_fees(), s, r);
+    session_trader ex(usd("10000"), no_fees(), s, r);
     exchange_output out;
     ex.on_market(trade_event(hour_aligned_ms, "100"), out);
     ex.on_signal(entry_at(hour_aligned_ms), std::nullopt, out);

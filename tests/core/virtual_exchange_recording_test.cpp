@@ -233,7 +233,7 @@ TEST(VirtualExchangeRecording, OcoLegThatTriggersCancelsItsSibling) {
   buy.order_side = side::buy;
   buy.qty = qty("0.1");
   ex.submit(buy, ev[i].ts_event_ms, out);
-  price mid = *ex.market().mid();
+  price mid = *ex.market().mark();
   order_request tp;
   tp.type = order_type::limit_maker;
   tp.order_side = side::sell;
@@ -343,7 +343,7 @@ TEST(VirtualExchangeRecording, AccountsReconcileAfterEveryEvent) {
     ASSERT_EQ(ex.base_total(), base);
     ASSERT_EQ(ex.fees_paid(), fees);
     ASSERT_EQ(ex.account().fees(), fees);
-    if (auto mid = ex.market().mid())
+    if (auto mid = ex.market().mark())
       ASSERT_EQ(ex.equity().value(), cash + *notional(*mid, base));
   });
   EXPECT_EQ(checks, btc_stream().size());

@@ -289,7 +289,7 @@ TEST(MarketFile, BtcStreamTradesBookTickersAndTheLocalBook) {
   ASSERT_NE(book, nullptr);
   EXPECT_EQ(book->syncs(), 1);
   EXPECT_EQ(book->gaps(), 0);
-  EXPECT_EQ(book->book().update_id(), last_book_id);
+  EXPECT_EQ(book->update_id(), last_book_id);
 }
 
 // On the combined stream a trade, stamped with its trade time, can arrive after a bookTicker that

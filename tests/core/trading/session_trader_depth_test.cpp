@@ -1,7 +1,7 @@
 // A session's market orders on a feed with an L2 book go through the fill model: they walk the
 // book level by level and remember what they took (docs/execution.md).
 
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -42,8 +42,8 @@ sizing_spec one_btc() {
   return s;
 }
 
-TEST(PaperExchangeDepth, MarketOrdersWalkTheBookAndSellTheWholePosition) {
-  paper_exchange ex(usd("1000"), no_latency(), one_btc(), risk_spec{});
+TEST(SessionTraderDepth, MarketOrdersWalkTheBookAndSellTheWholePosition) {
+  session_trader ex(usd("1000"), no_latency(), one_btc(), risk_spec{});
   exchange_output out;
   ex.on_market(depth(t0, {{px("99.90"), qty("0.4")}, {px("99.80"), qty("2")}},
                      {{px("100.00"), qty("0.25")}, {px("100.10"), qty("0.5")}, {px("100.20"), qty("3")}}, 1),
@@ -76,8 +76,8 @@ TEST(PaperExchangeDepth, MarketOrdersWalkTheBookAndSellTheWholePosition) {
   EXPECT_EQ(ex.account().position_qty(), quantity{});
 }
 
-TEST(PaperExchangeDepth, TheNextOrderDoesNotTakeTheSameLiquidityTwice) {
-  paper_exchange ex(usd("1000"), no_latency(), one_btc(), risk_spec{});
+TEST(SessionTraderDepth, TheNextOrderDoesNotTakeTheSameLiquidityTwice) {
+  session_trader ex(usd("1000"), no_latency(), one_btc(), risk_spec{});
   exchange_output out;
   ex.on_market(depth(t0, {{px("99.90"), qty("5")}}, {{px("100.00"), qty("1.5")}, {px("100.10"), qty("5")}}, 1), out);
   ex.on_signal(signal{t0, true, false, false, ""}, std::nullopt, out);
@@ -89,7 +89,7 @@ TEST(PaperExchangeDepth, TheNextOrderDoesNotTakeTheSameLiquidityTwice) {
   EXPECT_EQ(out.fills[1].px, px("100.10"));
 }
 
-TEST(PaperExchangeDepth, ProfileSlippageAddsToTheConfiguredOne) {
+TEST(SessionTraderDepth, ProfileSlippageAddsToTheConfiguredOne) {
   execution_params p;
   p.slippage_bps = bps::from_units(1);
   p.profile = fill_profile::pessimistic;

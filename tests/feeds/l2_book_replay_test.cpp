@@ -10,7 +10,7 @@
 
 #include "feeds/binance/parse.hpp"
 #include "feeds/line_reader.hpp"
-#include "core/order_book.hpp"
+#include "core/l2_book.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {
@@ -32,9 +32,9 @@ struct text_book {
   }
 };
 
-TEST(OrderBookReplay, BookAfterTheRecordingEqualsAnIndependentRebuild) {
+TEST(L2BookReplay, BookAfterTheRecordingEqualsAnIndependentRebuild) {
   line_reader in(shared_data("streams/binance-spot-BTCUSDT-2024-08-08T2354Z_2024-08-09T0005Z.txt.gz"));
-  order_book book;
+  l2_book book;
   text_book reference;
   int64_t reference_id = -1;
   std::vector<std::string> pending; // diffs before the snapshot, for the reference

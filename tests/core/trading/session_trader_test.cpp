@@ -1,4 +1,4 @@
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -46,7 +46,7 @@ money buy_cost(price p, quantity q, bps fee) {
   return value + *apply_bps(value, fee);
 }
 
-TEST(PaperExchange, DefaultParams) {
+TEST(SessionTrader, DefaultParams) {
   execution_params p;
   p.profile = fill_profile::optimistic; // pins zero-latency fills
   EXPECT_EQ(p.taker_fee_bps, bp("10"));
@@ -54,8 +54,8 @@ TEST(PaperExchange, DefaultParams) {
   EXPECT_EQ(p.qty_step, qty("0.00001"));
 }
 
-TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, BuyFillsAtTheAskAndSellAtTheBid) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   EXPECT_TRUE(out.orders.empty());
@@ -98,11 +98,11 @@ TEST(PaperExchange, BuyFillsAtTheAskAndSellAtTheBid) {
   EXPECT_EQ(ex.account().cash(), usd("9979.02226"));       // 0.11063053 + 9988.90053 − 9.98890053
 }
 
-TEST(PaperExchange, SlippageMovesThePriceAgainstTheOrder) {
+TEST(SessionTrader, SlippageMovesThePriceAgainstTheOrder) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.slippage_bps = bp("5");
-  paper_exchange ex(usd("10000"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("10000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -114,8 +114,8 @@ TEST(PaperExchange, SlippageMovesThePriceAgainstTheOrder) {
   EXPECT_EQ(out.fills[0].px, px("19989.0005")); // 19999 × 0.9995 = 19999 − 9.9995
 }
 
-TEST(PaperExchange, TradesOnlyFillsAtTheLastTrade) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, TradesOnlyFillsAtTheLastTrade) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "19000"), out);
   ex.on_market(trade_event(t0 + 1, "20000.5"), out);
@@ -131,8 +131,8 @@ TEST(PaperExchange, TradesOnlyFillsAtTheLastTrade) {
   EXPECT_EQ(out.fills[0].px, px("20100"));
 }
 
-TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, KlineFeedFillsAtTheNextKlinesOpen) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   kline signal_bar = make_kline(t0, minute_ms, "20000", "20200", "19900", "20100", "5");
   ex.on_market(kline_event(signal_bar), out);
@@ -173,11 +173,11 @@ TEST(PaperExchange, KlineFeedFillsAtTheNextKlinesOpen) {
   EXPECT_EQ(out.fills[0].qty, qty("0.49578"));
 }
 
-TEST(PaperExchange, QuantityIsRoundedDownToTheStep) {
+TEST(SessionTrader, QuantityIsRoundedDownToTheStep) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.qty_step = qty("0.001");
-  paper_exchange ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "30000"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -187,12 +187,12 @@ TEST(PaperExchange, QuantityIsRoundedDownToTheStep) {
   EXPECT_EQ(ex.account().cash(), usd("9.01")); // 1000 − 990 − 0.99
 }
 
-TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
+TEST(SessionTrader, FeeIsNotionalTimesFeeBps) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.taker_fee_bps = bp("2.5");
   params.qty_step = qty("0.001");
-  paper_exchange ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("1000"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "25000"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -203,8 +203,8 @@ TEST(PaperExchange, FeeIsNotionalTimesFeeBps) {
   EXPECT_EQ(ex.account().fees(), usd("0.24375"));
 }
 
-TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("5000")), risk_spec{}); // 50 %
+TEST(SessionTrader, PositionSizeIsAShareOfEquity) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("5000")), risk_spec{}); // 50 %
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -215,11 +215,11 @@ TEST(PaperExchange, PositionSizeIsAShareOfEquity) {
 
 // Sizing rounds px · (1 + fee) once, and the fill then rounds its notional and its fee separately,
 // so the sized quantity could cost a few 1e-8 more than the cash. The buy must still go through.
-TEST(PaperExchange, FullSizeBuyIsAffordableDespiteRounding) {
+TEST(SessionTrader, FullSizeBuyIsAffordableDespiteRounding) {
   execution_params params;
   params.profile = fill_profile::optimistic; // pins zero-latency fills
   params.slippage_bps = bp("5");
-  paper_exchange ex(usd("41083.36197603"), params, sized(bp("10000")), risk_spec{});
+  session_trader ex(usd("41083.36197603"), params, sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(trade_event(t0, "52217.17"), out);
   ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -234,7 +234,7 @@ TEST(PaperExchange, FullSizeBuyIsAffordableDespiteRounding) {
   EXPECT_EQ(ex.account().cash(), usd("0.52295522")); // 41083.36197603 − 41082.83902081
 }
 
-TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
+TEST(SessionTrader, BuyNeverExceedsCashAcrossManyPrices) {
   // Deterministic sweep: prices with cents, 0 or 5 bps slippage, cash placed right at the edge of
   // a quantity step (where rounding matters most).
   uint64_t state = 2024;
@@ -252,7 +252,7 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
     auto q = quantity::from_raw(1'000 * static_cast<int64_t>(1 + next() % 100'000));
     money cash = money::from_raw(*mul_div_raw(q.raw(), gross.raw(), fixed_scale, rounding::toward_zero) +
                                  static_cast<int64_t>(next() % 3));
-    paper_exchange ex(cash, params, sized(bp("10000")), risk_spec{});
+    session_trader ex(cash, params, sized(bp("10000")), risk_spec{});
     exchange_output out;
     ex.on_market(market_event{t0, trade{1, trade_px, qty("1"), false}}, out);
     ex.on_signal(entry_at(t0), std::nullopt, out);
@@ -267,11 +267,11 @@ TEST(PaperExchange, BuyNeverExceedsCashAcrossManyPrices) {
   }
 }
 
-TEST(PaperExchange, ASizeThatRoundsToZeroIsDeniedNotRejected) {
+TEST(SessionTrader, ASizeThatRoundsToZeroIsDeniedNotRejected) {
   sizing_spec tiny;
   tiny.type = sizing_spec::kind::base;
   tiny.qty = qty("0.000001"); // below the 0.00001 step: sized to nothing
-  paper_exchange ex(usd("10000"), default_params(), tiny, risk_spec{});
+  session_trader ex(usd("10000"), default_params(), tiny, risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(entry_at(t0 + 5), std::nullopt, out);
@@ -286,8 +286,8 @@ TEST(PaperExchange, ASizeThatRoundsToZeroIsDeniedNotRejected) {
   EXPECT_TRUE(out.fills.empty());
 }
 
-TEST(PaperExchange, NoPriceBeforeAnyEventIsDenied) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, NoPriceBeforeAnyEventIsDenied) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_signal(entry_at(t0), std::nullopt, out);
   // Nothing to price it from: refused at submission, before the venue (no latency, no arrival
@@ -301,8 +301,8 @@ TEST(PaperExchange, NoPriceBeforeAnyEventIsDenied) {
   EXPECT_EQ(ex.pending_orders(), 0u);
 }
 
-TEST(PaperExchange, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
-  paper_exchange ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
+TEST(SessionTrader, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
+  session_trader ex(usd("10000"), default_params(), sized(bp("10000")), risk_spec{});
   exchange_output out;
   ex.on_market(book_event(t0, "19999", "20001"), out);
   ex.on_signal(exit_at(t0), std::nullopt, out); // flat: nothing to sell
@@ -324,51 +324,6 @@ TEST(PaperExchange, EntryIgnoredWhenLongAndExitIgnoredWhenFlat) {
   ex.on_signal(signal{t0 + 2, true, true, false, ""}, std::nullopt, out);
   ASSERT_EQ(out.fills.size(), 1u);
   EXPECT_EQ(out.fills[0].fill_side, side::sell);
-}
-
-TEST(MarketState, MarkPrefersMidThenTradeThenKlineClose) {
-  market_state m;
-  EXPECT_FALSE(m.mark().has_value());
-  m.apply(kline_event(make_kline(t0, minute_ms, "1", "3", "0.5", "2", "1")));
-  EXPECT_EQ(m.mark(), px("2"));
-  m.apply(trade_event(t0 + minute_ms, "2.5"));
-  EXPECT_EQ(m.mark(), px("2.5"));
-  m.apply(book_event(t0 + minute_ms + 1, "19999", "20001"));
-  EXPECT_EQ(m.mark(), px("20000")); // (19999 + 20001) / 2
-  EXPECT_EQ(m.ts_event_ms(), t0 + minute_ms + 1);
-}
-
-TEST(MarketState, FillReferenceUsesTheQuoteThenTheLastTrade) {
-  market_state m;
-  EXPECT_FALSE(market_fill_reference(side::buy, m).has_value());
-  m.apply(kline_event(make_kline(t0, minute_ms, "1", "3", "0.5", "2", "1")));
-  EXPECT_FALSE(market_fill_reference(side::buy, m).has_value()); // a kline close is not tradable now
-  m.apply(trade_event(t0 + minute_ms, "2.5"));
-  EXPECT_EQ(market_fill_reference(side::buy, m), px("2.5"));
-  EXPECT_EQ(market_fill_reference(side::sell, m), px("2.5"));
-  m.apply(book_event(t0 + minute_ms, "2.4", "2.6"));
-  EXPECT_EQ(market_fill_reference(side::buy, m), px("2.6"));
-  EXPECT_EQ(market_fill_reference(side::sell, m), px("2.4"));
-}
-
-TEST(MarketState, TheDepthTopGivesBidAndAskOnlyToAFeedWithoutBookTicker) {
-  book_depth top;
-  top.update_id = 7;
-  top.bids = {{px("99"), qty("1")}, {px("98"), qty("2")}};
-  top.asks = {{px("101"), qty("1")}};
-  market_state depth_only;
-  depth_only.apply(market_event{t0, top});
-  EXPECT_EQ(depth_only.best_bid(), px("99"));
-  EXPECT_EQ(depth_only.best_ask(), px("101"));
-  ASSERT_NE(depth_only.depth(), nullptr);
-  EXPECT_EQ(depth_only.depth()->bids.size(), 2u);
-
-  market_state with_ticker;
-  with_ticker.apply(book_event(t0, "99.5", "100.5"));
-  with_ticker.apply(market_event{t0 + 1, top});
-  EXPECT_EQ(with_ticker.best_bid(), px("99.5")); // L1 stays the bookTicker's
-  EXPECT_EQ(with_ticker.best_ask(), px("100.5"));
-  EXPECT_EQ(with_ticker.depth()->update_id, 7);
 }
 
 } // namespace

@@ -1,7 +1,7 @@
-// A feed's depth book: buffers, syncs on a snapshot, publishes its top, asks for a new snapshot
+// The L2 book as a feed uses it: buffers, syncs on a snapshot, publishes its top, asks for a new snapshot
 // after a gap, and starts over on reset.
 
-#include "core/depth_book.hpp"
+#include "core/l2_book.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,8 +20,8 @@ depth_snapshot snapshot(int64_t id) {
                         {{px("101"), qty("3")}, {px("102"), qty("1")}}};
 }
 
-TEST(DepthBook, PublishesTheTopOnlyWhileInSync) {
-  depth_book book(2);
+TEST(L2Book, PublishesTheTopOnlyWhileInSync) {
+  l2_book book(2);
   EXPECT_TRUE(book.needs_snapshot());
   EXPECT_FALSE(book.has_buffered());
   EXPECT_FALSE(book.on_diff(diff(9, 12, {{px("100"), qty("0")}})));
@@ -44,8 +44,8 @@ TEST(DepthBook, PublishesTheTopOnlyWhileInSync) {
   EXPECT_EQ(book.last_diff_id(), 13);
 }
 
-TEST(DepthBook, AGapAsksForANewSnapshotAndItResyncs) {
-  depth_book book;
+TEST(L2Book, AGapAsksForANewSnapshotAndItResyncs) {
+  l2_book book;
   book.on_diff(diff(9, 12, {}));
   ASSERT_TRUE(book.on_snapshot(snapshot(10)));
   auto gap = book.on_diff(diff(20, 21, {{px("97"), qty("1")}})); // 13–19 lost
@@ -54,7 +54,7 @@ TEST(DepthBook, AGapAsksForANewSnapshotAndItResyncs) {
   EXPECT_TRUE(gap->asks.empty());
   EXPECT_TRUE(book.needs_snapshot());
   EXPECT_EQ(book.gaps(), 1);
-  EXPECT_TRUE(book.book().bids().empty()); // never a wrong book
+  EXPECT_TRUE(book.bids().empty()); // never a wrong book
   EXPECT_FALSE(book.on_diff(diff(22, 22, {})));
   // A snapshot older than the diffs kept cannot resync: still out of sync.
   EXPECT_FALSE(book.on_snapshot(snapshot(15)));
@@ -67,18 +67,18 @@ TEST(DepthBook, AGapAsksForANewSnapshotAndItResyncs) {
   EXPECT_EQ(book.syncs(), 2);
   // A late answer to an earlier request does not roll the book back.
   EXPECT_FALSE(book.on_snapshot(snapshot(10)));
-  EXPECT_EQ(book.book().update_id(), 22);
+  EXPECT_EQ(book.update_id(), 22);
   EXPECT_EQ(book.syncs(), 2);
 }
 
-TEST(DepthBook, ResetStartsOverForANewConnection) {
-  depth_book book;
+TEST(L2Book, ResetStartsOverForANewConnection) {
+  l2_book book;
   book.on_diff(diff(9, 12, {}));
   ASSERT_TRUE(book.on_snapshot(snapshot(10)));
   book.reset();
   EXPECT_TRUE(book.needs_snapshot());
   EXPECT_FALSE(book.has_buffered());
-  EXPECT_EQ(book.book().update_id(), 0);
+  EXPECT_EQ(book.update_id(), 0);
   // The new connection's stream starts again from older ids: it is buffered, not stale.
   EXPECT_FALSE(book.on_diff(diff(9, 12, {})));
   EXPECT_TRUE(book.has_buffered());

@@ -1,94 +1,29 @@
 #pragma once
 
-#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/fill_model.hpp"
+#include "core/exchange_rules.hpp"
 #include "core/fixed_point.hpp"
 #include "core/grid.hpp"
 #include "core/ledger.hpp"
 #include "core/market_event.hpp"
+#include "core/market_view.hpp"
 #include "core/order.hpp"
 #include "core/strategy.hpp"
+#include "core/trading/decision_text.hpp"
+#include "core/trading/execution_params.hpp"
+#include "core/trading/grid_runner.hpp"
+#include "core/trading/protection.hpp"
+#include "core/trading/risk_limits.hpp"
+#include "core/trading/sizing.hpp"
 #include "core/virtual_exchange.hpp"
 
 namespace pt {
 
-/// What a session's virtual exchange knows of the market: the latest L1 quote, trade and kline.
-class market_state {
-public:
-  /// Folds one event in. Best bid/ask come from bookTicker (L1) events; a `book_depth` top
-  /// sets them only on a feed that has carried no bookTicker, since the L1 stream is the faster
-  /// of the two and a replay must not depend on when the depth book was first in sync. The
-  /// latest depth is kept either way (`depth()`).
-  void apply(const market_event& ev);
-
-  std::optional<price> best_bid() const { return bid_; }
-  std::optional<price> best_ask() const { return ask_; }
-  std::optional<price> last_trade() const { return last_trade_; }
-  /// The latest top of the L2 book, when the feed carries depth; nullptr before any.
-  const book_depth* depth() const { return depth_ ? &*depth_ : nullptr; }
-
-  /// The price to value a position at: the mid of bid/ask when known, else the last trade,
-  /// else the last kline close. nullopt before any event.
-  std::optional<price> mark() const;
-
-  /// The event time of the latest event, ms.
-  int64_t ts_event_ms() const { return ts_event_ms_; }
-
-private:
-  std::optional<price> bid_, ask_, last_trade_, last_close_;
-  std::optional<book_depth> depth_;
-  bool seen_ticker_ = false;
-  int64_t ts_event_ms_ = 0;
-};
-
-/// How a session's orders fill. Amounts in bps are exact (see `bps`).
-struct execution_params {
-  bps taker_fee_bps = bps::from_units(10); ///< fee on taker fills (market orders); 10 bps = 0.1 %
-  bps maker_fee_bps = bps::from_units(10); ///< fee on maker fills (resting limit orders)
-  bps slippage_bps = bps::from_units(0);   ///< price moved against the order, on top of the profile's
-  quantity qty_step = quantity::from_raw(1'000); ///< order quantities are multiples of this (0.00001)
-  /// Limit and stop prices are multiples of this (PRICE_FILTER tickSize; BTCUSDT's 0.01). Limit
-  /// entries, protective orders and grid levels are rounded to it (never more aggressive).
-  price price_tick = price::from_raw(1'000'000);
-  /// The fill model's profile (docs/execution.md, setting `fill_profile`): latency, queue model,
-  /// book walk, liquidity memory, … Its slippage is added to `slippage_bps`; fees stay the two
-  /// fields above.
-  fill_profile profile = fill_profile::realistic;
-  /// Per-session replacements of the profile's other parameters (latency, queue, …).
-  fill_overrides overrides;
-};
-
-/// The symbol rules a session's virtual exchange checks: LOT_SIZE and PRICE_FILTER on
-/// `p.qty_step` / `p.price_tick` (minimum one step / one tick), no maximum that a session could
-/// reach, and no NOTIONAL minimum (a session sizes its own orders; the feed names no filters).
-symbol_rules session_symbol_rules(const execution_params& p);
-
-/// The fill model parameters a session's orders use: `p.profile`'s, with `p.overrides` applied,
-/// `p`'s fees, and its slippage added to the profile's.
-fill_params session_fill_params(const execution_params& p);
-
-/// The price a market order of `s` fills at from `state`, before slippage: the best ask for a
-/// buy / best bid for a sell when an L1 quote is known, else the last trade. nullopt if neither.
-std::optional<price> market_fill_reference(side s, const market_state& state);
-
-/// One entry of a session's decision log: a rule fired (or a risk exit triggered) and what was
-/// done about it — the "why" behind every order — logged when it is made.
-struct decision {
-  int64_t ts_event_ms = 0; ///< market-clock time it was made
-  std::string rule;     ///< "entry", "exit", "stop_loss", "take_profit", "trailing_stop", "grid_buy", …
-  std::string inputs;   ///< the values the rule saw, e.g. "rsi=28.1, close=61790"
-  /// What was done: the order sent ("buy 0.15000000 market submitted (order 3)") or why none was
-  /// ("blocked: cooldown until …"). How the order ended is in its own records.
-  std::string action;
-  int64_t order_id = 0; ///< the order it led to, 0 if none
-};
-
-/// Output of the virtual exchange for one input: order updates, fills and decisions, in order.
+/// Output of a session's trading logic for one input: order updates, fills and decisions, in order.
 struct exchange_output {
   std::vector<order> orders;
   std::vector<fill> fills;
@@ -96,7 +31,9 @@ struct exchange_output {
 };
 
 /// A session's trading logic and account in front of its executor, a `virtual_exchange`
-/// (docs/execution.md "Sessions and the fill model"; DESIGN: pure core, returns events).
+/// (docs/execution.md "Sessions and the fill model"; DESIGN: pure core, returns events). Its parts
+/// live beside it in core/trading/: `sizing`, `protection`, `risk_limits`, `grid_runner` and the
+/// decision texts (decision_text.hpp); this class sends, tracks and answers the orders.
 ///
 /// Every order — entries, exits, protective exits, an operator's flatten, grid levels — is an
 /// order submitted to the virtual exchange, which fills it by the session's `fill_params`
@@ -141,18 +78,18 @@ struct exchange_output {
 /// the queue model. New buys pause (their orders are canceled) while the filter is false or a
 /// daily-loss / drawdown halt is on; sales always go on. A buy the free cash cannot lock is
 /// refused once and retried only after a sale.
-class paper_exchange {
+class session_trader {
 public:
   /// With `grid`, the exchange runs a grid (see `grid_book`) instead of acting on entry/exit
   /// signals. `entry` says how entries are sent.
-  paper_exchange(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
+  session_trader(money initial_cash, execution_params params, sizing_spec sizing, risk_spec risk,
                  std::optional<grid_spec> grid = std::nullopt, entry_order_spec entry = {});
 
   /// As above, with an account that starts from `account` (a restarted session takes up its
   /// committed ledger) instead of `account.initial_cash()` and no position. Peak equity for the
   /// drawdown limit starts at the initial cash, as for a fresh account; protective prices armed
   /// at an earlier entry are not known (docs/operations.md).
-  paper_exchange(ledger account, execution_params params, sizing_spec sizing, risk_spec risk,
+  session_trader(ledger account, execution_params params, sizing_spec sizing, risk_spec risk,
                  std::optional<grid_spec> grid = std::nullopt, entry_order_spec entry = {});
 
   /// Folds a market event in: the executor carries out what falls due and fills against it;
@@ -182,14 +119,15 @@ public:
   /// rule "flatten". Nothing when flat; a `no_price` rejection before any price is known.
   void flatten(int64_t ts_event_ms, exchange_output& out);
 
-  /// The grid, if this session runs one.
-  const std::optional<grid_book>& grid() const { return grid_; }
+  /// The grid, if this session runs one (nullptr otherwise).
+  const grid_book* grid() const { return grid_ ? &grid_->book() : nullptr; }
 
   /// The account (the executor's ledger): cash, position, fees.
   const ledger& account() const { return vx_.account(); }
   /// The virtual exchange the session's orders go to: balances free / locked, reports.
   const virtual_exchange& executor() const { return vx_; }
-  const market_state& market() const { return market_; }
+  /// The session's market view: the virtual exchange's own (`virtual_exchange::market()`).
+  const market_view& market() const { return vx_.market(); }
   const execution_params& params() const { return params_; }
   const entry_order_spec& entry_order() const { return entry_; }
 
@@ -198,8 +136,8 @@ public:
   size_t pending_orders() const;
 
   /// The protective prices while long (0 = none): stop loss, take profit, trailing stop.
-  price stop_loss_price() const { return stop_px_; }
-  price take_profit_price() const { return target_px_; }
+  price stop_loss_price() const { return protection_.stop_loss_price(); }
+  price take_profit_price() const { return protection_.take_profit_price(); }
   price trailing_stop_price() const;
 
 private:
@@ -213,6 +151,7 @@ private:
     bool expired = false;       // the cancel was sent for expire_ms
     bool done = false;          // its final update was handled
   };
+  struct grid_venue; // the `grid_orders` the grid runner sends through, for one input
 
   int64_t send(const order_request& req, order_role role, decision why, std::optional<double> atr,
                exchange_output& out, int64_t replaces = 0, int level = -1);
@@ -222,55 +161,30 @@ private:
   void decided(decision why, int64_t id, const order_request& req, int64_t replaces, exchange_output& out);
   void submit_entry(decision why, std::optional<double> atr, exchange_output& out);
   void submit_exit(decision why, exchange_output& out);
-  std::optional<money> entry_budget(price px) const;
-  std::optional<quantity> entry_quantity(price px, std::optional<double> atr, bps fee) const;
-  std::optional<std::string> entry_blocked(int64_t ts_event_ms, std::optional<double> atr) const;
   void arm_protection(price entry, std::optional<double> atr, int64_t ts, exchange_output& out);
   void place_protection(int64_t ts, exchange_output& out);
   void disarm(int64_t ts);
   void check_protection(const market_event& ev, exchange_output& out);
   void expire_entries(int64_t ts, exchange_output& out);
-  void track_equity(int64_t ts_event_ms);
   void run_grid(const market_event& ev, exchange_output& out);
   void cancel_all(int64_t ts, exchange_output& out);
   bool bars_only() const;
-  std::optional<price> distance_price(const stop_distance& d, price from, bool below, std::optional<double> atr) const;
 
   execution_params params_;
-  sizing_spec sizing_;
   risk_spec risk_;
   entry_order_spec entry_;
   symbol_rules rules_;
   virtual_exchange vx_;
-  market_state market_;
+  sizing sizing_;
+  protection protection_;
+  risk_limits limits_;
+  std::optional<grid_runner> grid_;
   std::map<int64_t, tracked> tracked_; // every order the session sent, by id
   int64_t entry_id_ = 0;               // the open entry order, 0 if none
   int64_t exit_id_ = 0;                // the open exit order, 0 if none
   std::vector<int64_t> protect_ids_;   // protective orders resting on the exchange
-
-  // Protection while long.
-  price stop_px_, target_px_, trail_anchor_, trail_distance_;
-  std::optional<bps> trail_bps_;
-
-  // Limits on new entries.
-  int64_t last_exit_ms_ = -1;
-  money peak_equity_;
-  int64_t day_start_ms_ = -1;
-  money day_start_equity_;
-  bool halted_for_good_ = false;
-  int64_t halted_day_ms_ = -1;
-  // What the last equity check saw (mark, position and cash raw, UTC day): equal inputs give the
-  // same equity, which can change nothing `track_equity` keeps, so it returns at once.
-  std::array<int64_t, 4> equity_inputs_{0, 0, 0, -1};
-
-  std::optional<grid_book> grid_;
-  quantity grid_qty_;
-  bool grid_buying_ = true;          // false until a grid's filter first says yes
-  std::vector<int64_t> grid_buy_id_, grid_sell_id_; // open order per level, 0 if none
-  std::vector<quantity> grid_lot_;   // base held per level
-  std::vector<bool> grid_refused_;   // a buy refused for cash: retried after a sale
-  std::string last_block_;           // the block last logged: each reason is logged once
-  bool paused_ = false;              // no new entries (see set_paused)
+  std::string last_block_;             // the block last logged: each reason is logged once
+  bool paused_ = false;                // no new entries (see set_paused)
 };
 
 } // namespace pt

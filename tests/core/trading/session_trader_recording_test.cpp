@@ -1,10 +1,10 @@
-// A session's exchange (paper_exchange in front of its virtual_exchange) on the real BTCUSDT
+// A session's exchange (session_trader in front of its virtual_exchange) on the real BTCUSDT
 // recording (trades, bookTicker and the top-20 L2 book, 2024-08-08 23:54 → 00:05 UTC): limit
 // entries and the queue, limit_maker refusals, exchange-side OCO protection, latency, the
 // account's invariants after every event, and the three profiles on one flow. Expected values
 // are derived here from the recorded data.
 
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -74,12 +74,12 @@ const decision* decision_for(const exchange_output& out, int64_t order_id) {
   return nullptr;
 }
 
-TEST(PaperExchangeRecording, ALimitEntryRestsAndFillsOnlyOnceTheQueueAheadHasTraded) {
+TEST(SessionTraderRecording, ALimitEntryRestsAndFillsOnlyOnceTheQueueAheadHasTraded) {
   const auto& ev = l1_stream();
   execution_params p; // realistic: queue = the quoted size at the price, latency 20–80 ms
   entry_order_spec limit;
   limit.type = order_type::limit; // at the best bid (offset 0): it joins the bid queue
-  paper_exchange ex(usd("100000"), p, base("0.01"), risk_spec{}, std::nullopt, limit);
+  session_trader ex(usd("100000"), p, base("0.01"), risk_spec{}, std::nullopt, limit);
   exchange_output out;
   size_t i = trade_after_quote(ev, ev.size() / 4);
   ASSERT_LT(i, ev.size());
@@ -134,7 +134,7 @@ TEST(PaperExchangeRecording, ALimitEntryRestsAndFillsOnlyOnceTheQueueAheadHasTra
   EXPECT_GT(f.ts_event_ms, ev[i].ts_event_ms);
 }
 
-TEST(PaperExchangeRecording, ALimitMakerEntryThatWouldCrossIsRejectedAndLogged) {
+TEST(SessionTraderRecording, ALimitMakerEntryThatWouldCrossIsRejectedAndLogged) {
   const auto& ev = l1_stream();
   constexpr int64_t travel = 300;
   // From the data: a trade after which the ask, as quoted when an order sent then arrives
@@ -158,7 +158,7 @@ TEST(PaperExchangeRecording, ALimitMakerEntryThatWouldCrossIsRejectedAndLogged) 
   p.overrides.submit_latency = latency_range{travel, travel};
   entry_order_spec maker;
   maker.type = order_type::limit_maker;
-  paper_exchange ex(usd("100000"), p, base("0.01"), risk_spec{}, std::nullopt, maker);
+  session_trader ex(usd("100000"), p, base("0.01"), risk_spec{}, std::nullopt, maker);
   exchange_output out;
   for (size_t k = 0; k <= pick; ++k)
     ex.on_market(ev[k], out);
@@ -179,14 +179,14 @@ TEST(PaperExchangeRecording, ALimitMakerEntryThatWouldCrossIsRejectedAndLogged) 
   EXPECT_EQ(ex.executor().quote_locked(), money{});
 }
 
-TEST(PaperExchangeRecording, ExchangeOcoProtectionTheTakeProfitFillCancelsTheStop) {
+TEST(SessionTraderRecording, ExchangeOcoProtectionTheTakeProfitFillCancelsTheStop) {
   const auto& ev = btc_stream();
   execution_params p;
   risk_spec r;
   r.protection = protection_mode::exchange;
   r.stop_loss = pct_bps(100);  // 1 % below
   r.take_profit = pct_bps(2);  // 0.02 % above: reached within the recording
-  paper_exchange ex(usd("100000"), p, base("0.01"), r);
+  session_trader ex(usd("100000"), p, base("0.01"), r);
   exchange_output out;
   // Enter at the lowest trade of the first 80 % of the recording: the price rises afterwards
   // (checked here from the data) by more than the target and does not fall 1 % first.
@@ -242,7 +242,7 @@ TEST(PaperExchangeRecording, ExchangeOcoProtectionTheTakeProfitFillCancelsTheSto
   EXPECT_EQ(ex.executor().base_locked(), quantity{});
 }
 
-TEST(PaperExchangeRecording, LatencyMakesAMarketOrderFillAtALaterEventsBook) {
+TEST(SessionTraderRecording, LatencyMakesAMarketOrderFillAtALaterEventsBook) {
   const auto& ev = l1_stream();
   constexpr int64_t travel = 50;
   // From the data: a trade whose best ask has changed by the time an order sent then arrives.
@@ -267,7 +267,7 @@ TEST(PaperExchangeRecording, LatencyMakesAMarketOrderFillAtALaterEventsBook) {
   ASSERT_LT(pick, ev.size());
   execution_params p;
   p.overrides.submit_latency = latency_range{travel, travel};
-  paper_exchange ex(usd("100000"), p, base("0.001"), risk_spec{});
+  session_trader ex(usd("100000"), p, base("0.001"), risk_spec{});
   exchange_output out;
   for (size_t k = 0; k <= pick; ++k)
     ex.on_market(ev[k], out);
@@ -295,7 +295,7 @@ struct flow_result {
 
 flow_result run_flow(execution_params p, const risk_spec& r, entry_order_spec entry, bool check_invariants) {
   const auto& ev = btc_stream();
-  paper_exchange ex(usd("100000"), p, base("0.5"), r, std::nullopt, entry);
+  session_trader ex(usd("100000"), p, base("0.5"), r, std::nullopt, entry);
   exchange_output out;
   size_t trades = 0;
   for (const auto& e : ev) {
@@ -334,7 +334,7 @@ flow_result run_flow(execution_params p, const risk_spec& r, entry_order_spec en
   return res;
 }
 
-TEST(PaperExchangeRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAfterEveryEvent) {
+TEST(SessionTraderRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAfterEveryEvent) {
   execution_params p;
   risk_spec r;
   r.protection = protection_mode::exchange;
@@ -353,7 +353,7 @@ TEST(PaperExchangeRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAft
   EXPECT_FALSE(plain.fills.empty());
 }
 
-TEST(PaperExchangeRecording, AReplayGivesTheSameFillsRunToRun) {
+TEST(SessionTraderRecording, AReplayGivesTheSameFillsRunToRun) {
   execution_params p; // realistic: latencies drawn from the seeded generator
   auto a = run_flow(p, risk_spec{}, entry_order_spec{}, false);
   auto b = run_flow(p, risk_spec{}, entry_order_spec{}, false);
@@ -372,7 +372,7 @@ TEST(PaperExchangeRecording, AReplayGivesTheSameFillsRunToRun) {
   EXPECT_TRUE(differs);
 }
 
-TEST(PaperExchangeRecording, TheThreeProfilesStayOrderedOnASessionRun) {
+TEST(SessionTraderRecording, TheThreeProfilesStayOrderedOnASessionRun) {
   money result[3];
   int n = 0;
   for (auto profile : {fill_profile::optimistic, fill_profile::realistic, fill_profile::pessimistic}) {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/paper_exchange.hpp"
+#include "core/trading/session_trader.hpp"
 #include "tests/support/builders.hpp"
 
 namespace pt::test {
@@ -34,8 +34,8 @@ size_t count_buys(const exchange_output& out) {
     std::count_if(out.fills.begin(), out.fills.end(), [](const fill& f) { return f.fill_side == side::buy; }));
 }
 
-TEST(PaperExchangeLifecycle, PausedBlocksEntriesOnceAndLogsIt) {
-  paper_exchange ex(usd("1000"), no_fees(), sizing_spec{}, risk_spec{});
+TEST(SessionTraderLifecycle, PausedBlocksEntriesOnceAndLogsIt) {
+  session_trader ex(usd("1000"), no_fees(), sizing_spec{}, risk_spec{});
   exchange_output out;
   ex.set_paused(true);
   EXPECT_TRUE(ex.paused());
@@ -53,8 +53,8 @@ TEST(PaperExchangeLifecycle, PausedBlocksEntriesOnceAndLogsIt) {
   EXPECT_EQ(out.fills[0].fill_side, side::buy);
 }
 
-TEST(PaperExchangeLifecycle, StopLossStillSellsWhilePaused) {
-  paper_exchange ex(usd("1000"), no_fees(), sizing_spec{}, stop_at("2"));
+TEST(SessionTraderLifecycle, StopLossStillSellsWhilePaused) {
+  session_trader ex(usd("1000"), no_fees(), sizing_spec{}, stop_at("2"));
   exchange_output out;
   ex.on_market(trade_event(hour_aligned_ms, "100"), out);
   ex.on_signal(entry_at(hour_aligned_ms), std::nullopt, out);
@@ -73,14 +73,14 @@ TEST(PaperExchangeLifecycle, StopLossStillSellsWhilePaused) {
   EXPECT_EQ(out.decisions.back().action, "blocked: session paused");
 }
 
-TEST(PaperExchangeLifecycle, PausedGridPlacesNoNewBuys) {
+TEST(SessionTraderLifecycle, PausedGridPlacesNoNewBuys) {
   grid_spec g;
   g.lower = px("90");
   g.upper = px("110");
   g.levels = 5;
   g.qty_per_level = qty("1");
-  paper_exchange paused(usd("10000"), no_fees(), sizing_spec{}, risk_spec{}, g);
-  paper_exchange running(usd("10000"), no_fees(), sizing_spec{}, risk_spec{}, g);
+  session_trader paused(usd("10000"), no_fees(), sizing_spec{}, risk_spec{}, g);
+  session_trader running(usd("10000"), no_fees(), sizing_spec{}, risk_spec{}, g);
   exchange_output paused_out, running_out;
   paused.set_paused(true);
   for (const char* p : {"100", "96", "91", "89"}) {
@@ -91,10 +91,10 @@ TEST(PaperExchangeLifecycle, PausedGridPlacesNoNewBuys) {
   EXPECT_GT(count_buys(running_out), 0u); // the same path buys when not paused
 }
 
-TEST(PaperExchangeLifecycle, FlattenSellsAtTheBidLessSlippage) {
+TEST(SessionTraderLifecycle, FlattenSellsAtTheBidLessSlippage) {
   auto params = no_fees();
   params.slippage_bps = bp("10");
-  paper_exchange ex(usd("1000"), params, sizing_spec{}, risk_spec{});
+  session_trader ex(usd("1000"), params, sizing_spec{}, risk_spec{});
   exchange_output out;
   ex.on_market(book_event(hour_aligned_ms, "100", "100.2"), out);
   ex.on_signal(entry_at(hour_aligned_ms), std::nullopt, out);
@@ -113,8 +113,8 @@ TEST(PaperExchangeLifecycle, FlattenSellsAtTheBidLessSlippage) {
   EXPECT_EQ(out.fills.size(), 2u);
 }
 
-TEST(PaperExchangeLifecycle, CancelPendingCancelsTheOrderWaitingForTheNextKline) {
-  paper_exchange ex(usd("1000"), no_fees(), sizing_spec{}, risk_spec{});
+TEST(SessionTraderLifecycle, CancelPendingCancelsTheOrderWaitingForTheNextKline) {
+  session_trader ex(usd("1000"), no_fees(), sizing_spec{}, risk_spec{});
   exchange_output out;
   auto k = make_kline(hour_aligned_ms, hour_ms, "100", "101", "99", "100", "5");
   ex.on_market(kline_event(k), out);
@@ -129,8 +129,8 @@ TEST(PaperExchangeLifecycle, CancelPendingCancelsTheOrderWaitingForTheNextKline)
   EXPECT_TRUE(out.fills.empty());
 }
 
-TEST(PaperExchangeLifecycle, FlattenOnKlinesSellsAtTheLastClose) {
-  paper_exchange ex(usd("1000"), no_fees(), sizing_spec{}, risk_spec{});
+TEST(SessionTraderLifecycle, FlattenOnKlinesSellsAtTheLastClose) {
+  session_trader ex(usd("1000"), no_fees(), sizing_spec{}, risk_spec{});
   exchange_output out;
   auto k1 = make_kline(hour_aligned_ms, hour_ms, "100", "101", "99", "100", "5");
   auto k2 = make_kline(hour_aligned_ms + hour_ms, hour_ms, "100", "103", "99", "102", "5");
