@@ -16,7 +16,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "core/latency_histogram.hpp"
+#include "core/metrics/latency_histogram.hpp"
 
 namespace pt {
 

@@ -10,8 +10,8 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
-#include "core/series_engine.hpp"
-#include "core/session_types.hpp"
+#include "core/indicators/series_engine.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

@@ -12,12 +12,12 @@
 
 #include <caf/all.hpp>
 
-#include "core/candle.hpp"
-#include "core/market_event.hpp"
-#include "core/order.hpp"
-#include "core/session_status.hpp"
-#include "core/session_step.hpp"
-#include "core/session_types.hpp"
+#include "core/market/candle.hpp"
+#include "core/market/market_event.hpp"
+#include "core/execution/order.hpp"
+#include "core/session/session_status.hpp"
+#include "core/session/session_step.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

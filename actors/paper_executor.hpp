@@ -1,7 +1,7 @@
 #pragma once
 
 // The third stage of a session's pipeline (see actors/session_stage.hpp): the session step
-// (core/session_step.hpp) on each batch, order updates, fills, decisions, equity points and the
+// (core/session/session_step.hpp) on each batch, order updates, fills, decisions, equity points and the
 // account out to the position tracker.
 
 #include <cstdint>
@@ -9,8 +9,8 @@
 
 #include <caf/all.hpp>
 
-#include "core/session_step.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_step.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/exchange_order.hpp"
+#include "core/execution/exchange_order.hpp"
 
 namespace pt {
 

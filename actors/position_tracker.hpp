@@ -9,7 +9,7 @@
 
 #include "actors/handles.hpp"
 #include "actors/messages.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

@@ -15,8 +15,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "core/session_types.hpp"
-#include "core/strategy.hpp"
+#include "core/session/session_types.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt {
 

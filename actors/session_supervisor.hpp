@@ -11,7 +11,7 @@
 #include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_errc.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

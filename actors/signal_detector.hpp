@@ -7,8 +7,8 @@
 
 #include <caf/all.hpp>
 
-#include "core/session_types.hpp"
-#include "core/strategy.hpp"
+#include "core/session/session_types.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt {
 

@@ -11,9 +11,9 @@
 
 #include <caf/all.hpp>
 
-#include "core/candle.hpp"
-#include "core/event_rate.hpp"
-#include "core/market_event.hpp"
+#include "core/market/candle.hpp"
+#include "core/metrics/event_rate.hpp"
+#include "core/market/market_event.hpp"
 
 namespace pt {
 

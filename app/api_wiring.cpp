@@ -12,7 +12,7 @@
 
 #include "wire/fill_settings_json.hpp"
 #include "app/strategy_loader.hpp"
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "web/api/auth.hpp"
 #include "feeds/binance/rest_client.hpp"
 

@@ -8,7 +8,7 @@
 #include "app/api_wiring.hpp"
 #include "app/strategy_loader.hpp"
 #include "app/yaml_errors.hpp"
-#include "core/fill_fields.hpp"
+#include "core/execution/fill_fields.hpp"
 
 namespace pt {
 

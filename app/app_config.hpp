@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/session_types.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

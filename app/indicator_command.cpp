@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "feeds/market_file.hpp"
-#include "core/candle.hpp"
-#include "core/indicator_library.hpp"
-#include "core/series_engine.hpp"
+#include "core/market/candle.hpp"
+#include "core/indicators/indicator_library.hpp"
+#include "core/indicators/series_engine.hpp"
 
 namespace pt {
 

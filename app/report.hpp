@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "core/performance_metrics.hpp"
-#include "core/session_types.hpp"
+#include "core/metrics/performance_metrics.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 
 /// Return on initial cash in percent: (equity − initial) / initial × 100. 0 if initial is 0.
 double return_percent(const session_report& r);
 
-/// The session's performance metrics (core/performance_metrics.hpp) from its fills and equity
+/// The session's performance metrics (core/metrics/performance_metrics.hpp) from its fills and equity
 /// curve, valued at its final mark; the return period is its `equity_interval_ms` (60 s if 0).
 /// nullopt with `error` set when they cannot be computed (see `compute_performance`).
 std::optional<performance_metrics> performance_of(const session_report& r, std::string* error = nullptr);

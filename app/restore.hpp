@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "app/app_config.hpp"
-#include "core/session_status.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_status.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

@@ -9,7 +9,7 @@
 #include "app/live_restore.hpp"
 #include "web/api/server.hpp"
 #include "feeds/binance/stream_client.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_types.hpp"
 
 namespace pt {
 

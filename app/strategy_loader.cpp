@@ -6,7 +6,7 @@
 
 #include "app/strategy_sections.hpp"
 #include "app/yaml_errors.hpp"
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/symbol.hpp"
 
 namespace pt {

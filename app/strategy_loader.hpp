@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/strategy.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt {
 
@@ -23,7 +23,7 @@ struct loaded_strategy {
 /// indicators:                  # name → {type: one of indicator_types(), its parameters, source}
 ///   ema_fast: {type: ema, period: 9}
 ///   macd: {type: macd, fast: 12, slow: 26, signal: 9}
-/// entry: crosses_above(ema_fast, macd.signal) and close@1h > 0   # rule text, see core/rule.hpp
+/// entry: crosses_above(ema_fast, macd.signal) and close@1h > 0   # rule text, see core/strategy/rule.hpp
 /// exit: crosses_below(macd, macd.signal)
 /// risk: {stop_loss: {percent: 2}, trailing_stop: {atr: 3}, cooldown: 15m, max_drawdown: {percent: 20}}
 /// sizing: {percent_of_equity: 95}   # or quote / base / risk_percent

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 
 namespace pt::strategy_yaml {
 

@@ -11,7 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/yaml_errors.hpp"
-#include "core/strategy.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt::strategy_yaml {
 

@@ -4,8 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/series_engine.hpp"
-#include "core/strategy.hpp"
+#include "core/indicators/series_engine.hpp"
+#include "core/strategy/strategy.hpp"
 #include "replay_server/klines.hpp"
 
 namespace pt {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_types.hpp"
 #include "feeds/binance/rest_client.hpp"
 
 namespace pt {

@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "feeds/market_file.hpp"
-#include "core/candle.hpp"
-#include "core/fill_model.hpp"
+#include "core/market/candle.hpp"
+#include "core/execution/fill_model.hpp"
 #include "core/fixed_point.hpp"
-#include "core/indicators.hpp"
-#include "core/ledger.hpp"
-#include "core/rule.hpp"
-#include "core/virtual_exchange.hpp"
+#include "core/indicators/indicators.hpp"
+#include "core/execution/ledger.hpp"
+#include "core/strategy/rule.hpp"
+#include "core/execution/virtual_exchange.hpp"
 
 namespace {
 

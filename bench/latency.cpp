@@ -46,7 +46,7 @@
 #include "feeds/replay_feed.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"
-#include "core/session_runner.hpp"
+#include "core/session/session_runner.hpp"
 
 namespace {
 

@@ -30,7 +30,7 @@
 #include "actors/messages.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/strategy_loader.hpp"
-#include "core/session_runner.hpp"
+#include "core/session/session_runner.hpp"
 
 namespace {
 

@@ -25,7 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <rapidjson/document.h>
 
-#include "core/latency_histogram.hpp"
+#include "core/metrics/latency_histogram.hpp"
 
 namespace {
 

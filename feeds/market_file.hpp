@@ -8,8 +8,8 @@
 
 #include "feeds/line_reader.hpp"
 #include "feeds/binance/stream_books.hpp"
-#include "core/market_clock.hpp"
-#include "core/market_event.hpp"
+#include "core/market/market_clock.hpp"
+#include "core/market/market_event.hpp"
 
 namespace pt {
 

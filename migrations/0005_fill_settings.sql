@@ -3,7 +3,7 @@
 --   JSON text ({"profile": "optimistic", "maker_fee_bps": "10.00000000", "overrides": {...}},
 --   wire/fill_settings_json.hpp); NULL for sessions stored before it was kept.
 -- fills.reference_px_raw: the price before slippage the fill was priced from; NULL when unknown.
--- orders.*: the order's fill report (core/order.hpp `fill_report`); every column NULL when the
+-- orders.*: the order's fill report (core/execution/order.hpp `fill_report`); every column NULL when the
 --   order has none. exec_status is the report's Binance status name, set whenever a report is.
 
 ALTER TABLE sessions ADD COLUMN fill_settings TEXT;

@@ -14,7 +14,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "replay_server/http_session.hpp"
 #include "replay_server/state.hpp"
 #include "web/http/listener.hpp"

@@ -25,8 +25,8 @@ fuzz_api() {
   local out=build/fuzz/api
   mkdir -p "$out/corpus"
   build "$out/api_request_fuzz" fuzz/api_request_fuzz.cpp web/http/types.cpp web/http/utf8.cpp web/api/bodies.cpp \
-    web/api/ws_command.cpp wire/fill_settings_json.cpp core/fixed_point.cpp core/fill_model.cpp \
-    core/exchange_order.cpp core/fill_fields.cpp core/market_view.cpp
+    web/api/ws_command.cpp wire/fill_settings_json.cpp core/fixed_point.cpp core/execution/fill_model.cpp \
+    core/execution/exchange_order.cpp core/execution/fill_fields.cpp core/market/market_view.cpp
   # Seeds: a target line, then a body (docs/api.md shows each form).
   printf '%s\n%s' '/api/v1/sessions?status=running&limit=10' \
     '{"strategy":"ema_crossover","name":"a","symbol":"btcusdt","initial_cash":"1000","fill_profile":"realistic","fill":{"walk_book":true,"submit_latency_ms":[5,20],"half_spread_bps":"0.5"},"restart":{"max_restarts":2}}' \
@@ -49,7 +49,7 @@ fi
 out=build/fuzz
 mkdir -p "$out/corpus"
 build "$out/stream_message_fuzz" fuzz/stream_message_fuzz.cpp feeds/binance/parse.cpp feeds/binance/stream_books.cpp \
-  core/fixed_point.cpp core/l2_book.cpp
+  core/fixed_point.cpp core/market/l2_book.cpp
 
 # Seed corpus: every kind of real message and row (a few hundred lines of each file).
 data=../shared/data

@@ -4,7 +4,7 @@
 
 #include <rapidjson/error/en.h>
 
-#include "core/exchange_order.hpp"
+#include "core/execution/exchange_order.hpp"
 
 namespace pt {
 

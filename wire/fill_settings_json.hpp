@@ -11,9 +11,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "core/fill_fields.hpp"
-#include "core/fill_model.hpp"
-#include "core/order.hpp"
+#include "core/execution/fill_fields.hpp"
+#include "core/execution/fill_model.hpp"
+#include "core/execution/order.hpp"
 #include "core/trading/execution_params.hpp"
 
 namespace pt {
@@ -28,7 +28,7 @@ struct fill_field_problem {
 };
 
 /// Reads a `fill` object into `out` (fields not named stay as they are). Fields and values (the
-/// table `fill_fields()`, core/fill_fields.hpp):
+/// table `fill_fields()`, core/execution/fill_fields.hpp):
 /// - `half_spread_bps`, `beyond_book_bps`: bps from 0 to 10000, a decimal string ("0.5") or an
 ///   integer;
 /// - `walk_book`, `remember_liquidity`, `fill_on_touch`: booleans;

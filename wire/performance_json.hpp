@@ -11,7 +11,7 @@
 
 #include <rapidjson/rapidjson.h>
 
-#include "core/performance_metrics.hpp"
+#include "core/metrics/performance_metrics.hpp"
 
 namespace pt {
 

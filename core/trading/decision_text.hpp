@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/exchange_order.hpp"
+#include "core/execution/exchange_order.hpp"
 #include "core/fixed_point.hpp"
 
 namespace pt {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/exchange_rules.hpp"
-#include "core/fill_model.hpp"
+#include "core/market/exchange_rules.hpp"
+#include "core/execution/fill_model.hpp"
 #include "core/fixed_point.hpp"
 
 namespace pt {

@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/exchange_order.hpp"
-#include "core/exchange_rules.hpp"
+#include "core/execution/exchange_order.hpp"
+#include "core/market/exchange_rules.hpp"
 #include "core/fixed_point.hpp"
-#include "core/grid.hpp"
-#include "core/market_event.hpp"
+#include "core/strategy/grid.hpp"
+#include "core/market/market_event.hpp"
 #include "core/trading/decision_text.hpp"
 
 namespace pt {

@@ -4,11 +4,11 @@
 #include <optional>
 #include <vector>
 
-#include "core/exchange_order.hpp"
-#include "core/exchange_rules.hpp"
+#include "core/execution/exchange_order.hpp"
+#include "core/market/exchange_rules.hpp"
 #include "core/fixed_point.hpp"
-#include "core/market_event.hpp"
-#include "core/strategy.hpp"
+#include "core/market/market_event.hpp"
+#include "core/strategy/strategy.hpp"
 #include "core/trading/decision_text.hpp"
 
 namespace pt {

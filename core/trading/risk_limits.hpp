@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/fixed_point.hpp"
-#include "core/ledger.hpp"
-#include "core/strategy.hpp"
+#include "core/execution/ledger.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt {
 

@@ -5,21 +5,21 @@
 #include <string>
 #include <vector>
 
-#include "core/exchange_rules.hpp"
+#include "core/market/exchange_rules.hpp"
 #include "core/fixed_point.hpp"
-#include "core/grid.hpp"
-#include "core/ledger.hpp"
-#include "core/market_event.hpp"
-#include "core/market_view.hpp"
-#include "core/order.hpp"
-#include "core/strategy.hpp"
+#include "core/strategy/grid.hpp"
+#include "core/execution/ledger.hpp"
+#include "core/market/market_event.hpp"
+#include "core/market/market_view.hpp"
+#include "core/execution/order.hpp"
+#include "core/strategy/strategy.hpp"
 #include "core/trading/decision_text.hpp"
 #include "core/trading/execution_params.hpp"
 #include "core/trading/grid_runner.hpp"
 #include "core/trading/protection.hpp"
 #include "core/trading/risk_limits.hpp"
 #include "core/trading/sizing.hpp"
-#include "core/virtual_exchange.hpp"
+#include "core/execution/virtual_exchange.hpp"
 
 namespace pt {
 

@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "core/fixed_point.hpp"
-#include "core/ledger.hpp"
-#include "core/strategy.hpp"
+#include "core/execution/ledger.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt {
 

@@ -5,9 +5,9 @@
 #include <optional>
 #include <string_view>
 
-#include "core/l2_book.hpp"
-#include "core/market_clock.hpp"
-#include "core/market_event.hpp"
+#include "core/market/l2_book.hpp"
+#include "core/market/market_clock.hpp"
+#include "core/market/market_event.hpp"
 
 namespace pt {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/fixed_point.hpp"
 
 namespace pt {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/l2_book.hpp"
-#include "core/market_event.hpp"
+#include "core/market/l2_book.hpp"
+#include "core/market/market_event.hpp"
 
 namespace pt {
 

@@ -28,7 +28,7 @@
 #include "feeds/binance/stream_books.hpp"
 #include "feeds/base_url.hpp"
 #include "feeds/binance/stream_client.hpp"
-#include "core/event_rate.hpp"
+#include "core/metrics/event_rate.hpp"
 #include "feeds/binance/snapshot_fetcher.hpp"
 
 namespace pt {

@@ -9,9 +9,9 @@
 
 #include "feeds/market_file.hpp"
 #include "app/strategy_loader.hpp"
-#include "core/equity_curve.hpp"
-#include "core/performance_metrics.hpp"
-#include "core/session_runner.hpp"
+#include "core/metrics/equity_curve.hpp"
+#include "core/metrics/performance_metrics.hpp"
+#include "core/session/session_runner.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {

@@ -10,7 +10,7 @@
 
 #include "feeds/binance/parse.hpp"
 #include "feeds/line_reader.hpp"
-#include "core/l2_book.hpp"
+#include "core/market/l2_book.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {

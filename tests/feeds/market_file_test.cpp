@@ -18,7 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "feeds/market_file.hpp"
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "tests/support/temp_dir_test.hpp"
 
 namespace pt {

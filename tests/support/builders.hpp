@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "core/fixed_point.hpp"
-#include "core/market_event.hpp"
-#include "core/order.hpp"
+#include "core/market/market_event.hpp"
+#include "core/execution/order.hpp"
 
 namespace pt {
 

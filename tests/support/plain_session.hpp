@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/market_event.hpp"
-#include "core/session_runner.hpp"
+#include "core/market/market_event.hpp"
+#include "core/session/session_runner.hpp"
 
 namespace pt::test {
 

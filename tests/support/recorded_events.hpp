@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "feeds/market_file.hpp"
-#include "core/market_event.hpp"
+#include "core/market/market_event.hpp"
 #include "tests/support/process.hpp"
 
 namespace pt::test {

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/strategy.hpp"
+#include "core/strategy/strategy.hpp"
 
 namespace pt::test {
 

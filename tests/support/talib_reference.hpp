@@ -24,7 +24,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/indicator_library.hpp"
+#include "core/indicators/indicator_library.hpp"
 #include "tests/support/gz_csv.hpp"
 
 namespace pt::test {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "core/fill_fields.hpp"
-#include "core/order.hpp"
+#include "core/execution/fill_fields.hpp"
+#include "core/execution/order.hpp"
 #include "web/api/json.hpp"
 #include "wire/performance_json.hpp"
 

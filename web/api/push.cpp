@@ -9,7 +9,7 @@
 #include <chrono>
 
 #include "wire/fill_settings_json.hpp"
-#include "core/exchange_order.hpp"
+#include "core/execution/exchange_order.hpp"
 #include "web/api/json.hpp"
 #include "web/api/routes/lifecycle.hpp"
 

@@ -14,7 +14,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/handles.hpp"
-#include "core/session_types.hpp"
+#include "core/session/session_types.hpp"
 #include "feeds/feed_health.hpp"
 
 namespace pt {

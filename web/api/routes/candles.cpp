@@ -6,7 +6,7 @@
 
 #include "actors/messages.hpp"
 #include "store/sqlite.hpp"
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "web/api/json.hpp"
 
 namespace pt {

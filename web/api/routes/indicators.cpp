@@ -8,7 +8,7 @@
 
 #include "actors/session_errc.hpp"
 #include "store/sqlite.hpp"
-#include "core/candle.hpp"
+#include "core/market/candle.hpp"
 #include "web/api/routes/candles.hpp"
 #include "web/api/json.hpp"
 

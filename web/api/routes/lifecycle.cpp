@@ -7,7 +7,7 @@
 #include <map>
 
 #include "actors/session_errc.hpp"
-#include "core/session_status.hpp"
+#include "core/session/session_status.hpp"
 #include "web/api/actor_bridge.hpp"
 #include "web/api/bodies.hpp"
 #include "web/api/json.hpp"

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "wire/fill_settings_json.hpp"
-#include "core/performance_metrics.hpp"
-#include "core/session_status.hpp"
+#include "core/metrics/performance_metrics.hpp"
+#include "core/session/session_status.hpp"
 #include "web/api/json.hpp"
 #include "wire/performance_json.hpp"
 
