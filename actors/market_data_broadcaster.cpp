@@ -19,16 +19,12 @@ int64_t wall_ms() {
     .count();
 }
 
-// Sends `msg` to `dest` with the broadcaster as its sender, as `send` would. A typed actor may only
-// `send` to typed ones, and subscribers and feed controls are dynamically typed.
-void tell(self_ptr self, const caf::actor& dest, caf::message msg) {
-  if (dest)
-    dest->enqueue(self->ctrl(), caf::make_message_id(), std::move(msg), self->context());
-}
-
+// A typed actor may only `send` to typed ones, and subscribers, watchers and feed controls are
+// dynamically typed: they are sent to with CAF's `unsafe_send_as`, which enqueues with the
+// broadcaster as sender on its own execution unit, exactly as `send` does.
 void tell_watchers(self_ptr self, const std::string& symbol, bool wanted) {
   for (auto& w : self->state.watchers)
-    tell(self, w, caf::make_message(symbol_demand{symbol, wanted}));
+    caf::unsafe_send_as(self, w, symbol_demand{symbol, wanted});
 }
 
 void subscribe(self_ptr self, const std::string& symbol, caf::actor subscriber, std::vector<int64_t> timeframes_ms) {
@@ -70,7 +66,7 @@ void deliver(self_ptr self, symbol_feed& feed, const market_batch& batch, size_t
   // One message, shared by every subscriber.
   auto msg = caf::make_message(std::move(part));
   for (auto& sub : subs)
-    tell(self, sub.subscriber, msg);
+    caf::unsafe_send_as(self, sub.subscriber, msg);
   self->state.deliveries += static_cast<int64_t>(subs.size());
 }
 
@@ -123,7 +119,7 @@ broadcaster_actor::behavior_type market_data_broadcaster(broadcaster_actor::stat
                        from_events, feed.events());
         int64_t at = feed.events();
         if (from_events == join_now_or_end && self->state.ended) // it would wait for an end that has passed
-          tell(self, subscriber, caf::make_message(end_data_atom::value));
+          caf::unsafe_send_as(self, subscriber, end_data_atom::value);
         subscribe(self, symbol, std::move(subscriber), std::move(timeframes_ms));
         return at;
       }
@@ -142,7 +138,7 @@ broadcaster_actor::behavior_type market_data_broadcaster(broadcaster_actor::stat
       self->monitor(watcher);
       for (auto& [name, feed] : self->state.symbols)
         if (!feed.subscriptions().empty())
-          tell(self, watcher, caf::make_message(symbol_demand{name, true}));
+          caf::unsafe_send_as(self, watcher, symbol_demand{name, true});
       self->state.watchers.push_back(std::move(watcher));
       return ok_atom::value;
     },
@@ -178,7 +174,7 @@ broadcaster_actor::behavior_type market_data_broadcaster(broadcaster_actor::stat
       std::sort(all.begin(), all.end());
       all.erase(std::unique(all.begin(), all.end()), all.end());
       for (auto& sub : all)
-        tell(self, sub, caf::make_message(end_data_atom::value));
+        caf::unsafe_send_as(self, sub, end_data_atom::value);
       spdlog::debug("broadcaster: end of data to {} subscriber(s) after {} batches, {} deliveries", all.size(),
                     self->state.batches_in, self->state.deliveries);
       return ok_atom::value;
