@@ -37,8 +37,7 @@ session_step::session_step(const session_config& cfg, const compiled_strategy& s
   : start_(cfg.start), risk_atr_(strategy.risk_atr),
     exchange_(starting_account(cfg), cfg.execution, cfg.strategy.sizing, cfg.strategy.risk, cfg.strategy.grid,
               cfg.strategy.order),
-    curve_(cfg.equity_interval_ms), events_(cfg.start.is_restart() ? cfg.start.events : 0),
-    plain_(cfg.start.kind == start_kind::fresh && cfg.start.pauses.empty()) {}
+    curve_(cfg.equity_interval_ms), events_(cfg.start.is_restart() ? cfg.start.events : 0) {}
 
 bool session_step::at_position(int64_t position, step_output& out) {
   for (; next_pause_ < start_.pauses.size() && start_.pauses[next_pause_].first <= position; ++next_pause_)
@@ -102,7 +101,7 @@ void session_step::on_batch(const market_event* events, size_t count, const std:
   size_t next_signal = 0;
   size_t next_row = 0;
   std::optional<double> atr;
-  if (plain_) {
+  if (start_.kind == start_kind::fresh && start_.pauses.empty()) {
     // A fresh session with no stored commands: nothing to cut, apply or renumber.
     for (size_t i = 0; i < count; ++i)
       on_event(events[i], static_cast<uint32_t>(i), bars, next_row, signals, next_signal, atr, out);

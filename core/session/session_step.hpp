@@ -131,9 +131,6 @@ private:
   int64_t events_ = 0;
   size_t next_pause_ = 0;       // next entry of `start_.pauses` to apply
   bool restore_checked_ = false; // a restored session reached its restore position
-  // A fresh start with no stored commands: `on_batch` has no positions to check, outputs to cut
-  // or ids to move, and takes its short path.
-  bool plain_ = false;
 };
 
 } // namespace pt

@@ -198,10 +198,10 @@ struct session_trader::grid_venue final : grid_orders {
   }
 
   void withdraw(int64_t id, int64_t ts) override {
-    auto& t = trader_.tracked_[id];
-    if (t.expired)
+    auto it = trader_.tracked_.find(id);
+    if (it == trader_.tracked_.end() || it->second.expired)
       return;
-    t.expired = true;
+    it->second.expired = true;
     exchange_events e;
     trader_.vx_.cancel(id, ts, e);
     trader_.absorb(e, out_);
@@ -359,7 +359,7 @@ void session_trader::check_protection(const market_event& ev, exchange_output& o
   absorb(e, out);
 }
 
-void session_trader::cancel_all(int64_t ts, exchange_output& out) {
+void session_trader::cancel_pending(int64_t ts, exchange_output& out) {
   exchange_events e;
   int64_t at = std::max(ts, vx_.now_ms());
   int64_t until = at;
@@ -376,10 +376,8 @@ void session_trader::cancel_all(int64_t ts, exchange_output& out) {
   absorb(e, out);
 }
 
-void session_trader::cancel_pending(int64_t ts_event_ms, exchange_output& out) { cancel_all(ts_event_ms, out); }
-
 void session_trader::flatten(int64_t ts_event_ms, exchange_output& out) {
-  cancel_all(ts_event_ms, out);
+  cancel_pending(ts_event_ms, out);
   quantity q = floor_to_step(rules_, account().position_qty());
   if (!q.is_positive())
     return;

@@ -167,7 +167,6 @@ private:
   void check_protection(const market_event& ev, exchange_output& out);
   void expire_entries(int64_t ts, exchange_output& out);
   void run_grid(const market_event& ev, exchange_output& out);
-  void cancel_all(int64_t ts, exchange_output& out);
   bool bars_only() const;
 
   execution_params params_;
