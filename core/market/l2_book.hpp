@@ -102,7 +102,9 @@ public:
   /// Snapshots refused as older than the diffs buffered since.
   int64_t stale_snapshots() const { return stale_snapshots_; }
 
+  /// The highest bid level (price, quantity) now; nullopt when the book has no bids.
   std::optional<book_level> best_bid() const;
+  /// The lowest ask level (price, quantity) now; nullopt when the book has no asks.
   std::optional<book_level> best_ask() const;
 
   /// Bids, best (highest) first.

@@ -122,7 +122,7 @@ struct prop {
   prop_kind kind;
   bool nullable = false;
   const char* ref = nullptr; ///< for `object`: the schema it is
-  std::vector<std::string> values; ///< for `string`: the only values it takes (an `enum`), empty = any
+  std::vector<std::string> values{}; ///< for `string`: the only values it takes (an `enum`), empty = any
 };
 
 // The names `to_string(exec_status)` writes: an order's `status`.
