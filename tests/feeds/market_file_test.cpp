@@ -318,8 +318,9 @@ TEST(MarketFile, BarsFromTheBtcStreamNeverRepeatAnOpenTime) {
     quantity in_bars;
     for (size_t i = 0; i < bars.size(); ++i) {
       in_bars += bars[i].volume;
-      if (i > 0)
+      if (i > 0) {
         EXPECT_GT(bars[i].open_time_ms, bars[i - 1].open_time_ms) << "timeframe " << tf << " bar " << i;
+      }
     }
     EXPECT_EQ(in_bars, traded) << "timeframe " << tf;
     EXPECT_GT(late, 0) << "the recording has trades that arrive after a later quote";

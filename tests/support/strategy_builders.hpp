@@ -21,4 +21,12 @@ inline compiled_strategy compile_or_fail(const strategy_spec& spec) {
   return *cs;
 }
 
+/// A stop distance of `bps_units` basis points from its reference price (500 = 5 %).
+inline stop_distance percent_stop(int64_t bps_units) {
+  stop_distance d;
+  d.type = stop_distance::kind::percent;
+  d.percent_bps = bps::from_units(bps_units);
+  return d;
+}
+
 } // namespace pt::test

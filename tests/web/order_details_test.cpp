@@ -366,8 +366,9 @@ TEST_F(OrderDetails, RowsStoredBeforeTheOneStatusMigrationKeepTheirMeaning) {
   for (const auto& o : doc["items"].GetArray()) {
     got[o["order_id"].GetInt64()] = text(o, "status") + " " + text(o, "reject_reason") +
                                     (o.HasMember("report") ? " report" : "");
-    if (o.HasMember("report"))
+    if (o.HasMember("report")) {
       EXPECT_FALSE(o["report"].HasMember("status")) << "one status: the order's own";
+    }
   }
   std::map<int64_t, std::string> want{
     {1, "FILLED null report"},

@@ -343,8 +343,9 @@ TEST(VirtualExchangeRecording, AccountsReconcileAfterEveryEvent) {
     ASSERT_EQ(ex.base_total(), base);
     ASSERT_EQ(ex.fees_paid(), fees);
     ASSERT_EQ(ex.account().fees(), fees);
-    if (auto mid = ex.market().mark())
+    if (auto mid = ex.market().mark()) {
       ASSERT_EQ(ex.equity().value(), cash + *notional(*mid, base));
+    }
   });
   EXPECT_EQ(checks, btc_stream().size());
   EXPECT_GT(fills_seen, 20u);

@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "tests/support/builders.hpp"
+#include "tests/support/strategy_builders.hpp"
 #include "tests/support/recorded_events.hpp"
 
 namespace pt {
 namespace {
 
+using test::percent_stop;
 using test::qty;
 using test::usd;
 
@@ -44,13 +46,6 @@ sizing_spec base(const char* q) {
   s.type = sizing_spec::kind::base;
   s.qty = qty(q);
   return s;
-}
-
-stop_distance pct_bps(int64_t b) {
-  stop_distance d;
-  d.type = stop_distance::kind::percent;
-  d.percent_bps = bps::from_units(b);
-  return d;
 }
 
 signal entry_at(int64_t ts) { return signal{ts, true, false, false, "test"}; }
@@ -184,8 +179,8 @@ TEST(SessionTraderRecording, ExchangeOcoProtectionTheTakeProfitFillCancelsTheSto
   execution_params p;
   risk_spec r;
   r.protection = protection_mode::exchange;
-  r.stop_loss = pct_bps(100);  // 1 % below
-  r.take_profit = pct_bps(2);  // 0.02 % above: reached within the recording
+  r.stop_loss = percent_stop(100);  // 1 % below
+  r.take_profit = percent_stop(2);  // 0.02 % above: reached within the recording
   session_trader ex(usd("100000"), p, base("0.01"), r);
   exchange_output out;
   // Enter at the lowest trade of the first 80 % of the recording: the price rises afterwards
@@ -322,8 +317,9 @@ flow_result run_flow(execution_params p, const risk_spec& r, entry_order_spec en
       auto equity = ex.account().equity(*mark);
       auto held = notional(*mark, ex.account().position_qty());
       EXPECT_TRUE(equity && held);
-      if (equity && held)
+      if (equity && held) {
         EXPECT_EQ(*equity, ex.account().cash() + *held);
+      }
     }
     if (::testing::Test::HasFailure())
       break;
@@ -338,8 +334,8 @@ TEST(SessionTraderRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAft
   execution_params p;
   risk_spec r;
   r.protection = protection_mode::exchange;
-  r.stop_loss = pct_bps(10);
-  r.take_profit = pct_bps(10);
+  r.stop_loss = percent_stop(10);
+  r.take_profit = percent_stop(10);
   entry_order_spec limit;
   limit.type = order_type::limit;
   limit.offset_bps = bps::from_units(1);

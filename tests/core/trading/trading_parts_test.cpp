@@ -6,10 +6,12 @@
 #include "core/trading/risk_limits.hpp"
 #include "core/trading/sizing.hpp"
 #include "tests/support/builders.hpp"
+#include "tests/support/strategy_builders.hpp"
 
 namespace pt {
 namespace {
 
+using test::percent_stop;
 using test::hour_aligned_ms;
 using test::kline_event;
 using test::make_kline;
@@ -21,17 +23,10 @@ using test::usd;
 
 constexpr int64_t t0 = hour_aligned_ms;
 
-stop_distance percent(int64_t bps_units) {
-  stop_distance d;
-  d.type = stop_distance::kind::percent;
-  d.percent_bps = bps::from_units(bps_units);
-  return d;
-}
-
 TEST(Protection, TheHigherStopIsMetFirstAndTheTrailAnchorRises) {
   risk_spec r;
-  r.stop_loss = percent(500);     // 95
-  r.trailing_stop = percent(300); // 3 % below the highest price
+  r.stop_loss = percent_stop(500);     // 95
+  r.trailing_stop = percent_stop(300); // 3 % below the highest price
   protection p(r);
   p.arm(px("100"), std::nullopt);
   EXPECT_EQ(p.stop_loss_price(), px("95"));
@@ -50,8 +45,8 @@ TEST(Protection, TheHigherStopIsMetFirstAndTheTrailAnchorRises) {
 
 TEST(Protection, OnABarTheStopIsTestedBeforeTheTarget) {
   risk_spec r;
-  r.stop_loss = percent(200);
-  r.take_profit = percent(200);
+  r.stop_loss = percent_stop(200);
+  r.take_profit = percent_stop(200);
   protection p(r);
   p.arm(px("100"), std::nullopt);
   auto hit = p.check(kline_event(make_kline(t0, minute_ms, "100", "103", "97", "101", "1")));
