@@ -38,8 +38,9 @@ struct book_ticker {
 
 /// The top of a local L2 book (Binance depth, kept from a snapshot and `@depth` diffs, see
 /// `core/market/l2_book.hpp`), published by the feed after every diff applied while the book is in
-/// sync: at most `l2_book`'s level count per side, best first. A feed whose book is out of
-/// sync publishes none until it is resynchronised.
+/// sync: at most `l2_book`'s level count per side, best first. On a gap the feed publishes one
+/// top with no levels (the book has no prices until it is resynchronised; `market_view` forgets
+/// its depth on it), then none until the next snapshot brings the book back in sync.
 struct book_depth {
   int64_t update_id = 0;         ///< the book's final update id (`u` of the last diff applied)
   std::vector<book_level> bids;  ///< highest price first
