@@ -118,13 +118,9 @@ struct performance_metrics {
 /// its work, since period_ms can come from a request.
 constexpr int64_t max_return_periods = 10'000'000;
 
-/// Closed round trips of `fills` (spot, long only), in order, plus the one still open at the end.
-/// Returns nullopt and sets `error` when a sell exceeds the position.
-std::optional<std::vector<round_trip>> round_trips_of(const std::vector<fill>& fills,
-                                                      std::optional<round_trip>* open = nullptr,
-                                                      std::string* error = nullptr);
-
-/// Computes every metric of `performance_metrics` from `in` (a pure function).
+/// Computes every metric of `performance_metrics` from `in` (a pure function): a
+/// `running_performance` (core/metrics/running_performance.hpp) fed the fills and points merged
+/// in event-time order, so a session's running figures and this batch figure are one computation.
 ///
 /// The fills are replayed through a `ledger` from `in.initial_cash`, so cash, position, cost basis
 /// and realized P&L are the ledger's own. Slippage cost per fill: |notional(px, qty) −
