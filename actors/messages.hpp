@@ -213,6 +213,28 @@ typename Inspector::result_type inspect(Inspector& f, equity_point& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, round_trip& x) {
+  return f(caf::meta::type_name("round_trip"), x.entry_ms, x.exit_ms, x.bought_qty, x.cost, x.proceeds, x.fees,
+           x.gross_pnl, x.net_pnl, x.fills);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ledger_figures& x) {
+  return f(caf::meta::type_name("ledger_figures"), x.cash, x.position_qty, x.cost_basis, x.realized_pnl, x.fees);
+}
+
+/// Every running figure, so a session's report carries its metrics (declared a friend in core).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, running_performance& x) {
+  return f(caf::meta::type_name("running_performance"), x.initial_cash_, x.period_ms_, x.slippage_, x.keep_trips_,
+           x.error_, x.started_, x.start_ms_, x.last_ms_, x.account_, x.fills_, x.trip_open_, x.trip_, x.round_trips_,
+           x.wins_, x.losses_, x.gross_profit_, x.gross_loss_, x.trips_, x.holding_, x.holding_since_ms_, x.held_ms_,
+           x.traded_notional_, x.slippage_cost_, x.points_, x.first_, x.last_, x.peak_, x.peak_ms_, x.under_,
+           x.max_drawdown_, x.max_drawdown_money_, x.max_drawdown_duration_ms_, x.weighted_hi_, x.weighted_lo_,
+           x.next_period_, x.prev_value_, x.returns_undefined_, x.returns_, x.sum_, x.mean_, x.m2_, x.downside_);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_snapshot& x) {
   return f(caf::meta::type_name("account_snapshot"), x.ts_event_ms, x.initial_cash, x.cash, x.position_qty,
            x.cost_basis, x.realized_pnl, x.fees, x.mark, x.equity);
@@ -222,7 +244,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_report& x) {
   return f(caf::meta::type_name("session_report"), x.session_id, x.name, x.strategy, x.symbol, x.initial_cash,
            x.fills, x.decisions, x.final, x.max_drawdown, x.events, x.bars, x.orders_rejected, x.status, x.failure,
-           x.equity, x.equity_interval_ms, x.slippage_bps);
+           x.performance, x.equity_interval_ms, x.slippage_bps);
 }
 
 template <class Inspector>

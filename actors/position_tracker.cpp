@@ -20,6 +20,22 @@ int64_t wall_ms() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+// The batch's fills (replayed ones first) and equity points into `perf`, merged in event-time order.
+void feed_performance(running_performance& perf, const session_batch& b) {
+  size_t p = 0;
+  auto fill_up_to = [&](const fill& f) {
+    while (p < b.equity.size() && b.equity[p].ts_event_ms <= f.ts_event_ms)
+      perf.on_equity(b.equity[p++]);
+    perf.on_fill(f);
+  };
+  for (auto& f : b.replayed_fills)
+    fill_up_to(f);
+  for (auto& f : b.fills)
+    fill_up_to(f);
+  while (p < b.equity.size())
+    perf.on_equity(b.equity[p++]);
+}
+
 } // namespace
 
 session_summary summary_of(const session_report& r) {
@@ -52,10 +68,13 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
   r.final.initial_cash = cfg.initial_cash;
   r.final.cash = cfg.initial_cash;
   r.final.equity = cfg.initial_cash;
+  r.performance = initial_performance(cfg);
   if (cfg.start.is_restart()) { // a restart goes on with the counters and fills of before
     const auto& rs = cfg.start;
     r.events = rs.events;
     r.fills = rs.fills;
+    for (auto& f : rs.fills)
+      r.performance.on_fill(f);
     r.max_drawdown = rs.max_drawdown;
     r.final.set_figures(rs.account);
     r.final.equity = rs.account.cash; // valued once a price is known
@@ -104,7 +123,7 @@ caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self
       r.fills.insert(r.fills.end(), b.replayed_fills.begin(), b.replayed_fills.end());
       r.fills.insert(r.fills.end(), b.fills.begin(), b.fills.end());
       r.decisions.insert(r.decisions.end(), b.decisions.begin(), b.decisions.end());
-      r.equity.insert(r.equity.end(), b.equity.begin(), b.equity.end());
+      feed_performance(r.performance, b);
       r.final = b.account;
       r.max_drawdown = std::max(b.max_drawdown, cfg.start.max_drawdown);
       bool refeeding = cfg.start.refeeding(r.events);

@@ -189,6 +189,7 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   s.report.strategy = cfg.strategy.name;
   s.report.symbol = cfg.symbol;
   s.report.initial_cash = cfg.initial_cash;
+  s.report.performance = initial_performance(cfg);
   s.report.final.initial_cash = cfg.initial_cash;
   s.report.final.cash = cfg.initial_cash;
   s.report.final.equity = cfg.initial_cash;

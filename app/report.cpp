@@ -18,17 +18,13 @@ double return_percent(const session_report& r) {
 }
 
 std::optional<performance_metrics> performance_of(const session_report& r, std::string* error) {
-  metrics_input in;
-  in.initial_cash = r.initial_cash;
-  in.equity = r.equity;
-  in.fills = r.fills;
-  in.period_ms = r.equity_interval_ms > 0 ? r.equity_interval_ms : 60'000;
-  in.slippage_bps = r.slippage_bps;
+  std::optional<int64_t> end_ms;
+  std::optional<price> end_mark;
   if (r.final.ts_event_ms > 0)
-    in.end_ms = r.final.ts_event_ms;
+    end_ms = r.final.ts_event_ms;
   if (r.final.mark.is_positive())
-    in.end_mark = r.final.mark;
-  return compute_performance(in, error);
+    end_mark = r.final.mark;
+  return r.performance.result(end_ms, end_mark, error);
 }
 
 namespace {

@@ -13,9 +13,11 @@ namespace pt {
 /// Return on initial cash in percent: (equity − initial) / initial × 100. 0 if initial is 0.
 double return_percent(const session_report& r);
 
-/// The session's performance metrics (core/metrics/performance_metrics.hpp) from its fills and equity
-/// curve, valued at its final mark; the return period is its `equity_interval_ms` (60 s if 0).
-/// nullopt with `error` set when they cannot be computed (see `compute_performance`).
+/// The session's performance metrics (core/metrics/performance_metrics.hpp): its running figures
+/// (`session_report::performance`, kept over its fills and equity curve as they came) closed at its
+/// last event and valued at its final mark; the return period is its `equity_interval_ms` (60 s if
+/// 0); `trips` holds the latest `session_report::kept_trips`. nullopt with `error` set when they
+/// cannot be computed (see `running_performance::result`).
 std::optional<performance_metrics> performance_of(const session_report& r, std::string* error = nullptr);
 
 /// Prints one row per session: fills, fees, realized P&L, equity, return, max drawdown, status;

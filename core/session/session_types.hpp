@@ -6,6 +6,7 @@
 
 #include "core/market/candle.hpp"
 #include "core/metrics/equity_curve.hpp"
+#include "core/metrics/running_performance.hpp"
 #include "core/fixed_point.hpp"
 #include "core/execution/ledger.hpp"
 #include "core/execution/order.hpp"
@@ -121,9 +122,21 @@ struct session_report {
   int64_t orders_rejected = 0; ///< orders refused: rejected by the venue or denied by the session
   session_status status = session_status::running; ///< running, finished, stopped or failed
   std::string failure;             ///< why, when failed
-  std::vector<equity_point> equity;    ///< the sampled equity curve (the points persisted), in order
+  /// The metrics of its fills and sampled equity curve (the points persisted), kept up to date
+  /// point by point in constant memory; the curve itself is not kept here (the persister stores it
+  /// when there is a database).
+  running_performance performance;
   int64_t equity_interval_ms = 60'000; ///< the session's equity sampling; the metrics' return period
   bps slippage_bps;                    ///< the session's setting, to estimate slippage cost
+  /// Closed round trips a report keeps in `performance` (the latest; counts and sums cover all).
+  static constexpr size_t kept_trips = 100;
 };
+
+/// The running metrics a report of `cfg`'s session starts with: its initial cash, its equity
+/// interval as the return period (60 s when it is 0), its slippage setting, `kept_trips`.
+inline running_performance initial_performance(const session_config& cfg) {
+  return running_performance(cfg.initial_cash, cfg.equity_interval_ms > 0 ? cfg.equity_interval_ms : 60'000,
+                             cfg.execution.slippage_bps, session_report::kept_trips);
+}
 
 } // namespace pt
