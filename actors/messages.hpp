@@ -469,13 +469,18 @@ struct session_row {
   int64_t restart_max = 0;           ///< its restart policy (`restart_policy`)
   int64_t restart_backoff_ms = 1000;
   int64_t restart_max_backoff_ms = 60'000;
+  /// Its quantity step (`execution_params::qty_step`), price tick (`execution_params::price_tick`)
+  /// and equity sampling (`session_config::equity_interval_ms`); −1 = not known, stored as NULL.
+  int64_t qty_step_raw = -1;
+  int64_t price_tick_raw = -1;
+  int64_t equity_interval_ms = -1;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_row& x) {
   return f(caf::meta::type_name("session_row"), x.name, x.strategy_name, x.strategy_file, x.strategy_yaml, x.symbol,
            x.initial_cash_raw, x.taker_fee_bps_raw, x.slippage_bps_raw, x.fill_settings, x.restart_max,
-           x.restart_backoff_ms, x.restart_max_backoff_ms);
+           x.restart_backoff_ms, x.restart_max_backoff_ms, x.qty_step_raw, x.price_tick_raw, x.equity_interval_ms);
 }
 
 /// What the database holds of a session when it is restarted after a failure: its last

@@ -262,8 +262,9 @@ persister_actor::behavior_type persister(persister_actor::stateful_pointer<persi
         sql::statement st(*self->state.db,
           "INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, "
           "initial_cash_raw, taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms, "
-          "fill_settings, restart_max, restart_backoff_ms, restart_max_backoff_ms) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9, ?10, ?11, ?12, ?13)");
+          "fill_settings, restart_max, restart_backoff_ms, restart_max_backoff_ms, qty_step_raw, price_tick_raw, "
+          "equity_interval_ms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8, ?6, ?6, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
         st.bind(1, std::string_view(row.name)).bind(2, std::string_view(row.strategy_name));
         st.bind(3, std::string_view(row.strategy_file)).bind(4, std::string_view(row.strategy_yaml));
         st.bind(5, std::string_view(row.symbol)).bind(6, row.initial_cash_raw).bind(7, row.taker_fee_bps_raw);
@@ -273,6 +274,14 @@ persister_actor::behavior_type persister(persister_actor::stateful_pointer<persi
         else
           st.bind(10, std::string_view(row.fill_settings));
         st.bind(11, row.restart_max).bind(12, row.restart_backoff_ms).bind(13, row.restart_max_backoff_ms);
+        int index = 14;
+        for (int64_t v : {row.qty_step_raw, row.price_tick_raw, row.equity_interval_ms}) { // −1: not known
+          if (v >= 0)
+            st.bind(index, v);
+          else
+            st.bind_null(index);
+          ++index;
+        }
         st.run();
         return self->state.db->last_insert_rowid();
       } catch (const std::exception& e) {

@@ -79,6 +79,9 @@ session_row row_of(const session_config& cfg) {
   row.restart_max = cfg.restart.max_restarts;
   row.restart_backoff_ms = cfg.restart.backoff_ms;
   row.restart_max_backoff_ms = cfg.restart.max_backoff_ms;
+  row.qty_step_raw = cfg.execution.qty_step.raw();
+  row.price_tick_raw = cfg.execution.price_tick.raw();
+  row.equity_interval_ms = cfg.equity_interval_ms;
   return row;
 }
 

@@ -33,6 +33,10 @@ struct stored_session {
   int64_t feed_start = -1;  ///< -1: not recorded
   int64_t restarts = 0;
   restart_policy restart;
+  /// Its quantity step, price tick and equity interval; nullopt for a row stored before 0009.
+  std::optional<quantity> qty_step;
+  std::optional<price> price_tick;
+  std::optional<int64_t> equity_interval_ms;
   session_start restore; ///< kind `restore`: where the session was at its last commit
 };
 
@@ -57,7 +61,7 @@ std::vector<stored_session> read_rows(sql::database& db) {
     "slippage_bps_raw, cash_raw, position_qty_raw, realized_pnl_raw, fees_raw, feed_events, "
     "(SELECT COUNT(*) FROM fills f WHERE f.session_id = s.session_id), fill_settings, "
     "COALESCE(feed_start_events, -1), restarts, restart_max, restart_backoff_ms, restart_max_backoff_ms, "
-    "cost_basis_raw "
+    "cost_basis_raw, qty_step_raw, price_tick_raw, equity_interval_ms "
     "FROM sessions s WHERE status IN ('starting', 'running', 'paused') ORDER BY session_id");
   while (st.step()) {
     stored_session r;
@@ -87,6 +91,12 @@ std::vector<stored_session> read_rows(sql::database& db) {
     r.restart.max_restarts = st.column_int(18);
     r.restart.backoff_ms = st.column_int(19);
     r.restart.max_backoff_ms = st.column_int(20);
+    if (!st.column_is_null(22))
+      r.qty_step = quantity::from_raw(st.column_int(22));
+    if (!st.column_is_null(23))
+      r.price_tick = price::from_raw(st.column_int(23));
+    if (!st.column_is_null(24))
+      r.equity_interval_ms = st.column_int(24);
     out.push_back(std::move(r));
   }
   sql::statement commands(db, "SELECT feed_events, command FROM session_commands WHERE session_id = ?1 "
@@ -102,8 +112,9 @@ std::vector<stored_session> read_rows(sql::database& db) {
 }
 
 // The execution settings `row` was stored with replace the config's, so the session fills as it
-// did before (fees, slippage, fill profile, overrides); a change in the config is logged. A row
-// stored before its fill settings were kept keeps the config's profile and overrides. False
+// did before (fees, slippage, fill profile, overrides, quantity step, price tick, equity
+// interval); a change in the config is logged. A row stored before a setting was kept (0005: fill
+// settings, 0009: step, tick, interval) keeps the config's for it. False
 // (logged) when the stored settings cannot be read. `warn_on_change` false: nothing is logged for a
 // change (a session created over the API had no config entry to change).
 bool apply_stored_execution(const stored_session& row, session_config& cfg, bool warn_on_change = true) {
@@ -122,18 +133,30 @@ bool apply_stored_execution(const stored_session& row, session_config& cfg, bool
     stored.maker_fee_bps = s->maker_fee_bps;
     stored.overrides = s->overrides;
   }
+  if (row.qty_step && row.qty_step->is_positive())
+    stored.qty_step = *row.qty_step;
+  if (row.price_tick && row.price_tick->is_positive())
+    stored.price_tick = *row.price_tick;
+  int64_t interval = row.equity_interval_ms && *row.equity_interval_ms >= 0 ? *row.equity_interval_ms
+                                                                           : cfg.equity_interval_ms;
   if (warn_on_change && (fill_settings_json(stored) != fill_settings_json(cfg.execution) ||
-      stored.taker_fee_bps != cfg.execution.taker_fee_bps || stored.slippage_bps != cfg.execution.slippage_bps))
+      stored.taker_fee_bps != cfg.execution.taker_fee_bps || stored.slippage_bps != cfg.execution.slippage_bps ||
+      stored.qty_step != cfg.execution.qty_step || stored.price_tick != cfg.execution.price_tick ||
+      interval != cfg.equity_interval_ms))
     spdlog::warn("session {} ({}): its execution settings in the config changed since it started; it is restored "
-                 "with the ones it was started with: {}, taker_fee_bps {}, slippage_bps {}",
+                 "with the ones it was started with: {}, taker_fee_bps {}, slippage_bps {}, qty_step {}, "
+                 "price_tick {}, equity_interval_ms {}",
                  row.id, row.name, fill_settings_json(stored), stored.taker_fee_bps.to_string(),
-                 stored.slippage_bps.to_string());
+                 stored.slippage_bps.to_string(), stored.qty_step.to_string(), stored.price_tick.to_string(),
+                 interval);
   cfg.execution = stored;
+  cfg.equity_interval_ms = interval;
   return true;
 }
 
 // A session created over the API, rebuilt from its row: the stored strategy, cash, fees and
-// slippage, fill settings and restart policy; the settings not stored come from the config's defaults.
+// slippage, fill settings, quantity step, price tick, equity interval and restart policy; the
+// settings not stored (rows from before they were) come from the config's defaults.
 std::optional<session_config> created_session(const stored_session& row, const session_defaults& defaults) {
   session_config cfg;
   try {

@@ -327,5 +327,39 @@ TEST_F(Restore, ASessionComesBackWithTheFillProfileAndOverridesItWasStartedWith)
   EXPECT_FALSE(again[0].start.is_restore());
 }
 
+TEST_F(Restore, ASessionComesBackWithTheQuantityStepPriceTickAndEquityIntervalItWasStartedWith) {
+  auto db_path = in_dir("pt.db");
+  auto started = make_session("ema_crossover.yaml", "ema");
+  started.execution.qty_step = quantity::parse("0.001").value();
+  started.execution.price_tick = price::parse("0.1").value();
+  started.equity_interval_ms = 5'000;
+  run_stored(db_path, {started}, {}, 1);
+  {
+    auto db = open_database(db_path);
+    db->exec("UPDATE sessions SET status = 'running'");
+  }
+  // The config's settings changed since: the stored ones win.
+  std::vector<session_config> configs{make_session("ema_crossover.yaml", "ema")};
+  ASSERT_NE(configs[0].execution.qty_step, started.execution.qty_step);
+  ASSERT_NE(configs[0].execution.price_tick, started.execution.price_tick);
+  ASSERT_NE(configs[0].equity_interval_ms, started.equity_interval_ms);
+  auto plan = restore_sessions(db_path, configs);
+  ASSERT_EQ(plan.restored, 1);
+  EXPECT_EQ(configs[0].execution.qty_step, started.execution.qty_step);
+  EXPECT_EQ(configs[0].execution.price_tick, started.execution.price_tick);
+  EXPECT_EQ(configs[0].equity_interval_ms, 5'000);
+
+  // A row from before migration 0009 (NULL columns) keeps the config's.
+  {
+    auto db = open_database(db_path);
+    db->exec("UPDATE sessions SET qty_step_raw = NULL, price_tick_raw = NULL, equity_interval_ms = NULL");
+  }
+  std::vector<session_config> older{make_session("ema_crossover.yaml", "ema")};
+  auto config_step = older[0].execution.qty_step;
+  ASSERT_EQ(restore_sessions(db_path, older).restored, 1);
+  EXPECT_EQ(older[0].execution.qty_step, config_step);
+  EXPECT_EQ(older[0].equity_interval_ms, session_config{}.equity_interval_ms);
+}
+
 } // namespace
 } // namespace pt::test
