@@ -1,8 +1,9 @@
 #pragma once
 
-// Typed handles of the long-lived services: the compiler checks every message sent to them
-// against their protocol (CAF 0.17 `typed_actor`; each protocol's meaning is documented at the
-// actor's spawn function). Pipeline stages and the supervisor still use `caf::actor`.
+// Typed handles of the long-lived services and of a session's pipeline stages: the compiler
+// checks every message sent to them against their protocol (CAF 0.17 `typed_actor`; each
+// protocol's meaning is documented at the actor's spawn function). The supervisor still uses
+// `caf::actor`; the stages see it through the narrow handles at the end of this file.
 
 #include <cstdint>
 #include <string>
@@ -11,6 +12,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/session_activity.hpp"
 
 namespace pt {
 
@@ -52,5 +54,53 @@ using persister_actor = caf::typed_actor<caf::replies_to<session_row>::with<int6
                                          caf::replies_to<restart_atom, int64_t>::with<restart_point>,
                                          caf::replies_to<flush_atom>::with<ok_atom>,
                                          caf::reacts_to<commit_atom>>;
+
+// -- A session's pipeline (actors/session_stage.hpp) -------------------------------------------
+// indicator_engine → signal_detector → paper_executor → position_tracker. Each stage's `next` is
+// the next stage's handle; the lifecycle commands travel in line with the batches.
+
+/// A session's indicator engine (actors/indicator_engine.hpp): where market data and the
+/// session's lifecycle commands enter the pipeline.
+/// - `warmup_history`: history folded in before the first batch (nothing forwarded).
+/// - `market_batch`, `end_data_atom`: from the broadcaster (it subscribes as a `caf::actor`).
+/// - `(indicators_atom, int64_t n)` → `indicator_history` of the last n bars.
+/// - `pause_atom`, `resume_atom`, `(stop_atom, bool flatten)`: from the supervisor.
+using indicator_engine_actor = caf::typed_actor<caf::reacts_to<warmup_history>,
+                                                caf::reacts_to<market_batch>,
+                                                caf::reacts_to<end_data_atom>,
+                                                caf::replies_to<indicators_atom, int64_t>::with<indicator_history>,
+                                                caf::reacts_to<pause_atom>,
+                                                caf::reacts_to<resume_atom>,
+                                                caf::reacts_to<stop_atom, bool>>;
+
+/// A session's signal detector (actors/signal_detector.hpp): the engine's `session_batch`es, and
+/// the end of data and lifecycle commands it passes on.
+using signal_detector_actor = caf::typed_actor<caf::reacts_to<session_batch>,
+                                               caf::reacts_to<end_data_atom>,
+                                               caf::reacts_to<pause_atom>,
+                                               caf::reacts_to<resume_atom>,
+                                               caf::reacts_to<stop_atom, bool>>;
+
+/// A session's paper executor (actors/paper_executor.hpp): the same messages as the signal
+/// detector (so the same type), from the detector.
+using paper_executor_actor = signal_detector_actor;
+
+/// A session's position tracker (actors/position_tracker.hpp), the last stage. The executor
+/// tells it at which feed position a pause or resume took effect: `(pause_atom|resume_atom,
+/// int64_t events)`.
+using position_tracker_actor = caf::typed_actor<caf::reacts_to<session_batch>,
+                                                caf::reacts_to<end_data_atom>,
+                                                caf::reacts_to<pause_atom, int64_t>,
+                                                caf::reacts_to<resume_atom, int64_t>,
+                                                caf::reacts_to<stop_atom, bool>>;
+
+/// The supervisor as a position tracker sees it: what the tracker reports.
+using tracker_supervisor_actor = caf::typed_actor<caf::reacts_to<session_report>,
+                                                  caf::reacts_to<session_summary>,
+                                                  caf::reacts_to<session_activity>>;
+
+/// The supervisor as an indicator engine sees it: the series it hands over at the end of data or
+/// a stop.
+using engine_supervisor_actor = caf::typed_actor<caf::reacts_to<indicators_atom, int64_t, indicator_history>>;
 
 } // namespace pt

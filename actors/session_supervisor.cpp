@@ -201,11 +201,11 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
     s.progress.max_drawdown = rs.max_drawdown;
     s.progress.account.set_figures(rs.account);
   }
-  auto tracker = self->spawn(position_tracker, cfg, caf::actor{self}, st.persister);
+  auto tracker = self->spawn(position_tracker, cfg, caf::actor_cast<tracker_supervisor_actor>(self), st.persister);
   st.trackers->push_back(tracker);
   auto executor = self->spawn(paper_executor, cfg, tracker);
   auto detector = self->spawn(signal_detector, cfg, executor);
-  auto engine = self->spawn(indicator_engine, cfg, detector, caf::actor{self});
+  auto engine = self->spawn(indicator_engine, cfg, detector, caf::actor_cast<engine_supervisor_actor>(self));
   // Before the subscribe: the broadcaster's first batch can only be sent after it, so the
   // history is ahead of it in the engine's mailbox.
   if (!warmup.timeframes_ms.empty())
@@ -225,8 +225,9 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   int64_t from_events = cfg.start.is_restart()   ? join_now_or_end
                         : cfg.start.is_restore() ? cfg.feed_start
                                                  : join_now;
-  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms),
-                from_events)
+  // The broadcaster's subscribers are dynamically typed (the push hub subscribes too).
+  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, caf::actor_cast<caf::actor>(engine),
+                std::move(timeframes_ms), from_events)
     .then(
       [self, id](int64_t joined_at) {
         auto& s = self->state.sessions[id];
@@ -594,7 +595,8 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       // already in the engine's mailbox, ahead of the stop.
       auto engine = s->engine;
       auto send_stop = [self, engine, flatten] { self->send(engine, stop_atom::value, flatten); };
-      self->request(self->state.broadcaster, unsub_timeout, unsub_atom::value, s->config.symbol, engine)
+      self->request(self->state.broadcaster, unsub_timeout, unsub_atom::value, s->config.symbol,
+                    caf::actor_cast<caf::actor>(engine))
         .then([send_stop](ok_atom) { send_stop(); },
               [self, id, send_stop](caf::error& err) {
                 spdlog::warn("session {}: unsubscribing failed ({}); stopping it anyway", id,
@@ -670,7 +672,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       auto* s = find_session(self, id);
       if (!s)
         return unknown(id);
-      return s->engine;
+      return caf::actor_cast<caf::actor>(s->engine);
     },
     [self](indicators_atom, int64_t id, indicator_history& h) {
       if (auto* s = find_session(self, id))

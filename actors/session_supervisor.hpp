@@ -18,8 +18,8 @@ namespace pt {
 /// What the supervisor knows of one session.
 struct supervised_session {
   session_config config;
-  caf::actor engine;           ///< its indicator engine: where market data and commands enter
-  caf::actor tracker;          ///< monitored; its pipeline is linked to it
+  indicator_engine_actor engine;  ///< where market data and commands enter
+  position_tracker_actor tracker; ///< monitored; its pipeline is linked to it
   session_status status = session_status::starting;
   std::string failure;         ///< why, when failed
   session_report report;       ///< filled in when finished or stopped
@@ -54,7 +54,9 @@ struct supervisor_state {
   bool stopping = false;       ///< an operator stopped the run: sessions that end now are "stopped"
   std::vector<caf::actor> watchers; ///< monitored; each receives every summary stored (`watch_atom`)
   std::vector<caf::actor> activity_watchers; ///< those of `watchers` that also get `session_activity`
-  std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
+  /// Every tracker spawned (shared with the supervisor's exit functor, which ends them).
+  std::shared_ptr<std::vector<position_tracker_actor>> trackers =
+    std::make_shared<std::vector<position_tracker_actor>>();
   caf::response_promise started;
   std::vector<caf::response_promise> awaiting;
   /// "finished" statuses not sent to the persister yet: sent together, one transaction, once every
