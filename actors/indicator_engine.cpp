@@ -57,13 +57,14 @@ indicator_history last_bars(const indicator_history& h, int64_t n) {
   return out;
 }
 
-caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
-                               caf::actor next, caf::actor supervisor) {
+indicator_engine_actor::behavior_type indicator_engine(indicator_engine_actor::stateful_pointer<indicator_engine_state> self,
+                                                       session_config cfg, signal_detector_actor next,
+                                                       engine_supervisor_actor supervisor) {
   keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
   if (!compiled)
-    return {};
+    return indicator_engine_actor::behavior_type::make_empty_behavior();
   self->state.engine.emplace(*compiled);
   for (auto& s : compiled->series)
     self->state.series_names.push_back(s.name);

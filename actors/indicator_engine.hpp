@@ -9,6 +9,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "core/indicators/series_engine.hpp"
 #include "core/session/session_types.hpp"
@@ -41,9 +42,11 @@ struct indicator_engine_state {
 /// of each of the last n (at most `history_bars`) bars of the strategy timeframe it evaluated.
 /// At the end of data and on `stop_atom` it also sends `(indicators_atom, session_id,
 /// indicator_history)` — every bar it kept — to `supervisor` (when valid), which keeps it for the
-/// session once its pipeline has ended.
-caf::behavior indicator_engine(caf::stateful_actor<indicator_engine_state>* self, session_config cfg,
-                               caf::actor next, caf::actor supervisor);
+/// session once its pipeline has ended. Its protocol is `indicator_engine_actor`
+/// (actors/handles.hpp).
+indicator_engine_actor::behavior_type indicator_engine(indicator_engine_actor::stateful_pointer<indicator_engine_state> self,
+                                                       session_config cfg, signal_detector_actor next,
+                                                       engine_supervisor_actor supervisor);
 
 /// The last `n` rows of `h` (all when n ≥ its rows; none when n ≤ 0), with its series.
 indicator_history last_bars(const indicator_history& h, int64_t n);

@@ -2,6 +2,7 @@
 
 // Every message type that crosses an actor boundary, its atoms, and its `inspect()`.
 // (DESIGN decision 10: all message types are inspectable and registered from day one.)
+// Which actor takes which of them, with which reply, is in actors/handles.hpp (the typed handles).
 
 #include <cmath>
 #include <limits>

@@ -46,13 +46,13 @@ void take_outputs(session_batch& b, step_output& out) {
 
 } // namespace
 
-caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
-                             caf::actor next) {
+paper_executor_actor::behavior_type paper_executor(paper_executor_actor::stateful_pointer<paper_executor_state> self,
+                                                   session_config cfg, position_tracker_actor next) {
   keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
   if (!compiled)
-    return {};
+    return paper_executor_actor::behavior_type::make_empty_behavior();
   self->state.step.emplace(cfg, *compiled);
   // Fault injection (tests only): this start throws on its n-th market event.
   auto fault_index = static_cast<size_t>(cfg.start.restart);

@@ -9,6 +9,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "core/session/session_step.hpp"
 #include "core/session/session_types.hpp"
 
@@ -37,7 +38,8 @@ struct paper_executor_state {
 /// (with no market events), then `(stop_atom, flatten)`.
 /// Fault injection (tests only, `session_config::fail_after_events`): throws on the n-th market
 /// event of this start, which fails the session.
-caf::behavior paper_executor(caf::stateful_actor<paper_executor_state>* self, session_config cfg,
-                             caf::actor next);
+/// Its protocol is `paper_executor_actor` (actors/handles.hpp).
+paper_executor_actor::behavior_type paper_executor(paper_executor_actor::stateful_pointer<paper_executor_state> self,
+                                                   session_config cfg, position_tracker_actor next);
 
 } // namespace pt

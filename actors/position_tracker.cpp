@@ -54,8 +54,9 @@ session_summary summary_of(const session_report& r) {
   return s;
 }
 
-caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
-                               caf::actor supervisor, persister_actor persister) {
+position_tracker_actor::behavior_type position_tracker(position_tracker_actor::stateful_pointer<position_tracker_state> self,
+                                                       session_config cfg, tracker_supervisor_actor supervisor,
+                                                       persister_actor persister) {
   keep_exception_text(self);
   auto& r = self->state.report;
   r.session_id = cfg.session_id;

@@ -37,8 +37,11 @@ struct position_tracker_state {
 /// arrived at the broadcaster (actors/fill_latency.hpp).
 /// `(stop_atom, bool)`: the report becomes final with status "stopped", stored as such, and is
 /// sent to the supervisor.
-caf::behavior position_tracker(caf::stateful_actor<position_tracker_state>* self, session_config cfg,
-                               caf::actor supervisor, persister_actor persister);
+/// Its protocol is `position_tracker_actor` (actors/handles.hpp); `persister` may be invalid (no
+/// database: nothing is stored and every report goes out at once).
+position_tracker_actor::behavior_type position_tracker(position_tracker_actor::stateful_pointer<position_tracker_state> self,
+                                                       session_config cfg, tracker_supervisor_actor supervisor,
+                                                       persister_actor persister);
 
 /// The summary of a report: its figures, status and failure as they stand.
 session_summary summary_of(const session_report& r);

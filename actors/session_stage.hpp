@@ -5,7 +5,9 @@
 // Market data enters once, at the indicator engine; each stage adds its output to the
 // `session_batch` (actors/messages.hpp) and forwards it. Each stage links to the next, so a
 // failure in any stage ends the whole session (and only that session); the supervisor monitors
-// the tracker. Each actor has its own file, named after it.
+// the tracker. Each actor has its own file, named after it. Each is a typed actor (its handle,
+// e.g. `indicator_engine_actor`, in actors/handles.hpp) whose `next` is the next stage's handle:
+// a stage can only forward what the next one takes.
 
 #include <exception>
 #include <optional>

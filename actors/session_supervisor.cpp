@@ -18,12 +18,10 @@ namespace pt {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<supervisor_state>*;
+using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
 constexpr auto unsub_timeout = std::chrono::seconds(30);
 
-/// Sent by the supervisor to itself: store the "finished" statuses collected so far.
-using settle_atom = caf::atom_constant<caf::atom("settle")>;
 constexpr size_t symbol_feed_history = 1000; // bars the broadcaster keeps per timeframe (symbol_feed::history)
 
 size_t expected_sessions(self_ptr self) { return self->state.configs.size() + self->state.created; }
@@ -44,13 +42,15 @@ session_summary summary_of(const supervised_session& s) {
   return out;
 }
 
-// Tells every watcher what is now known of `s` (after each store and status change).
+// Tells every watcher what is now known of `s` (after each store and status change). A typed
+// actor may only `send` to typed ones, and watchers are dynamically typed: `unsafe_send_as`
+// enqueues with the supervisor as sender on its own execution unit, exactly as `send` does.
 void notify(self_ptr self, const supervised_session& s) {
   if (self->state.watchers.empty())
     return;
   auto summary = summary_of(s);
   for (auto& w : self->state.watchers)
-    self->send(w, summary);
+    caf::unsafe_send_as(self, w, summary);
 }
 
 // The status (only) of a session, as the supervisor changes it; the tracker stores the figures.
@@ -180,7 +180,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
 }
 
 void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bool created = false,
-                    caf::response_promise reply = {}) {
+                    caf::typed_response_promise<session_summary> reply = {}) {
   auto& st = self->state;
   auto& s = st.sessions[cfg.session_id];
   s.config = cfg;
@@ -205,11 +205,11 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
     s.progress.max_drawdown = rs.max_drawdown;
     s.progress.account.set_figures(rs.account);
   }
-  auto tracker = self->spawn(position_tracker, cfg, caf::actor{self}, st.persister);
+  auto tracker = self->spawn(position_tracker, cfg, tracker_supervisor_actor{self}, st.persister);
   st.trackers->push_back(tracker);
   auto executor = self->spawn(paper_executor, cfg, tracker);
   auto detector = self->spawn(signal_detector, cfg, executor);
-  auto engine = self->spawn(indicator_engine, cfg, detector, caf::actor{self});
+  auto engine = self->spawn(indicator_engine, cfg, detector, engine_supervisor_actor{self});
   // Before the subscribe: the broadcaster's first batch can only be sent after it, so the
   // history is ahead of it in the engine's mailbox.
   if (!warmup.timeframes_ms.empty())
@@ -229,8 +229,9 @@ void spawn_pipeline(self_ptr self, session_config cfg, warmup_history warmup, bo
   int64_t from_events = cfg.start.is_restart()   ? join_now_or_end
                         : cfg.start.is_restore() ? cfg.feed_start
                                                  : join_now;
-  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, engine, std::move(timeframes_ms),
-                from_events)
+  // The broadcaster's subscribers are dynamically typed (the push hub subscribes too).
+  self->request(st.broadcaster, caf::infinite, subscribe_atom::value, cfg.symbol, caf::actor_cast<caf::actor>(engine),
+                std::move(timeframes_ms), from_events)
     .then(
       [self, id](int64_t joined_at) {
         auto& s = self->state.sessions[id];
@@ -416,8 +417,9 @@ std::string invalid_config(const session_config& cfg) {
 
 } // namespace
 
-caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
-                                 broadcaster_actor broadcaster, persister_actor persister) {
+supervisor_actor::behavior_type session_supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
+                                                   std::vector<session_config> configs, broadcaster_actor broadcaster,
+                                                   persister_actor persister) {
   self->state.configs = std::move(configs);
   self->state.broadcaster = std::move(broadcaster);
   self->state.persister = std::move(persister);
@@ -444,9 +446,9 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       }
   });
   return {
-    [self](start_atom) {
+    [self](start_atom) -> caf::result<ok_atom> {
       auto& st = self->state;
-      st.started = self->make_response_promise();
+      st.started = self->make_response_promise<ok_atom>();
       if (st.configs.empty()) {
         st.started.deliver(ok_atom::value);
         return st.started;
@@ -592,13 +594,14 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       if ((s->status != session_status::running && s->status != session_status::paused) || s->stop_requested)
         return cannot(*s, session_command::stop, "a running, paused or restarting session can be stopped");
       s->stop_requested = true;
-      s->stop_reply = self->make_response_promise();
+      s->stop_reply = self->make_response_promise<session_summary>();
       spdlog::info("session {} ({}) stopping{}", id, s->config.name, flatten ? ", flattening its position" : "");
       // Unsubscribed first: once the broadcaster has answered, every batch it sent this session is
       // already in the engine's mailbox, ahead of the stop.
       auto engine = s->engine;
       auto send_stop = [self, engine, flatten] { self->send(engine, stop_atom::value, flatten); };
-      self->request(self->state.broadcaster, unsub_timeout, unsub_atom::value, s->config.symbol, engine)
+      self->request(self->state.broadcaster, unsub_timeout, unsub_atom::value, s->config.symbol,
+                    caf::actor_cast<caf::actor>(engine))
         .then([send_stop](ok_atom) { send_stop(); },
               [self, id, send_stop](caf::error& err) {
                 spdlog::warn("session {}: unsubscribing failed ({}); stopping it anyway", id,
@@ -633,8 +636,8 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
         if (!self->state.persister)
           s->fills_seen.insert(s->fills_seen.end(), a.fills.begin(), a.fills.end());
       }
-      for (auto& w : self->state.activity_watchers)
-        self->send(w, a);
+      for (auto& w : self->state.activity_watchers) // dynamically typed, as in `notify`
+        caf::unsafe_send_as(self, w, a);
     },
     [self](status_atom) {
       std::vector<session_summary> out;
@@ -652,7 +655,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
       auto why = invalid_config(cfg);
       if (!why.empty())
         return make_error(session_errc::invalid_request, why);
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<session_summary>();
       auto& st = self->state;
       if (!st.persister) {
         cfg.session_id = st.next_local_id++;
@@ -670,7 +673,7 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
           [self, rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
-    [self](caf::get_atom, int64_t id) -> caf::result<caf::actor> {
+    [self](caf::get_atom, int64_t id) -> caf::result<indicator_engine_actor> {
       auto* s = find_session(self, id);
       if (!s)
         return unknown(id);
@@ -699,8 +702,8 @@ caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, st
     },
     [self](run_warmups& w) { self->state.warmups = std::move(w.sessions); },
     [self](restart_atom, int64_t id, int64_t generation) { on_restart_due(self, id, generation); },
-    [self](await_atom) {
-      auto rp = self->make_response_promise();
+    [self](await_atom) -> caf::result<std::vector<session_report>> {
+      auto rp = self->make_response_promise<std::vector<session_report>>();
       self->state.awaiting.push_back(rp);
       check_all_ended(self);
       return rp;

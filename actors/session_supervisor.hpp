@@ -18,16 +18,16 @@ namespace pt {
 /// What the supervisor knows of one session.
 struct supervised_session {
   session_config config;
-  caf::actor engine;           ///< its indicator engine: where market data and commands enter
-  caf::actor tracker;          ///< monitored; its pipeline is linked to it
+  indicator_engine_actor engine;  ///< where market data and commands enter
+  position_tracker_actor tracker; ///< monitored; its pipeline is linked to it
   session_status status = session_status::starting;
   std::string failure;         ///< why, when failed
   session_report report;       ///< filled in when finished or stopped
   session_summary progress;    ///< the tracker's latest figures (status and failure are `status`, `failure`)
   bool created = false;        ///< by `create_atom`, not one of the start-up configs
   bool stop_requested = false; ///< a `(stop_atom, id, flatten)` is on its way through the pipeline
-  caf::response_promise create_reply; ///< pending while a created session is starting
-  caf::response_promise stop_reply;   ///< pending while a stop is on its way
+  caf::typed_response_promise<session_summary> create_reply; ///< pending while a created session is starting
+  caf::typed_response_promise<session_summary> stop_reply;   ///< pending while a stop is on its way
   int64_t restarts = 0;        ///< restarts after failures so far (restart policy)
   std::string last_failure;    ///< why it failed last (kept once restarted)
   int64_t restart_due_ms = 0;  ///< steady clock, ms: when the scheduled restart is due (0 = none)
@@ -52,11 +52,15 @@ struct supervisor_state {
   size_t created = 0;          ///< sessions asked for with `create_atom` (and not refused at once)
   int64_t next_local_id = 1;   ///< without a persister: the next session id
   bool stopping = false;       ///< an operator stopped the run: sessions that end now are "stopped"
-  std::vector<caf::actor> watchers; ///< monitored; each receives every summary stored (`watch_atom`)
+  /// Monitored; each receives every summary stored (`watch_atom`). Dynamically typed: a watcher is
+  /// whatever relays the summaries (the push hub, a test), and is only sent to, never asked.
+  std::vector<caf::actor> watchers;
   std::vector<caf::actor> activity_watchers; ///< those of `watchers` that also get `session_activity`
-  std::shared_ptr<std::vector<caf::actor>> trackers = std::make_shared<std::vector<caf::actor>>();
-  caf::response_promise started;
-  std::vector<caf::response_promise> awaiting;
+  /// Every tracker spawned (shared with the supervisor's exit functor, which ends them).
+  std::shared_ptr<std::vector<position_tracker_actor>> trackers =
+    std::make_shared<std::vector<position_tracker_actor>>();
+  caf::typed_response_promise<ok_atom> started; ///< the answer to `start_atom`
+  std::vector<caf::typed_response_promise<std::vector<session_report>>> awaiting; ///< `await_atom`s pending
   /// "finished" statuses not sent to the persister yet: sent together, one transaction, once every
   /// session has ended or `settle_delay_ms` after the first (see `session_supervisor`).
   std::vector<persist_batch> settling;
@@ -65,7 +69,8 @@ struct supervisor_state {
 };
 
 /// Starts and watches the sessions of `configs`, and the sessions created later; runs their
-/// lifecycle (see docs/operations.md, "Session lifecycle").
+/// lifecycle (see docs/operations.md, "Session lifecycle"). Its protocol is `supervisor_actor`
+/// (actors/handles.hpp): the messages below, each with its reply type, checked by the compiler.
 ///
 /// States: `starting` → `running` ⇄ `paused`; `running`|`paused` → `stopped` (operator) or
 /// `finished` (end of data); any → `failed` (with a reason). Commands refused by the state, an
@@ -119,8 +124,8 @@ struct supervisor_state {
 /// - `(watch_atom, caf::actor watcher, activity_atom)` → the same, and `watcher` also receives
 ///   every `session_activity` (actors/session_activity.hpp) a tracker reports: a batch's orders,
 ///   fills and decisions once committed, before the summary of that batch.
-/// - `(caf::get_atom, int64_t id)` → `caf::actor`: the session's indicator engine, for
-///   diagnostics and tests (killing it fails that session alone).
+/// - `(caf::get_atom, int64_t id)` → `indicator_engine_actor`: the session's indicator engine,
+///   for diagnostics and tests (killing it fails that session alone).
 /// - `(indicators_atom, int64_t id, int64_t n)` → `indicator_history` of its last n bars: asked of
 ///   the session's indicator engine while it runs; once the pipeline has ended, the series the
 ///   engine handed over (`(indicators_atom, id, indicator_history)`) at the end of data or stop.
@@ -138,7 +143,14 @@ struct supervisor_state {
 /// keeps; it joins the feed where it is. Logged as "session N (name) failed: why; restart k/max in
 /// X ms". A stop of a restarting session, or of the run, cancels the restart (a run's stop leaves
 /// it failed). Summaries carry `restarts`, `last_failure` and `next_restart_ms`.
-caf::behavior session_supervisor(caf::stateful_actor<supervisor_state>* self, std::vector<session_config> configs,
-                                 broadcaster_actor broadcaster, persister_actor persister);
+///
+/// Its own timers (sent to itself, nobody else sends them): `settle_atom` (store the "finished"
+/// statuses collected) and `(restart_atom, int64_t id, int64_t generation)` (a restart is due).
+/// From its sessions: `session_report`, `session_summary` and `session_activity` from trackers
+/// (`tracker_supervisor_actor`), `(indicators_atom, int64_t id, indicator_history)` from engines
+/// (`engine_supervisor_actor`).
+supervisor_actor::behavior_type session_supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
+                                                   std::vector<session_config> configs, broadcaster_actor broadcaster,
+                                                   persister_actor persister);
 
 } // namespace pt

@@ -6,13 +6,13 @@
 
 namespace pt {
 
-caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, session_config cfg,
-                              caf::actor next) {
+signal_detector_actor::behavior_type signal_detector(signal_detector_actor::stateful_pointer<signal_detector_state> self,
+                                                     session_config cfg, paper_executor_actor next) {
   keep_exception_text(self);
   self->link_to(next);
   auto compiled = compile_or_quit(self, cfg);
   if (!compiled)
-    return {};
+    return signal_detector_actor::behavior_type::make_empty_behavior();
   self->state.rules.emplace(*compiled);
   return {
     [self, next](session_batch& b) {

@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/handles.hpp"
 #include "core/session/session_types.hpp"
 #include "core/strategy/strategy.hpp"
 
@@ -20,8 +21,9 @@ struct signal_detector_state {
 
 /// Evaluates the entry and exit rules on every closed bar and adds the signals that fire.
 /// Fails at start-up (the session fails) if the rules do not compile. Forwards `pause_atom`,
-/// `resume_atom` and `(stop_atom, bool flatten)` in line with the batches.
-caf::behavior signal_detector(caf::stateful_actor<signal_detector_state>* self, session_config cfg,
-                              caf::actor next);
+/// `resume_atom` and `(stop_atom, bool flatten)` in line with the batches. Its protocol is
+/// `signal_detector_actor` (actors/handles.hpp).
+signal_detector_actor::behavior_type signal_detector(signal_detector_actor::stateful_pointer<signal_detector_state> self,
+                                                     session_config cfg, paper_executor_actor next);
 
 } // namespace pt

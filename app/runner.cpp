@@ -53,7 +53,8 @@ run_outcome run_sessions(const run_request& request) {
   auto shutdown = [&] {
     if (control_ref && *control_ref)
       self->send_exit(*control_ref, caf::exit_reason::user_shutdown);
-    for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer),
+    for (auto& a : {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(broadcaster),
+                    caf::actor_cast<caf::actor>(writer),
                     gate_ref ? caf::actor_cast<caf::actor>(*gate_ref) : caf::actor{}})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);

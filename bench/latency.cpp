@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     auto writer = system.spawn(persister, db);
     auto broadcaster = system.spawn(market_data_broadcaster);
     caf::scoped_actor self{system};
-    caf::actor supervisor;
+    supervisor_actor supervisor;
     std::vector<caf::actor> runners;
     if (pipeline == "actors") {
       supervisor = system.spawn(session_supervisor, configs, broadcaster, writer);
@@ -246,7 +246,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "latency: %llu samples but %zu fills\n", static_cast<unsigned long long>(h.count()), fills);
       rc = 1;
     }
-    for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer)})
+    for (auto& a : {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(broadcaster),
+                    caf::actor_cast<caf::actor>(writer)})
       if (a)
         self->send_exit(a, caf::exit_reason::user_shutdown);
   }

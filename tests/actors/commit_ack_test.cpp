@@ -115,7 +115,7 @@ TEST(CommitAck, AFillIsReportedOnlyOnceThePersisterSaysItIsCommitted) {
   EXPECT_EQ(fills_reported(), 0) << "a fill was reported before its commit was confirmed";
   self->send(holder, release_atom::value);
   EXPECT_TRUE(eventually([&] { return fills_reported() > 0; }, timeout));
-  for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), holder})
+  for (auto& a : {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(broadcaster), holder})
     self->send_exit(a, caf::exit_reason::user_shutdown);
 }
 

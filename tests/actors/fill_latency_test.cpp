@@ -38,7 +38,8 @@ TEST(FillLatency, TheTrackerRecordsOneSamplePerFillOnlyWhenEnabled) {
   caf::scoped_actor self(system);
   session_config sc;
   sc.session_id = 1;
-  auto tracker = system.spawn(position_tracker, sc, caf::actor_cast<caf::actor>(self), persister_actor{});
+  // The test's scoped actor stands in for the supervisor: it takes what a tracker reports.
+  auto tracker = system.spawn(position_tracker, sc, caf::actor_cast<tracker_supervisor_actor>(self), persister_actor{});
   auto wait_summary = [&] {
     self->receive([](session_summary&) {}, caf::after(timeout) >> [] { FAIL() << "no summary from the tracker"; });
   };

@@ -77,7 +77,8 @@ public:
   }
 
   ~rig() {
-    for (auto& a : {supervisor_, caf::actor_cast<caf::actor>(broadcaster_), caf::actor_cast<caf::actor>(persister_)})
+    for (auto& a : {caf::actor_cast<caf::actor>(supervisor_), caf::actor_cast<caf::actor>(broadcaster_),
+                    caf::actor_cast<caf::actor>(persister_)})
       if (a)
         self_->send_exit(a, caf::exit_reason::user_shutdown);
   }
@@ -136,10 +137,11 @@ public:
     return out;
   }
 
-  caf::actor engine_of(int64_t id) {
-    caf::actor out;
+  indicator_engine_actor engine_of(int64_t id) {
+    indicator_engine_actor out;
     self_->request(supervisor_, timeout, caf::get_atom::value, id)
-      .receive([&](caf::actor& a) { out = std::move(a); }, [&](caf::error& e) { ADD_FAILURE() << render(e); });
+      .receive([&](indicator_engine_actor& a) { out = std::move(a); },
+               [&](caf::error& e) { ADD_FAILURE() << render(e); });
     return out;
   }
 
@@ -187,7 +189,7 @@ private:
   caf::scoped_actor self_;
   broadcaster_actor broadcaster_;
   persister_actor persister_;
-  caf::actor supervisor_;
+  supervisor_actor supervisor_;
   int64_t seq_ = 0;
 };
 

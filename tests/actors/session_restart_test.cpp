@@ -55,7 +55,8 @@ public:
   }
 
   ~rig() {
-    for (auto& a : {supervisor_, caf::actor_cast<caf::actor>(broadcaster_), caf::actor_cast<caf::actor>(persister_)})
+    for (auto& a : {caf::actor_cast<caf::actor>(supervisor_), caf::actor_cast<caf::actor>(broadcaster_),
+                    caf::actor_cast<caf::actor>(persister_)})
       self_->send_exit(a, caf::exit_reason::user_shutdown);
   }
 
@@ -132,7 +133,7 @@ private:
   std::shared_ptr<sql::database> db_;
   broadcaster_actor broadcaster_;
   persister_actor persister_;
-  caf::actor supervisor_;
+  supervisor_actor supervisor_;
   int64_t seq_ = 0;
 };
 

@@ -72,7 +72,8 @@ std::vector<session_report> run_stored(const std::string& db_path, const std::ve
              [&](caf::error& e) { ADD_FAILURE() << "await: " << system.render(e); });
   self->request(writer, timeout, flush_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
-  for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer)})
+  for (auto& a : {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(broadcaster),
+                  caf::actor_cast<caf::actor>(writer)})
     self->send_exit(a, caf::exit_reason::user_shutdown);
   return reports;
 }

@@ -8,11 +8,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
+#include "actors/handles.hpp"
 #include "actors/messages.hpp"
 #include "store/migrations.hpp"
 #include "actors/session_activity.hpp"
@@ -46,9 +48,27 @@ inline caf::result<session_summary> command_answer(int64_t id, session_status st
   return make_error(session_errc::unknown_session, "no session " + std::to_string(id));
 }
 
-/// The stand-in supervisor.
-inline caf::behavior fake_supervisor(caf::event_based_actor*) {
+/// The stand-in supervisor: a `supervisor_actor`, so its protocol is the real one (a form the
+/// supervisor gains or changes does not compile here until the stand-in follows). What the web
+/// layer never sends (the run-wide messages, what trackers and engines report, the timers, the
+/// questions for diagnostics) is taken and ignored, or answered with `sec::unexpected_message`.
+inline supervisor_actor::behavior_type fake_supervisor(supervisor_actor::pointer) {
+  auto not_asked = [] { return caf::make_error(caf::sec::unexpected_message); };
   return {
+    [](const run_warmups&) {},
+    [not_asked](start_atom) -> caf::result<ok_atom> { return not_asked(); },
+    [](stop_atom) {},
+    [not_asked](await_atom) -> caf::result<std::vector<session_report>> { return not_asked(); },
+    [](const session_report&) {},
+    [](const session_summary&) {},
+    [](const session_activity&) {},
+    [](indicators_atom, int64_t, const indicator_history&) {},
+    [not_asked](status_atom) -> caf::result<std::vector<session_summary>> { return not_asked(); },
+    [not_asked](status_atom, int64_t) -> caf::result<session_summary> { return not_asked(); },
+    [not_asked](watch_atom, const caf::actor&) -> caf::result<std::vector<session_summary>> { return not_asked(); },
+    [not_asked](caf::get_atom, int64_t) -> caf::result<indicator_engine_actor> { return not_asked(); },
+    [](settle_atom) {},
+    [](restart_atom, int64_t, int64_t) {},
     [](create_atom, session_config& c) -> caf::result<session_summary> {
       auto s = summary_of(7, session_status::running);
       s.name = c.name;
@@ -58,7 +78,7 @@ inline caf::behavior fake_supervisor(caf::event_based_actor*) {
     [](pause_atom, int64_t id) { return command_answer(id, session_status::paused); },
     [](resume_atom, int64_t id) { return command_answer(id, session_status::running); },
     [](stop_atom, int64_t id, bool) { return command_answer(id, session_status::stopped); },
-    [](watch_atom, caf::actor&, activity_atom) { return std::vector<session_summary>{}; }, // the push hub
+    [](watch_atom, const caf::actor&, activity_atom) { return std::vector<session_summary>{}; }, // the push hub
     [](indicators_atom, int64_t, int64_t) { // one 1m bar of one series
       indicator_history h;
       h.timeframe_ms = 60'000;
@@ -70,6 +90,10 @@ inline caf::behavior fake_supervisor(caf::event_based_actor*) {
     },
   };
 }
+
+// Spawned, the stand-in is a `supervisor_actor` (not a handle it merely converts to).
+static_assert(std::is_same<caf::infer_handle_from_fun_t<decltype(&fake_supervisor)>, supervisor_actor>::value,
+              "the stand-in supervisor must have the supervisor's handle");
 
 /// The stand-in broadcaster: BTCUSDT's stats and 1m candles.
 inline caf::behavior fake_broadcaster(caf::event_based_actor*) {
@@ -98,7 +122,7 @@ struct api_service_log {
 };
 
 /// Strategy services that accept every request; `make_session` records it in `log`.
-inline api_services fake_services(caf::actor supervisor, std::shared_ptr<api_service_log> log) {
+inline api_services fake_services(supervisor_actor supervisor, std::shared_ptr<api_service_log> log) {
   api_services s;
   s.supervisor = std::move(supervisor);
   s.validate_strategy = [](const std::string&) { return strategy_check{{}, "x", "BTCUSDT", "1m"}; };
@@ -173,7 +197,7 @@ protected:
   void TearDown() override {
     for (auto& s : servers_)
       s->stop();
-    for (auto& a : {supervisor_, broadcaster_})
+    for (auto& a : {caf::actor_cast<caf::actor>(supervisor_), broadcaster_})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
 
@@ -184,7 +208,7 @@ protected:
 
   caf::actor_system_config cfg_;
   caf::actor_system system_{prepared(cfg_)};
-  caf::actor supervisor_ = system_.spawn(fake_supervisor);
+  supervisor_actor supervisor_ = system_.spawn(fake_supervisor);
   caf::actor broadcaster_ = system_.spawn(fake_broadcaster);
   std::shared_ptr<api_service_log> log_ = std::make_shared<api_service_log>();
   std::vector<std::unique_ptr<api_server>> servers_;

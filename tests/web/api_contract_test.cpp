@@ -112,17 +112,18 @@ TEST_F(ApiContract, EveryAnswerIsDocumentedAndEveryDocumentedStatusIsReached) {
   std::ofstream(broken_o.database) << std::string(4096, 'x');
   auto gone = system_.spawn([](caf::event_based_actor*) -> caf::behavior { return {}; }); // quits at once
   auto silent = system_.spawn(silent_broadcaster);
-  auto& broken = start(broken_o, fake_services(gone, log_), silent);
+  auto& broken = start(broken_o, fake_services(caf::actor_cast<supervisor_actor>(gone), log_), silent);
   api_options slow_o = o;
   slow_o.database = database_with_session();
   auto& slow = start(slow_o, fake_services(supervisor_, log_), silent);
-  // A supervisor that never answers a question about indicator series: 504.
+  // A supervisor that never answers a question about indicator series: 504 (a stand-in that
+  // takes only that question, as the silent broadcaster does; the API asks it nothing else here).
   auto mute = system_.spawn([](caf::event_based_actor*) -> caf::behavior {
     return {[](indicators_atom, int64_t, int64_t) { return caf::delegated<indicator_history>{}; }};
   });
   api_options mute_o = o;
   mute_o.database = database_with_session();
-  auto& muted = start(mute_o, fake_services(mute, log_), silent);
+  auto& muted = start(mute_o, fake_services(caf::actor_cast<supervisor_actor>(mute), log_), silent);
   // A bucket of one request that refills only after hours: every request after the first is 429.
   api_options limited_o = o;
   limited_o.burst = 1;

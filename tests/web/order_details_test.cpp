@@ -110,7 +110,8 @@ void run(const std::string& db_path, const std::vector<session_config>& configs,
       return out.finished.size() == configs.size();
     },
     timeout));
-  for (auto& a : {supervisor, caf::actor_cast<caf::actor>(broadcaster), caf::actor_cast<caf::actor>(writer), watcher})
+  for (auto& a : {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(broadcaster),
+                  caf::actor_cast<caf::actor>(writer), watcher})
     self->send_exit(a, caf::exit_reason::user_shutdown);
 }
 

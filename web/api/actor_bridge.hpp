@@ -31,9 +31,10 @@ using summary_callback = std::function<void(std::optional<session_summary>, caf:
 
 /// Sends `xs...` to `supervisor` as a request (e.g. `pause_atom::value, id`) from a short-lived
 /// helper actor and calls `done` from an actor thread, at the latest after `timeout`. `done`
-/// must not block.
+/// must not block. `xs...` must be a `supervisor_actor` form answered with a `session_summary`
+/// (checked at compile time).
 template <class... Ts>
-void ask_supervisor(caf::actor_system& system, const caf::actor& supervisor, std::chrono::milliseconds timeout,
+void ask_supervisor(caf::actor_system& system, const supervisor_actor& supervisor, std::chrono::milliseconds timeout,
                     summary_callback done, Ts... xs) {
   system.spawn([supervisor, timeout, done = std::move(done), xs...](caf::event_based_actor* self) {
     self->request(supervisor, timeout, xs...)

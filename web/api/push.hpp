@@ -148,6 +148,6 @@ struct push_hub_state {
 /// and unsubscribes on `(unsub_atom, symbol)` (the registry's demand callback sends these), and
 /// turns each `market_batch` into one `market` message. Either actor may be invalid.
 caf::behavior push_hub(caf::stateful_actor<push_hub_state>* self, std::shared_ptr<push_registry> registry,
-                       caf::actor supervisor, broadcaster_actor broadcaster);
+                       supervisor_actor supervisor, broadcaster_actor broadcaster);
 
 } // namespace pt

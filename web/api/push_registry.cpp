@@ -132,7 +132,7 @@ void push_registry::publish_market(const std::string& symbol, push_ptr m) {
 }
 
 caf::behavior push_hub(caf::stateful_actor<push_hub_state>* self, std::shared_ptr<push_registry> registry,
-                       caf::actor supervisor, broadcaster_actor broadcaster) {
+                       supervisor_actor supervisor, broadcaster_actor broadcaster) {
   self->state.registry = std::move(registry);
   self->state.broadcaster = std::move(broadcaster);
   if (supervisor)

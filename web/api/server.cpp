@@ -29,7 +29,7 @@ struct api_server_impl {
   uint16_t port = 0;
   bool stopped = false;
   caf::actor_system& system;
-  caf::actor supervisor;
+  supervisor_actor supervisor;
   broadcaster_actor broadcaster;
   std::shared_ptr<push_registry> registry; ///< WebSocket clients (`GET /api/v1/ws`)
   caf::actor hub;                          ///< feeds `registry`

@@ -92,7 +92,7 @@ struct api_services {
   /// well-formed symbol is taken (no exchange list is known, as in a replay).
   std::function<std::optional<std::string>(const std::string& symbol)> check_symbol;
   /// The session supervisor, for the session commands (invalid: they answer 503).
-  caf::actor supervisor;
+  supervisor_actor supervisor;
 };
 
 struct api_server_impl;
