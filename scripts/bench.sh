@@ -3,8 +3,8 @@
 # commands, Google Benchmark medians for the hot core functions, session throughput and memory
 # (actors against a plain single-threaded loop, measured in the same run), event-to-fill latency
 # at live speed and 10×, the REST API under wrk and WebSocket fan-out, persister throughput, restore
-# of 10,000 sessions after SIGKILL, and
-# each target of issue 8 with met / missed by how much. About 10 minutes on 2 cores.
+# of 10,000 sessions after SIGKILL, memory over a long replay (1,000 sessions, 6.5 weeks of 1m klines), and
+# each target of issue 8 with met / missed by how much. About 13 minutes on 2 cores.
 #
 # Environment: BENCH_SESSIONS (throughput counts, default 1,100,1000,10000), BENCH_REPEAT (runs
 # per throughput row, default 3), BENCH_LATENCY_SECONDS (wall seconds at 1×, default 75),
@@ -33,6 +33,9 @@ persist_cmd="build/papertrader_persist --sessions 1000 --rounds 50 --repeat 3"
 # Restore after SIGKILL: 10,000 sessions on the recording, kill -9 mid-replay, restart on the same
 # database, time until every session has logged its restore (scripts/bench_restore.sh).
 restore_cmd="scripts/bench_restore.sh build"
+# Memory over a long replay: 1,000 sessions through 6.5 weeks of 1m klines, database on
+# (scripts/bench_long_run.sh).
+long_cmd="scripts/bench_long_run.sh --build build"
 
 echo "bench: core functions ($core_cmd)" >&2
 core=$($core_cmd 2>/dev/null | grep -E '_median|^Benchmark|^-' || true)
@@ -58,6 +61,8 @@ echo "bench: persistence ($persist_cmd)" >&2
 persist=$($persist_cmd)
 echo "bench: restore ($restore_cmd)" >&2
 restore=$($restore_cmd)
+echo "bench: long run ($long_cmd)" >&2
+long_run=$($long_cmd)
 elapsed=$(( $(date +%s) - started ))
 
 # -- targets: pick the figures out of the tables ----------------------------------------------
@@ -167,6 +172,17 @@ verdict() { # value target-op limit unit
   echo "(each restored session writes it once its re-fed account is checked against the stored one)."
   echo
   echo "$restore"
+  echo
+  echo "## Long runs: memory over 6.5 weeks of 1m klines"
+  echo
+  echo "\`$long_cmd\` — \`papertrader run\` with 1,000 sessions cycling through the seven example"
+  echo "strategies of timeframe 1m or longer, through 66,087 BTCUSDT 1m klines (2023-03-16 to 2023-05-01)"
+  echo "at full speed, database on. Resident memory sampled every 0.5 s beside the replay's progress"
+  echo "lines (every 5 s, so *20 %* is the first sample at or past it); peak is the kernel's VmHWM;"
+  echo "*total* includes settling (the persister's backlog committed, reports written). What a session"
+  echo "keeps should not grow with its history: peak / 20 % is the measure (issue 17's target ≤ 1.3)."
+  echo
+  echo "$long_run"
   echo
   cat bench/LIMITS.md
 } > "$out"

@@ -281,8 +281,9 @@ TEST_F(WsE2E, CandlesOfARunningSessionWithTheirDecisions) {
     EXPECT_GE(open, last_open); // the broadcaster can close two bars of one bucket (see the report)
     last_open = open;
     EXPECT_GE(std::stod(b["high"].GetString()), std::stod(b["low"].GetString()));
-    if (i + 1 < items.Size()) // only the last may be forming
+    if (i + 1 < items.Size()) { // only the last may be forming
       EXPECT_TRUE(b["closed"].GetBool());
+    }
     for (auto& dec : b["decisions"].GetArray()) {
       EXPECT_GE(dec["ts_event_ms"].GetInt64(), open);
       EXPECT_LE(dec["ts_event_ms"].GetInt64(), open + 9999);
