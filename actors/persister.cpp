@@ -1,5 +1,6 @@
 #include "actors/persister.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -14,6 +15,11 @@ namespace {
 int64_t wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 // Binds ?9..?17 of the order statement: the report's columns, all NULL without a report
@@ -179,6 +185,27 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   }
 }
 
+// The retention, applied while running when its interval has passed (see `persister_with_retention`).
+void prune_if_due(persister_state& st) {
+  if (!st.retention.any())
+    return;
+  int64_t now = std::max<int64_t>(1, steady_ms());
+  if (st.last_prune_wall_ms != 0 && now - st.last_prune_wall_ms < st.prune_interval_ms)
+    return;
+  st.last_prune_wall_ms = now;
+  try {
+    sql::transaction tx(*st.db);
+    auto pruned = prune_history(*st.db, st.retention);
+    tx.commit();
+    if (pruned.equity_points + pruned.decisions > 0)
+      spdlog::info("retention: deleted {} equity point(s) and {} decision(s) past the retention window",
+                   pruned.equity_points, pruned.decisions);
+  } catch (const std::exception& e) {
+    ++st.failures;
+    spdlog::error("persister: applying the retention failed and was rolled back: {}", e.what());
+  }
+}
+
 void commit_pending(persister_actor::stateful_pointer<persister_state> self) {
   auto& st = self->state;
   st.commit_queued = false;
@@ -203,6 +230,7 @@ void commit_pending(persister_actor::stateful_pointer<persister_state> self) {
     for (auto& rp : acks)
       rp.deliver(caf::make_error(caf::sec::runtime_error, std::string("commit failed: ") + e.what()));
   }
+  prune_if_due(st);
 }
 
 // What a restarted session takes up (see `restart_point`), read after everything queued is committed.
@@ -253,7 +281,15 @@ restart_point read_restart_point(sql::database& db, int64_t id) {
 
 persister_actor::behavior_type persister(persister_actor::stateful_pointer<persister_state> self,
                                          std::shared_ptr<sql::database> db) {
+  return persister_with_retention(self, std::move(db), history_retention{}, default_prune_interval_ms);
+}
+
+persister_actor::behavior_type persister_with_retention(persister_actor::stateful_pointer<persister_state> self,
+                                                        std::shared_ptr<sql::database> db,
+                                                        history_retention retention, int64_t prune_interval_ms) {
   self->state.db = std::move(db);
+  self->state.retention = retention;
+  self->state.prune_interval_ms = prune_interval_ms;
   return {
     [self](session_row& row) -> caf::result<int64_t> {
       commit_pending(self); // keep the order of writes

@@ -9,6 +9,7 @@
 
 #include "actors/handles.hpp"
 #include "actors/messages.hpp"
+#include "store/retention.hpp"
 #include "store/sqlite.hpp"
 
 namespace pt {
@@ -23,6 +24,9 @@ struct persister_state {
   int64_t commits = 0;
   int64_t fills_committed = 0;
   int64_t failures = 0;
+  history_retention retention;     ///< applied while running, at most every `prune_interval_ms`
+  int64_t prune_interval_ms = 0;
+  int64_t last_prune_wall_ms = 0;  ///< steady clock, when history was last pruned (0 = never)
   static inline const char* name = "persister";
 };
 
@@ -47,5 +51,18 @@ struct persister_state {
 /// A failed transaction is logged and counted, never thrown out of the handler.
 persister_actor::behavior_type persister(persister_actor::stateful_pointer<persister_state> self,
                                          std::shared_ptr<sql::database> db);
+
+/// How often a running persister applies the retention: once an hour of wall time at most.
+constexpr int64_t default_prune_interval_ms = 3'600'000;
+
+/// The persister, applying `retention` while it runs (the config's `retention:`, which start-up
+/// applies too): after a commit, when `prune_interval_ms` of wall time (steady clock) have passed
+/// since the last pruning (or none was done yet), `prune_history` runs in a transaction of its
+/// own, logged when it deleted rows; a failure is logged and counted like a commit's. So a session
+/// that runs for months keeps a bounded window of equity points and decisions without a restart.
+persister_actor::behavior_type persister_with_retention(persister_actor::stateful_pointer<persister_state> self,
+                                                        std::shared_ptr<sql::database> db,
+                                                        history_retention retention,
+                                                        int64_t prune_interval_ms = default_prune_interval_ms);
 
 } // namespace pt

@@ -78,7 +78,8 @@ struct app_config {
   std::string journal;
   session_defaults defaults;
   /// `retention: {equity_points: 90d, decisions: 90d}`: history older than this, counted back
-  /// from each session's last event, is deleted at start-up; 0 (absent) = kept forever.
+  /// from each session's last event, is deleted at start-up and hourly while running (the
+  /// persister, `persister_with_retention`); 0 (absent) = kept forever.
   int64_t retain_equity_points_ms = 0;
   int64_t retain_decisions_ms = 0;
   api_settings api;                       ///< the REST API server

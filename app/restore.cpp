@@ -11,6 +11,7 @@
 
 #include "wire/fill_settings_json.hpp"
 #include "store/migrations.hpp"
+#include "store/retention.hpp"
 #include "store/sqlite.hpp"
 #include "app/strategy_loader.hpp"
 
@@ -309,21 +310,11 @@ void prune_history(const std::string& database, int64_t equity_points_ms, int64_
     return;
   auto db = open_database(database);
   sql::transaction tx(*db);
-  auto prune = [&](const char* table, int64_t keep_ms) -> int64_t {
-    if (keep_ms <= 0)
-      return 0;
-    sql::statement st(*db, std::string("DELETE FROM ") + table +
-                             " WHERE ts_event_ms < (SELECT s.last_event_ms FROM sessions s WHERE s.session_id = " +
-                             table + ".session_id) - ?1");
-    st.bind(1, keep_ms);
-    st.run();
-    return sqlite3_changes(db->handle());
-  };
-  auto equity = prune("equity_points", equity_points_ms);
-  auto decisions = prune("decisions", decisions_ms);
+  auto pruned = pt::prune_history(*db, history_retention{equity_points_ms, decisions_ms});
   tx.commit();
-  if (equity + decisions > 0)
-    spdlog::info("retention: deleted {} equity point(s) and {} decision(s) from {}", equity, decisions, database);
+  if (pruned.equity_points + pruned.decisions > 0)
+    spdlog::info("retention: deleted {} equity point(s) and {} decision(s) from {}", pruned.equity_points,
+                 pruned.decisions, database);
 }
 
 } // namespace pt

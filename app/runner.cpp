@@ -44,7 +44,8 @@ run_outcome run_sessions(const run_request& request) {
   register_message_types(cfg);
   use_sharing_scheduler(cfg);
   caf::actor_system system{cfg};
-  persister_actor writer = db ? system.spawn(persister, db) : persister_actor{};
+  persister_actor writer =
+    db ? system.spawn(persister_with_retention, db, request.retention, default_prune_interval_ms) : persister_actor{};
   auto broadcaster = system.spawn(market_data_broadcaster);
   auto supervisor = system.spawn(session_supervisor, request.sessions, broadcaster, writer);
   caf::scoped_actor self{system};

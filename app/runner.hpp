@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "store/retention.hpp"
 #include "feeds/replay_feed.hpp"
 #include "app/live_restore.hpp"
 #include "web/api/server.hpp"
@@ -29,6 +30,7 @@ struct run_request {
   std::optional<live_journal_request> journal; ///< with `live`: journal its messages (and restore from it)
   run_warmups warmups;                    ///< history per session, before any market data (may be empty)
   std::string database;     ///< SQLite file; empty = keep nothing (a plain backtest)
+  history_retention retention; ///< the config's `retention:`, applied by the persister while it runs
   bool exit_at_end = true;  ///< false: after the feed ends, keep serving until SIGINT/SIGTERM
   std::optional<api_options> api; ///< the REST API server, started before the feed; none = no API
   api_services services;          ///< its app-side services (the live feed's health is added here)

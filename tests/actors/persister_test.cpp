@@ -158,5 +158,61 @@ TEST_F(Persister, FillSettingsReportsAndReferencePricesRoundTrip) {
   EXPECT_EQ(std::string(m["performance"]["slippage_cost"].GetString()), "2.00000000");
 }
 
+// The retention applied while running: after a commit, equity points and decisions older than
+// the window (counted back from the session's last event) are gone; the rest and the fills stay.
+TEST_F(Persister, AppliesTheRetentionWhileRunning) {
+  auto db_path = in_dir("pt.db");
+  std::shared_ptr<sql::database> db = open_database(db_path);
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  caf::actor_system system{cfg};
+  // An interval of 0: every commit prunes (an hour by default).
+  auto p = system.spawn(persister_with_retention, db, history_retention{1'000, 2'000}, int64_t{0});
+  caf::scoped_actor self{system};
+  session_row row;
+  row.name = "s";
+  row.strategy_name = "st";
+  row.symbol = "BTCUSDT";
+  row.initial_cash_raw = money::from_units(1'000).raw();
+  int64_t id = 0;
+  self->request(p, timeout, row).receive([&](int64_t i) { id = i; },
+                                          [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  ASSERT_GT(id, 0);
+  auto count = [&](const char* table) {
+    sql::database reader(db_path, true);
+    sql::statement st(reader, std::string("SELECT COUNT(*), COALESCE(MIN(ts_event_ms), -1) FROM ") + table);
+    EXPECT_TRUE(st.step());
+    return std::make_pair(st.column_int(0), st.column_int(1));
+  };
+  auto store = [&](int64_t from_ms, int64_t to_ms) { // a point and a decision every 500 ms, the account at to_ms
+    persist_batch b;
+    b.session_id = id;
+    for (int64_t t = from_ms; t <= to_ms; t += 500) {
+      equity_point e;
+      e.ts_event_ms = t;
+      e.equity = money::from_units(1'000);
+      b.equity.push_back(e);
+      decision d;
+      d.ts_event_ms = t;
+      d.rule = "entry";
+      b.decisions.push_back(d);
+    }
+    b.account.cash = money::from_units(1'000);
+    b.account.ts_event_ms = to_ms;
+    self->request(p, timeout, await_atom::value, b)
+      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+    // The pruning follows the commit in the same handler: a flush is answered after it.
+    self->request(p, timeout, flush_atom::value)
+      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  };
+  store(0, 3'000); // last event 3000: points before 2000 and decisions before 1000 go
+  EXPECT_EQ(count("equity_points"), std::make_pair(int64_t{3}, int64_t{2'000}));
+  EXPECT_EQ(count("decisions"), std::make_pair(int64_t{5}, int64_t{1'000}));
+  store(3'500, 10'000); // the window moves with the market clock
+  EXPECT_EQ(count("equity_points"), std::make_pair(int64_t{3}, int64_t{9'000}));
+  EXPECT_EQ(count("decisions"), std::make_pair(int64_t{5}, int64_t{8'000}));
+  self->send_exit(p, caf::exit_reason::user_shutdown);
+}
+
 } // namespace
 } // namespace pt::test
