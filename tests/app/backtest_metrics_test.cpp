@@ -7,54 +7,18 @@
 
 #include <gtest/gtest.h>
 
-#include "feeds/market_file.hpp"
-#include "app/strategy_loader.hpp"
-#include "core/metrics/equity_curve.hpp"
 #include "core/metrics/performance_metrics.hpp"
-#include "core/session/session_runner.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/hourly_backtest.hpp"
 
 namespace pt::test {
 namespace {
 
-constexpr int64_t hour = 3'600'000;
+constexpr int64_t hour = backtest_hour_ms;
 
-struct backtest {
-  session_config cfg;
-  std::vector<equity_point> equity;
-  std::vector<fill> fills;
-  double curve_max_drawdown = 0;
-  int64_t last_ms = 0;
-  price last_mark;
-};
-
-backtest run_backtest() {
-  backtest bt;
-  bt.cfg.name = "ema";
-  bt.cfg.symbol = "BTCUSDT";
-  bt.cfg.strategy = load_strategy_file(source_file("config/strategies/ema_crossover.yaml")).spec;
-  bt.cfg.execution.slippage_bps = bps::from_units(3);
-  bt.cfg.equity_interval_ms = hour;
-  session_runner runner(bt.cfg);
-  equity_curve curve(bt.cfg.equity_interval_ms);
-  market_file_source src(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"));
-  std::string symbol;
-  market_event ev;
-  size_t fills_seen = 0;
-  for (int n = 0; n < 3000 && src.next(symbol, ev); ++n) {
-    runner.on_event(ev);
-    bool filled = runner.output().fills.size() != fills_seen;
-    fills_seen = runner.output().fills.size();
-    if (auto mark = runner.exchange().market().mark()) {
-      if (auto p = curve.on_mark(ev.ts_event_ms, runner.exchange().account(), *mark, filled))
-        bt.equity.push_back(*p);
-      bt.last_mark = *mark;
-    }
-    bt.last_ms = ev.ts_event_ms;
-  }
-  bt.fills = runner.output().fills;
-  bt.curve_max_drawdown = curve.max_drawdown();
-  return bt;
+// The run's fills, sampled curve and final mark (tests/support/hourly_backtest.hpp).
+hourly_backtest run_backtest() {
+  return run_hourly_backtest(3000, [](const std::vector<fill>&, const std::optional<equity_point>&,
+                                      const hourly_backtest&) {});
 }
 
 TEST(BacktestMetrics, RealBacktestIsConsistentWithItsFills) {

@@ -12,11 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "app/strategy_loader.hpp"
-#include "core/session/session_runner.hpp"
-#include "feeds/market_file.hpp"
 #include "tests/support/builders.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/hourly_backtest.hpp"
 
 namespace pt::test {
 namespace oracle {
@@ -356,7 +353,7 @@ std::optional<performance_metrics> two_pass_performance(const metrics_input& in,
 
 namespace {
 
-constexpr int64_t hour = 3'600'000;
+constexpr int64_t hour = backtest_hour_ms;
 
 // Every figure equal: money, counts and the one-pass sums exactly; the standard deviation (Welford
 // against two passes) and what is derived from it to a relative 1e-9.
@@ -427,49 +424,7 @@ void expect_same(const performance_metrics& got, const performance_metrics& want
   }
 }
 
-// A real run: the EMA crossover on 3,000 hourly BTCUSDT bars, its equity sampled hourly, each
-// event's fills and point handed to `on_step(fills, point, ts, mark)` as a session would.
-struct recorded_run {
-  session_config cfg;
-  std::vector<fill> fills;
-  std::vector<equity_point> equity;
-  int64_t last_ms = 0;
-  price last_mark;
-};
-
-template <class OnStep>
-recorded_run run_real(int bars, OnStep on_step) {
-  recorded_run run;
-  run.cfg.name = "ema";
-  run.cfg.symbol = "BTCUSDT";
-  run.cfg.strategy = load_strategy_file(source_file("config/strategies/ema_crossover.yaml")).spec;
-  run.cfg.execution.slippage_bps = bps::from_units(3);
-  run.cfg.equity_interval_ms = hour;
-  session_runner runner(run.cfg);
-  equity_curve curve(run.cfg.equity_interval_ms);
-  market_file_source src(shared_data("klines/spot-1h/BTCUSDT-1h-2022-01-01_2026-04-30.csv.gz"));
-  std::string symbol;
-  market_event ev;
-  for (int n = 0; n < bars && src.next(symbol, ev); ++n) {
-    runner.on_event(ev);
-    size_t before = run.fills.size();
-    const auto& all = runner.output().fills;
-    run.fills.insert(run.fills.end(), all.begin() + static_cast<std::ptrdiff_t>(before), all.end());
-    std::vector<fill> new_fills(run.fills.begin() + static_cast<std::ptrdiff_t>(before), run.fills.end());
-    std::optional<equity_point> point;
-    if (auto mark = runner.exchange().market().mark()) {
-      point = curve.on_mark(ev.ts_event_ms, runner.exchange().account(), *mark, !new_fills.empty());
-      if (point)
-        run.equity.push_back(*point);
-      run.last_mark = *mark;
-    }
-    run.last_ms = ev.ts_event_ms;
-    on_step(new_fills, point, run);
-  }
-  return run;
-}
-
-metrics_input input_of(const recorded_run& run) {
+metrics_input input_of(const hourly_backtest& run) {
   metrics_input in;
   in.initial_cash = run.cfg.initial_cash;
   in.equity = run.equity;
@@ -484,8 +439,8 @@ metrics_input input_of(const recorded_run& run) {
 TEST(RunningPerformance, RealBacktestEqualsTheTwoPassComputationAtEveryMoment) {
   std::optional<running_performance> running;
   int steps = 0, compared = 0;
-  auto run = run_real(3000, [&](const std::vector<fill>& fills, const std::optional<equity_point>& point,
-                                const recorded_run& so_far) {
+  auto run = run_hourly_backtest(3000, [&](const std::vector<fill>& fills, const std::optional<equity_point>& point,
+                                const hourly_backtest& so_far) {
     if (!running)
       running.emplace(so_far.cfg.initial_cash, hour, so_far.cfg.execution.slippage_bps);
     for (auto& f : fills)
