@@ -10,6 +10,7 @@
 #include "actors/fill_latency.hpp"
 #include "actors/session_activity.hpp"
 #include "actors/session_stage.hpp"
+#include "core/metrics/performance_feed.hpp"
 
 namespace pt {
 
@@ -18,22 +19,6 @@ namespace {
 int64_t wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-// The batch's fills (replayed ones first) and equity points into `perf`, merged in event-time order.
-void feed_performance(running_performance& perf, const session_batch& b) {
-  size_t p = 0;
-  auto fill_up_to = [&](const fill& f) {
-    while (p < b.equity.size() && b.equity[p].ts_event_ms <= f.ts_event_ms)
-      perf.on_equity(b.equity[p++]);
-    perf.on_fill(f);
-  };
-  for (auto& f : b.replayed_fills)
-    fill_up_to(f);
-  for (auto& f : b.fills)
-    fill_up_to(f);
-  while (p < b.equity.size())
-    perf.on_equity(b.equity[p++]);
 }
 
 } // namespace
@@ -74,8 +59,7 @@ position_tracker_actor::behavior_type position_tracker(position_tracker_actor::s
     const auto& rs = cfg.start;
     r.events = rs.events;
     r.fills = rs.fills;
-    for (auto& f : rs.fills)
-      r.performance.on_fill(f);
+    feed_in_time_order(r.performance, rs.fills, {});
     r.max_drawdown = rs.max_drawdown;
     r.final.set_figures(rs.account);
     r.final.equity = rs.account.cash; // valued once a price is known
@@ -124,7 +108,9 @@ position_tracker_actor::behavior_type position_tracker(position_tracker_actor::s
       r.fills.insert(r.fills.end(), b.replayed_fills.begin(), b.replayed_fills.end());
       r.fills.insert(r.fills.end(), b.fills.begin(), b.fills.end());
       r.decisions.insert(r.decisions.end(), b.decisions.begin(), b.decisions.end());
-      feed_performance(r.performance, b);
+      // Replayed fills (from before a restore's cut, whose points are dropped) first, then the batch's.
+      feed_in_time_order(r.performance, b.replayed_fills, {});
+      feed_in_time_order(r.performance, b.fills, b.equity);
       r.final = b.account;
       r.max_drawdown = std::max(b.max_drawdown, cfg.start.max_drawdown);
       bool refeeding = cfg.start.refeeding(r.events);
