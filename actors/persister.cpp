@@ -190,16 +190,18 @@ void prune_if_due(persister_state& st) {
   if (!st.retention.any())
     return;
   int64_t now = std::max<int64_t>(1, steady_ms());
-  if (st.last_prune_wall_ms != 0 && now - st.last_prune_wall_ms < st.prune_interval_ms)
+  bool wall_due = st.last_prune_wall_ms == 0 || now - st.last_prune_wall_ms >= st.prune_interval_ms;
+  bool market_due = st.latest_event_ms - st.last_prune_event_ms >= st.retention.shortest_window_ms() / 4;
+  if (!wall_due && !market_due)
     return;
   st.last_prune_wall_ms = now;
+  st.last_prune_event_ms = st.latest_event_ms;
   try {
     sql::transaction tx(*st.db);
     auto pruned = prune_history(*st.db, st.retention);
     tx.commit();
-    if (pruned.equity_points + pruned.decisions > 0)
-      spdlog::info("retention: deleted {} equity point(s) and {} decision(s) past the retention window",
-                   pruned.equity_points, pruned.decisions);
+    if (pruned.any())
+      spdlog::info("retention: {}", describe(pruned));
   } catch (const std::exception& e) {
     ++st.failures;
     spdlog::error("persister: applying the retention failed and was rolled back: {}", e.what());
@@ -220,8 +222,11 @@ void commit_pending(persister_actor::stateful_pointer<persister_state> self) {
     write_batches(*st.db, batches);
     tx.commit();
     ++st.commits;
-    for (auto& b : batches)
+    for (auto& b : batches) {
       st.fills_committed += static_cast<int64_t>(b.fills.size());
+      if (b.has_account)
+        st.latest_event_ms = std::max(st.latest_event_ms, b.account.ts_event_ms);
+    }
     for (auto& rp : acks)
       rp.deliver(ok_atom::value);
   } catch (const std::exception& e) {

@@ -27,6 +27,8 @@ struct persister_state {
   history_retention retention;     ///< applied while running, at most every `prune_interval_ms`
   int64_t prune_interval_ms = 0;
   int64_t last_prune_wall_ms = 0;  ///< steady clock, when history was last pruned (0 = never)
+  int64_t latest_event_ms = 0;     ///< the latest account event time written (market clock)
+  int64_t last_prune_event_ms = 0; ///< `latest_event_ms` when history was last pruned
   static inline const char* name = "persister";
 };
 
@@ -57,9 +59,11 @@ constexpr int64_t default_prune_interval_ms = 3'600'000;
 
 /// The persister, applying `retention` while it runs (the config's `retention:`, which start-up
 /// applies too): after a commit, when `prune_interval_ms` of wall time (steady clock) have passed
-/// since the last pruning (or none was done yet), `prune_history` runs in a transaction of its
-/// own, logged when it deleted rows; a failure is logged and counted like a commit's. So a session
-/// that runs for months keeps a bounded window of equity points and decisions without a restart.
+/// since the last pruning (or none was done yet), or the market clock of the accounts written has
+/// moved a quarter of the retention's shortest window since then (a replay at full speed covers
+/// weeks in minutes), `prune_history` runs in a transaction of its own, logged when it changed
+/// rows; a failure is logged and counted like a commit's. So a session that runs for months keeps
+/// a bounded window of full-resolution equity points and decisions without a restart.
 persister_actor::behavior_type persister_with_retention(persister_actor::stateful_pointer<persister_state> self,
                                                         std::shared_ptr<sql::database> db,
                                                         history_retention retention,

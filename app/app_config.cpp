@@ -202,20 +202,30 @@ app_config load_app_config(const std::string& path) {
   p.reject_unknown_keys(root, {"database", "feed", "defaults", "retention", "api", "sessions"}, "the config");
   if (auto r = root["retention"]) {
     if (!r.IsMap()) {
-      p.add(r, "retention must be a mapping (equity_points, decisions)");
+      p.add(r, "retention must be a mapping (equity_points, decisions, equity_full_resolution, equity_bucket)");
     } else {
-      p.reject_unknown_keys(r, {"equity_points", "decisions"}, "retention");
+      p.reject_unknown_keys(r, {"equity_points", "decisions", "equity_full_resolution", "equity_bucket"}, "retention");
       for (auto [key, out] : {std::pair{"equity_points", &cfg.retain_equity_points_ms},
-                              std::pair{"decisions", &cfg.retain_decisions_ms}}) {
+                              std::pair{"decisions", &cfg.retain_decisions_ms},
+                              std::pair{"equity_full_resolution", &cfg.equity_full_resolution_ms},
+                              std::pair{"equity_bucket", &cfg.equity_bucket_ms}}) {
         auto n = r[key];
         if (!n)
           continue;
+        bool bucket = std::string_view(key) == "equity_bucket";
+        if (!bucket && n.IsScalar() && n.Scalar() == "forever") {
+          *out = 0;
+          continue;
+        }
         auto ms = n.IsScalar() ? parse_timeframe_ms(n.Scalar()) : std::nullopt;
         if (!ms)
-          p.add(n, std::string("retention.") + key + " must look like 12h, 30d or 8w");
+          p.add(n, std::string("retention.") + key + (bucket ? " must look like 1m, 15m or 1h"
+                                                               : " must look like 12h, 30d or 8w, or be forever"));
         else
           *out = *ms;
       }
+      if (cfg.equity_full_resolution_ms > 0 && cfg.equity_bucket_ms > cfg.equity_full_resolution_ms)
+        p.add(r, "retention.equity_bucket must not be longer than retention.equity_full_resolution");
     }
   }
   if (auto api = root["api"])

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/session/session_types.hpp"
+#include "store/retention.hpp"
 
 namespace pt {
 
@@ -60,7 +61,8 @@ struct api_settings {
 ///            fill_profile: realistic,        # or optimistic / pessimistic (docs/execution.md)
 ///            fill: {submit_latency_ms: [20, 80], queue_factor_pct: 120, seed: 7},  # profile overrides
 ///            restart: {max_restarts: 3, backoff_ms: 1000, max_backoff_ms: 60000}}  # default: no restarts
-/// retention: {equity_points: 90d, decisions: 90d}   # absent = keep forever
+/// retention: {equity_points: 90d, decisions: 90d,    # absent = keep forever
+///             equity_full_resolution: 7d, equity_bucket: 1h}  # the defaults: older points → hourly OHLC
 /// sessions:
 ///   - {name: btc-ema, strategy: strategies/ema_crossover.yaml, symbol: BTCUSDT, initial_cash: 5000,
 ///      fill: {fill_on_touch: true}}   # on top of the defaults' `fill:`, field by field
@@ -82,6 +84,15 @@ struct app_config {
   /// persister, `persister_with_retention`); 0 (absent) = kept forever.
   int64_t retain_equity_points_ms = 0;
   int64_t retain_decisions_ms = 0;
+  /// `retention.equity_full_resolution` (default 7d; `forever` = 0): equity points older than
+  /// this, counted back from each session's last event, are downsampled into buckets of
+  /// `retention.equity_bucket` (default 1h): OHLC of equity, exact for max drawdown.
+  int64_t equity_full_resolution_ms = 7 * 86'400'000LL;
+  int64_t equity_bucket_ms = 3'600'000;
+  /// The retention above, as the store applies it.
+  history_retention retention() const {
+    return {retain_equity_points_ms, retain_decisions_ms, equity_full_resolution_ms, equity_bucket_ms};
+  }
   api_settings api;                       ///< the REST API server
   std::vector<session_config> sessions;   ///< ids not assigned yet
 };

@@ -305,16 +305,15 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
   return plan;
 }
 
-void prune_history(const std::string& database, int64_t equity_points_ms, int64_t decisions_ms) {
-  if (database.empty() || !std::filesystem::exists(database) || (equity_points_ms <= 0 && decisions_ms <= 0))
+void prune_history(const std::string& database, const history_retention& retention) {
+  if (database.empty() || !std::filesystem::exists(database) || !retention.any())
     return;
   auto db = open_database(database);
   sql::transaction tx(*db);
-  auto pruned = pt::prune_history(*db, history_retention{equity_points_ms, decisions_ms});
+  auto pruned = pt::prune_history(*db, retention);
   tx.commit();
-  if (pruned.equity_points + pruned.decisions > 0)
-    spdlog::info("retention: deleted {} equity point(s) and {} decision(s) from {}", pruned.equity_points,
-                 pruned.decisions, database);
+  if (pruned.any())
+    spdlog::info("retention: {} in {}", describe(pruned), database);
 }
 
 } // namespace pt

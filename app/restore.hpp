@@ -58,10 +58,11 @@ restore_plan restore_sessions(const std::string& database, std::vector<session_c
 /// `restore_sessions` with built-in defaults for sessions created over the API.
 restore_plan restore_sessions(const std::string& database, std::vector<session_config>& sessions);
 
-/// Deletes, from the database at `database` (nothing happens if the file does not exist), the
-/// equity points older than `equity_points_ms` and the decisions older than `decisions_ms`,
-/// counted back from each session's latest event time (`sessions.last_event_ms`); 0 keeps them
-/// all. Logs how many rows went. Fills, orders and accounts are never pruned. Throws `sql::error`.
-void prune_history(const std::string& database, int64_t equity_points_ms, int64_t decisions_ms);
+/// Applies `retention` (`pt::prune_history`) to the database at `database` in one transaction
+/// (nothing happens if the file does not exist): downsamples equity points past the
+/// full-resolution window, deletes equity and decisions past theirs, counted back from each
+/// session's latest event time (`sessions.last_event_ms`). Logs what changed. Fills, orders and
+/// accounts are never pruned. Throws `sql::error`.
+void prune_history(const std::string& database, const history_retention& retention);
 
 } // namespace pt

@@ -78,8 +78,8 @@ int cmd_run(const run_args& args) {
   try {
     // Sessions the database holds as running or paused come back (docs/operations.md, "Restore").
     bool live_feed = req.replay.path.empty() || !args.live_url.empty();
-    prune_history(req.database, cfg.retain_equity_points_ms, cfg.retain_decisions_ms);
-    req.retention = history_retention{cfg.retain_equity_points_ms, cfg.retain_decisions_ms};
+    prune_history(req.database, cfg.retention());
+    req.retention = cfg.retention();
     auto sessions = req.sessions;
     auto plan = restore_sessions(req.database, sessions, cfg.defaults);
     if (!live_feed) {

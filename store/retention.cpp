@@ -1,5 +1,6 @@
 #include "store/retention.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,21 +9,125 @@
 
 namespace pt {
 
+namespace {
+
+constexpr const char* bucket_columns =
+  "bucket_start_ms, bucket_ms, first_ms, last_ms, open_raw, high_raw, low_raw, close_raw, max_drawdown_raw, "
+  "cash_raw, position_qty_raw, mark_price_raw, points";
+
+equity_ohlc bucket_of_row(const sql::statement& st) {
+  equity_ohlc b;
+  b.bucket_start_ms = st.column_int(0);
+  b.bucket_ms = st.column_int(1);
+  b.first_ms = st.column_int(2);
+  b.last_ms = st.column_int(3);
+  b.open = money::from_raw(st.column_int(4));
+  b.high = money::from_raw(st.column_int(5));
+  b.low = money::from_raw(st.column_int(6));
+  b.close = money::from_raw(st.column_int(7));
+  b.max_drawdown_raw = st.column_int(8);
+  b.cash = money::from_raw(st.column_int(9));
+  b.position_qty = quantity::from_raw(st.column_int(10));
+  b.mark = price::from_raw(st.column_int(11));
+  b.points = st.column_int(12);
+  return b;
+}
+
+} // namespace
+
+int64_t history_retention::shortest_window_ms() const {
+  int64_t out = 0;
+  for (int64_t w : {equity_points_ms, decisions_ms, equity_full_ms})
+    if (w > 0 && (out == 0 || w < out))
+      out = w;
+  return out;
+}
+
+std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session_id, int64_t before_ms,
+                                              int64_t bucket_ms) {
+  std::vector<equity_ohlc> buckets;
+  int64_t folded = 0;
+  {
+    sql::statement st(db, "SELECT ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
+                          "FROM equity_points WHERE session_id = ?1 AND ts_event_ms < ?2 "
+                          "ORDER BY ts_event_ms, rowid");
+    st.bind(1, session_id).bind(2, before_ms);
+    while (st.step()) {
+      equity_point p{st.column_int(0), money::from_raw(st.column_int(1)), money::from_raw(st.column_int(2)),
+                     quantity::from_raw(st.column_int(3)), price::from_raw(st.column_int(4))};
+      ++folded;
+      if (!buckets.empty() && buckets.back().bucket_start_ms == equity_ohlc::start_of(p.ts_event_ms, bucket_ms))
+        buckets.back().add(p);
+      else
+        buckets.push_back(equity_ohlc::of(p, bucket_ms));
+    }
+  }
+  if (folded == 0)
+    return {0, 0};
+  sql::statement existing(db, std::string("SELECT ") + bucket_columns +
+                                " FROM equity_buckets WHERE session_id = ?1 AND bucket_start_ms = ?2");
+  sql::statement put(db, std::string("INSERT OR REPLACE INTO equity_buckets (session_id, ") + bucket_columns +
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  for (auto& b : buckets) {
+    existing.bind(1, session_id).bind(2, b.bucket_start_ms);
+    auto out = b;
+    if (existing.step()) {
+      out = bucket_of_row(existing); // earlier points of the same bucket, folded by an earlier pass
+      out.merge(b);
+    }
+    existing.reset();
+    put.bind(1, session_id).bind(2, out.bucket_start_ms).bind(3, out.bucket_ms).bind(4, out.first_ms);
+    put.bind(5, out.last_ms).bind(6, out.open.raw()).bind(7, out.high.raw()).bind(8, out.low.raw());
+    put.bind(9, out.close.raw()).bind(10, out.max_drawdown_raw).bind(11, out.cash.raw());
+    put.bind(12, out.position_qty.raw()).bind(13, out.mark.raw()).bind(14, out.points);
+    put.run();
+  }
+  sql::statement del(db, "DELETE FROM equity_points WHERE session_id = ?1 AND ts_event_ms < ?2");
+  del.bind(1, session_id).bind(2, before_ms);
+  del.run();
+  return {folded, static_cast<int64_t>(buckets.size())};
+}
+
+std::vector<equity_ohlc> read_equity_buckets(sql::database& db, int64_t session_id, int64_t from_ms, int64_t limit) {
+  std::vector<equity_ohlc> out;
+  sql::statement st(db, std::string("SELECT ") + bucket_columns +
+                          " FROM equity_buckets WHERE session_id = ?1 AND bucket_start_ms >= ?2 "
+                          "ORDER BY bucket_start_ms LIMIT ?3");
+  st.bind(1, session_id).bind(2, from_ms).bind(3, limit);
+  while (st.step())
+    out.push_back(bucket_of_row(st));
+  return out;
+}
+
+std::string describe(const pruned_rows& p) {
+  return "downsampled " + std::to_string(p.downsampled_points) + " equity point(s) into " +
+         std::to_string(p.buckets_written) + " bucket(s); deleted " + std::to_string(p.equity_points) +
+         " equity point(s), " + std::to_string(p.equity_buckets) + " equity bucket(s) and " +
+         std::to_string(p.decisions) + " decision(s) past the retention window";
+}
+
 pruned_rows prune_history(sql::database& db, const history_retention& r) {
   pruned_rows out;
   if (!r.any())
     return out;
   std::vector<std::pair<int64_t, int64_t>> sessions; // id, last event
   {
-    sql::statement st(db, "SELECT session_id, last_event_ms FROM sessions");
+    sql::statement st(db, "SELECT session_id, last_event_ms FROM sessions WHERE last_event_ms > 0");
     while (st.step())
       sessions.emplace_back(st.column_int(0), st.column_int(1));
   }
-  auto prune = [&](const char* table, int64_t keep_ms) -> int64_t {
+  if (r.equity_full_ms > 0 && r.equity_bucket_ms > 0)
+    for (auto& [id, last_ms] : sessions) {
+      auto [folded, written] =
+        downsample_equity(db, id, equity_ohlc::start_of(last_ms - r.equity_full_ms, r.equity_bucket_ms), r.equity_bucket_ms);
+      out.downsampled_points += folded;
+      out.buckets_written += written;
+    }
+  auto prune = [&](const char* table, const char* time_column, int64_t keep_ms) -> int64_t {
     if (keep_ms <= 0)
       return 0;
     int64_t deleted = 0;
-    sql::statement st(db, std::string("DELETE FROM ") + table + " WHERE session_id = ?1 AND ts_event_ms < ?2");
+    sql::statement st(db, std::string("DELETE FROM ") + table + " WHERE session_id = ?1 AND " + time_column + " < ?2");
     for (auto& [id, last_ms] : sessions) {
       st.bind(1, id).bind(2, last_ms - keep_ms);
       st.run();
@@ -31,8 +136,9 @@ pruned_rows prune_history(sql::database& db, const history_retention& r) {
     }
     return deleted;
   };
-  out.equity_points = prune("equity_points", r.equity_points_ms);
-  out.decisions = prune("decisions", r.decisions_ms);
+  out.equity_points = prune("equity_points", "ts_event_ms", r.equity_points_ms);
+  out.equity_buckets = prune("equity_buckets", "last_ms", r.equity_points_ms);
+  out.decisions = prune("decisions", "ts_event_ms", r.decisions_ms);
   return out;
 }
 

@@ -214,5 +214,62 @@ TEST_F(Persister, AppliesTheRetentionWhileRunning) {
   self->send_exit(p, caf::exit_reason::user_shutdown);
 }
 
+// A replay at full speed covers weeks of market time in minutes: with an hour of wall time between
+// prunings, the persister still downsamples once the market clock has moved a quarter of the
+// shortest window, and not on every commit before that.
+TEST_F(Persister, DownsamplesAsTheMarketClockMovesNotOnlyHourly) {
+  auto db_path = in_dir("pt.db");
+  std::shared_ptr<sql::database> db = open_database(db_path);
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  caf::actor_system system{cfg};
+  history_retention r;
+  r.equity_full_ms = 8'000; // a quarter: 2 s of market time
+  r.equity_bucket_ms = 1'000;
+  auto p = system.spawn(persister_with_retention, db, r, default_prune_interval_ms);
+  caf::scoped_actor self{system};
+  session_row row;
+  row.name = "s";
+  row.strategy_name = "st";
+  row.symbol = "BTCUSDT";
+  row.initial_cash_raw = money::from_units(1'000).raw();
+  int64_t id = 0;
+  self->request(p, timeout, row).receive([&](int64_t i) { id = i; },
+                                          [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  ASSERT_GT(id, 0);
+  auto count = [&](const char* sql) {
+    sql::database reader(db_path, true);
+    sql::statement st(reader, sql);
+    EXPECT_TRUE(st.step());
+    return st.column_int(0);
+  };
+  auto store = [&](int64_t from_ms, int64_t to_ms) { // a point every 100 ms, the account at to_ms
+    persist_batch b;
+    b.session_id = id;
+    for (int64_t t = from_ms; t <= to_ms; t += 100) {
+      equity_point e;
+      e.ts_event_ms = t;
+      e.equity = money::from_units(1'000 - t / 1'000);
+      b.equity.push_back(e);
+    }
+    b.account.cash = money::from_units(1'000);
+    b.account.ts_event_ms = to_ms;
+    self->request(p, timeout, await_atom::value, b)
+      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+    self->request(p, timeout, flush_atom::value)
+      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  };
+  store(0, 10'000); // the first commit prunes: points before 2 s go into buckets 0 and 1
+  EXPECT_EQ(count("SELECT COUNT(*) FROM equity_buckets"), 2);
+  EXPECT_EQ(count("SELECT MIN(ts_event_ms) FROM equity_points"), 2'000);
+  store(10'100, 11'900); // 1.9 s later: not due yet
+  EXPECT_EQ(count("SELECT COUNT(*) FROM equity_buckets"), 2);
+  store(12'000, 12'000); // 2 s after the last pruning: due, points before 4 s go
+  EXPECT_EQ(count("SELECT COUNT(*) FROM equity_buckets"), 4);
+  EXPECT_EQ(count("SELECT MIN(ts_event_ms) FROM equity_points"), 4'000);
+  EXPECT_EQ(count("SELECT SUM(points) FROM equity_buckets"), 40);
+  self->send_exit(p, caf::exit_reason::user_shutdown);
+}
+
 } // namespace
 } // namespace pt::test

@@ -179,8 +179,25 @@ TEST_F(AppConfigTemp, RetentionIsForeverUnlessGiven) {
   auto some = load_app_config(write("config.yaml", "retention: {equity_points: 30d, decisions: 2w}\n"));
   EXPECT_EQ(some.retain_equity_points_ms, 30LL * 86'400'000);
   EXPECT_EQ(some.retain_decisions_ms, 14LL * 86'400'000);
-  expect_problems("retention:\n  equity_points: forever\n",
-                  {{"2:18", "retention.equity_points must look like 12h, 30d or 8w"}});
+  EXPECT_EQ(load_app_config(write("config.yaml", "retention: {equity_points: forever}\n")).retain_equity_points_ms, 0);
+  expect_problems("retention:\n  equity_points: soon\n",
+                  {{"2:18", "retention.equity_points must look like 12h, 30d or 8w, or be forever"}});
+}
+
+TEST_F(AppConfigTemp, EquityPointsPastAWeekAreDownsampledHourlyUnlessGiven) {
+  auto none = load_app_config(write("config.yaml", "database: a.db\n"));
+  EXPECT_EQ(none.equity_full_resolution_ms, 7LL * 86'400'000);
+  EXPECT_EQ(none.equity_bucket_ms, 3'600'000);
+  EXPECT_EQ(none.retention().equity_full_ms, 7LL * 86'400'000);
+  auto some = load_app_config(write("config.yaml", "retention: {equity_full_resolution: 2d, equity_bucket: 15m}\n"));
+  EXPECT_EQ(some.retention().equity_full_ms, 2LL * 86'400'000);
+  EXPECT_EQ(some.retention().equity_bucket_ms, 900'000);
+  EXPECT_EQ(load_app_config(write("config.yaml", "retention: {equity_full_resolution: forever}\n")).retention().equity_full_ms,
+            0);
+  expect_problems("retention:\n  equity_bucket: forever\n",
+                  {{"2:18", "retention.equity_bucket must look like 1m, 15m or 1h"}});
+  expect_problems("retention:\n  equity_full_resolution: 1h\n  equity_bucket: 1d\n",
+                  {{"2:3", "retention.equity_bucket must not be longer than retention.equity_full_resolution"}});
 }
 
 TEST_F(AppConfigTemp, WarmupIsOnUnlessTheFeedSaysNo) {

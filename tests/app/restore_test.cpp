@@ -262,13 +262,13 @@ TEST_F(Restore, RetentionDeletesOnlyOldEquityPointsAndDecisionsOfEachSession) {
       }
     }
   }
-  prune_history(db_path, 50'000, 0); // equity points only: 50 s back from each session's last event
+  prune_history(db_path, history_retention{50'000, 0}); // equity points only: 50 s back from each session's last event
   const char* left = "SELECT session_id || ':' || ts_event_ms FROM equity_points ORDER BY session_id, ts_event_ms";
   // a (last event 100 s): 60 s and 99 s stay; b (last event 10 s): all stay.
   EXPECT_EQ(rows(db_path, left, 1),
             (std::vector<std::string>{"1:60000|", "1:99000|", "2:1000|", "2:20000|", "2:60000|", "2:99000|"}));
   EXPECT_EQ(rows(db_path, "SELECT COUNT(*) FROM decisions", 1), std::vector<std::string>{"8|"});
-  prune_history(db_path, 0, 1); // decisions only, all but the last millisecond's
+  prune_history(db_path, history_retention{0, 1}); // decisions only, all but the last millisecond's
   EXPECT_EQ(rows(db_path, "SELECT session_id || ':' || ts_event_ms FROM decisions ORDER BY 1", 1),
             (std::vector<std::string>{"2:20000|", "2:60000|", "2:99000|"})); // b's times are past its last event
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import {fmtCcy, fmtInputs, fmtTime, mulRaw, quoteAsset, toRaw} from "../../web/dashboard/format.js";
-import {equityPoints, mergeEquity} from "../../web/dashboard/state.js";
+import {bucketPoints, equityPoints, mergeEquity} from "../../web/dashboard/state.js";
 import {orderIsOpen, orderOutcomeText, roundTripPnl} from "../../web/dashboard/session.js";
 
 test("equity points of the same second are merged, in time order", () => {
@@ -25,6 +25,21 @@ test("equity points of the same second are merged, in time order", () => {
   // Points stored out of order still come out increasing.
   const shuffled = equityPoints([items[3], items[0], items[2], items[1]]);
   assert.deepEqual(shuffled.map((p) => p.t), [1723161290, 1723161300, 1723161310]);
+});
+
+test("downsampled equity buckets become points at their close, with low, high and inner drawdown", () => {
+  const items = [
+    {bucket_start_ms: 0, last_ms: 3599000, open: "100.00000000", high: "120.00000000", low: "90.00000000",
+     close: "110.00000000", max_drawdown: "0.25000000"},
+    {bucket_start_ms: 3600000, last_ms: 7199000, open: "110.00000000", high: "x", low: "1", close: "1",
+     max_drawdown: "0"},
+    {bucket_start_ms: 7200000, last_ms: 10799000, open: "111.00000000", high: "130.00000000", low: "105.00000000",
+     close: "125.00000000", max_drawdown: "0.01000000"},
+  ];
+  assert.deepEqual(bucketPoints(items), [
+    {t: 3599, v: 110, lo: 90, hi: 120, dd: 0.25},
+    {t: 10799, v: 125, lo: 105, hi: 130, dd: 0.01},
+  ]);
 });
 
 test("money says its currency and groups thousands", () => {

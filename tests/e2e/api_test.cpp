@@ -384,8 +384,9 @@ TEST_F(ApiE2E, OpenApiDocumentIsValid) {
     << "run: npm ci --prefix tests/openapi";
   auto check = run_command("node " + script + " " + file, dir_);
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("valid: 20 paths"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("valid: 21 paths"), std::string::npos) << check.out;
   EXPECT_NE(r.body.find("\"/sessions/{id}/indicators\""), std::string::npos);
+  EXPECT_NE(r.body.find("\"/sessions/{id}/equity/ohlc\""), std::string::npos);
 }
 
 TEST_F(ApiE2E, SessionCommandsReachTheSupervisor) {

@@ -504,7 +504,8 @@ void write_session_metrics_schema(json_out& j) {
   for (const char* f : {"initial_cash", "cash", "equity", "realized_pnl", "unrealized_pnl", "fees", "return",
                         "max_drawdown"})
     write_typed(j, f, metric_kind::decimal, false);
-  write_typed(j, "equity_points", metric_kind::integer, false);
+  for (const char* f : {"equity_points", "equity_buckets", "equity_downsampled_points"})
+    write_typed(j, f, metric_kind::integer, false);
   j.key("performance");
   j.w().StartObject();
   j.str("type", "object").boolean("nullable", true).key("required");

@@ -6,7 +6,7 @@ import {api, apiAll, toast} from "./api.js";
 import {$, el, fmtCcy, fmtDuration, fmtInputs, fmtMoney, fmtPct, fmtQty, fmtRatioPct, fmtSignedCcy, fmtTableTime,
         fmtTime, mulRaw, num, quoteAsset, rawToNumber, signClass, timeframeSeconds, timeframeText, toRaw} from "./format.js";
 import {actionButtons, positionText, sessionReturn, statusBadge} from "./overview.js";
-import {equityPoints, hasEnded, mergeEquity, state} from "./state.js";
+import {bucketPoints, equityPoints, hasEnded, mergeEquity, state} from "./state.js";
 
 const OVERLAY_COLORS = ["#2e86de", "#e67e22", "#8e44ad", "#16a085", "#c0392b", "#7f8c8d"];
 const grouped2 = (v) => v.toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2});
@@ -329,7 +329,15 @@ function drawCurves(page) {
   let peak = -Infinity;
   const initial = num((state.sessions.get(page.id) || {}).initial_cash);
   if (Number.isFinite(initial)) peak = initial;
+  // A downsampled bucket (older than the retention's full-resolution window) is drawn at its
+  // close; its drawdown is the larger of the fall to its low and the fall inside it, so the
+  // deepest drawdown stays on the chart.
   page.ddLine.setData(points.map((p) => {
+    if (p.lo !== undefined) {
+      const fromBefore = peak > 0 ? ((p.lo - peak) / peak) * 100 : 0;
+      peak = Math.max(peak, p.hi);
+      return {time: p.t, value: Math.min(fromBefore, -p.dd * 100)};
+    }
     peak = Math.max(peak, p.v);
     return {time: p.t, value: peak > 0 ? ((p.v - peak) / peak) * 100 : 0};
   }));
@@ -337,11 +345,16 @@ function drawCurves(page) {
   page.charts[2].timeScale().fitContent();
 }
 
-/// The equity history over REST, merged with what pushes brought meanwhile; returns its items.
+/// The equity history over REST (downsampled buckets, then full-resolution points), merged with
+/// what pushes brought meanwhile; returns the full-resolution items.
 async function loadEquity(page) {
-  const items = await apiAll(`/sessions/${page.id}/equity`);
+  const [buckets, items] = await Promise.all([apiAll(`/sessions/${page.id}/equity/ohlc`),
+                                              apiAll(`/sessions/${page.id}/equity`)]);
   if (state.page !== page) return items;
-  state.equity.set(page.id, mergeEquity(equityPoints(items), state.equity.get(page.id) || []));
+  const history = bucketPoints(buckets);
+  const first = history.length ? history[history.length - 1].t : -Infinity;
+  for (const p of equityPoints(items)) if (p.t > first) history.push(p);
+  state.equity.set(page.id, mergeEquity(history, state.equity.get(page.id) || []));
   state.equityLoaded.add(page.id);
   drawCurves(page);
   return items;

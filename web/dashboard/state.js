@@ -44,6 +44,21 @@ export function equityPoints(items) {
   return out;
 }
 
+/// Chart points from `GET /sessions/{id}/equity/ohlc` items: one per bucket at its last point's
+/// second, valued at its close, with `lo`, `hi` and `dd` (the bucket's low, high and inner max
+/// drawdown as a fraction) for the drawdown curve.
+export function bucketPoints(items) {
+  const out = [];
+  for (const b of items) {
+    const v = num(b.close), lo = num(b.low), hi = num(b.high), dd = num(b.max_drawdown);
+    if (![v, lo, hi, dd].every(Number.isFinite)) continue;
+    const t = Math.floor(b.last_ms / 1000);
+    if (out.length && t <= out[out.length - 1].t) continue;
+    out.push({t, v, lo, hi, dd});
+  }
+  return out;
+}
+
 /// The REST history `points` (from `equityPoints`) followed by the pushed points newer than it.
 export function mergeEquity(points, pushed) {
   const list = points.slice();

@@ -205,6 +205,28 @@ api_response query_equity(sql::database& db, int64_t id, const api_request& req)
   });
 }
 
+api_response query_equity_ohlc(sql::database& db, int64_t id, const api_request& req) {
+  page_params p;
+  if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms"}, p))
+    return *bad;
+  if (!session_exists(db, id))
+    return unknown_session(id);
+  // The cursor is the bucket's start: buckets are keyed (session, start), not by row id.
+  sql::statement st(db, "SELECT bucket_start_ms, bucket_ms, first_ms, last_ms, open_raw, high_raw, low_raw, "
+                        "close_raw, max_drawdown_raw, cash_raw, position_qty_raw, mark_price_raw, points "
+                        "FROM equity_buckets WHERE session_id = ?1 AND bucket_start_ms > ?2 AND last_ms >= ?3 "
+                        "AND first_ms <= ?4 ORDER BY bucket_start_ms LIMIT ?5");
+  st.bind(1, id).bind(2, p.after == 0 ? INT64_MIN : p.after).bind(3, p.from_ms).bind(4, p.to_ms).bind(5, p.limit + 1);
+  return write_page(st, id, p.limit, [](json_out& j, const sql::statement& s) {
+    j.i64("bucket_start_ms", s.column_int(0)).i64("bucket_ms", s.column_int(1));
+    j.i64("first_ms", s.column_int(2)).i64("last_ms", s.column_int(3));
+    j.decimal("open", s.column_int(4)).decimal("high", s.column_int(5)).decimal("low", s.column_int(6));
+    j.decimal("close", s.column_int(7)).decimal("max_drawdown", s.column_int(8));
+    j.decimal("cash", s.column_int(9)).decimal("position_qty", s.column_int(10));
+    j.decimal("mark_price", s.column_int(11)).i64("points", s.column_int(12));
+  });
+}
+
 api_response query_decisions(sql::database& db, int64_t id, const api_request& req) {
   page_params p;
   if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms"}, p))

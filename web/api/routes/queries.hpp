@@ -38,6 +38,13 @@ api_response query_fills(sql::database& db, int64_t id, const api_request& req);
 /// `GET /sessions/{id}/equity?after=&limit=&from_ms=&to_ms=`: equity points in time order.
 api_response query_equity(sql::database& db, int64_t id, const api_request& req);
 
+/// `GET /sessions/{id}/equity/ohlc?after=&limit=&from_ms=&to_ms=`: the downsampled equity
+/// buckets (older than the retention's full-resolution window) in time order, each with
+/// `bucket_start_ms`, `bucket_ms`, `first_ms`, `last_ms`, open/high/low/close equity, the max
+/// drawdown inside it, the account at its close and `points`; `after` is a `bucket_start_ms`
+/// (`next_after`), `from_ms`/`to_ms` select buckets overlapping the range.
+api_response query_equity_ohlc(sql::database& db, int64_t id, const api_request& req);
+
 /// `GET /sessions/{id}/decisions?after=&limit=&from_ms=&to_ms=`: the decision log.
 api_response query_decisions(sql::database& db, int64_t id, const api_request& req);
 

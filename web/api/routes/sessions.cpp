@@ -1,4 +1,4 @@
-// The session routes that read the sessions row (and, for max drawdown, equity points).
+// The session routes that read the sessions row (and, for the metrics, equity points and buckets).
 
 #include "web/api/routes/queries.hpp"
 
@@ -10,6 +10,7 @@
 #include "wire/fill_settings_json.hpp"
 #include "core/metrics/performance_metrics.hpp"
 #include "core/session/session_status.hpp"
+#include "store/retention.hpp"
 #include "web/api/json.hpp"
 #include "wire/performance_json.hpp"
 
@@ -231,17 +232,25 @@ api_response query_session_metrics(sql::database& db, int64_t id, const api_requ
     in.end_ms = st.column_int(10);
   if (st.column_int(6) > 0)
     in.end_mark = price::from_raw(st.column_int(6));
-  // Max drawdown: the largest fall from a running peak of the stored equity curve, as a fraction.
+  // Max drawdown: the largest fall from a running peak of the stored equity curve, as a fraction;
+  // exact over the downsampled buckets too (`drawdown_fold`). A bucket stands in the metrics' equity
+  // curve as its close.
+  drawdown_fold dd(initial);
+  int64_t buckets = 0, bucket_points = 0;
+  for (const auto& b : read_equity_buckets(db, id)) {
+    dd.add(b);
+    ++buckets;
+    bucket_points += b.points;
+    in.equity.push_back(b.close_point());
+  }
   sql::statement eq(db, "SELECT ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
                         "FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
   eq.bind(1, id);
-  int64_t peak = initial, max_dd_raw = 0, points = 0;
+  int64_t points = 0;
   while (eq.step()) {
     int64_t e = eq.column_int(1);
     ++points;
-    peak = std::max(peak, e);
-    if (peak > 0)
-      max_dd_raw = std::max(max_dd_raw, mul_div_raw(peak - e, fixed_scale, peak).value_or(0));
+    dd.add(e);
     in.equity.push_back(equity_point{eq.column_int(0), money::from_raw(e), money::from_raw(eq.column_int(2)),
                                      quantity::from_raw(eq.column_int(3)), price::from_raw(eq.column_int(4))});
   }
@@ -291,8 +300,10 @@ api_response query_session_metrics(sql::database& db, int64_t id, const api_requ
     .decimal("unrealized_pnl", unrealized)
     .decimal("fees", st.column_int(5))
     .decimal("return", initial > 0 ? mul_div_raw(equity - initial, fixed_scale, initial).value_or(0) : 0)
-    .decimal("max_drawdown", max_dd_raw)
-    .i64("equity_points", points);
+    .decimal("max_drawdown", dd.max_drawdown_raw())
+    .i64("equity_points", points)
+    .i64("equity_buckets", buckets)
+    .i64("equity_downsampled_points", bucket_points);
   j.key("performance");
   if (perf) {
     write_performance(j.w(), *perf);

@@ -196,8 +196,12 @@ std::vector<api_route> api_routes() {
                "", session_route(query_orders), session_statuses, {"OrderPage"}});
   r.push_back({"GET", "/sessions/{id}/fills", true, false, "A session's fills, by fill id", with({"side"}), "",
                session_route(query_fills), session_statuses, {"FillPage"}});
-  r.push_back({"GET", "/sessions/{id}/equity", true, false, "A session's equity curve", page, "",
+  r.push_back({"GET", "/sessions/{id}/equity", true, false,
+               "A session's equity curve at full resolution (the retention's recent window)", page, "",
                session_route(query_equity), session_statuses});
+  r.push_back({"GET", "/sessions/{id}/equity/ohlc", true, false,
+               "A session's older equity, downsampled: OHLC of equity per bucket", page, "",
+               session_route(query_equity_ohlc), session_statuses});
   r.push_back({"GET", "/sessions/{id}/decisions", true, false, "A session's decision log", page, "",
                session_route(query_decisions), session_statuses});
   r.push_back({"GET", "/sessions/{id}/positions", true, false, "A session's open position", {}, "",
