@@ -48,6 +48,9 @@ std::unique_ptr<sql::database> open_database(const std::string& path) {
       std::filesystem::create_directories(parent);
   }
   auto db = std::make_unique<sql::database>(path);
+  // Pages freed by the retention go back to the file system (`prune_history`); takes effect only
+  // on a database that has no table yet (an older one keeps its pages until a VACUUM).
+  db->exec("PRAGMA auto_vacuum = INCREMENTAL");
   db->exec("PRAGMA journal_mode = WAL");
   db->exec("PRAGMA synchronous = NORMAL");
   db->exec("PRAGMA foreign_keys = ON");

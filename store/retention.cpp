@@ -139,6 +139,12 @@ pruned_rows prune_history(sql::database& db, const history_retention& r) {
   out.equity_points = prune("equity_points", "ts_event_ms", r.equity_points_ms);
   out.equity_buckets = prune("equity_buckets", "last_ms", r.equity_points_ms);
   out.decisions = prune("decisions", "ts_event_ms", r.decisions_ms);
+  // When the free pages pass a quarter of the file (a first pass over weeks of history, a
+  // full-speed replay), they leave it (with `auto_vacuum = INCREMENTAL`, which `open_database`
+  // sets on a new database; a no-op otherwise). Below that, new rows reuse them, so a run that
+  // prunes a little every hour keeps its file size without paying for moving pages.
+  if (out.any() && db.pragma_int("freelist_count") * 4 > db.pragma_int("page_count"))
+    db.exec("PRAGMA incremental_vacuum");
   return out;
 }
 

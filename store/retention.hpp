@@ -45,7 +45,10 @@ std::string describe(const pruned_rows& p);
 /// (`downsample_equity`), then deletes equity points, equity buckets and decisions older than
 /// their windows (`ts_event_ms < last_event_ms − keep`; a bucket by its last point). Each step
 /// is a range of a (session_id, time) index, so the work is the rows touched, not the tables.
-/// Runs in the caller's transaction, if any. Throws `sql::error`.
+/// When rows went and free pages are over a quarter of the file, they are returned to the file
+/// system (`PRAGMA incremental_vacuum`; databases created by `open_database` use incremental
+/// auto-vacuum); below that, later inserts reuse them. Runs in the caller's
+/// transaction, if any. Throws `sql::error`.
 pruned_rows prune_history(sql::database& db, const history_retention& r);
 
 /// Folds one session's equity points with `ts_event_ms < before_ms` into buckets of `bucket_ms`

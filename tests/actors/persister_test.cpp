@@ -160,24 +160,43 @@ TEST_F(Persister, FillSettingsReportsAndReferencePricesRoundTrip) {
 
 // The retention applied while running: after a commit, equity points and decisions older than
 // the window (counted back from the session's last event) are gone; the rest and the fills stay.
+// A persister applying a retention on a fresh database, with one session created through it.
+struct retention_rig {
+  static caf::actor_system_config& with_types(caf::actor_system_config& c) {
+    register_message_types(c);
+    return c;
+  }
+  retention_rig(const std::string& db_path, history_retention r, int64_t prune_interval_ms)
+      : p(system.spawn(persister_with_retention, std::shared_ptr<sql::database>(open_database(db_path)), r,
+                       prune_interval_ms)) {
+    session_row row;
+    row.name = "s";
+    row.strategy_name = "st";
+    row.symbol = "BTCUSDT";
+    row.initial_cash_raw = money::from_units(1'000).raw();
+    self->request(p, timeout, row).receive([&](int64_t i) { id = i; },
+                                            [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  }
+  ~retention_rig() { self->send_exit(p, caf::exit_reason::user_shutdown); }
+  // Commits `b` and waits for what follows the commit in the same handler (the pruning).
+  void commit(const persist_batch& b) {
+    self->request(p, timeout, await_atom::value, b)
+      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+    self->request(p, timeout, flush_atom::value)
+      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+  }
+  caf::actor_system_config cfg;
+  caf::actor_system system{with_types(cfg)};
+  persister_actor p;
+  caf::scoped_actor self{system};
+  int64_t id = 0;
+};
+
 TEST_F(Persister, AppliesTheRetentionWhileRunning) {
   auto db_path = in_dir("pt.db");
-  std::shared_ptr<sql::database> db = open_database(db_path);
-  caf::actor_system_config cfg;
-  register_message_types(cfg);
-  caf::actor_system system{cfg};
   // An interval of 0: every commit prunes (an hour by default).
-  auto p = system.spawn(persister_with_retention, db, history_retention{1'000, 2'000}, int64_t{0});
-  caf::scoped_actor self{system};
-  session_row row;
-  row.name = "s";
-  row.strategy_name = "st";
-  row.symbol = "BTCUSDT";
-  row.initial_cash_raw = money::from_units(1'000).raw();
-  int64_t id = 0;
-  self->request(p, timeout, row).receive([&](int64_t i) { id = i; },
-                                          [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
-  ASSERT_GT(id, 0);
+  retention_rig rig(db_path, history_retention{1'000, 2'000}, 0);
+  ASSERT_GT(rig.id, 0);
   auto count = [&](const char* table) {
     sql::database reader(db_path, true);
     sql::statement st(reader, std::string("SELECT COUNT(*), COALESCE(MIN(ts_event_ms), -1) FROM ") + table);
@@ -186,7 +205,7 @@ TEST_F(Persister, AppliesTheRetentionWhileRunning) {
   };
   auto store = [&](int64_t from_ms, int64_t to_ms) { // a point and a decision every 500 ms, the account at to_ms
     persist_batch b;
-    b.session_id = id;
+    b.session_id = rig.id;
     for (int64_t t = from_ms; t <= to_ms; t += 500) {
       equity_point e;
       e.ts_event_ms = t;
@@ -199,11 +218,7 @@ TEST_F(Persister, AppliesTheRetentionWhileRunning) {
     }
     b.account.cash = money::from_units(1'000);
     b.account.ts_event_ms = to_ms;
-    self->request(p, timeout, await_atom::value, b)
-      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
-    // The pruning follows the commit in the same handler: a flush is answered after it.
-    self->request(p, timeout, flush_atom::value)
-      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+    rig.commit(b);
   };
   store(0, 3'000); // last event 3000: points before 2000 and decisions before 1000 go
   EXPECT_EQ(count("equity_points"), std::make_pair(int64_t{3}, int64_t{2'000}));
@@ -211,7 +226,6 @@ TEST_F(Persister, AppliesTheRetentionWhileRunning) {
   store(3'500, 10'000); // the window moves with the market clock
   EXPECT_EQ(count("equity_points"), std::make_pair(int64_t{3}, int64_t{9'000}));
   EXPECT_EQ(count("decisions"), std::make_pair(int64_t{5}, int64_t{8'000}));
-  self->send_exit(p, caf::exit_reason::user_shutdown);
 }
 
 // A replay at full speed covers weeks of market time in minutes: with an hour of wall time between
@@ -219,24 +233,11 @@ TEST_F(Persister, AppliesTheRetentionWhileRunning) {
 // shortest window, and not on every commit before that.
 TEST_F(Persister, DownsamplesAsTheMarketClockMovesNotOnlyHourly) {
   auto db_path = in_dir("pt.db");
-  std::shared_ptr<sql::database> db = open_database(db_path);
-  caf::actor_system_config cfg;
-  register_message_types(cfg);
-  caf::actor_system system{cfg};
   history_retention r;
   r.equity_full_ms = 8'000; // a quarter: 2 s of market time
   r.equity_bucket_ms = 1'000;
-  auto p = system.spawn(persister_with_retention, db, r, default_prune_interval_ms);
-  caf::scoped_actor self{system};
-  session_row row;
-  row.name = "s";
-  row.strategy_name = "st";
-  row.symbol = "BTCUSDT";
-  row.initial_cash_raw = money::from_units(1'000).raw();
-  int64_t id = 0;
-  self->request(p, timeout, row).receive([&](int64_t i) { id = i; },
-                                          [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
-  ASSERT_GT(id, 0);
+  retention_rig rig(db_path, r, default_prune_interval_ms);
+  ASSERT_GT(rig.id, 0);
   auto count = [&](const char* sql) {
     sql::database reader(db_path, true);
     sql::statement st(reader, sql);
@@ -245,7 +246,7 @@ TEST_F(Persister, DownsamplesAsTheMarketClockMovesNotOnlyHourly) {
   };
   auto store = [&](int64_t from_ms, int64_t to_ms) { // a point every 100 ms, the account at to_ms
     persist_batch b;
-    b.session_id = id;
+    b.session_id = rig.id;
     for (int64_t t = from_ms; t <= to_ms; t += 100) {
       equity_point e;
       e.ts_event_ms = t;
@@ -254,10 +255,7 @@ TEST_F(Persister, DownsamplesAsTheMarketClockMovesNotOnlyHourly) {
     }
     b.account.cash = money::from_units(1'000);
     b.account.ts_event_ms = to_ms;
-    self->request(p, timeout, await_atom::value, b)
-      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
-    self->request(p, timeout, flush_atom::value)
-      .receive([](ok_atom) {}, [&](caf::error& err) { ADD_FAILURE() << system.render(err); });
+    rig.commit(b);
   };
   store(0, 10'000); // the first commit prunes: points before 2 s go into buckets 0 and 1
   EXPECT_EQ(count("SELECT COUNT(*) FROM equity_buckets"), 2);
@@ -268,7 +266,6 @@ TEST_F(Persister, DownsamplesAsTheMarketClockMovesNotOnlyHourly) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM equity_buckets"), 4);
   EXPECT_EQ(count("SELECT MIN(ts_event_ms) FROM equity_points"), 4'000);
   EXPECT_EQ(count("SELECT SUM(points) FROM equity_buckets"), 40);
-  self->send_exit(p, caf::exit_reason::user_shutdown);
 }
 
 } // namespace

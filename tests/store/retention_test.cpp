@@ -80,6 +80,7 @@ TEST_F(Retention, DownsamplingKeepsTheMaxDrawdownExactAndTheRecentWindowWhole) {
   std::string dd_before = before["max_drawdown"].GetString();
   ASSERT_NE(dd_before, "0.00000000");
 
+  int64_t pages_before = db->pragma_int("page_count");
   history_retention r;
   r.equity_full_ms = 30 * day_ms;
   r.equity_bucket_ms = day_ms;
@@ -106,6 +107,11 @@ TEST_F(Retention, DownsamplingKeepsTheMaxDrawdownExactAndTheRecentWindowWhole) {
     EXPECT_EQ(std::string(after["performance"][f].GetString()), std::string(before["performance"][f].GetString()))
       << f;
   EXPECT_EQ(after["performance"]["total_return"].GetDouble(), before["performance"]["total_return"].GetDouble());
+
+  // The deleted points' pages left the file.
+  EXPECT_EQ(db->pragma_int("auto_vacuum"), 2); // incremental
+  EXPECT_EQ(db->pragma_int("freelist_count"), 0);
+  EXPECT_LT(db->pragma_int("page_count"), pages_before * 3 / 4);
 
   // A second pass finds nothing more to do.
   auto again = prune_history(*db, r);
