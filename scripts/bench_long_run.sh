@@ -6,19 +6,26 @@
 # ratio, replay and total wall time, database size. What a session keeps should not grow with its
 # history, so peak RSS should stay close to the RSS at 20 %.
 #
-# Usage: scripts/bench_long_run.sh [--sessions N] [--build DIR]
-#   --smoke   20 sessions: checks that the scenario runs and prints its row.
+# Usage: scripts/bench_long_run.sh [--sessions N] [--build DIR] [--retention YAML] [--keep]
+#   --smoke       20 sessions: checks that the scenario runs and prints its row.
+#   --retention   the config's `retention:` mapping, e.g. '{equity_full_resolution: forever}'
+#                 (default: none given, so the defaults: points past 7 days downsampled hourly).
+#   --keep        keep the run's folder (database, log) and print its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sessions=1000
 build=build
+retention=
+keep=
 while [ $# -gt 0 ]; do
   case "$1" in
     --sessions) sessions=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --smoke) sessions=20; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --retention) retention=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench_long_run: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -30,7 +37,7 @@ dir=$(mktemp -d /tmp/pt-long-run.XXXXXX)
 pid=
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  rm -rf "$dir"
+  if [ -n "$keep" ]; then echo "bench_long_run: kept $dir" >&2; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
 
@@ -38,6 +45,7 @@ strategies=(ema_crossover rsi_mean_reversion ema_pullback_limit bollinger_breako
             volume_profile_breakout grid)
 {
   echo "database: $dir/long.db"
+  [ -n "$retention" ] && echo "retention: $retention"
   echo "defaults: {initial_cash: 10000, taker_fee_bps: 10, slippage_bps: 1, qty_step: 0.00001}"
   echo "sessions:"
   for i in $(seq 1 "$sessions"); do
