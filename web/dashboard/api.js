@@ -46,13 +46,23 @@ export async function api(path, options = {}) {
   return data;
 }
 
+/// The path of one page of a cursor-paginated route: `path`'s own query (its `after`, if any, is
+/// where the first page starts) with `limit=1000`, and `after` replaced by `after` when given.
+/// Each parameter appears once: the API answers 400 to a repeated one.
+export function pagePath(path, after = null) {
+  const cut = path.indexOf("?");
+  const params = new URLSearchParams(cut < 0 ? "" : path.slice(cut + 1));
+  params.set("limit", "1000");
+  if (after !== null && after !== undefined) params.set("after", String(after));
+  return (cut < 0 ? path : path.slice(0, cut)) + "?" + params.toString();
+}
+
 /// Every page of a cursor-paginated history route, up to `maxPages` of 1000.
 export async function apiAll(path, maxPages = 20) {
   const items = [];
   let after = null;
   for (let i = 0; i < maxPages; i++) {
-    const sep = path.includes("?") ? "&" : "?";
-    const page = await api(path + sep + "limit=1000" + (after === null ? "" : "&after=" + after));
+    const page = await api(pagePath(path, after));
     items.push(...page.items);
     if (page.next_after === null || page.next_after === undefined) break;
     after = page.next_after;
