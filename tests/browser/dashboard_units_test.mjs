@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import {fmtCcy, fmtInputs, fmtTime, mulRaw, quoteAsset, toRaw} from "../../web/dashboard/format.js";
+import {pagePath} from "../../web/dashboard/api.js";
 import {bucketPoints, equityPoints, mergeEquity} from "../../web/dashboard/state.js";
 import {orderIsOpen, orderOutcomeText, roundTripPnl} from "../../web/dashboard/session.js";
 
@@ -42,6 +43,16 @@ test("downsampled equity buckets become points at their close, with low, high an
   ]);
 });
 
+test("a page path names each query parameter once: the first page starts at the path's own cursor", () => {
+  assert.equal(pagePath("/sessions/1/equity"), "/sessions/1/equity?limit=1000");
+  assert.equal(pagePath("/sessions/1/equity", 1500), "/sessions/1/equity?limit=1000&after=1500");
+  // A session with more than 1000 fills: the next page replaces the path's `after` (the API
+  // answers 400 to a parameter given twice, and the tables stayed empty).
+  assert.equal(pagePath("/sessions/1/fills?after=0"), "/sessions/1/fills?after=0&limit=1000");
+  assert.equal(pagePath("/sessions/1/fills?after=0", 1000), "/sessions/1/fills?after=1000&limit=1000");
+  assert.equal(pagePath("/sessions/1/fills?side=buy&after=7", 9), "/sessions/1/fills?side=buy&after=9&limit=1000");
+});
+
 test("money says its currency and groups thousands", () => {
   assert.equal(quoteAsset("BTCUSDT"), "USDT");
   assert.equal(quoteAsset("ETHBTC"), "BTC");
@@ -49,6 +60,9 @@ test("money says its currency and groups thousands", () => {
   assert.equal(fmtTime(1723161301234), "2024-08-08 23:55:01 UTC");
   assert.equal(fmtInputs("ema_fast=61233.94512345, ema_slow=61231.2, rsi=28.456789, sma_200@1h=61000.5"),
                "ema_fast=61,233.95, ema_slow=61,231.20, rsi=28.4568, sma_200@1h=61,000.50");
+  assert.equal(fmtInputs("blocked: cooldown after the last exit until ts 1682964299999 ms"),
+               "blocked: cooldown after the last exit until 2023-05-01 18:04:59 UTC");
+  assert.equal(fmtInputs("sell 0.02363 market submitted (order 2490)"), "sell 0.02363 market submitted (order 2490)");
 });
 
 test("notional and round-trip P&L are exact", () => {

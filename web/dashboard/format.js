@@ -122,9 +122,14 @@ export function timeframeText(seconds) {
 
 /// Numbers inside a decision's inputs text, formatted like the rest of the page: prices grouped
 /// with 2 decimals ("ema_fast=61,233.90"), others with up to 4 decimals ("rsi=28.4567"), values
-/// below 1 (quantities) with 6 significant digits ("0.00012").
+/// below 1 (quantities) with 6 significant digits ("0.00012"). An event time the core writes as
+/// "ts 1682964299999 ms" (cooldowns, the daily loss limit) reads as "2023-05-01 18:04:59 UTC";
+/// "order 2490" stays an id.
 export function fmtInputs(text) {
-  return String(text).replace(/(?<![\w.@])(?:-?\d+\.\d+(?:e-?\d+)?|-?\d{4,})(?![\w@])/g, (s) => {
+  const pattern = /\bts (\d{1,15}) ms\b|\b(order \d+)\b|(?<![\w.@])(?:-?\d+\.\d+(?:e-?\d+)?|-?\d{4,})(?![\w@])/g;
+  return String(text).replace(pattern, (s, ms, order) => {
+    if (ms !== undefined) return fmtTime(Number(ms));
+    if (order !== undefined) return order; // an id, not an amount
     const n = Number(s);
     if (!Number.isFinite(n)) return s;
     if (Math.abs(n) >= 100) return grouped(n, 2);
