@@ -56,6 +56,10 @@ using release_atom = caf::atom_constant<caf::atom("release")>;
 using feed_gate_actor = market_sink_actor::extend<caf::replies_to<backfill_atom, market_batch>::with<ok_atom>,
                                                   caf::replies_to<release_atom>::with<int64_t>>;
 
+/// What a replay needs of the persister: a commit barrier (`flush_atom`, answered once everything
+/// received before it is committed). `persister_actor` converts to it.
+using commit_barrier_actor = caf::typed_actor<caf::replies_to<flush_atom>::with<ok_atom>>;
+
 /// The persister (actors/persister.hpp), the only SQLite writer.
 /// `commit_atom` is its own timer (it sends it to itself); nobody else sends it.
 using persister_actor = caf::typed_actor<caf::replies_to<session_row>::with<int64_t>,

@@ -66,7 +66,9 @@ run_outcome run_sessions(const run_request& request) {
   self->request(supervisor, caf::infinite, start_atom::value)
     .receive([](ok_atom) {}, [&](caf::error& err) { spdlog::error("starting sessions: {}", system.render(err)); });
 
-  replay_feed feed(system, broadcaster, request.replay);
+  auto replay = request.replay;
+  replay.persister = writer; // a full-speed replay goes at the database's pace
+  replay_feed feed(system, broadcaster, replay);
   std::unique_ptr<feed_journal> journal; // before `live`: the connector writes to it until stopped
   std::shared_ptr<binance_stream_client> live;
   caf::actor feed_control;
@@ -98,6 +100,7 @@ run_outcome run_sessions(const run_request& request) {
           ro.speed = 0;
           ro.dedupe_trades = true;
           ro.send_end_data = false; // the live feed follows
+          ro.persister = writer;
           spdlog::info("restore: re-feeding the feed journal {} ({} lines) at full speed", jr.path, jr.summary.lines);
           replay_feed refeed(system, broadcaster, ro);
           refeed.start();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -39,6 +40,17 @@ void replay_feed::run(std::unique_ptr<market_file_source> source) {
   std::map<std::string, std::vector<market_event>> pending;
   int64_t seq = 0;
 
+  // The commit barrier sent `commit_lag_batches` batches ago, if its answer is still due.
+  using barrier_handle = decltype(self->request(options_.persister, caf::infinite, flush_atom::value));
+  std::optional<barrier_handle> barrier;
+  auto await_barrier = [&] {
+    if (!barrier)
+      return;
+    barrier->receive([](ok_atom) {}, [&](caf::error& err) {
+      spdlog::error("replay: the persister's commit barrier failed: {}", system_.render(err));
+    });
+    barrier.reset();
+  };
   auto send_batch = [&](const std::string& symbol, std::vector<market_event>& events) {
     if (events.empty())
       return;
@@ -54,6 +66,10 @@ void replay_feed::run(std::unique_ptr<market_file_source> source) {
       .receive([](ok_atom) {}, [&](caf::error& err) {
         spdlog::error("broadcaster refused a batch: {}", system_.render(err));
       });
+    if (options_.persister && options_.commit_lag_batches > 0 && stats_.batches % options_.commit_lag_batches == 0) {
+      await_barrier();
+      barrier.emplace(self->request(options_.persister, caf::infinite, flush_atom::value));
+    }
   };
   auto flush_all = [&] {
     for (auto& [symbol, events] : pending)
@@ -112,6 +128,7 @@ void replay_feed::run(std::unique_ptr<market_file_source> source) {
   flush_all();
   stats_.completed = !stop_requested_;
   stats_.counters = source->counters();
+  await_barrier();
   if (options_.send_end_data)
     self->request(broadcaster_, caf::infinite, end_data_atom::value)
       .receive([](ok_atom) {}, [&](caf::error& err) {

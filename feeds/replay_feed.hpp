@@ -29,6 +29,13 @@ struct replay_options {
   bool dedupe_trades = false;
   /// Send `end_data` at the end (false: the live feed follows the re-fed journal).
   bool send_end_data = true;
+  /// The persister, when the sessions store what they do. Every `commit_lag_batches` batches the
+  /// feed sends it a commit barrier (`flush_atom`), first waiting for the answer to the previous
+  /// one, so the feed runs at most about 2 × `commit_lag_batches` batches ahead of what SQLite has
+  /// committed: a full-speed replay goes at the database's pace instead of queueing the sessions'
+  /// writes in memory. Invalid: no waiting.
+  commit_barrier_actor persister;
+  int64_t commit_lag_batches = 4;
 };
 
 /// What a replay did, for logs and tests.
@@ -45,7 +52,8 @@ struct replay_stats {
 /// Events are grouped into one batch per symbol per drain; at speed N the thread waits until
 /// each event's time (relative to the first event) divided by N has passed on the wall clock,
 /// so a batch holds the events that came due together. Each batch is a request the broadcaster
-/// acknowledges, which bounds how far the feed runs ahead. At the end (or on `stop()`), it
+/// acknowledges, which bounds how far the feed runs ahead of the broadcaster; with a persister in
+/// the options, its commit barriers bound how far it runs ahead of the database. At the end (or on `stop()`), it
 /// sends `end_data` so every session settles.
 class replay_feed {
 public:
