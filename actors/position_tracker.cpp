@@ -32,7 +32,7 @@ session_summary summary_of(const session_report& r) {
   s.status = r.status;
   s.failure = r.failure;
   s.account = r.final;
-  s.fills = static_cast<int64_t>(r.fills.size());
+  s.fills = r.fill_count;
   s.events = r.events;
   s.max_drawdown = r.max_drawdown;
   s.last_event_ms = r.final.ts_event_ms;
@@ -55,10 +55,11 @@ position_tracker_actor::behavior_type position_tracker(position_tracker_actor::s
   r.final.cash = cfg.initial_cash;
   r.final.equity = cfg.initial_cash;
   r.performance = initial_performance(cfg);
+  r.bounded_history = persister && !cfg.keep_full_history;
   if (cfg.start.is_restart()) { // a restart goes on with the counters and fills of before
     const auto& rs = cfg.start;
     r.events = rs.events;
-    r.fills = rs.fills;
+    r.add_history(rs.fills, {});
     feed_in_time_order(r.performance, rs.fills, {});
     r.max_drawdown = rs.max_drawdown;
     r.final.set_figures(rs.account);
@@ -105,9 +106,8 @@ position_tracker_actor::behavior_type position_tracker(position_tracker_actor::s
       for (auto& o : b.orders)
         if (o.status == exec_status::rejected || o.status == exec_status::denied)
           ++r.orders_rejected;
-      r.fills.insert(r.fills.end(), b.replayed_fills.begin(), b.replayed_fills.end());
-      r.fills.insert(r.fills.end(), b.fills.begin(), b.fills.end());
-      r.decisions.insert(r.decisions.end(), b.decisions.begin(), b.decisions.end());
+      r.add_history(b.replayed_fills, {});
+      r.add_history(b.fills, b.decisions);
       // Replayed fills (from before a restore's cut, whose points are dropped) first, then the batch's.
       feed_in_time_order(r.performance, b.replayed_fills, {});
       feed_in_time_order(r.performance, b.fills, b.equity);

@@ -155,6 +155,7 @@ void fail_session(self_ptr self, int64_t id, const std::string& why) {
   // The report keeps the figures last known.
   s.report.final = s.progress.account;
   s.report.events = s.progress.events;
+  s.report.fill_count = std::max(s.report.fill_count, s.progress.fills);
   s.report.max_drawdown = s.progress.max_drawdown;
   s.report.status = s.status;
   s.report.failure = why;
@@ -513,7 +514,7 @@ supervisor_actor::behavior_type session_supervisor(supervisor_actor::stateful_po
         self->state.settling.push_back(std::move(p));
       }
       spdlog::info("session {} ({}) {}: {} fills, equity {} (cash {}, position {} at {}), max drawdown {:.2f}%",
-                   report.session_id, report.name, to_string(s->status), report.fills.size(),
+                   report.session_id, report.name, to_string(s->status), report.fill_count,
                    report.final.equity.to_string(), report.final.cash.to_string(), report.final.position_qty.to_string(),
                    report.final.mark.to_string(), report.max_drawdown * 100);
       s->progress = pt::summary_of(report);

@@ -87,6 +87,7 @@ int cmd_backtest(const backtest_args& args) {
       sc.execution.maker_fee_bps = *maker_fee;
       sc.execution.slippage_bps = *slip;
       sc.execution.qty_step = *step;
+      sc.keep_full_history = true; // --json prints every fill and decision
       if (sc.symbol.empty()) {
         std::cerr << "error: " << path << ": no symbol: give --symbol\n";
         bad = true;

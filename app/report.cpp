@@ -40,7 +40,7 @@ void print_summary_table(std::ostream& out, const std::vector<session_report>& r
                      "strategy", "symbol", "fills", "fees", "realized P&L", "equity", "return", "max DD", "status");
   for (auto& r : reports) {
     out << fmt::format("{:>3}  {:<20} {:<22} {:<9} {:>6} {:>14} {:>15} {:>16} {:>8.3f}% {:>6.2f}%  {}{}\n",
-                       r.session_id, r.name.substr(0, 20), r.strategy.substr(0, 22), r.symbol, r.fills.size(),
+                       r.session_id, r.name.substr(0, 20), r.strategy.substr(0, 22), r.symbol, r.fill_count,
                        r.final.fees.to_string(), r.final.realized_pnl.to_string(), r.final.equity.to_string(),
                        return_percent(r), r.max_drawdown * 100.0, to_string(r.status),
                        r.failure.empty() ? "" : " (" + r.failure + ")");

@@ -69,6 +69,10 @@ struct session_config {
   /// start of the session (index 0 = its first start, 1 = its first restart, …), its paper executor
   /// throws on that start's n-th market event; 0 or no entry = never.
   std::vector<int64_t> fail_after_events;
+  /// Keep every fill and decision in the session's report even with a database (`backtest
+  /// --json` prints them all); otherwise a session that stores them keeps only the latest
+  /// (`session_report::bounded_history`), so its memory does not grow with its history.
+  bool keep_full_history = false;
 };
 
 /// An account at a moment: the ledger's figures plus the mark used to value the position.
@@ -113,8 +117,17 @@ struct session_report {
   std::string strategy;
   std::string symbol;
   money initial_cash;
-  std::vector<fill> fills;     ///< every fill, in order
-  std::vector<decision> decisions; ///< the decision log: why each order was (or was not) placed
+  /// The fills, in order: every one, or with `bounded_history` the latest (at least
+  /// `kept_history`, at most twice that); `fill_count` counts them all.
+  std::vector<fill> fills;
+  /// The decision log (why each order was or was not placed), kept like `fills`.
+  std::vector<decision> decisions;
+  int64_t fill_count = 0;     ///< every fill of the session, kept here or not
+  int64_t decision_count = 0; ///< every decision of the session, kept here or not
+  /// Whether `fills` and `decisions` keep only the latest: a session whose history is in the
+  /// database (the position tracker sets it when there is a persister and the config does not
+  /// ask for `keep_full_history`).
+  bool bounded_history = false;
   account_snapshot final;      ///< account at the last event
   double max_drawdown = 0;     ///< fraction of peak equity
   int64_t events = 0;          ///< market events processed
@@ -130,6 +143,25 @@ struct session_report {
   bps slippage_bps;                    ///< the session's setting, to estimate slippage cost
   /// Closed round trips a report keeps in `performance` (the latest; counts and sums cover all).
   static constexpr size_t kept_trips = 100;
+  /// Fills and decisions a bounded report keeps at least (the latest).
+  static constexpr size_t kept_history = 100;
+
+  /// Appends fills and decisions in order, counting them; a bounded report then drops its oldest
+  /// down to `kept_history` once it holds twice that (amortised O(1) per item).
+  void add_history(const std::vector<fill>& new_fills, const std::vector<decision>& new_decisions) {
+    fills.insert(fills.end(), new_fills.begin(), new_fills.end());
+    decisions.insert(decisions.end(), new_decisions.begin(), new_decisions.end());
+    fill_count += static_cast<int64_t>(new_fills.size());
+    decision_count += static_cast<int64_t>(new_decisions.size());
+    if (!bounded_history)
+      return;
+    auto trim = [](auto& v) {
+      if (v.size() >= 2 * kept_history)
+        v.erase(v.begin(), v.end() - static_cast<std::ptrdiff_t>(kept_history));
+    };
+    trim(fills);
+    trim(decisions);
+  }
 };
 
 /// The running metrics a report of `cfg`'s session starts with: its initial cash, its equity
