@@ -88,7 +88,7 @@ struct app_config {
   /// this, counted back from each session's last event, are downsampled into buckets of
   /// `retention.equity_bucket` (default 1h): OHLC of equity, exact for max drawdown.
   int64_t equity_full_resolution_ms = 7 * 86'400'000LL;
-  int64_t equity_bucket_ms = 3'600'000;
+  int64_t equity_bucket_ms = 3'600'000; ///< `retention.equity_bucket`: the downsampled buckets' width
   /// The retention above, as the store applies it.
   history_retention retention() const {
     return {retain_equity_points_ms, retain_decisions_ms, equity_full_resolution_ms, equity_bucket_ms};

@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
         .receive(
           [&](std::vector<session_report>& reports) {
             for (auto& r : reports)
-              fills += r.fills.size();
+              fills += static_cast<size_t>(r.fill_count);
           },
           [](caf::error&) {});
     } else {

@@ -31,11 +31,13 @@ struct replay_options {
   bool send_end_data = true;
   /// The persister, when the sessions store what they do. Every `commit_lag_batches` batches the
   /// feed sends it a commit barrier (`flush_atom`), first waiting for the answer to the previous
-  /// one, so the feed runs at most about 2 × `commit_lag_batches` batches ahead of what SQLite has
-  /// committed: a full-speed replay goes at the database's pace instead of queueing the sessions'
-  /// writes in memory. Invalid: no waiting.
+  /// one, so what had reached the persister 2 × `commit_lag_batches` batches ago is committed
+  /// before the next batch goes out: a full-speed replay goes at the database's pace instead of
+  /// queueing the sessions' writes in the persister's mailbox. Writes still inside the sessions'
+  /// actors are not counted (when the sessions are the slower side, they set the pace through the
+  /// broadcaster anyway). Invalid: no waiting.
   commit_barrier_actor persister;
-  int64_t commit_lag_batches = 4;
+  int64_t commit_lag_batches = 4; ///< batches between two commit barriers; 0 = none
 };
 
 /// What a replay did, for logs and tests.

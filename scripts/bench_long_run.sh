@@ -80,10 +80,14 @@ db_bytes=$(du -cb "$dir"/long.db* | tail -1 | cut -f1)
 echo "| sessions | events | RSS at 20 % of the replay (MB) | peak RSS (MB) | peak / 20 % | replay (s) | total (s) | database (MB) |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 awk -v n="$sessions" -v total="$total" -v t0="$t0" -v t_end="$t_end" -v db="$db_bytes" '
-  { rss[NR] = $2; fed[NR] = $3; hwm = ($4 > hwm ? $4 : hwm); if ($5 == "end" && !replay) replay = $1 - t0 }
+  { t[NR] = $1; rss[NR] = $2; fed[NR] = $3; hwm = ($4 > hwm ? $4 : hwm); if ($5 == "end" && !replay) replay = $1 - t0 }
   END {
+    # The process may end before a sample sees "replay finished" (a short run settles at once).
+    if (!replay) replay = t_end - t0
     at20 = 0
     for (i = 1; i <= NR; ++i) if (fed[i] >= 0.2 * total) { at20 = rss[i]; break }
+    # A run shorter than the 5 s between progress lines: 20 % of the replay wall time instead.
+    if (at20 == 0) for (i = 1; i <= NR; ++i) if (t[i] >= t0 + 0.2 * replay) { at20 = rss[i]; break }
     if (at20 == 0) { print "bench_long_run: no sample at 20 % of the replay" > "/dev/stderr"; exit 1 }
     printf "| %d | %d | %.0f | %.0f | %.2f | %.1f | %.1f | %.0f |\n", n, total, at20 / 1024, hwm / 1024,
            hwm / at20, replay, t_end - t0, db / 1e6

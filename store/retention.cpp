@@ -1,6 +1,7 @@
 #include "store/retention.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,18 +65,27 @@ std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session
   }
   if (folded == 0)
     return {0, 0};
-  sql::statement existing(db, std::string("SELECT ") + bucket_columns +
-                                " FROM equity_buckets WHERE session_id = ?1 AND bucket_start_ms = ?2");
+  // The latest stored bucket holds points before these (they were deleted when it was written).
+  // The first new bucket extends it when it is the same bucket; when the width was changed since
+  // (the config's `equity_bucket`), it starts just after it instead, so buckets stay in time order.
+  std::optional<equity_ohlc> latest;
+  {
+    sql::statement st(db, std::string("SELECT ") + bucket_columns +
+                            " FROM equity_buckets WHERE session_id = ?1 ORDER BY bucket_start_ms DESC LIMIT 1");
+    st.bind(1, session_id);
+    if (st.step())
+      latest = bucket_of_row(st);
+  }
+  auto& first = buckets.front();
+  if (latest && latest->bucket_start_ms == first.bucket_start_ms && latest->bucket_ms == first.bucket_ms) {
+    latest->merge(first);
+    first = *latest;
+  } else if (latest && first.bucket_start_ms <= latest->last_ms) {
+    first.bucket_start_ms = latest->last_ms + 1;
+  }
   sql::statement put(db, std::string("INSERT OR REPLACE INTO equity_buckets (session_id, ") + bucket_columns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  for (auto& b : buckets) {
-    existing.bind(1, session_id).bind(2, b.bucket_start_ms);
-    auto out = b;
-    if (existing.step()) {
-      out = bucket_of_row(existing); // earlier points of the same bucket, folded by an earlier pass
-      out.merge(b);
-    }
-    existing.reset();
+  for (auto& out : buckets) {
     put.bind(1, session_id).bind(2, out.bucket_start_ms).bind(3, out.bucket_ms).bind(4, out.first_ms);
     put.bind(5, out.last_ms).bind(6, out.open.raw()).bind(7, out.high.raw()).bind(8, out.low.raw());
     put.bind(9, out.close.raw()).bind(10, out.max_drawdown_raw).bind(11, out.cash.raw());
@@ -137,7 +147,8 @@ pruned_rows prune_history(sql::database& db, const history_retention& r) {
     return deleted;
   };
   out.equity_points = prune("equity_points", "ts_event_ms", r.equity_points_ms);
-  out.equity_buckets = prune("equity_buckets", "last_ms", r.equity_points_ms);
+  // A bucket starts at or before its last point: the start bound makes it a range of the key.
+  out.equity_buckets = prune("equity_buckets", "bucket_start_ms < ?2 AND last_ms", r.equity_points_ms);
   out.decisions = prune("decisions", "ts_event_ms", r.decisions_ms);
   // When the free pages pass a quarter of the file (a first pass over weeks of history, a
   // full-speed replay), they leave it (with `auto_vacuum = INCREMENTAL`, which `open_database`

@@ -52,8 +52,9 @@ std::string describe(const pruned_rows& p);
 pruned_rows prune_history(sql::database& db, const history_retention& r);
 
 /// Folds one session's equity points with `ts_event_ms < before_ms` into buckets of `bucket_ms`
-/// (merged into a bucket already stored for the same start, which holds earlier points) and
-/// deletes them. `before_ms` should be a multiple of `bucket_ms`, so no bucket is left open.
+/// and deletes them. The first bucket extends the latest stored one when it has the same start and
+/// width (it holds earlier points); after a change of width it starts just after that one's last
+/// point, so the buckets stay in time order. `before_ms` should be a multiple of `bucket_ms`, so no bucket is left open.
 /// Returns {points folded, buckets written}. Throws `sql::error`.
 std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session_id, int64_t before_ms,
                                               int64_t bucket_ms);

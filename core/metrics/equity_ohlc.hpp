@@ -20,11 +20,11 @@ int64_t drawdown_raw(int64_t peak_raw, int64_t equity_raw);
 /// Buckets are `[bucket_start_ms, bucket_start_ms + bucket_ms)` of event time, aligned to
 /// multiples of `bucket_ms` from the epoch. Points are added in time order.
 struct equity_ohlc {
-  int64_t bucket_start_ms = 0;
-  int64_t bucket_ms = 0;
+  int64_t bucket_start_ms = 0; ///< the bucket's start, ms of event time (a multiple of `bucket_ms`)
+  int64_t bucket_ms = 0;       ///< the bucket's width, ms
   int64_t first_ms = 0; ///< event time of the first point in the bucket
   int64_t last_ms = 0;  ///< event time of the last point (the close)
-  money open, high, low, close;
+  money open, high, low, close; ///< equity at the first point, highest, lowest, at the last point
   money cash;            ///< at the close
   quantity position_qty; ///< at the close
   price mark;            ///< at the close
@@ -61,6 +61,7 @@ public:
   void add(const equity_ohlc& b);
   /// Largest drawdown so far, raw units of 1e-8 of a fraction.
   int64_t max_drawdown_raw() const { return max_dd_; }
+  /// The running peak of equity so far (raw), the initial peak included.
   int64_t peak_raw() const { return peak_; }
 
 private:

@@ -122,8 +122,8 @@ struct session_report {
   std::vector<fill> fills;
   /// The decision log (why each order was or was not placed), kept like `fills`.
   std::vector<decision> decisions;
-  int64_t fill_count = 0;     ///< every fill of the session, kept here or not
-  int64_t decision_count = 0; ///< every decision of the session, kept here or not
+  int64_t fill_count = 0;     ///< every fill of the session (a restart's earlier ones included), kept here or not
+  int64_t decision_count = 0; ///< every decision since the session's pipeline (re)started, kept here or not
   /// Whether `fills` and `decisions` keep only the latest: a session whose history is in the
   /// database (the position tracker sets it when there is a persister and the config does not
   /// ask for `keep_full_history`).

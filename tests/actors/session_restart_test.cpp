@@ -231,7 +231,7 @@ TEST(SupervisorRestart, AThrowingSessionRestartsWithBackoffFreshIdsAndItsCommitt
   EXPECT_EQ(rep.final.fees, replayed.fees());
   r.flush();
   auto& db = r.db();
-  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM fills WHERE session_id = 2"), static_cast<int64_t>(rep.fills.size()));
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM fills WHERE session_id = 2"), rep.fill_count);
   EXPECT_EQ(query_int(db, "SELECT COUNT(DISTINCT order_id) FROM orders WHERE session_id = 2"),
             query_int(db, "SELECT COUNT(*) FROM orders WHERE session_id = 2"));
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM fills f WHERE session_id = 2 AND NOT EXISTS (SELECT 1 FROM orders o "

@@ -138,7 +138,7 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
   auto reports = run_stored(restored, again, events, 37);
   ASSERT_EQ(reports.size(), 2u);
   for (size_t i = 0; i < 2; ++i)
-    EXPECT_EQ(reports[i].fills.size(), full[i].fills.size()) << configs[i].name << ": replayed + new fills";
+    EXPECT_EQ(reports[i].fill_count, full[i].fill_count) << configs[i].name << ": replayed + new fills";
 
   // Same rows, fill for fill; no session got a second row; no fill is stored twice (the
   // primary key would have rolled a duplicate's transaction back).

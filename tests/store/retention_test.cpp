@@ -5,6 +5,7 @@
 // window takes buckets too.
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,46 @@ TEST_F(Retention, ManyPassesAsTheClockMovesGiveTheBucketsOfOnePass) {
   EXPECT_EQ(bucket_rows(*many, b), rows);
   EXPECT_EQ(std::string(metrics(*many, b)["max_drawdown"].GetString()),
             std::string(metrics(*one, a)["max_drawdown"].GetString()));
+}
+
+// The bucket width changed between two runs (15m, then 1h) while the last 15m bucket ended off
+// the hour: the next bucket starts after it instead of merging into a bucket of another width,
+// so the buckets stay in time order and the max drawdown stays exact.
+TEST_F(Retention, AChangedBucketWidthKeepsTheBucketsInTimeOrder) {
+  hourly_backtest run; // a minute curve with a random walk, stored like a session's
+  std::mt19937_64 rng(5);
+  int64_t e = run.cfg.initial_cash.raw(), t0 = 1'700'000'000'000 - 1'700'000'000'000 % day_ms;
+  for (int i = 0; i < 3 * 1'440; ++i) {
+    e += static_cast<int64_t>(rng() % 2'000'000'001) - 1'000'000'000;
+    run.equity.push_back(equity_point{t0 + i * 60'000, money::from_raw(e), money::from_raw(e), {}, {}});
+  }
+  run.last_ms = t0 + 26 * backtest_hour_ms + 50 * 60'000; // the first pass ends at 02:45 of day 1
+  auto db = open_database(in_dir("pt.db"));
+  int64_t id = store(*db, run);
+  sql::statement move(*db, "UPDATE sessions SET last_event_ms = ?1 WHERE session_id = ?2");
+  move.bind(1, run.equity.back().ts_event_ms).bind(2, id).run();
+  std::string dd = metrics(*db, id)["max_drawdown"].GetString();
+  move.bind(1, run.last_ms).bind(2, id).run();
+  history_retention r;
+  r.equity_full_ms = day_ms;
+  r.equity_bucket_ms = 15 * 60'000;
+  prune_history(*db, r);
+  ASSERT_EQ(scalar(*db, "SELECT MAX(last_ms) FROM equity_buckets") % backtest_hour_ms, 44 * 60'000);
+  move.bind(1, run.equity.back().ts_event_ms).bind(2, id).run();
+  r.equity_bucket_ms = backtest_hour_ms;
+  prune_history(*db, r);
+  auto buckets = read_equity_buckets(*db, id);
+  ASSERT_GT(buckets.size(), 20u);
+  int64_t points = 0;
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    points += buckets[i].points;
+    if (i > 0) {
+      EXPECT_GT(buckets[i].first_ms, buckets[i - 1].last_ms) << i;
+      EXPECT_GT(buckets[i].bucket_start_ms, buckets[i - 1].last_ms) << i;
+    }
+  }
+  EXPECT_EQ(points + scalar(*db, "SELECT COUNT(*) FROM equity_points"), 3 * 1'440);
+  EXPECT_EQ(std::string(metrics(*db, id)["max_drawdown"].GetString()), dd);
 }
 
 TEST_F(Retention, TheEquityWindowDeletesOldBucketsTooAndTheRestStays) {

@@ -216,7 +216,9 @@ api_response query_equity_ohlc(sql::database& db, int64_t id, const api_request&
                         "close_raw, max_drawdown_raw, cash_raw, position_qty_raw, mark_price_raw, points "
                         "FROM equity_buckets WHERE session_id = ?1 AND bucket_start_ms > ?2 AND last_ms >= ?3 "
                         "AND first_ms <= ?4 ORDER BY bucket_start_ms LIMIT ?5");
-  st.bind(1, id).bind(2, p.after == 0 ? INT64_MIN : p.after).bind(3, p.from_ms).bind(4, p.to_ms).bind(5, p.limit + 1);
+  // No `after`: from the first bucket (a bucket may start at 0 or before, so 0 is a cursor too).
+  st.bind(1, id).bind(2, req.query.count("after") ? p.after : INT64_MIN).bind(3, p.from_ms).bind(4, p.to_ms);
+  st.bind(5, p.limit + 1);
   return write_page(st, id, p.limit, [](json_out& j, const sql::statement& s) {
     j.i64("bucket_start_ms", s.column_int(0)).i64("bucket_ms", s.column_int(1));
     j.i64("first_ms", s.column_int(2)).i64("last_ms", s.column_int(3));
