@@ -36,6 +36,11 @@ equity_ohlc bucket_of_row(const sql::statement& st) {
 
 } // namespace
 
+equity_point equity_point_of_row(const sql::statement& st) {
+  return {st.column_int(0), money::from_raw(st.column_int(1)), money::from_raw(st.column_int(2)),
+          quantity::from_raw(st.column_int(3)), price::from_raw(st.column_int(4))};
+}
+
 int64_t history_retention::shortest_window_ms() const {
   int64_t out = 0;
   for (int64_t w : {equity_points_ms, decisions_ms, equity_full_ms})
@@ -49,13 +54,11 @@ std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session
   std::vector<equity_ohlc> buckets;
   int64_t folded = 0;
   {
-    sql::statement st(db, "SELECT ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
-                          "FROM equity_points WHERE session_id = ?1 AND ts_event_ms < ?2 "
-                          "ORDER BY ts_event_ms, rowid");
+    sql::statement st(db, std::string("SELECT ") + equity_point_columns +
+                            " FROM equity_points WHERE session_id = ?1 AND ts_event_ms < ?2 ORDER BY ts_event_ms, rowid");
     st.bind(1, session_id).bind(2, before_ms);
     while (st.step()) {
-      equity_point p{st.column_int(0), money::from_raw(st.column_int(1)), money::from_raw(st.column_int(2)),
-                     quantity::from_raw(st.column_int(3)), price::from_raw(st.column_int(4))};
+      auto p = equity_point_of_row(st);
       ++folded;
       if (!buckets.empty() && buckets.back().bucket_start_ms == equity_ohlc::start_of(p.ts_event_ms, bucket_ms))
         buckets.back().add(p);
@@ -133,11 +136,13 @@ pruned_rows prune_history(sql::database& db, const history_retention& r) {
       out.downsampled_points += folded;
       out.buckets_written += written;
     }
-  auto prune = [&](const char* table, const char* time_column, int64_t keep_ms) -> int64_t {
+  // Deletes `table`'s rows of each session where `older` holds, ?2 being the session's last event
+  // less `keep_ms`.
+  auto prune = [&](const char* table, const char* older, int64_t keep_ms) -> int64_t {
     if (keep_ms <= 0)
       return 0;
     int64_t deleted = 0;
-    sql::statement st(db, std::string("DELETE FROM ") + table + " WHERE session_id = ?1 AND " + time_column + " < ?2");
+    sql::statement st(db, std::string("DELETE FROM ") + table + " WHERE session_id = ?1 AND " + older);
     for (auto& [id, last_ms] : sessions) {
       st.bind(1, id).bind(2, last_ms - keep_ms);
       st.run();
@@ -146,10 +151,10 @@ pruned_rows prune_history(sql::database& db, const history_retention& r) {
     }
     return deleted;
   };
-  out.equity_points = prune("equity_points", "ts_event_ms", r.equity_points_ms);
+  out.equity_points = prune("equity_points", "ts_event_ms < ?2", r.equity_points_ms);
   // A bucket starts at or before its last point: the start bound makes it a range of the key.
-  out.equity_buckets = prune("equity_buckets", "bucket_start_ms < ?2 AND last_ms", r.equity_points_ms);
-  out.decisions = prune("decisions", "ts_event_ms", r.decisions_ms);
+  out.equity_buckets = prune("equity_buckets", "bucket_start_ms < ?2 AND last_ms < ?2", r.equity_points_ms);
+  out.decisions = prune("decisions", "ts_event_ms < ?2", r.decisions_ms);
   // When the free pages pass a quarter of the file (a first pass over weeks of history, a
   // full-speed replay), they leave it (with `auto_vacuum = INCREMENTAL`, which `open_database`
   // sets on a new database; a no-op otherwise). Below that, new rows reuse them, so a run that

@@ -59,6 +59,13 @@ pruned_rows prune_history(sql::database& db, const history_retention& r);
 std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session_id, int64_t before_ms,
                                               int64_t bucket_ms);
 
+/// The columns `equity_point_of_row` reads, in its order, for a SELECT on `equity_points`.
+inline constexpr const char* equity_point_columns =
+  "ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw";
+
+/// The equity point of a row selected with `equity_point_columns` as its first columns.
+equity_point equity_point_of_row(const sql::statement& st);
+
 /// One session's stored buckets in time order (`from_ms` ≤ bucket start; at most `limit`).
 /// Throws `sql::error`.
 std::vector<equity_ohlc> read_equity_buckets(sql::database& db, int64_t session_id, int64_t from_ms = INT64_MIN,

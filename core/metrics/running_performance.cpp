@@ -1,5 +1,4 @@
 #include "core/metrics/running_performance.hpp"
-#include "core/metrics/performance_feed.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -375,18 +374,6 @@ std::optional<performance_metrics> running_performance::result(std::optional<int
   }
   m.turnover = ratio(m.traded_notional, m.average_equity);
   return m;
-}
-
-void feed_in_time_order(running_performance& perf, const std::vector<fill>& fills,
-                        const std::vector<equity_point>& points) {
-  size_t p = 0;
-  for (auto& f : fills) {
-    while (p < points.size() && points[p].ts_event_ms <= f.ts_event_ms)
-      perf.on_equity(points[p++]);
-    perf.on_fill(f);
-  }
-  while (p < points.size())
-    perf.on_equity(points[p++]);
 }
 
 } // namespace pt

@@ -1,5 +1,6 @@
-// The session history routes: orders, fills, equity points and decisions, each paginated with a
-// cursor (`after` = the last id of the previous page; `next_after` in the answer, null at the end).
+// The session history routes: orders, fills, equity points, downsampled equity buckets and
+// decisions, each paginated with a cursor (`after` = the last id of the previous page, a bucket's
+// start for buckets; `next_after` in the answer, null at the end).
 
 #include "web/api/routes/queries.hpp"
 
@@ -46,6 +47,21 @@ std::optional<api_response> read_page(const api_request& req, const std::vector<
                         "CANCELED, REJECTED, EXPIRED or DENIED");
     p.status = it->second;
   }
+  return std::nullopt;
+}
+
+api_response unknown_session(int64_t id) {
+  return json_error(404, "unknown_session", "no session with id " + std::to_string(id));
+}
+
+// The page parameters of a history route (`read_page`) for a session that exists: the 400 or
+// 404 answer otherwise.
+std::optional<api_response> read_session_page(sql::database& db, int64_t id, const api_request& req,
+                                              const std::vector<std::string>& allowed, page_params& p) {
+  if (auto bad = read_page(req, allowed, p))
+    return bad;
+  if (!session_exists(db, id))
+    return unknown_session(id);
   return std::nullopt;
 }
 
@@ -131,18 +147,12 @@ void write_stored_request(json_out& j, const sql::statement& s) {
   id_or_null("linked_order_id", 23);
 }
 
-api_response unknown_session(int64_t id) {
-  return json_error(404, "unknown_session", "no session with id " + std::to_string(id));
-}
-
 } // namespace
 
 api_response query_orders(sql::database& db, int64_t id, const api_request& req) {
   page_params p;
-  if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms", "side", "status"}, p))
+  if (auto bad = read_session_page(db, id, req, {"after", "limit", "from_ms", "to_ms", "side", "status"}, p))
     return *bad;
-  if (!session_exists(db, id))
-    return unknown_session(id);
   sql::statement st(db, "SELECT order_id, side, type, qty_raw, status, reject_reason, created_ms, updated_ms, "
                         "filled_qty_raw IS NOT NULL, arrival_px_raw, avg_px_raw, slippage_bps, filled_qty_raw, maker_qty_raw, "
                         "taker_qty_raw, report_fees_raw, time_to_fill_ms, queue_at_placement_raw, time_in_force, "
@@ -169,10 +179,8 @@ api_response query_orders(sql::database& db, int64_t id, const api_request& req)
 
 api_response query_fills(sql::database& db, int64_t id, const api_request& req) {
   page_params p;
-  if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms", "side"}, p))
+  if (auto bad = read_session_page(db, id, req, {"after", "limit", "from_ms", "to_ms", "side"}, p))
     return *bad;
-  if (!session_exists(db, id))
-    return unknown_session(id);
   sql::statement st(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
                         "reference_px_raw FROM fills WHERE session_id = ?1 AND fill_id > ?2 AND ts_event_ms >= ?3 AND ts_event_ms <= ?4 "
                         "AND (?5 = '' OR side = ?5) ORDER BY fill_id LIMIT ?6");
@@ -190,10 +198,8 @@ api_response query_fills(sql::database& db, int64_t id, const api_request& req) 
 
 api_response query_equity(sql::database& db, int64_t id, const api_request& req) {
   page_params p;
-  if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms"}, p))
+  if (auto bad = read_session_page(db, id, req, {"after", "limit", "from_ms", "to_ms"}, p))
     return *bad;
-  if (!session_exists(db, id))
-    return unknown_session(id);
   sql::statement st(db, "SELECT rowid, ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
                         "FROM equity_points WHERE session_id = ?1 AND rowid > ?2 AND ts_event_ms >= ?3 "
                         "AND ts_event_ms <= ?4 ORDER BY rowid LIMIT ?5");
@@ -207,10 +213,8 @@ api_response query_equity(sql::database& db, int64_t id, const api_request& req)
 
 api_response query_equity_ohlc(sql::database& db, int64_t id, const api_request& req) {
   page_params p;
-  if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms"}, p))
+  if (auto bad = read_session_page(db, id, req, {"after", "limit", "from_ms", "to_ms"}, p))
     return *bad;
-  if (!session_exists(db, id))
-    return unknown_session(id);
   // The cursor is the bucket's start: buckets are keyed (session, start), not by row id.
   sql::statement st(db, "SELECT bucket_start_ms, bucket_ms, first_ms, last_ms, open_raw, high_raw, low_raw, "
                         "close_raw, max_drawdown_raw, cash_raw, position_qty_raw, mark_price_raw, points "
@@ -231,10 +235,8 @@ api_response query_equity_ohlc(sql::database& db, int64_t id, const api_request&
 
 api_response query_decisions(sql::database& db, int64_t id, const api_request& req) {
   page_params p;
-  if (auto bad = read_page(req, {"after", "limit", "from_ms", "to_ms"}, p))
+  if (auto bad = read_session_page(db, id, req, {"after", "limit", "from_ms", "to_ms"}, p))
     return *bad;
-  if (!session_exists(db, id))
-    return unknown_session(id);
   sql::statement st(db, "SELECT rowid, ts_event_ms, rule, inputs, action, order_id FROM decisions "
                         "WHERE session_id = ?1 AND rowid > ?2 AND ts_event_ms >= ?3 AND ts_event_ms <= ?4 "
                         "ORDER BY rowid LIMIT ?5");

@@ -243,16 +243,14 @@ api_response query_session_metrics(sql::database& db, int64_t id, const api_requ
     bucket_points += b.points;
     in.equity.push_back(b.close_point());
   }
-  sql::statement eq(db, "SELECT ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
-                        "FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
+  sql::statement eq(db, std::string("SELECT ") + equity_point_columns +
+                          " FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
   eq.bind(1, id);
   int64_t points = 0;
   while (eq.step()) {
-    int64_t e = eq.column_int(1);
     ++points;
-    dd.add(e);
-    in.equity.push_back(equity_point{eq.column_int(0), money::from_raw(e), money::from_raw(eq.column_int(2)),
-                                     quantity::from_raw(eq.column_int(3)), price::from_raw(eq.column_int(4))});
+    in.equity.push_back(equity_point_of_row(eq));
+    dd.add(in.equity.back().equity.raw());
   }
   sql::statement fl(db, "SELECT fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
                         "reference_px_raw FROM fills WHERE session_id = ?1 ORDER BY fill_id");
