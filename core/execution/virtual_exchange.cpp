@@ -459,6 +459,7 @@ void virtual_exchange::finish(exchange_order& o, exec_status st, int64_t ts_ms, 
   o.status = st;
   release(o);
   open_.erase(o.order_id);
+  done_.done(o.order_id);
   update(o, ts_ms, out);
   if (o.sibling_id != 0) {
     // The list ends with its leg: a rejected, canceled or expired leg takes the other along.
@@ -471,6 +472,17 @@ void virtual_exchange::finish(exchange_order& o, exec_status st, int64_t ts_ms, 
   }
   if (o.exits && o.filled.is_positive() && st != exec_status::rejected)
     place_exits(o, ts_ms, out);
+}
+
+void virtual_exchange::forget_done() {
+  // A done order a due action still names (a cancel that arrives after it filled) stays until
+  // that action has run.
+  done_.forget(orders_, [this](int64_t id) {
+    for (const auto& [when, a] : due_)
+      if (a.order_id == id)
+        return true;
+    return false;
+  });
 }
 
 void virtual_exchange::do_cancel(exchange_order& o, int64_t ts_ms, exchange_events& out) {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/execution/done_orders.hpp"
 #include "core/execution/exchange_order.hpp"
 #include "core/market/exchange_rules.hpp"
 #include "core/execution/fill_model.hpp"
@@ -90,10 +91,15 @@ public:
   /// Carries out the arrivals and cancels due by `ts_ms` without a market event.
   void advance_to(int64_t ts_ms, exchange_events& out);
 
-  /// The order with this id (open or not), nullptr if none.
+  /// The order with this id, open or done, nullptr if none. Of the done orders only the latest
+  /// `done_orders::default_kept` are kept (see `done_orders`): an older one is nullptr here, a
+  /// default report in `report`, and `unknown_order` to `cancel`, as on Binance once an order has
+  /// aged out of its order book.
   const exchange_order* find(int64_t order_id) const;
   /// The execution report of an order (a default report for an unknown id).
   fill_report report(int64_t order_id) const;
+  /// Orders held: the open ones and the latest done ones (bounded: see `find`).
+  size_t orders_held() const { return orders_.size(); }
   /// Ids of the orders still open, ascending.
   std::vector<int64_t> open_orders() const { return {open_.begin(), open_.end()}; }
 
@@ -145,6 +151,7 @@ private:
                   price reference = price{});
   void release(exchange_order& o);
   void after_fill(exchange_order& o, int64_t ts_ms, exchange_events& out);
+  void forget_done(); // drops done orders past the kept window (at the start of `on_market`)
 
   // virtual_exchange_triggers.cpp: triggers, resting fills, OCO and brackets, bars.
   bool would_trigger(const exchange_order& o, price last) const;
@@ -163,6 +170,7 @@ private:
   liquidity_memory memory_;
   latency_sampler latency_;
   std::map<int64_t, exchange_order> orders_;
+  done_orders done_; // which done orders `orders_` still holds
   std::set<int64_t> open_;
   std::multimap<int64_t, action> due_; // by event time; equal times in the order scheduled
   money locked_quote_;

@@ -52,6 +52,7 @@ bool virtual_exchange::resting_limit(const exchange_order& o) const {
 }
 
 void virtual_exchange::on_market(const market_event& ev, exchange_events& out) {
+  forget_done(); // the caller has read every update of the inputs before this one
   advance_to(ev.ts_event_ms, out);
   view_.apply(ev);
   if (auto d = std::get_if<book_depth>(&ev.data)) {

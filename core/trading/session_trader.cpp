@@ -124,6 +124,7 @@ void session_trader::absorb(exchange_events& ev, exchange_output& out) {
     out.orders.push_back(o);
     if (end) {
       it->second.done = true;
+      done_.done(u.order_id);
       on_done(u.order_id, it->second, *xo, u.ts_event_ms, out);
     }
   }
@@ -163,6 +164,10 @@ void session_trader::on_done(int64_t id, tracked& t, const exchange_order& xo, i
 }
 
 void session_trader::on_market(const market_event& ev, exchange_output& out) {
+  // Done orders past the kept window: only the open ones (entry, exit, protective) are named later.
+  done_.forget(tracked_, [this](int64_t id) {
+    return id == entry_id_ || id == exit_id_ || std::find(protect_ids_.begin(), protect_ids_.end(), id) != protect_ids_.end();
+  });
   exchange_events e;
   vx_.on_market(ev, e);
   absorb(e, out);

@@ -19,6 +19,7 @@
 #include "core/trading/protection.hpp"
 #include "core/trading/risk_limits.hpp"
 #include "core/trading/sizing.hpp"
+#include "core/execution/done_orders.hpp"
 #include "core/execution/virtual_exchange.hpp"
 
 namespace pt {
@@ -131,6 +132,10 @@ public:
   const execution_params& params() const { return params_; }
   const entry_order_spec& entry_order() const { return entry_; }
 
+  /// Orders the session tracks: its open ones and the latest `done_orders::default_kept` done ones
+  /// (what it keeps does not grow with its history; the records of every order are its output).
+  size_t orders_tracked() const { return tracked_.size(); }
+
   /// Entry and exit orders of the session still open (sent, resting or waiting for the next
   /// kline's open); protective and grid orders are not counted.
   size_t pending_orders() const;
@@ -178,7 +183,8 @@ private:
   protection protection_;
   risk_limits limits_;
   std::optional<grid_runner> grid_;
-  std::map<int64_t, tracked> tracked_; // every order the session sent, by id
+  std::map<int64_t, tracked> tracked_; // the open orders the session sent and the latest done ones, by id
+  done_orders done_;                   // which done orders `tracked_` still holds
   int64_t entry_id_ = 0;               // the open entry order, 0 if none
   int64_t exit_id_ = 0;                // the open exit order, 0 if none
   std::vector<int64_t> protect_ids_;   // protective orders resting on the exchange

@@ -469,6 +469,52 @@ TEST(VirtualExchange, CancelReplaceSwapsTheOrderOrFailsIfItFilled) {
   EXPECT_EQ(ex.find(c)->reason, reject_reason::unknown_order);
 }
 
+TEST(VirtualExchange, KeepsOnlyTheLatestDoneOrdersAndOnesAPendingCancelNames) {
+  fill_params p = instant();
+  p.cancel_latency = {1'000, 1'000};
+  virtual_exchange ex(symbol_rules{}, p, usd("1000000"));
+  exchange_events out;
+  int64_t ts = t0;
+  ex.on_market(standard_book(ts), out);
+  // A resting buy asked to cancel, then filled by a print before the cancel arrives: the cancel
+  // action still names it, so it outlives the window.
+  int64_t pinned = ex.submit(limit(side::buy, "1", "100.00"), ts, out);
+  ex.cancel(pinned, ts, out);
+  ex.on_market(print(++ts, "99.00", "5", true), out);
+  ASSERT_EQ(ex.find(pinned)->status, exec_status::filled);
+  // Done orders go past the window: buys filled at once, one per event, from a deep book.
+  const int64_t n = 3 * static_cast<int64_t>(done_orders::default_kept);
+  int64_t first = 0, last = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    ex.on_market(depth_event(++ts, {{px("100.00"), qty("1000")}}, {{px("100.10"), qty("1000")}}, ts), out);
+    last = ex.submit(market(side::buy, "0.2"), ts, out);
+    first = first == 0 ? last : first;
+    ASSERT_EQ(ex.find(last)->status, exec_status::filled) << "order " << i << ": " << to_string(ex.find(last)->reason);
+  }
+  ex.on_market(standard_book(++ts), out); // the window is applied as the next event comes
+  EXPECT_EQ(ex.find(first), nullptr);     // aged out
+  EXPECT_EQ(ex.report(first).time_to_fill_ms, fill_report{}.time_to_fill_ms);
+  ASSERT_NE(ex.find(last), nullptr);      // the latest done ones stay, whole
+  EXPECT_EQ(ex.find(last)->filled, qty("0.2"));
+  ASSERT_NE(ex.find(pinned), nullptr);    // its cancel is still due
+  EXPECT_LE(ex.orders_held(), done_orders::default_kept + 1);
+  // The cancel arrives: the order was filled, nothing changes, no order appears from nowhere.
+  ex.on_market(standard_book(t0 + 1'000), out);
+  EXPECT_EQ(ex.find(pinned)->status, exec_status::filled);
+  ex.on_market(standard_book(t0 + 1'001), out);
+  EXPECT_LE(ex.orders_held(), done_orders::default_kept); // it is one of the window now
+  // A cancel of an aged-out order is an unknown order; the account is whole.
+  size_t before = out.updates.size();
+  EXPECT_EQ(ex.cancel(first, t0 + 1'002, out), reject_reason::unknown_order);
+  ASSERT_EQ(out.updates.size(), before + 1);
+  EXPECT_EQ(out.updates.back().status, exec_status::rejected);
+  quantity bought;
+  for (const auto& f : out.fills)
+    bought = bought + f.qty;
+  EXPECT_EQ(ex.base_total(), bought);
+  EXPECT_EQ(out.fills.size(), static_cast<size_t>(n) + 1);
+}
+
 TEST(VirtualExchange, LatencyDrawsAreRepeatableForASeed) {
   latency_sampler a(7), b(7);
   for (int i = 0; i < 20; ++i) {

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -347,6 +349,43 @@ TEST(SessionTraderRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAft
   EXPECT_GT(makers, 2u) << "resting entries and take profits fill as makers";
   auto plain = run_flow(p, risk_spec{}, entry_order_spec{}, true); // market orders, session protection
   EXPECT_FALSE(plain.fills.empty());
+}
+
+TEST(SessionTraderRecording, WhatASessionHoldsOfItsOrdersDoesNotGrowWithHowManyItSent) {
+  // Limit entries with exchange-side OCO protection, an entry or exit every 40 trades: hundreds of
+  // orders over the recording, of which the session and its exchange hold the open ones and a
+  // fixed window of done ones.
+  risk_spec r;
+  r.protection = protection_mode::exchange;
+  r.stop_loss = percent_stop(1);
+  r.take_profit = percent_stop(1);
+  entry_order_spec limit;
+  limit.type = order_type::limit;
+  limit.expire_ms = 5'000;
+  session_trader ex(usd("100000"), execution_params{}, base("0.05"), r, std::nullopt, limit);
+  exchange_output out;
+  size_t trades = 0, most_tracked = 0, most_held = 0;
+  for (const auto& e : btc_stream()) {
+    ex.on_market(e, out);
+    if (std::holds_alternative<trade>(e.data) && ++trades % 40 == 1) {
+      ex.on_signal((trades / 40) % 2 == 0 ? entry_at(e.ts_event_ms) : exit_at(e.ts_event_ms), std::nullopt, out);
+    }
+    most_tracked = std::max(most_tracked, ex.orders_tracked());
+    most_held = std::max(most_held, ex.executor().orders_held());
+  }
+  std::set<int64_t> sent;
+  for (const auto& o : out.orders)
+    sent.insert(o.order_id);
+  const size_t kept = done_orders::default_kept;
+  ASSERT_GT(sent.size(), 4 * kept) << "the flow sends enough orders to test the window";
+  // The window is applied as each event comes in: besides it, the open orders (an entry or exit and
+  // two protective legs) and what one event and its signal finished (a few orders).
+  EXPECT_LE(most_tracked, kept + 8);
+  EXPECT_LE(most_held, kept + 8);
+  // Every order's record is in the output, done or not.
+  for (const auto& d : out.decisions)
+    if (d.order_id != 0)
+      EXPECT_TRUE(sent.count(d.order_id)) << "order " << d.order_id << " has a decision and no record";
 }
 
 TEST(SessionTraderRecording, AReplayGivesTheSameFillsRunToRun) {
