@@ -103,7 +103,9 @@ void write_batches(sql::database& db, const std::vector<persist_batch>& batches)
   sql::statement fill_stmt(db,
     "INSERT INTO fills (session_id, fill_id, order_id, ts_event_ms, side, price_raw, qty_raw, fee_raw, liquidity, "
     "reference_px_raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  sql::statement equity_stmt(db, insert_equity_point_sql);
+  sql::statement equity_stmt(db,
+    "INSERT INTO equity_points (session_id, ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   sql::statement decision_stmt(db,
     "INSERT INTO decisions (session_id, ts_event_ms, rule, inputs, action, order_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   sql::statement account_stmt(db,

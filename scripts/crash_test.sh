@@ -238,7 +238,7 @@ compare orders "SELECT s.name, o.order_id, o.side, o.qty_raw, o.status, o.reject
 compare decisions "SELECT s.name, d.ts_event_ms, d.rule, d.inputs, d.action, d.order_id
   FROM decisions d JOIN sessions s USING (session_id) ORDER BY s.name, d.rowid"
 compare "equity points" "SELECT s.name, e.ts_event_ms, e.equity_raw, e.cash_raw, e.position_qty_raw,
-  e.mark_price_raw FROM equity_points e JOIN sessions s USING (session_id) ORDER BY s.name, e.ts_event_ms, e.seq"
+  e.mark_price_raw FROM equity_points e JOIN sessions s USING (session_id) ORDER BY s.name, e.rowid"
 fills=$(q "$db" "SELECT COUNT(*) FROM fills")
 echo "crash_test: OK: $fills fills in $sessions sessions equal the run without crashes (fills, orders, decisions," \
   "equity points, accounts); no duplicate; integrity_check ok"

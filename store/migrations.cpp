@@ -54,14 +54,7 @@ std::unique_ptr<sql::database> open_database(const std::string& path) {
   db->exec("PRAGMA journal_mode = WAL");
   db->exec("PRAGMA synchronous = NORMAL");
   db->exec("PRAGMA foreign_keys = ON");
-  int before = static_cast<int>(db->pragma_int("user_version"));
-  // A migration that rebuilt a table (0011) leaves the old one's pages free: when they pass a
-  // quarter of the file they leave it, as the retention's do (store/retention.cpp).
-  if (apply_migrations(*db) != before && db->pragma_int("freelist_count") * 4 > db->pragma_int("page_count")) {
-    int64_t freed = db->pragma_int("freelist_count") * db->pragma_int("page_size");
-    db->exec("PRAGMA incremental_vacuum");
-    spdlog::info("database: {} MB of free pages returned after the migrations", freed / 1'000'000);
-  }
+  apply_migrations(*db);
   return db;
 }
 

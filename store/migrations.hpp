@@ -24,9 +24,7 @@ const std::vector<migration>& embedded_migrations();
 int apply_migrations(sql::database& db, const std::vector<migration>& migrations = embedded_migrations());
 
 /// Opens a database for writing with the settings the persister relies on (WAL, foreign keys,
-/// synchronous=NORMAL) and migrates it. Creates the parent directory if missing. When the
-/// migrations left more than a quarter of the file free (a rebuilt table), an incremental vacuum
-/// returns those pages (a database made with `auto_vacuum = INCREMENTAL`; a no-op otherwise).
+/// synchronous=NORMAL) and migrates it. Creates the parent directory if missing.
 std::unique_ptr<sql::database> open_database(const std::string& path);
 
 } // namespace pt

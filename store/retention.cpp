@@ -55,7 +55,7 @@ std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session
   int64_t folded = 0;
   {
     sql::statement st(db, std::string("SELECT ") + equity_point_columns +
-                            " FROM equity_points WHERE session_id = ?1 AND ts_event_ms < ?2 ORDER BY ts_event_ms, seq");
+                            " FROM equity_points WHERE session_id = ?1 AND ts_event_ms < ?2 ORDER BY ts_event_ms, rowid");
     st.bind(1, session_id).bind(2, before_ms);
     while (st.step()) {
       auto p = equity_point_of_row(st);

@@ -63,15 +63,6 @@ std::pair<int64_t, int64_t> downsample_equity(sql::database& db, int64_t session
 inline constexpr const char* equity_point_columns =
   "ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw";
 
-/// The statement that stores one equity point: ?1 session id, ?2 ts_event_ms, ?3 equity_raw,
-/// ?4 cash_raw, ?5 position_qty_raw, ?6 mark_price_raw. It numbers the session's points within one
-/// millisecond of event time (`seq`, the third column of the table's key: migrations/0011); past
-/// 1023 points in one millisecond, which no feed comes near, the latest replaces the 1024th.
-inline constexpr const char* insert_equity_point_sql =
-  "INSERT OR REPLACE INTO equity_points (session_id, ts_event_ms, seq, equity_raw, cash_raw, position_qty_raw, "
-  "mark_price_raw) VALUES (?1, ?2, MIN(1023, COALESCE((SELECT MAX(seq) + 1 FROM equity_points "
-  "WHERE session_id = ?1 AND ts_event_ms = ?2), 0)), ?3, ?4, ?5, ?6)";
-
 /// The equity point of a row selected with `equity_point_columns` as its first columns.
 equity_point equity_point_of_row(const sql::statement& st);
 

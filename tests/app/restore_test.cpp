@@ -13,7 +13,6 @@
 #include "feeds/market_file.hpp"
 #include "actors/messages.hpp"
 #include "store/migrations.hpp"
-#include "store/retention.hpp"
 #include "actors/persister.hpp"
 #include "actors/session_supervisor.hpp"
 #include "app/restore.hpp"
@@ -155,7 +154,7 @@ TEST_F(Restore, ASessionFedAgainFromItsStoredPositionStoresWhatAnUninterruptedOn
                           "JOIN sessions s USING (session_id) ORDER BY s.name, d.rowid";
   EXPECT_EQ(rows(restored, decisions, 5), rows(reference, decisions, 5));
   const char* equity = "SELECT s.name, e.ts_event_ms, e.equity_raw FROM equity_points e "
-                       "JOIN sessions s USING (session_id) ORDER BY s.name, e.ts_event_ms, e.seq";
+                       "JOIN sessions s USING (session_id) ORDER BY s.name, e.rowid";
   EXPECT_EQ(rows(restored, equity, 3), rows(reference, equity, 3));
   // The pauses did act (an entry was blocked), so re-applying them was needed.
   EXPECT_FALSE(rows(reference, "SELECT 1 FROM decisions d JOIN sessions s USING (session_id) WHERE s.name = 'rsi' "
@@ -256,8 +255,8 @@ TEST_F(Restore, RetentionDeletesOnlyOldEquityPointsAndDecisionsOfEachSession) {
              "100000), ('b', 'x', 'f', '', 'BTCUSDT', 'finished', 1, 0, 0, 1, 1, 0, 0, 10000)");
     for (int64_t ts : {1000, 20000, 60000, 99000}) {
       for (int64_t id : {1, 2}) {
-        sql::statement e(*db, insert_equity_point_sql);
-        e.bind(1, id).bind(2, ts).bind(3, int64_t{1}).bind(4, int64_t{1}).bind(5, int64_t{0}).bind(6, int64_t{0}).run();
+        sql::statement e(*db, "INSERT INTO equity_points VALUES (?1, ?2, 1, 1, 0, 0)");
+        e.bind(1, id).bind(2, ts).run();
         sql::statement d(*db, "INSERT INTO decisions VALUES (?1, ?2, 'entry', '', 'buy', NULL)");
         d.bind(1, id).bind(2, ts).run();
       }

@@ -15,7 +15,6 @@
 #include <gtest/gtest.h>
 
 #include "store/migrations.hpp"
-#include "store/retention.hpp"
 #include "store/sqlite.hpp"
 #include "tests/support/temp_dir_test.hpp"
 
@@ -42,26 +41,14 @@ int newest_migration_number() {
 // Tables created by the migration files ("CREATE TABLE name").
 std::set<std::string> tables_in_migration_files() {
   std::set<std::string> names;
-  // In file order: CREATE TABLE adds a name, DROP TABLE removes it, ALTER TABLE … RENAME TO moves it.
-  std::regex statement(R"(CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+)|)"
-                       R"(ALTER\s+TABLE\s+(\w+)\s+RENAME\s+TO\s+(\w+))",
-                       std::regex::icase);
+  std::regex create(R"(CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+))", std::regex::icase);
   for (auto& f : migration_files()) {
     std::ifstream in(f);
     std::stringstream text;
     text << in.rdbuf();
     std::string sql = text.str();
-    for (std::sregex_iterator it(sql.begin(), sql.end(), statement), end; it != end; ++it) {
-      const auto& m = *it;
-      if (m[1].matched) {
-        names.insert(m[1]);
-      } else if (m[2].matched) {
-        names.erase(m[2]);
-      } else {
-        names.erase(m[3]);
-        names.insert(m[4]);
-      }
-    }
+    for (std::sregex_iterator it(sql.begin(), sql.end(), create), end; it != end; ++it)
+      names.insert((*it)[1]);
   }
   return names;
 }
@@ -352,46 +339,6 @@ TEST(Migrations, FillSettingsMigrationKeepsTheRowsOfAnOlderDatabase) {
   EXPECT_EQ(count_rows(db, "sessions"), 1);
   EXPECT_EQ(count_rows(db, "orders"), 1);
   EXPECT_EQ(count_rows(db, "fills"), 1);
-}
-
-TEST(Migrations, ClusteredEquityPointsKeepEveryPointInOrderAndNumberTheOnesOfOneMillisecond) {
-  const auto& all = embedded_migrations();
-  auto it = std::find_if(all.begin(), all.end(), [](const migration& m) {
-    return m.file_name.find("_equity_points_clustered.sql") != std::string::npos;
-  });
-  ASSERT_NE(it, all.end());
-  sql::database db(":memory:");
-  apply_migrations(db, std::vector<migration>(all.begin(), it));
-  db.exec("INSERT INTO sessions (name, strategy_name, strategy_file, strategy_yaml, symbol, status, initial_cash_raw, "
-          "taker_fee_bps_raw, slippage_bps_raw, cash_raw, equity_raw, created_at_ms, updated_at_ms) "
-          "VALUES ('a', 's', 'f', 'y', 'BTCUSDT', 'running', 100, 10, 1, 90, 95, 1, 2), "
-          "('b', 's', 'f', 'y', 'BTCUSDT', 'running', 100, 10, 1, 90, 95, 1, 2)");
-  // Rowid order is insertion order: two points of session 1 share a millisecond (equity 11 then 12).
-  db.exec("INSERT INTO equity_points VALUES (1, 1000, 10, 0, 0, 0), (2, 1000, 20, 0, 0, 0), (1, 2000, 11, 0, 0, 0), "
-          "(1, 2000, 12, 0, 0, 0), (2, 3000, 21, 0, 0, 0), (1, 3000, 13, 0, 0, 0)");
-  EXPECT_EQ(apply_migrations(db), newest_migration_number());
-  sql::statement st(db, "SELECT session_id, ts_event_ms, seq, equity_raw FROM equity_points ORDER BY session_id, "
-                        "ts_event_ms, seq");
-  std::vector<std::vector<int64_t>> rows;
-  while (st.step())
-    rows.push_back({st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3)});
-  std::vector<std::vector<int64_t>> want{{1, 1000, 0, 10}, {1, 2000, 0, 11}, {1, 2000, 1, 12}, {1, 3000, 0, 13},
-                                         {2, 1000, 0, 20}, {2, 3000, 0, 21}};
-  EXPECT_EQ(rows, want);
-  // The index the table replaces is gone with it; new points take the next number of their millisecond.
-  sql::statement idx(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'equity_points_by_session'");
-  ASSERT_TRUE(idx.step());
-  EXPECT_EQ(idx.column_int(0), 0);
-  sql::statement ins(db, insert_equity_point_sql);
-  for (int64_t equity : {14, 15}) {
-    ins.bind(1, int64_t{1}).bind(2, int64_t{2000}).bind(3, equity).bind(4, int64_t{0}).bind(5, int64_t{0});
-    ins.bind(6, int64_t{0}).run();
-    ins.reset();
-  }
-  sql::statement seqs(db, "SELECT group_concat(seq || ':' || equity_raw) FROM (SELECT seq, equity_raw FROM equity_points "
-                          "WHERE session_id = 1 AND ts_event_ms = 2000 ORDER BY seq)");
-  ASSERT_TRUE(seqs.step());
-  EXPECT_EQ(seqs.column_text(0), "0:11,1:12,2:14,3:15");
 }
 
 } // namespace

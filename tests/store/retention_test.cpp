@@ -33,7 +33,7 @@ protected:
                          "VALUES ('ema', 'ema', 'f', '', 'BTCUSDT', 'finished', ?1, 0, 0, ?1, ?2, 0, 0, ?3)");
     s.bind(1, run.cfg.initial_cash.raw()).bind(2, run.equity.back().equity.raw()).bind(3, run.last_ms).run();
     int64_t id = db.last_insert_rowid();
-    sql::statement e(db, insert_equity_point_sql);
+    sql::statement e(db, "INSERT INTO equity_points VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     for (const auto& p : run.equity) {
       e.bind(1, id).bind(2, p.ts_event_ms).bind(3, p.equity.raw()).bind(4, p.cash.raw());
       e.bind(5, p.position_qty.raw()).bind(6, p.mark.raw()).run();
@@ -197,46 +197,6 @@ TEST_F(Retention, AChangedBucketWidthKeepsTheBucketsInTimeOrder) {
   }
   EXPECT_EQ(points + scalar(*db, "SELECT COUNT(*) FROM equity_points"), 3 * 1'440);
   EXPECT_EQ(std::string(metrics(*db, id)["max_drawdown"].GetString()), dd);
-}
-
-TEST_F(Retention, EquityPagesWalkEveryPointOnceInTimeOrderWhenPointsShareAMillisecond) {
-  hourly_backtest run;
-  const int64_t t0 = 1'700'000'000'000;
-  for (int i = 0; i < 30; ++i) // three points in each millisecond
-    run.equity.push_back(equity_point{t0 + (i / 3) * 1'000, money::from_raw(i + 1), money::from_raw(i + 1), {}, {}});
-  run.last_ms = run.equity.back().ts_event_ms;
-  auto db = open_database(in_dir("pt.db"));
-  int64_t id = store(*db, run);
-  // Pages of 4 from the start, then from a time inside the curve (from_ms).
-  for (int64_t from : {int64_t{0}, t0 + 4'000}) {
-    std::vector<int64_t> seen;
-    std::string after;
-    for (int pages = 0; pages < 20; ++pages) {
-      api_request req;
-      req.query = {{"limit", "4"}, {"from_ms", std::to_string(from)}};
-      if (!after.empty())
-        req.query["after"] = after;
-      auto r = query_equity(*db, id, req);
-      ASSERT_EQ(r.status, 200) << r.body;
-      rapidjson::Document d;
-      d.Parse(r.body.c_str());
-      int64_t last_id = -1;
-      for (const auto& item : d["items"].GetArray()) {
-        EXPECT_GT(item["id"].GetInt64(), last_id);
-        last_id = item["id"].GetInt64();
-        EXPECT_EQ(item["id"].GetInt64() / 1024, item["ts_event_ms"].GetInt64());
-        seen.push_back(money::parse(item["equity"].GetString())->raw());
-      }
-      if (d["next_after"].IsNull())
-        break;
-      after = std::to_string(d["next_after"].GetInt64());
-    }
-    std::vector<int64_t> want;
-    for (const auto& p : run.equity)
-      if (p.ts_event_ms >= from)
-        want.push_back(p.equity.raw());
-    EXPECT_EQ(seen, want) << "from_ms " << from;
-  }
 }
 
 TEST_F(Retention, TheEquityWindowDeletesOldBucketsTooAndTheRestStays) {

@@ -200,14 +200,10 @@ api_response query_equity(sql::database& db, int64_t id, const api_request& req)
   page_params p;
   if (auto bad = read_session_page(db, id, req, {"after", "limit", "from_ms", "to_ms"}, p))
     return *bad;
-  // A point's id (the cursor) is ts_event_ms · 1024 + seq: the table's key (migrations/0011), so
-  // the page is one range of it.
-  sql::statement st(db, "SELECT ts_event_ms * 1024 + seq, ts_event_ms, equity_raw, cash_raw, position_qty_raw, "
-                        "mark_price_raw FROM equity_points WHERE session_id = ?1 AND (ts_event_ms, seq) > (?2, ?3) "
-                        "AND ts_event_ms >= ?4 AND ts_event_ms <= ?5 ORDER BY ts_event_ms, seq LIMIT ?6");
-  // No `after` (0): from the first point, whatever its time.
-  int64_t after_ms = p.after > 0 ? p.after / 1024 : INT64_MIN, after_seq = p.after > 0 ? p.after % 1024 : 0;
-  st.bind(1, id).bind(2, after_ms).bind(3, after_seq).bind(4, p.from_ms).bind(5, p.to_ms).bind(6, p.limit + 1);
+  sql::statement st(db, "SELECT rowid, ts_event_ms, equity_raw, cash_raw, position_qty_raw, mark_price_raw "
+                        "FROM equity_points WHERE session_id = ?1 AND rowid > ?2 AND ts_event_ms >= ?3 "
+                        "AND ts_event_ms <= ?4 ORDER BY rowid LIMIT ?5");
+  st.bind(1, id).bind(2, p.after).bind(3, p.from_ms).bind(4, p.to_ms).bind(5, p.limit + 1);
   return write_page(st, id, p.limit, [](json_out& j, const sql::statement& s) {
     j.i64("id", s.column_int(0)).i64("ts_event_ms", s.column_int(1)).decimal("equity", s.column_int(2));
     j.decimal("cash", s.column_int(3)).decimal("position_qty", s.column_int(4));

@@ -244,7 +244,7 @@ api_response query_session_metrics(sql::database& db, int64_t id, const api_requ
     in.equity.push_back(b.close_point());
   }
   sql::statement eq(db, std::string("SELECT ") + equity_point_columns +
-                          " FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, seq");
+                          " FROM equity_points WHERE session_id = ?1 ORDER BY ts_event_ms, rowid");
   eq.bind(1, id);
   int64_t points = 0;
   while (eq.step()) {
