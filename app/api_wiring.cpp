@@ -101,11 +101,16 @@ void read_api_settings(const YAML::Node& node, api_settings& out, yaml_problems&
   }
 }
 
+bool api_enabled(const api_settings& settings, const std::optional<std::string>& listen) {
+  std::string address = listen.value_or(settings.listen);
+  return (listen || settings.enabled) && !address.empty();
+}
+
 std::optional<api_options> make_api_options(const api_settings& settings, const std::optional<std::string>& listen,
                                              const std::string& database) {
-  std::string address = listen.value_or(settings.listen);
-  if ((!listen && !settings.enabled) || address.empty())
+  if (!api_enabled(settings, listen))
     return std::nullopt;
+  std::string address = listen.value_or(settings.listen);
   auto parsed = parse_listen_address(address);
   if (!parsed)
     throw std::runtime_error("--listen must look like 127.0.0.1:8080, not '" + address + "'");

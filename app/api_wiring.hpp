@@ -19,6 +19,10 @@ namespace pt {
 /// Reads the `api:` section of the app config into `out`, recording every problem in `p`.
 void read_api_settings(const YAML::Node& node, api_settings& out, yaml_problems& p);
 
+/// Whether the API is on: `--listen` when given (non-empty), else the config's `api.enabled`
+/// with a non-empty `api.listen`.
+bool api_enabled(const api_settings& settings, const std::optional<std::string>& listen);
+
 /// The server's options from the config, the `--listen` flag (when given; "" turns the API
 /// off) and the run's database (read-only history; `<db>.token` holds a generated token).
 /// Tokens: the config's, plus `PAPERTRADER_API_TOKEN` (admin); with none, a random one stored

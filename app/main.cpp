@@ -210,7 +210,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--config", run.config, "Application config (YAML)")->capture_default_str();
   run_cmd->add_option("--replay", run.replay, "Replay this recorded file (trades/klines CSV or stream, .gz ok)");
   run_cmd->add_option("--speed", run.speed, "Replay speed: N times real time, or 'max' (default: config, else 1)");
-  run_cmd->add_option("--db", run.database, "SQLite database (default: the config's, data/papertrader.db)");
+  auto* db_opt = run_cmd->add_option("--db", run.database, "SQLite database (default: the config's, data/papertrader.db)");
+  run_cmd->add_flag("--no-db", run.no_db,
+                    "Run without a database: nothing is stored, restored or journaled, and there is no API (which "
+                    "reads the database); needs --listen ''. Measures the sessions alone (scripts/bench_long_run.sh)")
+    ->excludes(db_opt);
   run_cmd->add_option("--symbol", run.symbol, "Symbol of a CSV replay file, if its name does not say");
   run_cmd->add_option("--live-url", run.live_url,
                       "Live feed base URL (default: the config's, wss://stream.binance.com:9443); "

@@ -41,8 +41,12 @@ int cmd_run(const run_args& args) {
   }
   run_request req;
   req.sessions = cfg.sessions;
-  req.database = args.database.empty() ? cfg.database : args.database;
+  req.database = args.no_db ? std::string() : args.database.empty() ? cfg.database : args.database;
   req.exit_at_end = args.exit_at_end;
+  if (args.no_db && api_enabled(cfg.api, args.listen)) {
+    std::cerr << "error: --no-db runs without the API, which reads the database: add --listen ''\n";
+    return exit_usage;
+  }
   try {
     req.api = make_api_options(cfg.api, args.listen, req.database);
     if (req.api) {

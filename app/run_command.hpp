@@ -17,6 +17,7 @@ struct run_args {
   std::string journal;               ///< --journal: the live feed's journal (default: the config's, beside the database)
   bool exit_at_end = false;
   bool no_warmup = false;
+  bool no_db = false;                ///< --no-db: no database (nothing stored or restored, no API)
   std::optional<std::string> listen; ///< --listen, when given
   std::string dashboard;              ///< --dashboard: the dashboard's folder; "" = the source tree's web/dashboard
 };

@@ -6,8 +6,11 @@
 # ratio, replay and total wall time, database size. What a session keeps should not grow with its
 # history, so peak RSS should stay close to the RSS at 20 %.
 #
-# Usage: scripts/bench_long_run.sh [--sessions N] [--build DIR] [--retention YAML] [--keep]
+# Usage: scripts/bench_long_run.sh [--sessions N] [--build DIR] [--retention YAML] [--no-db] [--keep]
 #   --smoke       20 sessions: checks that the scenario runs and prints its row.
+#   --no-db       the same run without a database (`run --no-db`): the sessions alone, the baseline
+#                 for what persistence costs in time (database column: 0). Its memory is not
+#                 comparable: with no database to serve them, reports keep every fill and decision.
 #   --retention   the config's `retention:` mapping, e.g. '{equity_full_resolution: forever}'
 #                 (default: none given, so the defaults: points past 7 days downsampled hourly).
 #   --keep        keep the run's folder (database, log) and print its path.
@@ -17,6 +20,7 @@ cd "$(dirname "$0")/.."
 sessions=1000
 build=build
 retention=
+no_db=
 keep=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -24,8 +28,9 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --smoke) sessions=20; shift ;;
     --retention) retention=$2; shift 2 ;;
+    --no-db) no_db=1; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench_long_run: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,7 +61,7 @@ strategies=(ema_crossover rsi_mean_reversion ema_pullback_limit bollinger_breako
 
 t0=$EPOCHREALTIME
 "$build/papertrader" --log-level info run --config "$dir/papertrader.yaml" --replay "$data" --speed max \
-  --listen '' --exit-at-end > "$dir/run.log" 2>&1 &
+  --listen '' --exit-at-end ${no_db:+--no-db} > "$dir/run.log" 2>&1 &
 pid=$!
 # One line per sample: wall time (s), RSS in kB, market events the replay has fed so far.
 while kill -0 "$pid" 2>/dev/null; do
@@ -75,7 +80,8 @@ total=$(grep -oE 'replay finished: [0-9]+ events' "$dir/run.log" | grep -oE '[0-
 finished_sessions=$(grep -cE 'session [0-9]+ \(long-[0-9]+\) finished' "$dir/run.log" || true)
 [ "$finished_sessions" -eq "$sessions" ] ||
   { echo "bench_long_run: $finished_sessions of $sessions sessions finished" >&2; exit 1; }
-db_bytes=$(du -cb "$dir"/long.db* | tail -1 | cut -f1)
+db_bytes=0
+[ -n "$no_db" ] || db_bytes=$(du -cb "$dir"/long.db* | tail -1 | cut -f1)
 
 echo "| sessions | events | RSS at 20 % of the replay (MB) | peak RSS (MB) | peak / 20 % | replay (s) | total (s) | database (MB) |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -1,6 +1,7 @@
 // Drives `papertrader run` on the real BTCUSDT recording at 10x, as an operator would, and checks
 // what it stored in SQLite against a full-speed backtest of the same strategies.
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -117,6 +118,26 @@ TEST(RunE2E, ReplayAtTenTimesStoresTheSameFillsAsABacktest) {
   sql::statement equity(db, "SELECT COUNT(*) FROM equity_points");
   ASSERT_TRUE(equity.step());
   EXPECT_GT(equity.column_int(0), 10);
+}
+
+TEST(RunE2E, WithoutADatabaseTheSessionsRunAndNothingIsStored) {
+  auto dir = make_temp_dir("nodb");
+  auto config = write_config(dir, "max");
+  auto run = run_command(binary() + " run --no-db --listen '' --config " + config + " --exit-at-end", dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("replay finished: 99571 events"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("(ema) finished: "), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("(ema) finished: 0 fills"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/pt.db"));
+  // The API reads the database: asking for both is a usage error, and so is naming a database.
+  auto api = run_command("cd " + dir + " && " + binary() + " run --no-db --listen 127.0.0.1:0 --config " + config +
+                           " --exit-at-end", dir);
+  EXPECT_EQ(api.exit_code, 2);
+  EXPECT_NE(api.err.find("--no-db runs without the API"), std::string::npos) << api.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/papertrader.token")); // refused before a token is made
+  auto both = run_command(binary() + " run --no-db --db " + dir + "/x.db --listen '' --config " + config, dir);
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/pt.db"));
 }
 
 TEST(RunE2E, WithoutAFeedItSaysWhatIsMissing) {
