@@ -201,7 +201,7 @@ void prune_if_due(persister_state& st) {
     auto pruned = prune_history(*st.db, st.retention);
     tx.commit();
     if (pruned.any())
-      spdlog::info("retention: {}", describe(pruned));
+      spdlog::info("retention: {} (in {} ms)", describe(pruned), std::max<int64_t>(1, steady_ms()) - now);
   } catch (const std::exception& e) {
     ++st.failures;
     spdlog::error("persister: applying the retention failed and was rolled back: {}", e.what());
