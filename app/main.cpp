@@ -211,10 +211,6 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--replay", run.replay, "Replay this recorded file (trades/klines CSV or stream, .gz ok)");
   run_cmd->add_option("--speed", run.speed, "Replay speed: N times real time, or 'max' (default: config, else 1)");
   auto* db_opt = run_cmd->add_option("--db", run.database, "SQLite database (default: the config's, data/papertrader.db)");
-  run_cmd->add_flag("--no-db", run.no_db,
-                    "Run without a database: nothing is stored, restored or journaled, and there is no API (which "
-                    "reads the database); needs --listen ''. Measures the sessions alone (scripts/bench_long_run.sh)")
-    ->excludes(db_opt);
   run_cmd->add_option("--symbol", run.symbol, "Symbol of a CSV replay file, if its name does not say");
   run_cmd->add_option("--live-url", run.live_url,
                       "Live feed base URL (default: the config's, wss://stream.binance.com:9443); "
@@ -222,9 +218,15 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--rest-url", run.rest_url,
                       "REST base URL for symbol rules, depth snapshots and klines (default: the config's, "
                       "https://api.binance.com; with a local --live-url, the same host and port)");
-  run_cmd->add_option("--journal", run.journal,
+  auto* journal_opt = run_cmd->add_option("--journal", run.journal,
                       "Live runs: journal every feed message here, to restore sessions after a restart (default: "
                       "the config's feed.journal, else DB-NAME.feed-journal.txt beside the database)");
+  run_cmd->add_flag("--no-db", run.no_db,
+                    "Run without a database: nothing is stored, restored or journaled, and there is no API (which "
+                    "reads the database); needs --listen ''. For measuring what persistence costs in time "
+                    "(scripts/bench_long_run.sh --no-db)")
+    ->excludes(db_opt)
+    ->excludes(journal_opt);
   run_cmd->add_flag("--no-warmup", run.no_warmup,
                     "Live runs: start indicators cold instead of warming them from the exchange's REST klines");
   std::string listen_text;

@@ -137,6 +137,9 @@ TEST(RunE2E, WithoutADatabaseTheSessionsRunAndNothingIsStored) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/papertrader.token")); // refused before a token is made
   auto both = run_command(binary() + " run --no-db --db " + dir + "/x.db --listen '' --config " + config, dir);
   EXPECT_NE(both.exit_code, 0);
+  auto journal = run_command(binary() + " run --no-db --journal " + dir + "/j.txt --listen '' --config " + config, dir);
+  EXPECT_NE(journal.exit_code, 0); // a journal without a database to restore from is refused, not ignored
+  EXPECT_FALSE(std::filesystem::exists(dir + "/j.txt"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/pt.db"));
 }
 

@@ -332,17 +332,27 @@ flow_result run_flow(execution_params p, const risk_spec& r, entry_order_spec en
   return res;
 }
 
-TEST(SessionTraderRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAfterEveryEvent) {
-  execution_params p;
+// Exchange-side OCO protection: a stop loss and a take profit `pct` % from the entry.
+risk_spec exchange_oco(int pct) {
   risk_spec r;
   r.protection = protection_mode::exchange;
-  r.stop_loss = percent_stop(10);
-  r.take_profit = percent_stop(10);
+  r.stop_loss = percent_stop(pct);
+  r.take_profit = percent_stop(pct);
+  return r;
+}
+
+// A limit entry `offset_bps` below the best bid, canceled when still open after `expire_ms`.
+entry_order_spec limit_entry(int offset_bps, int64_t expire_ms) {
   entry_order_spec limit;
   limit.type = order_type::limit;
-  limit.offset_bps = bps::from_units(1);
-  limit.expire_ms = 20'000;
-  auto res = run_flow(p, r, limit, true);
+  limit.offset_bps = bps::from_units(offset_bps);
+  limit.expire_ms = expire_ms;
+  return limit;
+}
+
+TEST(SessionTraderRecording, FreePlusLockedIsTotalAndEquityIsCashPlusPositionAfterEveryEvent) {
+  execution_params p;
+  auto res = run_flow(p, exchange_oco(10), limit_entry(1, 20'000), true);
   size_t makers = 0;
   for (const auto& f : res.fills)
     makers += f.role == liquidity::maker;
@@ -355,14 +365,8 @@ TEST(SessionTraderRecording, WhatASessionHoldsOfItsOrdersDoesNotGrowWithHowManyI
   // Limit entries with exchange-side OCO protection, an entry or exit every 40 trades: hundreds of
   // orders over the recording, of which the session and its exchange hold the open ones and a
   // fixed window of done ones.
-  risk_spec r;
-  r.protection = protection_mode::exchange;
-  r.stop_loss = percent_stop(1);
-  r.take_profit = percent_stop(1);
-  entry_order_spec limit;
-  limit.type = order_type::limit;
-  limit.expire_ms = 5'000;
-  session_trader ex(usd("100000"), execution_params{}, base("0.05"), r, std::nullopt, limit);
+  session_trader ex(usd("100000"), execution_params{}, base("0.05"), exchange_oco(1), std::nullopt,
+                    limit_entry(0, 5'000));
   exchange_output out;
   size_t trades = 0, most_tracked = 0, most_held = 0;
   for (const auto& e : btc_stream()) {
@@ -383,9 +387,11 @@ TEST(SessionTraderRecording, WhatASessionHoldsOfItsOrdersDoesNotGrowWithHowManyI
   EXPECT_LE(most_tracked, kept + 8);
   EXPECT_LE(most_held, kept + 8);
   // Every order's record is in the output, done or not.
-  for (const auto& d : out.decisions)
-    if (d.order_id != 0)
+  for (const auto& d : out.decisions) {
+    if (d.order_id != 0) {
       EXPECT_TRUE(sent.count(d.order_id)) << "order " << d.order_id << " has a decision and no record";
+    }
+  }
 }
 
 TEST(SessionTraderRecording, AReplayGivesTheSameFillsRunToRun) {
