@@ -244,7 +244,7 @@ typename Inspector::result_type inspect(Inspector& f, account_snapshot& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_report& x) {
   return f(caf::meta::type_name("session_report"), x.session_id, x.name, x.strategy, x.symbol, x.initial_cash,
-           x.fills, x.decisions, x.fill_count, x.decision_count, x.bounded_history, x.final, x.max_drawdown, x.events,
+           x.fills, x.decisions, x.fill_count, x.bounded_history, x.final, x.max_drawdown, x.events,
            x.bars, x.orders_rejected, x.status, x.failure, x.performance, x.equity_interval_ms, x.slippage_bps);
 }
 

@@ -42,8 +42,11 @@ public:
     }
   }
 
-  /// Done orders still in the owner's map (≤ `kept` plus the pinned ones).
-  size_t size() const { return ids_.size(); }
+  /// `forget` for an owner whose done orders nothing references any more.
+  template <class Map>
+  void forget(Map& orders) {
+    forget(orders, [](int64_t) { return false; });
+  }
 
 private:
   size_t kept_;

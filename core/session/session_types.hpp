@@ -122,8 +122,7 @@ struct session_report {
   std::vector<fill> fills;
   /// The decision log (why each order was or was not placed), kept like `fills`.
   std::vector<decision> decisions;
-  int64_t fill_count = 0;     ///< every fill of the session (a restart's earlier ones included), kept here or not
-  int64_t decision_count = 0; ///< every decision since the session's pipeline (re)started, kept here or not
+  int64_t fill_count = 0; ///< every fill of the session (a restart's earlier ones included), kept here or not
   /// Whether `fills` and `decisions` keep only the latest: a session whose history is in the
   /// database (the position tracker sets it when there is a persister and the config does not
   /// ask for `keep_full_history`).
@@ -146,13 +145,12 @@ struct session_report {
   /// Fills and decisions a bounded report keeps at least (the latest).
   static constexpr size_t kept_history = 100;
 
-  /// Appends fills and decisions in order, counting them; a bounded report then drops its oldest
+  /// Appends fills and decisions in order, counting the fills; a bounded report then drops its oldest
   /// down to `kept_history` once it holds twice that (amortised O(1) per item).
   void add_history(const std::vector<fill>& new_fills, const std::vector<decision>& new_decisions) {
     fills.insert(fills.end(), new_fills.begin(), new_fills.end());
     decisions.insert(decisions.end(), new_decisions.begin(), new_decisions.end());
     fill_count += static_cast<int64_t>(new_fills.size());
-    decision_count += static_cast<int64_t>(new_decisions.size());
     if (!bounded_history)
       return;
     auto trim = [](auto& v) {

@@ -164,10 +164,9 @@ void session_trader::on_done(int64_t id, tracked& t, const exchange_order& xo, i
 }
 
 void session_trader::on_market(const market_event& ev, exchange_output& out) {
-  // Done orders past the kept window: only the open ones (entry, exit, protective) are named later.
-  done_.forget(tracked_, [this](int64_t id) {
-    return id == entry_id_ || id == exit_id_ || std::find(protect_ids_.begin(), protect_ids_.end(), id) != protect_ids_.end();
-  });
+  // Done orders past the kept window. None is pinned: `on_done` drops an order's id from
+  // `entry_id_`, `exit_id_`, `protect_ids_` and the grid's levels as its final update is handled.
+  done_.forget(tracked_);
   exchange_events e;
   vx_.on_market(ev, e);
   absorb(e, out);

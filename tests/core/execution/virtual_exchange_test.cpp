@@ -486,7 +486,8 @@ TEST(VirtualExchange, KeepsOnlyTheLatestDoneOrdersAndOnesAPendingCancelNames) {
   const int64_t n = 3 * static_cast<int64_t>(done_orders::default_kept);
   int64_t first = 0, last = 0;
   for (int64_t i = 0; i < n; ++i) {
-    ex.on_market(depth_event(++ts, {{px("100.00"), qty("1000")}}, {{px("100.10"), qty("1000")}}, ts), out);
+    ++ts;
+    ex.on_market(depth_event(ts, {{px("100.00"), qty("1000")}}, {{px("100.10"), qty("1000")}}, ts), out);
     last = ex.submit(market(side::buy, "0.2"), ts, out);
     first = first == 0 ? last : first;
     ASSERT_EQ(ex.find(last)->status, exec_status::filled) << "order " << i << ": " << to_string(ex.find(last)->reason);
